@@ -1,0 +1,1 @@
+"""SafeLoop: industrial work-safety supervision."""

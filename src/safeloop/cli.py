@@ -1,0 +1,182 @@
+"""The `safeloop` command: demo, serve, worker and manage."""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+
+def _django_setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeloop.settings")
+    import django
+
+    django.setup()
+
+
+def manage(args: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeloop.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["safeloop manage", *args])
+    return 0
+
+
+def _gunicorn_command(bind: str, workers: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "safeloop.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        os.environ.get("SAFELOOP_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]
+
+
+def serve(ns) -> int:
+    _django_setup()  # starts the embedded database, if any, before the workers fork
+    return subprocess.call(_gunicorn_command(ns.bind, ns.workers))
+
+
+def worker(ns) -> int:
+    args = ["procrastinate", "worker"]
+    if ns.concurrency:
+        args += ["--concurrency", str(ns.concurrency)]
+    return manage(args)
+
+
+def _wait_until_serving(url: str, process, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(url + "login/", timeout=2):  # noqa: S310 — our own URL
+                return True
+        except urllib.error.HTTPError:
+            return True  # it answers; the error is in the page and the log shows it
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def demo(ns) -> int:
+    started = time.monotonic()
+    _django_setup()
+    from django.core.management import call_command
+
+    from safeloop.demo.seed import DEMO_PASSWORD, demo_accounts
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    url = f"http://{ns.bind}/"
+    children = []
+    if not ns.no_worker:
+        children.append(subprocess.Popen([sys.executable, "-m", "safeloop.cli", "worker"]))
+    web = subprocess.Popen(_gunicorn_command(ns.bind, 2))
+    children.append(web)
+    try:
+        if not _wait_until_serving(url, web):
+            print("The web server did not start; see the messages above.", file=sys.stderr)
+            return 1
+        elapsed = time.monotonic() - started
+        print(f"\nSafeLoop demo is serving at {url}  (ready in {elapsed:.1f} s)\n")
+        print(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for username, role, unit in demo_accounts():
+            print(f"  {username:<18} {role:<28} {unit}")
+        if ns.no_worker:
+            print("\nNo background worker runs; start one with: safeloop worker")
+        else:
+            print("\nA background worker runs alongside (scheduled jobs).")
+        print("Press Ctrl+C to stop.", flush=True)
+        if ns.exit_when_ready:
+            return 0
+        return web.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="safeloop",
+        description="SafeLoop: industrial work-safety supervision. Without DATABASE_URL an "
+        "embedded PostgreSQL under var/ is used.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser(
+        "demo",
+        help="migrate, load demo data, and serve with a worker",
+        description="Migrate, load the demo data (idempotent), collect static "
+        "files and serve on 127.0.0.1 with a background worker; prints the demo "
+        "accounts.",
+    )
+    p.add_argument("--bind", default="127.0.0.1:8000", help="address:port (default 127.0.0.1:8000)")
+    p.add_argument("--no-worker", action="store_true", help="do not start a background worker")
+    p.add_argument(
+        "--exit-when-ready",
+        action="store_true",
+        help="stop as soon as the site answers (for checks)",
+    )
+    p.set_defaults(func=demo)
+
+    p = sub.add_parser(
+        "serve",
+        help="serve the site with gunicorn (production)",
+        description="Serve with gunicorn. Run `safeloop manage migrate` and "
+        "`safeloop manage collectstatic` first.",
+    )
+    p.add_argument("--bind", default="127.0.0.1:8000", help="address:port (default 127.0.0.1:8000)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=max(2, (os.cpu_count() or 1) * 2 + 1),
+        help="gunicorn worker processes",
+    )
+    p.set_defaults(func=serve)
+
+    p = sub.add_parser(
+        "worker",
+        help="run a background job worker",
+        description="Run a procrastinate worker: queued and periodic jobs.",
+    )
+    p.add_argument("--concurrency", type=int, default=0, help="jobs run at once (default 1)")
+    p.set_defaults(func=worker)
+
+    p = sub.add_parser(
+        "manage",
+        help="run a Django management command",
+        add_help=False,
+        description="Run a Django management command, e.g. `safeloop manage "
+        "migrate`; `safeloop manage help` lists them.",
+    )
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=lambda ns: manage(ns.args or ["help"]))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["manage"]:  # everything after `manage` belongs to Django, --help included
+        return manage(argv[1:] or ["help"])
+    ns = build_parser().parse_args(argv)
+    return ns.func(ns) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One append-only line of the global audit log.
+
+    A database trigger (migration 0002) refuses UPDATE, and DELETE unless the pruning job
+    asks for it inside its own transaction, so no interface can rewrite history.
+    """
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), null=True, on_delete=models.PROTECT
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    region_code = models.CharField(_("region code"), max_length=12, blank=True, db_index=True)
+    changes = models.JSONField(_("changes"), default=dict, encoder=DjangoJSONEncoder)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class AuditedModel(models.Model):
+    """Every save and delete of a subclass writes an audit entry with before/after values.
+
+    `audit_masked` fields are logged as changed without their values (passwords, ID numbers).
+    """
+
+    audit_exclude: frozenset[str] = frozenset()
+    audit_masked: frozenset[str] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        instance._audit_before = instance._audit_values()
+        return instance
+
+    def _audit_values(self) -> dict:
+        return {
+            f.attname: getattr(self, f.attname)
+            for f in self._meta.concrete_fields
+            if f.attname not in self.audit_exclude and f.attname in self.__dict__
+        }
+
+    def _audit_diff(self, before: dict, after: dict) -> dict:
+        changes = {}
+        for name in after.keys() | before.keys():
+            old, new = before.get(name), after.get(name)
+            if old != new:
+                masked = name in self.audit_masked
+                changes[name] = ["***", "***"] if masked else [old, new]
+        return changes
+
+    def save(self, *args, action: str | None = None, **kwargs):
+        from safeloop.core import audit
+
+        adding = self._state.adding
+        before = {} if adding else getattr(self, "_audit_before", {})
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            after = self._audit_values()
+            changes = self._audit_diff(before, after)
+            if adding or changes:
+                audit.record(action or ("create" if adding else "update"), self, changes=changes)
+        self._audit_before = after
+
+    def delete(self, *args, **kwargs):
+        from safeloop.core import audit
+
+        with transaction.atomic():
+            changes = self._audit_diff(self._audit_values(), {})
+            audit.record("delete", self, changes=changes)
+            return super().delete(*args, **kwargs)

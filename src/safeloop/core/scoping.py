@@ -1,0 +1,78 @@
+"""Scoped reads: `Model.objects.for_user(user, action)` is the only way to read scoped rows.
+
+A user's role assignments are reduced to Grants. Each scoped model says, per action, which
+roles may act (`scope_roles`) and how its rows reach each kind of org unit (`scope_paths`).
+A grant on a unit is valid for everything below it: a region grant matches every row whose
+region code starts with the region's prefix (640100 → "6401"), a park grant the park's rows,
+and so on down to one enterprise.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+
+EVERYTHING = "*"
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    region_prefix: str | None = None  # "" would match all; EVERYTHING grants use `everywhere`
+    park_id: int | None = None
+    grid_id: int | None = None
+    enterprise_id: int | None = None
+    everywhere: bool = False
+
+
+class OutOfScope(PermissionDenied):
+    """The object is not, or would no longer be, inside the actor's scope."""
+
+
+def grant_q(model, grant: Grant) -> Q | None:
+    """The rows of `model` one grant reaches, or None when the grant reaches none."""
+    if grant.everywhere:
+        return Q()
+    paths = model.scope_paths
+    for unit, value in (
+        ("enterprise", grant.enterprise_id),
+        ("grid", grant.grid_id),
+        ("park", grant.park_id),
+    ):
+        if value is not None:
+            return Q(**{paths[unit]: value}) if unit in paths else None
+    if grant.region_prefix and "region" in paths:
+        return Q(**{f"{paths['region']}__startswith": grant.region_prefix})
+    return None
+
+
+class ScopedQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = "view"):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        allowed = self.model.scope_roles.get(action, ())
+        condition = None
+        for grant in user.grants():
+            if grant.role not in allowed and EVERYTHING not in allowed:
+                continue
+            q = grant_q(self.model, grant)
+            if q is None:
+                continue
+            if not q:  # an unrestricted grant
+                return self.all()
+            condition = q if condition is None else condition | q
+        return self.none() if condition is None else self.filter(condition)
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+def can(user, action: str, obj) -> bool:
+    return type(obj)._default_manager.for_user(user, action).filter(pk=obj.pk).exists()
+
+
+def ensure_in_scope(user, action: str, obj) -> None:
+    """Call after a write, inside its transaction: a write may not move a row out of reach."""
+    if not can(user, action, obj):
+        raise OutOfScope(f"{type(obj).__name__} {obj.pk} is outside the actor's scope")

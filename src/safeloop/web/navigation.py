@@ -1,0 +1,39 @@
+"""The menu: each entry names the roles that may use it, so every role sees only its own."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from safeloop.orgs.roles import ADMINS, ALL_ROLES, Role
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    roles: frozenset
+
+
+MENU = [
+    MenuItem(_("Home"), "home", ALL_ROLES),
+    MenuItem(_("Organisation"), "org-tree", ALL_ROLES - {Role.EXPERT}),
+    MenuItem(_("Audit log"), "audit-log", ADMINS),
+    MenuItem(_("API"), "api-docs", ALL_ROLES),
+]
+
+
+def menu_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    roles = user.roles
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "name": item.url_name}
+        for item in MENU
+        if roles & item.roles
+    ]
+
+
+def navigation(request):
+    """Template context processor."""
+    return {"menu": menu_for(request.user)}

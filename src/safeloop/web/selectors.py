@@ -1,0 +1,56 @@
+"""Reads for the shell's pages; each takes the user and stays inside their scope."""
+
+from django.db.models import Q
+
+from safeloop.core.models import AuditEntry
+from safeloop.enterprises.models import Enterprise
+from safeloop.orgs.models import GridCell, Park, Region, RoleAssignment
+from safeloop.orgs.roles import ADMINS
+
+
+def audit_entries_for(user):
+    """Administrators read the audit log of their own area; the system administrator reads
+    all of it, including entries about no region (accounts, settings)."""
+    condition = None
+    for grant in user.grants() if user.is_authenticated else []:
+        if grant.role not in ADMINS:
+            continue
+        if grant.everywhere:
+            return AuditEntry.objects.all()
+        q = Q(region_code__startswith=grant.region_prefix)
+        condition = q if condition is None else condition | q
+    if condition is None:
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.filter(condition)
+
+
+def home_counts(user) -> list[tuple[str, int, str]]:
+    """What there is for this user now: (label, count, link name)."""
+    from django.utils.translation import gettext as _
+
+    counts = [
+        (_("Regions"), Region.objects.for_user(user).count(), "org-tree"),
+        (_("Industrial parks"), Park.objects.for_user(user).count(), "org-tree"),
+        (_("Grid cells"), GridCell.objects.for_user(user).count(), "org-tree"),
+        (_("Enterprises"), Enterprise.objects.for_user(user).count(), ""),
+    ]
+    if user.roles & ADMINS:
+        counts.append((_("Role assignments"), RoleAssignment.objects.for_user(user).count(), ""))
+    return counts
+
+
+def org_tree_for(user) -> list[dict]:
+    """Regions in scope with their parks and grid cells, as nested dicts for the tree page."""
+    regions = list(Region.objects.for_user(user).order_by("code"))
+    parks = list(Park.objects.for_user(user).order_by("name"))
+    cells = list(GridCell.objects.for_user(user).order_by("code"))
+    by_region = {r.code: {"region": r, "parks": [], "cells": []} for r in regions}
+    orphans = {"region": None, "parks": [], "cells": []}
+    for park in parks:
+        by_region.get(park.region_code, orphans)["parks"].append(park)
+    for cell in cells:
+        by_region.get(cell.region_code, orphans)["cells"].append(cell)
+    tree = list(by_region.values())
+    if orphans["parks"] or orphans["cells"]:
+        tree.append(orphans)
+    return tree

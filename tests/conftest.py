@@ -1,0 +1,134 @@
+"""Shared fixtures. `world` is the reusable role × scope fixture: one user per role, and
+objects inside and outside each user's scope. Later apps add their own rows to it."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.conf import settings
+from stdnum.cn import uscc
+
+from safeloop.enterprises.models import Enterprise
+from safeloop.orgs.models import GridCell, Park, Region, RegionLevel, RoleAssignment, User
+from safeloop.orgs.roles import Role
+
+PASSWORD = "Test#pass2026"
+
+
+def valid_uscc(region_code: str, serial: int) -> str:
+    body = f"91{region_code}{serial:09d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def pytest_configure(config):
+    # Tests read static files from the apps; the hashed manifest is for collected files.
+    # Hashing strength is not under test here; the policy validators are.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@dataclass
+class World:
+    """Two cities. Every scoped user is placed on the inside branch of 银川市:
+
+        银川市 640100 ─ 兴庆区 640104 ─ park P1 ─ grid G1 ─ enterprise `inside`
+                     └ 西夏区 640105 ─ enterprise `sibling` (same city, other county)
+        石嘴山市 640200 ─ 大武口区 640202 ─ enterprise `outside`
+    The expert is assigned to `inside` only.
+    """
+
+    city: Region
+    county: Region
+    sibling_county: Region
+    other_city: Region
+    other_county: Region
+    park: Park
+    grid: GridCell
+    inside: Enterprise
+    sibling: Enterprise
+    outside: Enterprise
+    users: dict = field(default_factory=dict)
+
+    def user(self, role) -> User:
+        return self.users[Role(role)]
+
+
+def make_user(username: str, role=None, **unit) -> User:
+    user = User(username=username, full_name=username)
+    user.set_password(PASSWORD)
+    user.save()
+    if role:
+        RoleAssignment.objects.create(user=user, role=role, **unit)
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    city = Region.objects.create(code="640100", name="银川市", level=RegionLevel.CITY)
+    county = Region.objects.create(code="640104", name="兴庆区", level="county", parent=city)
+    sibling_county = Region.objects.create(
+        code="640105", name="西夏区", level="county", parent=city
+    )
+    other_city = Region.objects.create(code="640200", name="石嘴山市", level=RegionLevel.CITY)
+    other_county = Region.objects.create(
+        code="640202", name="大武口区", level="county", parent=other_city
+    )
+    park = Park.objects.create(name="测试园区", region=county)
+    grid = GridCell.objects.create(code="640104-T1", name="测试网格", region=county, park=park)
+    inside = Enterprise.objects.create(
+        name="园区内企业", uscc=valid_uscc("640104", 1), region=county, park=park, grid=grid
+    )
+    sibling = Enterprise.objects.create(
+        name="西夏企业", uscc=valid_uscc("640105", 2), region=sibling_county
+    )
+    outside = Enterprise.objects.create(
+        name="石嘴山企业", uscc=valid_uscc("640202", 3), region=other_county
+    )
+    w = World(
+        city, county, sibling_county, other_city, other_county, park, grid, inside, sibling, outside
+    )
+    units = {
+        Role.SYSTEM_ADMIN: {},
+        Role.CITY_ADMIN: {"region": city},
+        Role.CITY_INSPECTOR: {"region": city},
+        Role.COUNTY_ADMIN: {"region": county},
+        Role.COUNTY_INSPECTOR: {"region": county},
+        Role.PARK_OFFICER: {"park": park},
+        Role.GRID_INSPECTOR: {"grid": grid},
+        Role.ENTERPRISE_PRINCIPAL: {"enterprise": inside},
+        Role.SAFETY_MANAGER: {"enterprise": inside},
+        Role.EXPERT: {"enterprise": inside},
+    }
+    for role, unit in units.items():
+        w.users[role] = make_user(role.value, role, **unit)
+    w.users[None] = make_user("no_role")
+    return w
+
+
+@pytest.fixture
+def api(client):
+    """A test client that speaks JSON to the API."""
+
+    class Api:
+        def __init__(self, client):
+            self.client = client
+
+        def as_user(self, user):
+            self.client.force_login(user)
+            return self
+
+        def get(self, url, **kw):
+            return self.client.get(url, **kw)
+
+        def post(self, url, data=None, **kw):
+            return self.client.post(url, data, content_type="application/json", **kw)
+
+        def patch(self, url, data=None, **kw):
+            return self.client.patch(url, data, content_type="application/json", **kw)
+
+        def delete(self, url, **kw):
+            return self.client.delete(url, **kw)
+
+    return Api(client)
