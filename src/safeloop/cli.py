@@ -71,8 +71,12 @@ def demo(ns) -> int:
     _django_setup()
     from django.core.management import call_command
 
+    from django.conf import settings
+    from django.utils import translation
+
     from safeloop.demo.seed import DEMO_PASSWORD, demo_accounts
 
+    translation.activate(settings.LANGUAGE_CODE)
     call_command("migrate", interactive=False, verbosity=0)
     call_command("seed_demo", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
