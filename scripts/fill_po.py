@@ -18,7 +18,8 @@ def quote(text):
 
 
 def fill(po_path, table):
-    text = open(po_path, encoding="utf-8").read()
+    with open(po_path, encoding="utf-8") as f:
+        text = f.read()
     blocks = text.split("\n\n")
     missing = []
     out = []
@@ -37,11 +38,13 @@ def fill(po_path, table):
             else:
                 missing.append(msgid)
         out.append(block)
-    open(po_path, "w", encoding="utf-8").write("\n\n".join(out))
+    with open(po_path, "w", encoding="utf-8") as f:
+        f.write("\n\n".join(out))
     return missing
 
 
 if __name__ == "__main__":
-    table = json.load(open(sys.argv[2], encoding="utf-8"))
+    with open(sys.argv[2], encoding="utf-8") as f:
+        table = json.load(f)
     for msgid in fill(sys.argv[1], table):
         print("untranslated:", msgid)

@@ -69,9 +69,8 @@ def _wait_until_serving(url: str, process, timeout: float = 60) -> bool:
 def demo(ns) -> int:
     started = time.monotonic()
     _django_setup()
-    from django.core.management import call_command
-
     from django.conf import settings
+    from django.core.management import call_command
     from django.utils import translation
 
     from safeloop.demo.seed import DEMO_PASSWORD, demo_accounts
