@@ -40,17 +40,21 @@ def home_counts(user) -> list[tuple[str, int, str]]:
 
 
 def org_tree_for(user) -> list[dict]:
-    """Regions in scope with their parks and grid cells, as nested dicts for the tree page."""
+    """Regions in scope nested under their parents, each with its parks and grid cells.
+    Units whose region is outside the user's scope (a park officer's park) are listed at
+    the top level."""
     regions = list(Region.objects.for_user(user).order_by("code"))
-    parks = list(Park.objects.for_user(user).order_by("name"))
-    cells = list(GridCell.objects.for_user(user).order_by("code"))
-    by_region = {r.code: {"region": r, "parks": [], "cells": []} for r in regions}
-    orphans = {"region": None, "parks": [], "cells": []}
-    for park in parks:
-        by_region.get(park.region_code, orphans)["parks"].append(park)
-    for cell in cells:
-        by_region.get(cell.region_code, orphans)["cells"].append(cell)
-    tree = list(by_region.values())
-    if orphans["parks"] or orphans["cells"]:
-        tree.append(orphans)
-    return tree
+    nodes = {r.pk: {"region": r, "children": [], "parks": [], "cells": []} for r in regions}
+    loose = {"region": None, "children": [], "parks": [], "cells": []}
+    by_code = {node["region"].code: node for node in nodes.values()}
+    for park in Park.objects.for_user(user).order_by("name"):
+        by_code.get(park.region_code, loose)["parks"].append(park)
+    for cell in GridCell.objects.for_user(user).order_by("code"):
+        by_code.get(cell.region_code, loose)["cells"].append(cell)
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node["region"].parent_id)
+        (parent["children"] if parent else roots).append(node)
+    if loose["parks"] or loose["cells"]:
+        roots.append(loose)
+    return roots

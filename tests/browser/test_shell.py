@@ -1,0 +1,64 @@
+"""Sign in as a person would: the city administrator sees the Yinchuan hierarchy."""
+
+import pytest
+
+from safeloop.demo.seed import DEMO_PASSWORD, seed
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, username, password=DEMO_PASSWORD):
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button.primary")
+
+
+def test_a_city_administrator_sees_the_yinchuan_hierarchy(page):
+    seed()
+    sign_in(page, "city_admin")
+    page.wait_for_url("**/")
+    assert page.locator("h1").inner_text().startswith("欢迎")
+    page.click("[data-menu=org-tree]")
+    tree = page.locator("#org-tree").inner_text()
+    for name in [
+        "银川市",
+        "兴庆区",
+        "西夏区",
+        "金凤区",
+        "永宁县",
+        "贺兰县",
+        "灵武市",
+        "银川经济技术开发区",
+    ]:
+        assert name in tree
+    page.screenshot(path="var/screenshots/org-tree.png", full_page=True)
+
+
+def test_a_wrong_password_shows_a_chinese_error_and_signs_nobody_in(page):
+    seed()
+    sign_in(page, "city_admin", "wrong-password")
+    assert "/login/" in page.url
+    assert page.locator("[role=alert]").count() == 1
+
+
+def test_english_switch_and_sign_out(page):
+    seed()
+    sign_in(page, "county_admin")
+    page.wait_for_url("**/")
+    page.click("[data-lang=en]")
+    page.wait_for_selector("text=Sign out")
+    assert "Welcome" in page.locator("h1").inner_text()
+    page.click("#logout")
+    page.wait_for_url("**/login/")
+    page.goto("/")
+    assert "/login/" in page.url
+
+
+def test_the_menu_of_an_enterprise_user_has_no_audit_log(page):
+    seed()
+    sign_in(page, "principal")
+    page.wait_for_url("**/")
+    menu = page.locator("nav.menu").inner_text()
+    assert "审计日志" not in menu
+    assert "首页" in menu
