@@ -3,6 +3,8 @@
 # Finds a Python >= 3.12, keeps a virtual environment in .venv, installs the pinned packages.
 set -euo pipefail
 cd "$(dirname "$0")"
+# The demo reports its time from here, installation included.
+export SAFELOOP_STARTED_AT="${SAFELOOP_STARTED_AT:-$(date +%s.%N)}"
 
 find_python() {
   local candidates=("${SAFELOOP_PYTHON:-}" python3.13 python3.12 python3)

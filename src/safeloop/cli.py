@@ -90,7 +90,10 @@ def demo(ns) -> int:
             print("The web server did not start; see the messages above.", file=sys.stderr)
             return 1
         elapsed = time.monotonic() - started
-        print(f"\nSafeLoop demo is serving at {url}  (ready in {elapsed:.1f} s)\n")
+        since_launch = ""
+        if launched := os.environ.get("SAFELOOP_STARTED_AT"):
+            since_launch = f"; {time.time() - float(launched):.1f} s since ./dev.sh started"
+        print(f"\nSafeLoop demo is serving at {url}  (ready in {elapsed:.1f} s{since_launch})\n")
         print(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role, unit in demo_accounts():
             print(f"  {username:<18} {role:<28} {unit}")

@@ -169,3 +169,17 @@ def test_pages_load_no_asset_from_the_internet(world, client):
     for url in ["/", "/org/", "/audit/", "/login/"]:
         html = client.get(url).content.decode()
         assert not re.search(r'(src|href)="(https?:)?//', html), url
+
+
+def test_sign_ins_sign_outs_and_failures_are_audited(world, client):
+    from safeloop.core.models import AuditEntry
+
+    sign_in(client, "city_admin", "wrong", ip="192.0.2.7")
+    failed = AuditEntry.objects.get(action="auth.login_failed")
+    assert failed.changes == {"username": [None, "city_admin"]} and failed.ip == "192.0.2.7"
+    sign_in(client, "city_admin")
+    client.post("/logout/")
+    user = world.user(Role.CITY_ADMIN)
+    assert AuditEntry.objects.filter(action="auth.login", actor=user).count() == 1
+    assert AuditEntry.objects.filter(action="auth.logout", actor=user).count() == 1
+    assert "wrong" not in str(list(AuditEntry.objects.values_list("changes", flat=True)))

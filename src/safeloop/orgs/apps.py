@@ -6,3 +6,6 @@ class OrgsConfig(AppConfig):
     name = "safeloop.orgs"
     label = "orgs"
     verbose_name = _("Organisations")
+
+    def ready(self):
+        from safeloop.orgs import signals  # noqa: F401 — connects the audit receivers
