@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "safeloop.core",
     "safeloop.orgs",
     "safeloop.enterprises",
+    "safeloop.risks",
     "safeloop.web",
     "safeloop.demo",
 ]
