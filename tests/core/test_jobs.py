@@ -1,6 +1,7 @@
 """The periodic audit-pruning job, run by a real procrastinate worker on PostgreSQL."""
 
 import threading
+
 import pytest
 from django.utils import timezone
 from procrastinate.contrib.django import app
