@@ -1,17 +1,168 @@
+"""The enterprise ledger (一企一档): the record, its sector mapping, personnel, licences,
+documents and change requests. Writes with rules go through `services`."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError as StdnumError
 
 from safeloop.core.models import AuditedModel
 from safeloop.core.scoping import ScopedManager
+from safeloop.enterprises.choices import (
+    CertificateType,
+    ChangeRequestStatus,
+    Confidence,
+    DocumentKind,
+    LicenceKind,
+    LicenceStatus,
+    Scale,
+    Sector,
+    StandardGrade,
+    Status,
+)
 from safeloop.orgs.models import GridCell, Park, Region
-from safeloop.orgs.roles import ALL_ROLES, ENTERPRISE_STAFF, REGULATORS
+from safeloop.orgs.roles import ADMINS, ALL_ROLES, ENTERPRISE_STAFF, REGULATORS
+
+EDITION = "GB/T 4754-2017"
+
+mobile_validator = RegexValidator(
+    r"^1[3-9]\d{9}$", _("Enter an 11-digit mainland mobile number, e.g. 13900000000.")
+)
+industry_code_validator = RegexValidator(
+    r"^\d{4}$", _("Enter a four-digit GB/T 4754-2017 class code, e.g. 3311.")
+)
+prefix_validator = RegexValidator(r"^\d{2,4}$", _("Enter a division, group or class code."))
+
+
+def validate_uscc(value: str) -> None:
+    try:
+        uscc.validate(value)
+    except StdnumError as error:
+        raise ValidationError(
+            _("Enter a valid 18-character unified social credit code (GB 32100)."),
+            code="invalid_uscc",
+        ) from error
+    if value != uscc.compact(value):
+        raise ValidationError(_("Write the code in capitals without spaces."), code="format")
+
+
+def validate_id_number(value: str) -> None:
+    try:
+        ric.validate(value)
+    except StdnumError as error:
+        raise ValidationError(
+            _("Enter a valid 18-character resident identity card number."), code="invalid_id"
+        ) from error
+
+
+def pinyin_initials(name: str) -> str:
+    """宁夏示范冶金有限公司 → nxsfyjyxgs (letters and digits only, lower case)."""
+    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
+    return re.sub(r"[^0-9a-z]", "", "".join(letters).lower())[:60]
+
+
+class SectorRule(AuditedModel):
+    """GB/T 4754 code prefix → supervised sector. The longest matching prefix wins, so that
+    `30 → building materials` and `305 → other` express "division 30 except group 305".
+    Editable by administrators: the mapping is data, tagged with its source and confidence."""
+
+    edition = models.CharField(_("classification edition"), max_length=30, default=EDITION)
+    code_prefix = models.CharField(_("code prefix"), max_length=4, validators=[prefix_validator])
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    confidence = models.CharField(
+        _("confidence"), max_length=12, choices=Confidence.choices, default="unconfirmed"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("sector rule")
+        verbose_name_plural = _("sector rules")
+        ordering = ["edition", "code_prefix"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "code_prefix"], name="enterprises_sectorrule_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code_prefix} → {self.get_sector_display()}"
+
+    @classmethod
+    def mapping(cls, edition: str = EDITION) -> dict[str, str]:
+        return dict(cls.objects.filter(edition=edition).values_list("code_prefix", "sector"))
+
+
+def sector_for(code: str, mapping: dict[str, str] | None = None) -> str:
+    if mapping is None:
+        mapping = SectorRule.mapping()
+    for length in (4, 3, 2):
+        sector = mapping.get((code or "")[:length]) if len(code or "") >= length else None
+        if sector:
+            return sector
+    return Sector.OTHER
+
+
+class LiveManager(ScopedManager):
+    """Soft-deleted enterprises are invisible to every ordinary read."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
 
 
 class Enterprise(AuditedModel):
     """One enterprise's file (一企一档): the leaf of the org tree that every record hangs off."""
 
+    # Identity
     name = models.CharField(_("name"), max_length=200)
-    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    former_names = models.TextField(_("former names"), blank=True, help_text=_("One per line."))
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, validators=[validate_uscc]
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    legal_representative_mobile = models.CharField(
+        _("legal representative's mobile"), max_length=11, blank=True, validators=[mobile_validator]
+    )
+    principal = models.CharField(_("principal"), max_length=50, blank=True)
+    principal_mobile = models.CharField(
+        _("principal's mobile"), max_length=11, blank=True, validators=[mobile_validator]
+    )
+    principal_duties = models.CharField(_("principal's duties"), max_length=200, blank=True)
+    safety_manager = models.CharField(_("safety manager"), max_length=50, blank=True)
+    safety_manager_mobile = models.CharField(
+        _("safety manager's mobile"), max_length=11, blank=True, validators=[mobile_validator]
+    )
+    safety_manager_duties = models.CharField(
+        _("safety manager's duties"), max_length=200, blank=True
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("latitude (WGS-84)"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_(
+            "WGS-84, stored as given. Coordinates read from Chinese web maps are GCJ-02 and "
+            "lie a few hundred metres off: convert them before entry."
+        ),
+    )
+    longitude = models.DecimalField(
+        _("longitude (WGS-84)"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     region = models.ForeignKey(Region, verbose_name=_("county"), on_delete=models.PROTECT)
     region_code = models.CharField(_("region code"), max_length=6, editable=False, db_index=True)
     park = models.ForeignKey(
@@ -20,24 +171,312 @@ class Enterprise(AuditedModel):
     grid = models.ForeignKey(
         GridCell, verbose_name=_("grid cell"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # Classification
+    industry_code = models.CharField(
+        _("industry class (GB/T 4754)"),
+        max_length=4,
+        blank=True,
+        validators=[industry_code_validator],
+    )
+    sector = models.CharField(
+        _("sector"), max_length=20, choices=Sector.choices, default=Sector.OTHER, editable=False
+    )
+    scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices, default=Scale.SMALL)
+    employees = models.PositiveIntegerField(_("employees"), default=0)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPERATING
+    )
+    # Key risk features (choices.RISK_FEATURES)
+    dust_explosion = models.BooleanField(_("Combustible dust"), default=False)
+    ammonia_refrigeration = models.BooleanField(_("Ammonia refrigeration"), default=False)
+    confined_space = models.BooleanField(_("Confined-space work"), default=False)
+    metal_smelting = models.BooleanField(_("Metal smelting"), default=False)
+    major_hazard = models.BooleanField(_("Major hazard installation"), default=False)
+    hazardous_chemicals = models.BooleanField(_("Uses hazardous chemicals"), default=False)
+    explosives_production = models.BooleanField(
+        _("Civil explosives production or storage"), default=False
+    )
+    # Standing
+    standard_grade = models.CharField(
+        _("standardisation grade"),
+        max_length=8,
+        choices=StandardGrade.choices,
+        default=StandardGrade.NONE,
+    )
+    standard_expiry = models.DateField(_("standardisation valid to"), null=True, blank=True)
+    injury_insured = models.PositiveIntegerField(_("work-injury insured head-count"), default=0)
+    liability_policy = models.CharField(_("liability insurance policy"), max_length=50, blank=True)
+    liability_insurer = models.CharField(_("liability insurer"), max_length=100, blank=True)
+    liability_expiry = models.DateField(_("liability insurance valid to"), null=True, blank=True)
+    deposit_amount = models.DecimalField(
+        _("risk deposit (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    deposit_date = models.DateField(_("risk deposit date"), null=True, blank=True)
+    has_safety_body = models.BooleanField(_("safety management body"), default=False)
+    safety_body_headcount = models.PositiveIntegerField(_("safety body head-count"), default=0)
+    # Bookkeeping
+    pinyin_initials = models.CharField(
+        _("pinyin initials"), max_length=60, default="", editable=False
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
 
-    objects = ScopedManager()
+    objects = LiveManager()
+    all_objects = ScopedManager()
     scope_paths = {
         "region": "region_code",
         "park": "park_id",
         "grid": "grid_id",
         "enterprise": "id",
     }
-    scope_roles = {"view": ALL_ROLES, "change": REGULATORS | ENTERPRISE_STAFF}
+    scope_roles = {
+        "view": ALL_ROLES,
+        "change": REGULATORS | ENTERPRISE_STAFF,
+        "create": REGULATORS,
+        "delete": ADMINS,
+        # Regulated fields (REGULATED_FIELDS), bulk edit and deciding change requests.
+        "regulate": REGULATORS,
+    }
+    audit_exclude = frozenset({"pinyin_initials", "version"})
+
+    # Enterprise staff propose changes to these; regulators decide (ChangeRequest).
+    REGULATED_FIELDS = ("region", "park", "grid", "industry_code", "status")
+    RISK_FEATURES = (
+        "dust_explosion",
+        "ammonia_refrigeration",
+        "confined_space",
+        "metal_smelting",
+        "major_hazard",
+        "hazardous_chemicals",
+        "explosives_production",
+    )
 
     class Meta:
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         ordering = ["name"]
+        base_manager_name = "all_objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uscc"],
+                condition=Q(deleted_at__isnull=True),
+                name="enterprises_live_uscc_unique",
+                violation_error_message=_("A live enterprise with this code already exists."),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["region_code", "sector", "name"]),
+            models.Index(fields=["status"]),
+            models.Index(fields=["pinyin_initials"]),
+        ]
 
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def clean(self):
+        errors = {}
+        if self.park_id and self.region_id and self.park.region_id != self.region_id:
+            errors["park"] = _("The park lies in another county.")
+        if self.grid_id and self.region_id and self.grid.region_id != self.region_id:
+            errors["grid"] = _("The grid cell lies in another county.")
+        elif self.grid_id and self.grid.park_id and self.grid.park_id != self.park_id:
+            errors["grid"] = _("The grid cell belongs to another park.")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = _("Give both latitude and longitude, or neither.")
+        if not self.has_safety_body and self.safety_body_headcount:
+            errors["safety_body_headcount"] = _("There is no safety management body.")
+        if self.injury_insured > self.employees and self.employees:
+            errors["injury_insured"] = _("More insured than employees.")
+        if errors:
+            raise ValidationError(errors)
+
+    def derive(self, mapping: dict[str, str] | None = None) -> None:
+        """Fill the derived fields: region code, sector and pinyin initials."""
         self.region_code = self.region.code
+        self.sector = sector_for(self.industry_code, mapping)
+        self.pinyin_initials = pinyin_initials(self.name)
+
+    def save(self, *args, **kwargs):
+        self.derive()
         super().save(*args, **kwargs)
+
+    @property
+    def risk_features(self) -> list[str]:
+        return [name for name in self.RISK_FEATURES if getattr(self, name)]
+
+
+class ChildManager(ScopedManager):
+    def get_queryset(self):
+        return super().get_queryset().filter(enterprise__deleted_at__isnull=True)
+
+
+class EnterpriseChild(AuditedModel):
+    """A row that belongs to one enterprise and shares its scope."""
+
+    objects = ChildManager()
+    scope_paths = {
+        "region": "enterprise__region_code",
+        "park": "enterprise__park_id",
+        "grid": "enterprise__grid_id",
+        "enterprise": "enterprise_id",
+    }
+    scope_roles = {"view": ALL_ROLES, "change": REGULATORS | ENTERPRISE_STAFF}
+
+    class Meta:
+        abstract = True
+
+    @property
+    def region_code(self) -> str:
+        return self.enterprise.region_code
+
+
+class SpecialOperator(EnterpriseChild):
+    """A special-operation worker (特种作业人员) with a valid certificate."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="operators",
+    )
+    name = models.CharField(_("name"), max_length=50)
+    id_number = models.CharField(_("ID number"), max_length=18, validators=[validate_id_number])
+    certificate_type = models.CharField(
+        _("certificate type"), max_length=24, choices=CertificateType.choices
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=50)
+    valid_to = models.DateField(_("valid to"))
+
+    audit_masked = frozenset({"id_number"})
+
+    class Meta:
+        verbose_name = _("special-operation worker")
+        verbose_name_plural = _("special-operation workers")
+        ordering = ["enterprise_id", "name", "id"]
+
+    def __str__(self):
+        return f"{self.name} · {self.get_certificate_type_display()}"
+
+    @property
+    def masked_id_number(self) -> str:
+        value = self.id_number or ""
+        return value[:4] + "*" * max(0, len(value) - 8) + value[-4:] if len(value) > 8 else "***"
+
+
+class Licence(EnterpriseChild):
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="licences"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=24, choices=LicenceKind.choices, default=LicenceKind.SAFETY_PRODUCTION
+    )
+    number = models.CharField(_("licence number"), max_length=50)
+    authority = models.CharField(_("issuing authority"), max_length=100)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=LicenceStatus.choices, default=LicenceStatus.VALID
+    )
+
+    class Meta:
+        verbose_name = _("licence")
+        verbose_name_plural = _("licences")
+        ordering = ["enterprise_id", "kind", "-valid_to"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "kind", "number"], name="enterprises_licence_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+    def clean(self):
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("The licence ends before it starts.")})
+
+
+def document_path(instance, filename):
+    return f"enterprises/{instance.enterprise_id}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Document(EnterpriseChild):
+    """An attached file. Its SHA-256 is recorded so that a copy can be checked later."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["enterprise_id", "-uploaded_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    def _audit_values(self) -> dict:
+        values = super()._audit_values()
+        if "file" in values:
+            values["file"] = str(values["file"] or "")
+        return values
+
+
+class ChangeRequest(EnterpriseChild):
+    """An enterprise's request to change a regulated field (region, park, grid, sector,
+    status); a regulator in scope approves or refuses it."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="change_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed = models.JSONField(_("proposed values"), default=dict)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ChangeRequestStatus.choices,
+        default=ChangeRequestStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    scope_roles = {"view": REGULATORS | ENTERPRISE_STAFF, "change": REGULATORS}
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.get_status_display()}"
