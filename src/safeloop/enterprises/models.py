@@ -239,6 +239,7 @@ class Enterprise(AuditedModel):
         "change": REGULATORS | ENTERPRISE_STAFF,
         "create": REGULATORS,
         "delete": ADMINS,
+        "see_ids": ADMINS | ENTERPRISE_STAFF,
         # Regulated fields (REGULATED_FIELDS), bulk edit and deciding change requests.
         "regulate": REGULATORS,
     }
@@ -267,6 +268,7 @@ class Enterprise(AuditedModel):
                 condition=Q(deleted_at__isnull=True),
                 name="enterprises_live_uscc_unique",
                 violation_error_message=_("A live enterprise with this code already exists."),
+                violation_error_code="unique",
             )
         ]
         indexes = [

@@ -1,0 +1,229 @@
+"""The ledger API: /api/v1/enterprises/ with the list filters, and nested personnel and
+licences. Writes go through the services; a stale `version` answers 409."""
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+
+from safeloop.core.api import ScopedModelViewSet
+from safeloop.core.scoping import can, ensure_in_scope
+from safeloop.enterprises import selectors, services
+from safeloop.enterprises.filters import EnterpriseFilter
+from safeloop.enterprises.models import Enterprise, Licence, SpecialOperator
+
+
+class ConflictError(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = _("The record changed since you read it.")
+
+
+class LicenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Licence
+        fields = ["id", "kind", "number", "authority", "valid_from", "valid_to", "status"]
+
+
+class SpecialOperatorSerializer(serializers.ModelSerializer):
+    """ID numbers are masked unless the reader may see them (selectors.can_see_id_numbers)."""
+
+    class Meta:
+        model = SpecialOperator
+        fields = [
+            "id",
+            "name",
+            "id_number",
+            "certificate_type",
+            "certificate_number",
+            "valid_to",
+        ]
+        extra_kwargs = {"id_number": {"write_only": False}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("reveal_ids"):
+            data["id_number"] = instance.masked_id_number
+        return data
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(
+        required=False,
+        help_text=_("The version you read; required on updates (409 when it is stale)."),
+    )
+    licences = LicenceSerializer(many=True, read_only=True)
+    personnel = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "name",
+            "former_names",
+            "uscc",
+            "legal_representative",
+            "legal_representative_mobile",
+            "principal",
+            "principal_mobile",
+            "principal_duties",
+            "safety_manager",
+            "safety_manager_mobile",
+            "safety_manager_duties",
+            "address",
+            "latitude",
+            "longitude",
+            "region",
+            "region_code",
+            "park",
+            "grid",
+            "industry_code",
+            "sector",
+            "scale",
+            "employees",
+            "status",
+            *Enterprise.RISK_FEATURES,
+            "standard_grade",
+            "standard_expiry",
+            "injury_insured",
+            "liability_policy",
+            "liability_insurer",
+            "liability_expiry",
+            "deposit_amount",
+            "deposit_date",
+            "has_safety_body",
+            "safety_body_headcount",
+            "pinyin_initials",
+            "version",
+            "licences",
+            "personnel",
+        ]
+        read_only_fields = ["region_code", "sector", "pinyin_initials"]
+        # Uniqueness among live enterprises is checked by the model's constraint.
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["uscc"].validators = [
+            v for v in fields["uscc"].validators if "Unique" not in type(v).__name__
+        ]
+        return fields
+
+    def get_personnel(self, enterprise) -> list[dict]:
+        if self.context.get("list"):
+            return []
+        reveal = selectors.can_see_id_numbers(self.context["request"].user, enterprise)
+        return SpecialOperatorSerializer(
+            enterprise.operators.all(), many=True, context={"reveal_ids": reveal}
+        ).data
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self.context.get("list"):
+            data.pop("personnel")
+        return data
+
+
+class EnterpriseViewSet(ScopedModelViewSet):
+    """Enterprises in the reader's scope. DELETE is a soft delete (administrators) and needs
+    `?version=`; PUT/PATCH need `version` in the body."""
+
+    queryset = Enterprise.objects.order_by("name", "pk")
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFilter
+    ordering_fields = ["name", "uscc", "region_code", "sector", "employees", "status"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    @property
+    def write_action(self):
+        return "delete" if self.action == "destroy" else "change"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("region", "park", "grid")
+            .prefetch_related("licences")
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "list": self.action == "list"}
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = services.create_enterprise(actor=self.request.user, data=data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if version is None:
+            raise exceptions.ValidationError(
+                {"version": [_("Send the version you read to update the record.")]}
+            )
+        try:
+            serializer.instance = services.update_enterprise(
+                actor=self.request.user,
+                enterprise=serializer.instance,
+                data=data,
+                expected_version=version,
+            )
+        except services.Conflict as conflict:
+            raise ConflictError(str(conflict)) from conflict
+
+    @extend_schema(parameters=[OpenApiParameter("version", int, required=True)])
+    def destroy(self, request, *args, **kwargs):
+        enterprise = self.get_object()
+        try:
+            version = int(request.query_params["version"])
+        except (KeyError, ValueError):
+            raise exceptions.ValidationError(
+                {"version": [_("Send the version you read to delete the record.")]}
+            ) from None
+        try:
+            services.delete_enterprise(
+                actor=request.user, enterprise=enterprise, expected_version=version
+            )
+        except services.Conflict as conflict:
+            raise ConflictError(str(conflict)) from conflict
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EnterprisePartViewSet(ScopedModelViewSet):
+    """Rows of one enterprise: /api/v1/enterprises/{enterprise_pk}/<part>/."""
+
+    def enterprise(self) -> Enterprise:
+        if not hasattr(self, "_enterprise"):
+            self._enterprise = get_object_or_404(
+                Enterprise.objects.for_user(self.request.user, "view"),
+                pk=self.kwargs["enterprise_pk"],
+            )
+        return self._enterprise
+
+    def get_queryset(self):
+        return super().get_queryset().filter(enterprise=self.enterprise())
+
+    def perform_create(self, serializer):
+        enterprise = self.enterprise()
+        if not can(self.request.user, "change", enterprise):
+            raise exceptions.PermissionDenied()
+        with transaction.atomic():
+            instance = serializer.save(enterprise=enterprise)
+            instance.full_clean()
+            ensure_in_scope(self.request.user, "change", instance)
+
+
+class SpecialOperatorViewSet(EnterprisePartViewSet):
+    queryset = SpecialOperator.objects.order_by("name", "pk")
+    serializer_class = SpecialOperatorSerializer
+
+    def get_serializer_context(self):
+        reveal = selectors.can_see_id_numbers(self.request.user, self.enterprise())
+        return {**super().get_serializer_context(), "reveal_ids": reveal}
+
+
+class LicenceViewSet(EnterprisePartViewSet):
+    queryset = Licence.objects.order_by("kind", "-valid_to", "pk")
+    serializer_class = LicenceSerializer

@@ -1,0 +1,103 @@
+"""One FilterSet for the ledger: the list page, the export and the API read the same filters."""
+
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safeloop.enterprises.choices import RISK_FEATURES, Scale, Sector, Status
+from safeloop.enterprises.models import Enterprise, Licence, SpecialOperator
+from safeloop.orgs.models import GridCell, Park, Region
+
+
+def _regions(request):
+    user = getattr(request, "user", None)
+    return Region.objects.for_user(user).filter(level="county").order_by("code")
+
+
+def _parks(request):
+    return Park.objects.for_user(getattr(request, "user", None)).order_by("name")
+
+
+def _grids(request):
+    return GridCell.objects.for_user(getattr(request, "user", None)).order_by("code")
+
+
+def expiring_q(days: int, today=None) -> Q:
+    """Something ends between today and `days` from now: a licence, a special-operation
+    certificate, the standardisation grade or the liability insurance."""
+    today = today or timezone.localdate()
+    window = (today, today + timedelta(days=days))
+    licence = Licence.objects.filter(enterprise=OuterRef("pk"), valid_to__range=window)
+    operator = SpecialOperator.objects.filter(enterprise=OuterRef("pk"), valid_to__range=window)
+    return (
+        Q(Exists(licence))
+        | Q(Exists(operator))
+        | Q(standard_expiry__range=window)
+        | Q(liability_expiry__range=window)
+    )
+
+
+def search_q(text: str) -> Q:
+    """Name, the start of a USCC, or pinyin initials (nxsf finds 宁夏示范…)."""
+    text = text.strip()
+    q = Q(name__icontains=text) | Q(uscc__startswith=text.upper())
+    if text.isascii() and text.isalnum():
+        q |= Q(pinyin_initials__startswith=text.lower())
+    return q
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_q", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    region = django_filters.ModelChoiceFilter(label=_("county"), queryset=_regions)
+    park = django_filters.ModelChoiceFilter(label=_("park"), queryset=_parks)
+    grid = django_filters.ModelChoiceFilter(label=_("grid cell"), queryset=_grids)
+    sector = django_filters.ChoiceFilter(label=_("sector"), choices=Sector.choices)
+    scale = django_filters.ChoiceFilter(label=_("scale"), choices=Scale.choices)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Status.choices)
+    risk = django_filters.ChoiceFilter(
+        label=_("risk feature"), choices=list(RISK_FEATURES.items()), method="filter_risk"
+    )
+    expiring_within = django_filters.NumberFilter(
+        label=_("expiring within (days)"),
+        method="filter_expiring",
+        min_value=1,
+        max_value=3650,
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("sort"),
+        fields=[
+            ("name", "name"),
+            ("uscc", "uscc"),
+            ("region_code", "region"),
+            ("sector", "sector"),
+            ("employees", "employees"),
+            ("status", "status"),
+        ],
+        field_labels={
+            "name": _("name"),
+            "uscc": _("unified social credit code"),
+            "region_code": _("county"),
+            "sector": _("sector"),
+            "employees": _("employees"),
+            "status": _("status"),
+        },
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "region", "park", "grid", "sector", "scale", "status", "risk"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(search_q(value)) if value.strip() else queryset
+
+    def filter_risk(self, queryset, name, value):
+        return queryset.filter(**{value: True})
+
+    def filter_expiring(self, queryset, name, value):
+        return queryset.filter(expiring_q(int(value)))
