@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "safeloop.orgs",
     "safeloop.enterprises",
     "safeloop.risks",
+    "safeloop.hazards",
     "safeloop.web",
     "safeloop.demo",
 ]
@@ -143,6 +144,12 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Four-colour map base layer: a tile URL template (天地图 or an intranet tile server). Without
+# one the map shows the county boundaries shipped with the risks app. Add the tile host to
+# SAFELOOP_TILE_HOSTS so that the CSP lets the images in.
+MAP_TILE_URL = os.environ.get("SAFELOOP_MAP_TILE_URL") or None
+MAP_TILE_ATTRIBUTION = os.environ.get("SAFELOOP_MAP_TILE_ATTRIBUTION", "")
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
@@ -189,6 +196,22 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Email goes out only when an SMTP host is configured; the in-app inbox always works.
+NOTIFY_BY_EMAIL = bool(os.environ.get("SAFELOOP_SMTP_HOST"))
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("SAFELOOP_SMTP_HOST", "localhost"),
+            "port": int(os.environ.get("SAFELOOP_SMTP_PORT", "25")),
+            "username": os.environ.get("SAFELOOP_SMTP_USER", ""),
+            "password": os.environ.get("SAFELOOP_SMTP_PASSWORD", ""),
+            "use_tls": env_bool("SAFELOOP_SMTP_TLS", False),
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("SAFELOOP_MAIL_FROM", "safeloop@localhost")
 
 # Audit entries are kept at least this long; the daily job prunes older ones.
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("SAFELOOP_AUDIT_RETENTION_DAYS", "365")))

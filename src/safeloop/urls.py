@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from safeloop.enterprises import api as enterprises_api
+from safeloop.hazards import api as hazards_api
 from safeloop.orgs import api as orgs_api
 from safeloop.risks import api as risks_api
 
@@ -18,6 +19,7 @@ router.register("control-measures", risks_api.ControlMeasureViewSet)
 router.register("hazard-units", risks_api.HazardUnitViewSet)
 router.register("risk-profiles", risks_api.RiskProfileViewSet)
 router.register("enterprises", enterprises_api.EnterpriseViewSet)
+router.register("hazards", hazards_api.HazardViewSet)
 router.register(
     r"enterprises/(?P<enterprise_pk>\d+)/personnel",
     enterprises_api.SpecialOperatorViewSet,
@@ -42,6 +44,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("risks/", include("safeloop.risks.urls")),
+    path("enterprises/", include("safeloop.enterprises.urls")),
     path("", include("safeloop.web.urls")),
 ]
 

@@ -1,5 +1,6 @@
 """API conventions shared by every app: one error shape, scoped viewsets."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -8,6 +9,7 @@ from rest_framework import exceptions, permissions, viewsets
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from safeloop.core.scoping import can, ensure_in_scope
+from safeloop.core.workflow import Conflict, IllegalMove
 
 
 def _flatten(detail):
@@ -18,9 +20,24 @@ def _flatten(detail):
     return str(detail)
 
 
+class WorkflowConflict(exceptions.APIException):
+    status_code = 409
+    default_code = "conflict"
+    default_detail = "conflict"
+
+
 def exception_handler(exc, context):
     """Every error is `{"error": {"code", "message", "fields"}}`; fields map name → messages."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, IllegalMove):
+        if exc.field:
+            exc = exceptions.ValidationError({exc.field: [str(exc.message)]})
+        else:
+            exc = WorkflowConflict(str(exc.message), code="illegal_move")
+    elif isinstance(exc, Conflict):
+        exc = WorkflowConflict(str(exc), code="conflict")
+    elif isinstance(exc, ObjectDoesNotExist):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )

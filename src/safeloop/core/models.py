@@ -77,7 +77,8 @@ class AuditedModel(models.Model):
                 changes[name] = ["***", "***"] if masked else [old, new]
         return changes
 
-    def save(self, *args, action: str | None = None, **kwargs):
+    def save(self, *args, action: str | None = None, actor=None, **kwargs):
+        """`action` names a workflow move; `actor` overrides the request's user (services)."""
         from safeloop.core import audit
 
         adding = self._state.adding
@@ -87,7 +88,9 @@ class AuditedModel(models.Model):
             after = self._audit_values()
             changes = self._audit_diff(before, after)
             if adding or changes:
-                audit.record(action or ("create" if adding else "update"), self, changes=changes)
+                audit.record(
+                    action or ("create" if adding else "update"), self, changes=changes, actor=actor
+                )
         self._audit_before = after
 
     def delete(self, *args, **kwargs):
@@ -97,3 +100,56 @@ class AuditedModel(models.Model):
             changes = self._audit_diff(self._audit_values(), {})
             audit.record("delete", self, changes=changes)
             return super().delete(*args, **kwargs)
+
+
+class CalendarOverride(AuditedModel):
+    """An administrator's word on one day, for years the statutory calendar data does not
+    cover yet or for a local adjustment."""
+
+    day = models.DateField(_("day"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day} {'workday' if self.is_workday else 'rest day'}"
+
+
+class Notification(models.Model):
+    """One message in a user's inbox. `dedupe_key` makes jobs idempotent: a reminder that was
+    already sent is not sent again."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="core_notification_once",
+            )
+        ]
+
+    def __str__(self):
+        return self.title

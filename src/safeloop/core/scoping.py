@@ -48,10 +48,13 @@ def grant_q(model, grant: Grant) -> Q | None:
 
 
 class ScopedQuerySet(models.QuerySet):
-    def for_user(self, user, action: str = "view"):
+    def for_user(self, user, action: str = "view", *, roles=None):
+        """Rows `user` may act on; `roles` narrows to grants of those roles only."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        allowed = self.model.scope_roles.get(action, ())
+        allowed = set(self.model.scope_roles.get(action, ()))
+        if roles is not None:
+            allowed = allowed & set(roles) if EVERYTHING not in allowed else set(roles)
         condition = None
         for grant in user.grants():
             if grant.role not in allowed and EVERYTHING not in allowed:

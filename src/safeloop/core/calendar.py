@@ -1,0 +1,64 @@
+"""Working days by China's statutory calendar (holidays and make-up workdays).
+
+Administrator overrides come first; then the `chinese-calendar` package; for a year neither
+covers, Monday–Friday — and the answer says so, so the UI can warn.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import chinese_calendar
+
+
+@dataclass(frozen=True)
+class Workday:
+    is_workday: bool
+    fell_back: bool  # True when neither an override nor the statutory data covered the date
+
+
+def workday(day: date, overrides: dict[date, bool] | None = None) -> Workday:
+    if overrides is None:
+        overrides = _overrides(day, day)
+    if day in overrides:
+        return Workday(overrides[day], False)
+    try:
+        return Workday(chinese_calendar.is_workday(day), False)
+    except NotImplementedError:
+        return Workday(day.weekday() < 5, True)
+
+
+def _overrides(start: date, end: date) -> dict[date, bool]:
+    from safeloop.core.models import CalendarOverride
+
+    return dict(
+        CalendarOverride.objects.filter(day__range=(start, end)).values_list("day", "is_workday")
+    )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    day: date
+    fell_back: bool
+
+
+def add_working_days(start: date, count: int) -> Deadline:
+    """The `count`-th working day after `start` (start itself not counted)."""
+    overrides = _overrides(start, start + timedelta(days=count * 3 + 60))
+    day, found, fell_back = start, 0, False
+    while found < count:
+        day += timedelta(days=1)
+        answer = workday(day, overrides)
+        fell_back |= answer.fell_back
+        found += answer.is_workday
+    return Deadline(day, fell_back)
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (negative when end < start)."""
+    if end < start:
+        return -working_days_between(end, start)
+    overrides = _overrides(start, end)
+    return sum(
+        workday(start + timedelta(days=n), overrides).is_workday
+        for n in range(1, (end - start).days + 1)
+    )

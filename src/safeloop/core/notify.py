@@ -1,0 +1,37 @@
+"""Sending notifications: into the in-app inbox, and by email when SMTP is configured.
+
+Always called through `transaction.on_commit` by services, so nobody is told of a change
+that was rolled back.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+
+from safeloop.core.models import Notification
+
+
+def notify(
+    recipients, *, kind: str, title: str, body: str = "", link: str = "", dedupe_key: str = ""
+) -> int:
+    """Create one inbox message per recipient; with a dedupe key, at most once each."""
+    sent = 0
+    for user in {u.pk: u for u in recipients if u is not None}.values():
+        _, created = (
+            Notification.objects.get_or_create(
+                recipient=user,
+                dedupe_key=dedupe_key,
+                defaults={"kind": kind, "title": title[:200], "body": body, "link": link},
+            )
+            if dedupe_key
+            else (
+                Notification.objects.create(
+                    recipient=user, kind=kind, title=title[:200], body=body, link=link
+                ),
+                True,
+            )
+        )
+        if created:
+            sent += 1
+            if settings.NOTIFY_BY_EMAIL and user.email:
+                send_mail(title, f"{body}\n\n{link}", None, [user.email], fail_silently=True)
+    return sent

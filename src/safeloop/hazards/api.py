@@ -1,0 +1,206 @@
+"""Hidden dangers over the API: list/detail/create, and one endpoint per move that answers
+with the new state and the moves the caller may make next."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from safeloop.enterprises.models import Enterprise
+from safeloop.hazards import services
+from safeloop.hazards.choices import Category, Level, Source
+from safeloop.hazards.filters import HazardFilter
+from safeloop.hazards.models import Hazard, HazardEvent
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.StringRelatedField()
+
+    class Meta:
+        model = HazardEvent
+        fields = ["at", "actor", "move", "from_state", "to_state", "note"]
+
+
+class HazardSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    allowed_moves = serializers.SerializerMethodField()
+    events = EventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Hazard
+        exclude = ["idempotency_key", "created_by", "reporter_contact"]
+
+    def get_allowed_moves(self, hazard) -> list[str]:
+        return services.allowed_moves(hazard, self.context["request"].user)
+
+
+class CreateSerializer(serializers.Serializer):
+    move = serializers.ChoiceField(["register", "fix_on_spot", "report"], default="register")
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    level = serializers.ChoiceField(Level.choices, default=Level.GENERAL)
+    source = serializers.ChoiceField(Source.choices)
+    category = serializers.ChoiceField(Category.choices)
+    criterion = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    place = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=5000)
+    cause = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    deadline = serializers.DateField(required=False)
+    deadline_working_days = serializers.IntegerField(required=False, min_value=1, max_value=999)
+    evidence = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+    def validate_enterprise(self, enterprise):
+        # An enterprise outside the caller's scope is reported as not found.
+        user = self.context["request"].user
+        if not Enterprise.objects.for_user(user).filter(pk=enterprise.pk).exists():
+            raise serializers.ValidationError("无效的企业。")
+        return enterprise
+
+
+MOVE_FIELDS = {
+    "confirm": {
+        "deadline": serializers.DateField(required=False),
+        "deadline_working_days": serializers.IntegerField(required=False, min_value=1),
+        "level": serializers.ChoiceField(Level.choices, required=False),
+    },
+    "reject": {"reason": serializers.CharField(max_length=2000)},
+    "plan": {
+        **{
+            name: serializers.CharField(max_length=5000, required=False, allow_blank=True)
+            for name in services.PLAN_FIELDS
+            if name not in ("funds_budgeted", "production_stopped")
+        },
+        "funds_budgeted": serializers.DecimalField(
+            max_digits=14, decimal_places=2, min_value=0, required=False
+        ),
+        "production_stopped": serializers.BooleanField(required=False),
+    },
+    "list": {"deadline": serializers.DateField()},
+    "submit": {
+        "evidence": serializers.CharField(max_length=5000),
+        "funds_spent": serializers.DecimalField(
+            max_digits=14, decimal_places=2, min_value=0, required=False
+        ),
+    },
+    "request_extension": {
+        "new_deadline": serializers.DateField(),
+        "reason": serializers.CharField(max_length=2000),
+    },
+    "decide_extension": {
+        "approve": serializers.BooleanField(),
+        "note": serializers.CharField(max_length=2000, required=False, allow_blank=True),
+    },
+    "accept": {
+        "opinion": serializers.CharField(max_length=5000),
+        "expert_report": serializers.CharField(max_length=5000, required=False, allow_blank=True),
+    },
+    "return": {"reason": serializers.CharField(max_length=2000)},
+    "void": {"reason": serializers.CharField(max_length=2000)},
+}
+MOVE_SERVICE = {
+    "confirm": services.confirm,
+    "reject": services.reject,
+    "plan": services.plan,
+    "list": services.list_hazard,
+    "submit": services.submit,
+    "request_extension": services.request_extension,
+    "decide_extension": services.decide_extension,
+    "accept": services.accept,
+    "return": services.return_for_rectification,
+    "void": services.void,
+}
+
+
+def move_serializer(move: str) -> type[serializers.Serializer]:
+    fields = {**MOVE_FIELDS[move], "version": serializers.IntegerField(required=False)}
+    return type(f"{move.title().replace('_', '')}Serializer", (serializers.Serializer,), fields)
+
+
+MOVE_SERIALIZERS = {move: move_serializer(move) for move in MOVE_SERVICE}
+
+
+class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = Hazard.objects.all()
+    serializer_class = HazardSerializer
+    filterset_class = HazardFilter
+    ordering_fields = ["found_at", "deadline", "overdue_days"]
+
+    def get_queryset(self):
+        return (
+            Hazard.objects.for_user(self.request.user)
+            .select_related("enterprise")
+            .prefetch_related("events__actor")
+            .order_by("-found_at", "-id")
+        )
+
+    @extend_schema(
+        request=CreateSerializer,
+        responses=HazardSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="A retried request with the same key "
+                "returns the first hazard instead of a duplicate.",
+            )
+        ],
+    )
+    def create(self, request):
+        data = CreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        move = fields.pop("move")
+        key = request.headers.get("Idempotency-Key", "")[:100]
+        if move == "report":
+            hazard, created = services.report(
+                actor=request.user,
+                enterprise=fields["enterprise"],
+                place=fields["place"],
+                description=fields["description"],
+                source=fields["source"],
+                category=fields["category"],
+                level=fields["level"],
+                idempotency_key=key,
+            )
+        elif move == "fix_on_spot":
+            hazard, created = services.fix_on_spot(
+                actor=request.user,
+                idempotency_key=key,
+                evidence=fields.pop("evidence", ""),
+                **{
+                    k: v
+                    for k, v in fields.items()
+                    if k not in ("deadline", "deadline_working_days")
+                },
+            )
+        else:
+            fields.pop("evidence", None)
+            hazard, created = services.register(actor=request.user, idempotency_key=key, **fields)
+        body = HazardSerializer(hazard, context={"request": request}).data
+        return Response(body, status=201 if created else 200)
+
+
+def _make_move_action(move: str):
+    serializer = MOVE_SERIALIZERS[move]
+
+    @extend_schema(
+        request=serializer,
+        responses=HazardSerializer,
+        summary=f"Move: {move}",
+        operation_id=f"hazards_{move}",
+    )
+    def perform(self, request, pk=None):
+        hazard = get_object_or_404(Hazard.objects.for_user(request.user), pk=pk)
+        data = serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        MOVE_SERVICE[move](hazard=hazard, actor=request.user, **data.validated_data)
+        hazard = Hazard.objects.get(pk=hazard.pk)
+        return Response(HazardSerializer(hazard, context={"request": request}).data)
+
+    perform.__name__ = f"move_{move}"
+    return action(detail=True, methods=["post"], url_path=move.replace("_", "-"))(perform)
+
+
+for _move in MOVE_SERVICE:
+    setattr(HazardViewSet, f"move_{_move}", _make_move_action(_move))

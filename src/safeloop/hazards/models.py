@@ -1,0 +1,398 @@
+"""Hidden dangers (事故隐患) and their closed loop: the record, its timeline, deadline
+extensions, listed supervision of major ones, overdue accountability, and the policy data
+that sets the loop's limits."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safeloop.core.models import AuditedModel
+from safeloop.core.scoping import ScopedManager
+from safeloop.enterprises.models import Enterprise
+from safeloop.hazards.choices import (
+    OPEN_STATES,
+    Category,
+    ExtensionStatus,
+    Level,
+    ListingLevel,
+    Source,
+    State,
+)
+from safeloop.orgs.models import Department
+from safeloop.orgs.roles import ALL_ROLES, ENTERPRISE_STAFF, REGULATORS
+
+THROUGH_ENTERPRISE = {
+    "region": "enterprise__region_code",
+    "park": "enterprise__park_id",
+    "grid": "enterprise__grid_id",
+    "enterprise": "enterprise_id",
+}
+
+
+def default_escalation():
+    return [
+        {"after_days": 0, "notify": "enterprise"},
+        {"after_days": 3, "notify": "grid"},
+        {"after_days": 7, "notify": "county"},
+        {"after_days": 15, "notify": "city"},
+    ]
+
+
+class HazardPolicy(AuditedModel):
+    """The loop's limits as data: the newest policy in effect applies. Older policies stay
+    for the record; change one by adding a new one with its source."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    source = models.CharField(_("source"), max_length=300)
+    listing_level = models.CharField(
+        _("who lists major hidden dangers"),
+        max_length=10,
+        choices=ListingLevel.choices,
+        default=ListingLevel.COUNTY,
+    )
+    general_max_extensions = models.PositiveSmallIntegerField(
+        _("extensions allowed for a general hidden danger"), default=1
+    )
+    major_extension_notice_working_days = models.PositiveSmallIntegerField(
+        _("working days before the deadline a major extension must be requested"), default=20
+    )
+    reminder_working_days = models.PositiveSmallIntegerField(
+        _("remind this many working days before the deadline"), default=3
+    )
+    escalation = models.JSONField(
+        _("overdue escalation steps"),
+        default=default_escalation,
+        help_text=_('A list of {"after_days": n, "notify": enterprise|grid|county|city}.'),
+    )
+
+    class Meta:
+        verbose_name = _("hidden-danger policy")
+        verbose_name_plural = _("hidden-danger policies")
+        ordering = ["-effective_from"]
+
+    def __str__(self):
+        return f"{self.effective_from}: {self.source}"
+
+    @classmethod
+    def current(cls) -> "HazardPolicy":
+        policy = cls.objects.filter(effective_from__lte=timezone.localdate()).first()
+        return policy or cls(effective_from=timezone.localdate(), source="built-in defaults")
+
+
+class Hazard(AuditedModel):
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, editable=False, db_index=True
+    )
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    category = models.CharField(_("category"), max_length=2, choices=Category.choices)
+    criterion = models.CharField(
+        _("major-hidden-danger criterion"),
+        max_length=100,
+        blank=True,
+        help_text=_("The criterion item it matches, e.g. 应急管理部令第10号 第十一条(一)."),
+    )
+    place = models.CharField(_("where it was found"), max_length=200)
+    risk_point = models.ForeignKey(
+        "risks.RiskPoint",
+        verbose_name=_("risk point"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    control_measure = models.ForeignKey(
+        "risks.ControlMeasure",
+        verbose_name=_("failed control measure"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    description = models.TextField(_("description"))
+    cause = models.TextField(_("cause"), blank=True)
+    found_at = models.DateTimeField(_("found at"), default=timezone.now)
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("found by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    found_by_regulator = models.BooleanField(_("found by a regulator"), default=False)
+    reporter_contact = models.CharField(_("reporter contact"), max_length=100, blank=True)
+
+    # Deadline
+    deadline = models.DateField(_("deadline"), null=True, blank=True, db_index=True)
+    deadline_working_days = models.PositiveSmallIntegerField(
+        _("deadline in working days"), null=True, blank=True
+    )
+    deadline_fell_back = models.BooleanField(
+        _("deadline counted Monday–Friday (no statutory calendar data)"), default=False
+    )
+
+    # Rectification plan: 五到位 — all five before the work counts as planned.
+    measures = models.TextField(_("measures"), blank=True)
+    funds_budgeted = models.DecimalField(
+        _("funds budgeted (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
+    emergency_measures = models.TextField(_("emergency measures"), blank=True)
+    planned_at = models.DateTimeField(_("planned at"), null=True, blank=True)
+    # Governance plan (治理方案) of a major hidden danger: its six parts.
+    plan_goals = models.TextField(_("goals and tasks"), blank=True)
+    plan_methods = models.TextField(_("methods and measures"), blank=True)
+    plan_resources = models.TextField(_("funds and materials"), blank=True)
+    plan_organisation = models.TextField(_("organisation and people responsible"), blank=True)
+    plan_schedule = models.TextField(_("time limit and requirements"), blank=True)
+    plan_safety = models.TextField(_("safety measures and emergency plan"), blank=True)
+    production_stopped = models.BooleanField(
+        _("production stopped while rectifying"), default=False
+    )
+
+    # Rectification evidence and acceptance
+    evidence = models.TextField(_("rectification evidence"), blank=True)
+    funds_spent = models.DecimalField(
+        _("actual cost (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    acceptance_opinion = models.TextField(_("acceptance opinion"), blank=True)
+    expert_report = models.TextField(_("expert or evaluation report"), blank=True)
+    returns_count = models.PositiveSmallIntegerField(_("returns"), default=0)
+    extensions_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
+    void_reason = models.TextField(_("reason voided"), blank=True)
+
+    # Monitoring, kept by the overdue job
+    overdue_days = models.PositiveIntegerField(_("days overdue"), default=0)
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    idempotency_key = models.CharField(max_length=100, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_paths = THROUGH_ENTERPRISE
+    scope_roles = {
+        "view": ALL_ROLES,
+        "change": ENTERPRISE_STAFF | REGULATORS,
+    }
+
+    class Meta:
+        verbose_name = _("hidden danger")
+        verbose_name_plural = _("hidden dangers")
+        ordering = ["-found_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["deadline"],
+                name="hazard_open_deadline",
+                condition=models.Q(state__in=OPEN_STATES),
+            ),
+            models.Index(fields=["enterprise", "state"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="hazard_idempotency_key_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.description[:40]}"
+
+    @property
+    def region_code(self) -> str:
+        return self.enterprise.region_code
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.deadline is not None and self.deadline < timezone.localdate()
+
+    def plan_missing(self) -> list[str]:
+        """Names of the plan fields still empty: 五到位, and the governance plan if major."""
+        required = [
+            "measures",
+            "funds_budgeted",
+            "deadline",
+            "responsible_person",
+            "emergency_measures",
+        ]
+        if self.level == Level.MAJOR:
+            required += [
+                "plan_goals",
+                "plan_methods",
+                "plan_resources",
+                "plan_organisation",
+                "plan_schedule",
+                "plan_safety",
+            ]
+        return [name for name in required if getattr(self, name) in (None, "")]
+
+
+class HazardEvent(models.Model):
+    """The hazard's timeline as users read it; one row per move."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    move = models.CharField(_("move"), max_length=30)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("hidden-danger event")
+        verbose_name_plural = _("hidden-danger events")
+
+    def __str__(self):
+        return f"{self.hazard_id} {self.move}"
+
+
+class Extension(AuditedModel):
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="extensions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    old_deadline = models.DateField(_("old deadline"))
+    new_deadline = models.DateField(_("requested deadline"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ExtensionStatus.choices,
+        default=ExtensionStatus.REQUESTED,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hazard"],
+                condition=models.Q(status="requested"),
+                name="hazard_one_open_extension",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.hazard_id}: {self.old_deadline} → {self.new_deadline}"
+
+    @property
+    def region_code(self) -> str:
+        return self.hazard.region_code
+
+
+class Listing(AuditedModel):
+    """Listed supervision (挂牌督办) of a major hidden danger by a supervising department."""
+
+    hazard = models.OneToOneField(Hazard, on_delete=models.PROTECT, related_name="listing")
+    level = models.CharField(_("listing level"), max_length=10, choices=ListingLevel.choices)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT
+    )
+    notice_number = models.CharField(_("notice number"), max_length=60)
+    listed_at = models.DateField(_("listed on"))
+    deadline = models.DateField(_("deadline"))
+    listed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    delisted_at = models.DateField(_("delisted on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("listed supervision")
+        verbose_name_plural = _("listed supervision")
+
+    def __str__(self):
+        return self.notice_number
+
+    @property
+    def region_code(self) -> str:
+        return self.department.region_code
+
+
+class Accountability(AuditedModel):
+    """A record for later sanctions (事前责任追究), written once when a hazard goes overdue."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="accountability")
+    reason = models.CharField(_("reason"), max_length=30, default="overdue")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    deadline = models.DateField(_("deadline missed"))
+    sanction = models.CharField(_("sanction"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("accountability record")
+        verbose_name_plural = _("accountability records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hazard", "reason", "deadline"], name="accountability_once_per_deadline"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.hazard_id} {self.reason} {self.deadline}"
+
+    @property
+    def region_code(self) -> str:
+        return self.hazard.region_code

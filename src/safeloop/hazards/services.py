@@ -1,0 +1,493 @@
+"""Every change to a hidden danger: one function per move of the transition table.
+
+Each locks the row, checks the move against the table and the actor's kinds, writes, adds a
+timeline event and an audit entry, and notifies only after commit.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safeloop.core import calendar
+from safeloop.core.notify import notify
+from safeloop.core.workflow import CREATED, Conflict, IllegalMove, NotPermitted
+from safeloop.hazards.actors import actor_kinds
+from safeloop.hazards.choices import ExtensionStatus, Level, ListingLevel, Source, State
+from safeloop.hazards.models import Extension, Hazard, HazardEvent, HazardPolicy, Listing
+from safeloop.hazards.recipients import recipients
+from safeloop.hazards.workflow import HAZARD_WORKFLOW
+from safeloop.orgs.models import Department, DepartmentKind
+
+
+# ---------------------------------------------------------------- helpers
+def _lock(hazard: Hazard, actor, version: int | None) -> Hazard:
+    visible = Hazard.objects.for_user(actor) if actor is not None else Hazard.objects
+    locked = visible.select_for_update().filter(pk=hazard.pk).first()
+    if locked is None:
+        raise Hazard.DoesNotExist
+    if version is not None and locked.version != version:
+        raise Conflict(_("Someone changed this hidden danger meanwhile; reload and try again."))
+    return locked
+
+
+def _check(hazard: Hazard | None, move: str, actor, enterprise=None):
+    state = hazard.state if hazard else CREATED
+    return HAZARD_WORKFLOW.check(state, move, actor_kinds(actor, hazard, enterprise))
+
+
+def _require(condition, message, field=None):
+    if not condition:
+        raise IllegalMove(message, field=field)
+
+
+def _record(hazard: Hazard, move: str, actor, from_state: str, note: str = ""):
+    hazard.version += 1
+    hazard.full_clean()
+    hazard.save(action=f"hazards.hazard.{move}", actor=actor)
+    HazardEvent.objects.create(
+        hazard=hazard,
+        actor=actor,
+        move=move,
+        from_state=from_state,
+        to_state=hazard.state,
+        note=note,
+    )
+
+
+def _after_commit(hazard: Hazard, audience: str, title: str, key: str = ""):
+    def send():
+        notify(
+            recipients(hazard, audience),
+            kind="hazard",
+            title=title,
+            link=f"/hazards/{hazard.pk}/",
+            dedupe_key=key,
+        )
+
+    transaction.on_commit(send)
+
+
+def _move(hazard, move, actor, version=None, note="", **fields) -> Hazard:
+    """Lock, check, apply `fields`, enter the target state and record. For simple moves."""
+    hazard = _lock(hazard, actor, version)
+    transition = _check(hazard, move, actor)
+    from_state = hazard.state
+    for name, value in fields.items():
+        setattr(hazard, name, value)
+    if transition.target:
+        hazard.state = transition.target
+    _record(hazard, move, actor, from_state, note)
+    return hazard
+
+
+def _deadline(deadline: date | None, working_days: int | None, start: date) -> tuple:
+    if working_days is not None:
+        _require(
+            working_days > 0, _("Give a positive number of working days."), "deadline_working_days"
+        )
+        computed = calendar.add_working_days(start, working_days)
+        return computed.day, working_days, computed.fell_back
+    _require(deadline is not None, _("Every hidden danger needs a deadline."), "deadline")
+    _require(deadline >= start, _("The deadline cannot be in the past."), "deadline")
+    return deadline, None, False
+
+
+# ---------------------------------------------------------------- creation
+RECORD_FIELDS = [
+    "level",
+    "source",
+    "category",
+    "criterion",
+    "place",
+    "risk_point",
+    "control_measure",
+    "description",
+    "cause",
+    "found_at",
+]
+
+
+def _new(enterprise, actor, state, idempotency_key, **fields) -> Hazard:
+    hazard = Hazard(
+        enterprise=enterprise,
+        state=state,
+        created_by=actor,
+        found_by=actor,
+        idempotency_key=idempotency_key or "",
+        **fields,
+    )
+    if actor is not None:
+        hazard.found_by_regulator = "regulator" in actor_kinds(actor, None, enterprise) and (
+            "enterprise" not in actor_kinds(actor, None, enterprise)
+        )
+    return hazard
+
+
+def _create(move, *, actor, enterprise, idempotency_key="", **fields):
+    """Create through `move`; a repeated idempotency key returns the first hazard."""
+    if idempotency_key and actor is not None:
+        existing = Hazard.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
+        if existing:
+            return existing, False
+    transition = _check(None, move, actor, enterprise)
+    hazard = _new(enterprise, actor, transition.target, idempotency_key, **fields)
+    return hazard, True
+
+
+def _save_new(hazard, move, actor, note=""):
+    try:
+        with transaction.atomic():
+            hazard.version = 0
+            _record(hazard, move, actor, "", note)
+    except IntegrityError:
+        # The same idempotency key raced in from a retry: the first one won.
+        existing = Hazard.objects.filter(
+            created_by=hazard.created_by, idempotency_key=hazard.idempotency_key
+        ).first()
+        if existing is None:
+            raise
+        return existing, False
+    return hazard, True
+
+
+@transaction.atomic
+def register(
+    *, actor, enterprise, deadline=None, deadline_working_days=None, idempotency_key="", **fields
+) -> tuple[Hazard, bool]:
+    """Register a confirmed hidden danger: it starts rectifying with its deadline."""
+    hazard, created = _create(
+        "register", actor=actor, enterprise=enterprise, idempotency_key=idempotency_key, **fields
+    )
+    if not created:
+        return hazard, False
+    hazard.deadline, hazard.deadline_working_days, hazard.deadline_fell_back = _deadline(
+        deadline, deadline_working_days, timezone.localdate()
+    )
+    hazard, created = _save_new(hazard, "register", actor)
+    if created:
+        _after_commit(hazard, "enterprise", _("New hidden danger registered: %s") % hazard.place)
+    return hazard, created
+
+
+@transaction.atomic
+def fix_on_spot(*, actor, enterprise, evidence, idempotency_key="", **fields):
+    """即查即改: a general hidden danger fixed while found goes straight to acceptance."""
+    hazard, created = _create(
+        "fix_on_spot", actor=actor, enterprise=enterprise, idempotency_key=idempotency_key, **fields
+    )
+    if not created:
+        return hazard, False
+    _require(
+        hazard.level == Level.GENERAL,
+        _("Only a general hidden danger can be fixed on the spot."),
+        "level",
+    )
+    _require(bool(evidence.strip()), _("Describe how it was fixed."), "evidence")
+    now = timezone.now()
+    hazard.evidence, hazard.deadline = evidence, timezone.localdate()
+    hazard.submitted_by, hazard.submitted_at = actor, now
+    hazard, created = _save_new(hazard, "fix_on_spot", actor)
+    return hazard, created
+
+
+@transaction.atomic
+def report(
+    *,
+    enterprise,
+    place,
+    description,
+    reporter_contact="",
+    actor=None,
+    source=Source.PUBLIC_REPORT,
+    category="8",
+    level=Level.GENERAL,
+    idempotency_key="",
+) -> tuple[Hazard, bool]:
+    """A public report or a proposal: it waits for confirmation."""
+    hazard, created = _create(
+        "report",
+        actor=actor,
+        enterprise=enterprise,
+        idempotency_key=idempotency_key,
+        place=place,
+        description=description,
+        source=source,
+        category=category,
+        level=level,
+        reporter_contact=reporter_contact,
+    )
+    if not created:
+        return hazard, False
+    hazard, created = _save_new(hazard, "report", actor)
+    if created:
+        _after_commit(hazard, "grid", _("Hidden danger reported: %s") % place)
+        _after_commit(hazard, "county", _("Hidden danger reported: %s") % place)
+    return hazard, created
+
+
+# ---------------------------------------------------------------- moves
+@transaction.atomic
+def confirm(
+    *, hazard, actor, deadline=None, deadline_working_days=None, level=None, version=None
+) -> Hazard:
+    hazard = _lock(hazard, actor, version)
+    _check(hazard, "confirm", actor)
+    if level:
+        hazard.level = level
+    hazard.deadline, hazard.deadline_working_days, hazard.deadline_fell_back = _deadline(
+        deadline, deadline_working_days, timezone.localdate()
+    )
+    hazard.state = State.RECTIFYING
+    _record(hazard, "confirm", actor, State.PENDING)
+    _after_commit(hazard, "enterprise", _("Hidden danger confirmed: %s") % hazard.place)
+    return hazard
+
+
+@transaction.atomic
+def reject(*, hazard, actor, reason, version=None) -> Hazard:
+    _require(bool(reason.strip()), _("Give the reason."), "reason")
+    return _move(hazard, "reject", actor, version, note=reason, void_reason=reason)
+
+
+PLAN_FIELDS = [
+    "measures",
+    "funds_budgeted",
+    "responsible_person",
+    "emergency_measures",
+    "plan_goals",
+    "plan_methods",
+    "plan_resources",
+    "plan_organisation",
+    "plan_schedule",
+    "plan_safety",
+    "production_stopped",
+]
+
+
+@transaction.atomic
+def plan(*, hazard, actor, version=None, **fields) -> Hazard:
+    """Record the rectification plan (五到位; the six-part governance plan when major)."""
+    unknown = set(fields) - set(PLAN_FIELDS)
+    _require(not unknown, _("Unknown plan fields: %s") % ", ".join(sorted(unknown)))
+    hazard = _lock(hazard, actor, version)
+    _check(hazard, "plan", actor)
+    for name, value in fields.items():
+        setattr(hazard, name, value)
+    if not hazard.plan_missing():
+        hazard.planned_at = hazard.planned_at or timezone.now()
+    _record(hazard, "plan", actor, hazard.state)
+    return hazard
+
+
+@transaction.atomic
+def list_hazard(*, hazard, actor, deadline, version=None) -> Listing:
+    """挂牌督办: the supervising level lists a major hidden danger, numbering its notice."""
+    hazard = _lock(hazard, actor, version)
+    _check(hazard, "list", actor)
+    _require(hazard.level == Level.MAJOR, _("Only a major hidden danger is listed."), "level")
+    _require(
+        not Listing.objects.filter(hazard=hazard).exists(),
+        _("This hidden danger is already listed."),
+    )
+    level = HazardPolicy.current().listing_level
+    code = hazard.region_code if level == ListingLevel.COUNTY else hazard.region_code[:4] + "00"
+    kind = (
+        DepartmentKind.COUNTY_DEPARTMENT
+        if level == ListingLevel.COUNTY
+        else DepartmentKind.CITY_BUREAU
+    )
+    department = (
+        Department.objects.select_for_update()
+        .filter(region__code=code, kind=kind)
+        .order_by("pk")
+        .first()
+    )
+    _require(department is not None, _("No supervising department is set up for region %s.") % code)
+    today = timezone.localdate()
+    _require(deadline >= today, _("The deadline cannot be in the past."), "deadline")
+    number = Listing.objects.filter(department=department, listed_at__year=today.year).count() + 1
+    listing = Listing(
+        hazard=hazard,
+        level=level,
+        department=department,
+        listed_at=today,
+        deadline=deadline,
+        listed_by=actor,
+        notice_number=f"{department.name}督〔{today.year}〕第{number}号",
+    )
+    listing.save(actor=actor)
+    hazard.deadline = deadline
+    _record(hazard, "list", actor, hazard.state, note=listing.notice_number)
+    _after_commit(hazard, "enterprise", _("Listed for supervision: %s") % listing.notice_number)
+    return listing
+
+
+@transaction.atomic
+def submit(*, hazard, actor, evidence, funds_spent=None, version=None) -> Hazard:
+    hazard = _lock(hazard, actor, version)
+    _check(hazard, "submit", actor)
+    missing = hazard.plan_missing()
+    _require(
+        not missing,
+        _("The plan is incomplete: %s")
+        % ", ".join(str(Hazard._meta.get_field(name).verbose_name) for name in missing),
+        "plan",
+    )
+    _require(bool(evidence.strip()), _("Describe the rectification."), "evidence")
+    if hazard.level == Level.MAJOR:
+        _require(
+            Listing.objects.filter(hazard=hazard).exists(),
+            _(
+                "A major hidden danger is accepted by its listing department: it must be "
+                "listed first."
+            ),
+        )
+    hazard.evidence, hazard.funds_spent = evidence, funds_spent
+    hazard.submitted_by, hazard.submitted_at = actor, timezone.now()
+    hazard.state = State.AWAITING
+    _record(hazard, "submit", actor, State.RECTIFYING)
+    audience = (
+        "county" if hazard.level == Level.MAJOR or hazard.found_by_regulator else ("enterprise")
+    )
+    _after_commit(hazard, audience, _("Awaiting your acceptance: %s") % hazard.place)
+    return hazard
+
+
+@transaction.atomic
+def accept(*, hazard, actor, opinion, expert_report="", version=None) -> Hazard:
+    hazard = _lock(hazard, actor, version)
+    if actor is not None and actor.pk == hazard.submitted_by_id:
+        raise NotPermitted(_("Whoever submitted the rectification cannot accept it."))
+    _check(hazard, "accept", actor)
+    _require(bool(opinion.strip()), _("Give the acceptance opinion."), "opinion")
+    if hazard.level == Level.MAJOR:
+        _require(
+            bool(expert_report.strip()),
+            _("A major hidden danger needs the expert or evaluation report."),
+            "expert_report",
+        )
+        listing = Listing.objects.select_for_update().get(hazard=hazard)
+        listing.delisted_at = timezone.localdate()
+        listing.save(action="hazards.listing.delist", actor=actor)
+    hazard.acceptance_opinion, hazard.expert_report = opinion, expert_report
+    hazard.accepted_by, hazard.accepted_at = actor, timezone.now()
+    hazard.state, hazard.overdue_days = State.CLOSED, 0
+    _record(hazard, "accept", actor, State.AWAITING, note=opinion)
+    _after_commit(hazard, "enterprise", _("Accepted and closed: %s") % hazard.place)
+    return hazard
+
+
+@transaction.atomic
+def return_for_rectification(*, hazard, actor, reason, version=None) -> Hazard:
+    hazard = _lock(hazard, actor, version)
+    if actor is not None and actor.pk == hazard.submitted_by_id:
+        raise NotPermitted(_("Whoever submitted the rectification cannot accept or return it."))
+    _check(hazard, "return", actor)
+    _require(bool(reason.strip()), _("Give the reason."), "reason")
+    hazard.returns_count += 1
+    hazard.state = State.RECTIFYING
+    _record(hazard, "return", actor, State.AWAITING, note=reason)
+    _after_commit(hazard, "enterprise", _("Returned for rectification: %s") % hazard.place)
+    return hazard
+
+
+@transaction.atomic
+def request_extension(*, hazard, actor, new_deadline, reason, version=None) -> Extension:
+    hazard = _lock(hazard, actor, version)
+    _check(hazard, "request_extension", actor)
+    _require(bool(reason.strip()), _("Give the reason."), "reason")
+    _require(
+        new_deadline > hazard.deadline,
+        _("The new deadline must be later than the current one."),
+        "new_deadline",
+    )
+    _require(
+        not hazard.extensions.filter(status=ExtensionStatus.REQUESTED).exists(),
+        _("An extension request is already waiting for a decision."),
+    )
+    policy = HazardPolicy.current()
+    if hazard.level == Level.GENERAL:
+        _require(
+            hazard.extensions_count < policy.general_max_extensions,
+            _("A general hidden danger may be extended %d time(s) at most.")
+            % policy.general_max_extensions,
+        )
+    else:
+        notice = calendar.working_days_between(timezone.localdate(), hazard.deadline)
+        _require(
+            notice >= policy.major_extension_notice_working_days,
+            _(
+                "A major hidden danger's extension must be requested at least %(n)d working "
+                "days before the deadline (%(left)d left)."
+            )
+            % {"n": policy.major_extension_notice_working_days, "left": notice},
+        )
+    extension = Extension(
+        hazard=hazard,
+        requested_by=actor,
+        old_deadline=hazard.deadline,
+        new_deadline=new_deadline,
+        reason=reason,
+    )
+    extension.save(actor=actor)
+    _record(hazard, "request_extension", actor, hazard.state, note=reason)
+    _after_commit(
+        hazard,
+        "county" if hazard.level == Level.MAJOR else "grid",
+        _("Extension requested: %s") % hazard.place,
+    )
+    return extension
+
+
+@transaction.atomic
+def decide_extension(*, hazard, actor, approve: bool, note="", version=None) -> Extension:
+    hazard = _lock(hazard, actor, version)
+    _check(hazard, "decide_extension", actor)
+    extension = (
+        hazard.extensions.select_for_update().filter(status=ExtensionStatus.REQUESTED).first()
+    )
+    _require(extension is not None, _("No extension request is waiting."))
+    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    extension.decided_by, extension.decided_at = actor, timezone.now()
+    extension.decision_note = note
+    extension.save(actor=actor)
+    if approve:
+        hazard.deadline = extension.new_deadline
+        hazard.extensions_count += 1
+        hazard.overdue_days = 0
+        listing = Listing.objects.filter(hazard=hazard).first()
+        if listing:
+            listing.deadline = extension.new_deadline
+            listing.save(actor=actor)
+    _record(
+        hazard,
+        "decide_extension",
+        actor,
+        hazard.state,
+        note=f"{extension.get_status_display()} {note}".strip(),
+    )
+    _after_commit(
+        hazard,
+        "enterprise",
+        _("Extension %(status)s: %(place)s")
+        % {"status": extension.get_status_display(), "place": hazard.place},
+    )
+    return extension
+
+
+@transaction.atomic
+def void(*, hazard, actor, reason, version=None) -> Hazard:
+    _require(bool(reason.strip()), _("Give the reason."), "reason")
+    return _move(hazard, "void", actor, version, note=reason, void_reason=reason)
+
+
+def allowed_moves(hazard: Hazard, user) -> list[str]:
+    moves = HAZARD_WORKFLOW.moves_for(hazard.state, actor_kinds(user, hazard))
+    return [m for m in moves if m not in ("register", "fix_on_spot", "report")]
+
+
+def validation_error(exc: IllegalMove) -> ValidationError:
+    return ValidationError({exc.field or "non_field_errors": [str(exc.message)]})

@@ -1,0 +1,154 @@
+"""The hazards API for every role inside and outside its scope, the move endpoints, the
+Idempotency-Key, and field-level errors."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from safeloop.hazards.choices import State
+from safeloop.hazards.models import Hazard
+from safeloop.orgs.roles import Role
+
+ALL = [*Role, None]
+SEES_INSIDE = set(Role)  # every role of the world is placed over the `inside` enterprise
+
+
+def payload(world, **extra):
+    return {
+        "enterprise": world.inside.pk,
+        "source": "1",
+        "category": "3",
+        "place": "配电房",
+        "description": "电缆裸露",
+        "deadline_working_days": 5,
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("role", ALL)
+def test_each_role_lists_only_hazards_in_scope(world, make_hazard, api, role):
+    inside = make_hazard()
+    outside = Hazard.objects.create(
+        enterprise=world.outside,
+        state=State.RECTIFYING,
+        level="general",
+        source="1",
+        category="1",
+        place="外地",
+        description="外地隐患",
+        deadline=timezone.localdate() + timedelta(days=9),
+    )
+    ids = {
+        h["id"] for h in api.as_user(world.users[role]).get("/api/v1/hazards/").json()["results"]
+    }
+    assert (inside.pk in ids) is (role in SEES_INSIDE)
+    assert (outside.pk in ids) is (role == Role.SYSTEM_ADMIN)
+    detail = api.get(f"/api/v1/hazards/{outside.pk}/")
+    assert detail.status_code == (200 if role == Role.SYSTEM_ADMIN else 404)
+
+
+@pytest.mark.parametrize("role", ALL)
+def test_who_may_register_through_the_api(world, departments, api, role):
+    response = api.as_user(world.users[role]).post("/api/v1/hazards/", payload(world))
+    if role in {Role.EXPERT}:
+        assert response.status_code == 403
+    elif role is None:
+        assert response.status_code == 400  # the enterprise is not theirs to name
+        assert "enterprise" in response.json()["error"]["fields"]
+    else:
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert body["state"] == "rectifying" and body["deadline"]
+
+
+def test_a_repeated_idempotency_key_returns_the_first_hazard(world, departments, api):
+    api.as_user(world.user(Role.SAFETY_MANAGER))
+    first = api.post("/api/v1/hazards/", payload(world), HTTP_IDEMPOTENCY_KEY="k-1")
+    again = api.post("/api/v1/hazards/", payload(world), HTTP_IDEMPOTENCY_KEY="k-1")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert Hazard.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"source": "99"}, "source"),
+        ({"category": ""}, "category"),
+        ({"place": ""}, "place"),
+        ({"description": "x" * 6000}, "description"),
+        ({"deadline_working_days": -3}, "deadline_working_days"),
+        ({"deadline_working_days": "soon"}, "deadline_working_days"),
+        ({"enterprise": "abc"}, "enterprise"),
+        ({"level": "huge"}, "level"),
+        ({"deadline_working_days": None, "deadline": "2020-01-01"}, "deadline"),
+        ({"deadline_working_days": None}, "deadline"),
+    ],
+)
+def test_bad_input_gets_a_field_error_and_changes_nothing(world, departments, api, change, field):
+    data = {k: v for k, v in {**payload(world), **change}.items() if v is not None}
+    response = api.as_user(world.user(Role.SAFETY_MANAGER)).post("/api/v1/hazards/", data)
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"]["fields"]
+    assert not Hazard.objects.exists()
+
+
+def test_a_move_answers_with_the_new_state_and_next_moves(world, make_hazard, api):
+    hazard = make_hazard(state=State.AWAITING)
+    response = api.as_user(world.user(Role.ENTERPRISE_PRINCIPAL)).post(
+        f"/api/v1/hazards/{hazard.pk}/accept/", {"opinion": "合格"}
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["state"] == "closed" and body["allowed_moves"] == []
+    assert body["events"][-1]["move"] == "accept"
+
+
+def test_an_illegal_move_is_a_conflict_and_a_forbidden_one_is_403(world, make_hazard, api):
+    hazard = make_hazard(state=State.CLOSED)
+    response = api.as_user(world.user(Role.COUNTY_ADMIN)).post(
+        f"/api/v1/hazards/{hazard.pk}/void/", {"reason": "x"}
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "illegal_move"
+    open_one = make_hazard(state=State.RECTIFYING)
+    response = api.as_user(world.user(Role.EXPERT)).post(
+        f"/api/v1/hazards/{open_one.pk}/void/", {"reason": "x"}
+    )
+    assert response.status_code == 403
+
+
+def test_a_stale_version_is_409(world, make_hazard, api):
+    hazard = make_hazard(state=State.RECTIFYING)
+    response = api.as_user(world.user(Role.SAFETY_MANAGER)).post(
+        f"/api/v1/hazards/{hazard.pk}/plan/", {"measures": "新措施", "version": hazard.version + 5}
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "conflict"
+
+
+def test_a_precondition_failure_names_its_field(world, make_hazard, api):
+    hazard = make_hazard(state=State.RECTIFYING)
+    response = api.as_user(world.user(Role.SAFETY_MANAGER)).post(
+        f"/api/v1/hazards/{hazard.pk}/request-extension/",
+        {"new_deadline": str(hazard.deadline - timedelta(days=1)), "reason": "x"},
+    )
+    assert response.status_code == 400
+    assert "new_deadline" in response.json()["error"]["fields"]
+
+
+def test_moves_on_hazards_out_of_scope_are_404(world, make_hazard, api):
+    hazard = make_hazard(state=State.RECTIFYING)
+    api.as_user(world.users[None])
+    assert api.post(f"/api/v1/hazards/{hazard.pk}/void/", {"reason": "x"}).status_code == 404
+
+
+def test_filters(world, make_hazard, api):
+    late = make_hazard(deadline=timezone.localdate() - timedelta(days=2))
+    make_hazard()
+    api.as_user(world.user(Role.CITY_ADMIN))
+    ids = [h["id"] for h in api.get("/api/v1/hazards/?overdue=true").json()["results"]]
+    assert ids == [late.pk]
+    assert api.get("/api/v1/hazards/?state=closed").json()["count"] == 0
+    assert api.get("/api/v1/hazards/?region=640104").json()["count"] == 2
