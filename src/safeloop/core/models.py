@@ -62,11 +62,13 @@ class AuditedModel(models.Model):
         return instance
 
     def _audit_values(self) -> dict:
-        return {
-            f.attname: getattr(self, f.attname)
-            for f in self._meta.concrete_fields
-            if f.attname not in self.audit_exclude and f.attname in self.__dict__
-        }
+        values = {}
+        for f in self._meta.concrete_fields:
+            if f.attname in self.audit_exclude or f.attname not in self.__dict__:
+                continue
+            value = getattr(self, f.attname)
+            values[f.attname] = value.name if isinstance(f, models.FileField) else value
+        return values
 
     def _audit_diff(self, before: dict, after: dict) -> dict:
         changes = {}

@@ -1,17 +1,20 @@
 """Hidden dangers over the API: list/detail/create, and one endpoint per move that answers
 with the new state and the moves the caller may make next."""
 
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards import services
 from safeloop.hazards.choices import Category, Level, Source
 from safeloop.hazards.filters import HazardFilter
-from safeloop.hazards.models import Hazard, HazardEvent
+from safeloop.hazards.models import Hazard, HazardEvent, HazardPhoto, PhotoStage
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -22,10 +25,31 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["at", "actor", "move", "from_state", "to_state", "note"]
 
 
+class PhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HazardPhoto
+        fields = ["id", "stage", "taken_at", "width", "height", "sha256", "url", "thumbnail_url"]
+
+    def get_url(self, photo) -> str:
+        return reverse("hazard-photo", args=[photo.hazard_id, photo.pk])
+
+    def get_thumbnail_url(self, photo) -> str:
+        return self.get_url(photo) + "?size=thumb"
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    stage = serializers.ChoiceField(PhotoStage.choices)
+
+
 class HazardSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     allowed_moves = serializers.SerializerMethodField()
     events = EventSerializer(many=True, read_only=True)
+    photos = PhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = Hazard
@@ -179,6 +203,42 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             hazard, created = services.register(actor=request.user, idempotency_key=key, **fields)
         body = HazardSerializer(hazard, context={"request": request}).data
         return Response(body, status=201 if created else 200)
+
+
+def photos(self, request, pk=None):
+    """Attach a photo (multipart: file, stage). Type is sniffed; metadata is stripped."""
+    hazard = get_object_or_404(Hazard.objects.for_user(request.user), pk=pk)
+    data = PhotoUploadSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    photo = services.add_photo(
+        hazard=hazard,
+        actor=request.user,
+        upload=data.validated_data["file"],
+        stage=data.validated_data["stage"],
+    )
+    return Response(PhotoSerializer(photo).data, status=201)
+
+
+HazardViewSet.photos = extend_schema(request=PhotoUploadSerializer, responses=PhotoSerializer)(
+    action(detail=True, methods=["post"], parser_classes=[MultiPartParser])(photos)
+)
+
+
+def photo_file(self, request, pk=None, photo_pk=None):
+    """A photo, or its thumbnail with ?size=thumb, for users who may see the hazard."""
+    hazard = get_object_or_404(Hazard.objects.for_user(request.user), pk=pk)
+    photo = get_object_or_404(HazardPhoto, pk=photo_pk, hazard=hazard)
+    stored = photo.thumbnail if request.GET.get("size") == "thumb" else photo.image
+    response = FileResponse(stored.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+HazardViewSet.photo_file = extend_schema(responses={(200, "image/*"): bytes})(
+    action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>[0-9]+)", url_name="photo")(
+        photo_file
+    )
+)
 
 
 def _make_move_action(move: str):

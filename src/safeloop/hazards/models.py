@@ -396,3 +396,38 @@ class Accountability(AuditedModel):
     @property
     def region_code(self) -> str:
         return self.hazard.region_code
+
+
+class PhotoStage(models.TextChoices):
+    BEFORE = "before", _("Before rectification")
+    AFTER = "after", _("After rectification")
+
+
+class HazardPhoto(AuditedModel):
+    """A photo of the hidden danger, stored without metadata (no GPS); the EXIF capture time
+    is kept here. Served only through the scoped photo view, never as a public media URL."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="photos")
+    stage = models.CharField(_("stage"), max_length=8, choices=PhotoStage.choices)
+    image = models.FileField(_("photo"), upload_to="hazards/%Y/%m/")
+    thumbnail = models.FileField(_("thumbnail"), upload_to="hazards/%Y/%m/thumbs/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    taken_at = models.DateTimeField(_("taken at (EXIF)"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["stage", "uploaded_at", "id"]
+        verbose_name = _("hidden-danger photo")
+        verbose_name_plural = _("hidden-danger photos")
+
+    def __str__(self):
+        return f"{self.hazard_id} {self.stage} {self.sha256[:8]}"
+
+    @property
+    def region_code(self) -> str:
+        return self.hazard.region_code

@@ -12,11 +12,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeloop.core import calendar
+from safeloop.core.images import clean_image
 from safeloop.core.notify import notify
 from safeloop.core.workflow import CREATED, Conflict, IllegalMove, NotPermitted
 from safeloop.hazards.actors import actor_kinds
 from safeloop.hazards.choices import ExtensionStatus, Level, ListingLevel, Source, State
-from safeloop.hazards.models import Extension, Hazard, HazardEvent, HazardPolicy, Listing
+from safeloop.hazards.models import (
+    Extension,
+    Hazard,
+    HazardEvent,
+    HazardPhoto,
+    HazardPolicy,
+    Listing,
+    PhotoStage,
+)
 from safeloop.hazards.recipients import recipients
 from safeloop.hazards.workflow import HAZARD_WORKFLOW
 from safeloop.orgs.models import Department, DepartmentKind
@@ -482,6 +491,41 @@ def decide_extension(*, hazard, actor, approve: bool, note="", version=None) -> 
 def void(*, hazard, actor, reason, version=None) -> Hazard:
     _require(bool(reason.strip()), _("Give the reason."), "reason")
     return _move(hazard, "void", actor, version, note=reason, void_reason=reason)
+
+
+PHOTO_STATES = {
+    PhotoStage.BEFORE: (State.PENDING, State.RECTIFYING),
+    PhotoStage.AFTER: (State.RECTIFYING, State.AWAITING),
+}
+
+
+@transaction.atomic
+def add_photo(*, hazard, actor, upload, stage) -> HazardPhoto:
+    """Attach a photo: before-photos while the hazard is pending or rectifying, after-photos
+    while rectifying or awaiting acceptance; by the enterprise or a regulator."""
+    hazard = _lock(hazard, actor, None)
+    if not actor_kinds(actor, hazard) & {"enterprise", "regulator"}:
+        raise NotPermitted(_("You may not add photos to this hidden danger."))
+    _require(stage in PHOTO_STATES, _("Choose before or after."), "stage")
+    _require(
+        hazard.state in PHOTO_STATES[stage],
+        _("A photo of this stage cannot be added in state “%s”.") % hazard.get_state_display(),
+        "stage",
+    )
+    clean = clean_image(upload, field="file")
+    photo = HazardPhoto(
+        hazard=hazard,
+        stage=stage,
+        sha256=clean.sha256,
+        width=clean.width,
+        height=clean.height,
+        taken_at=clean.taken_at,
+        uploaded_by=actor,
+    )
+    photo.image.save(clean.content.name, clean.content, save=False)
+    photo.thumbnail.save(clean.thumbnail.name, clean.thumbnail, save=False)
+    photo.save(actor=actor)
+    return photo
 
 
 def allowed_moves(hazard: Hazard, user) -> list[str]:
