@@ -173,3 +173,12 @@ def test_creation_moves_exist_only_for_new_hazards():
     for move in ["register", "fix_on_spot", "report"]:
         states = {s for s, m, _, _ in HAZARD_WORKFLOW.rows() if m == move}
         assert states == {CREATED}
+
+
+def test_the_docs_show_the_current_table():
+    from pathlib import Path
+
+    from safeloop.hazards.management.commands.render_workflow import table_markdown
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "hazards.md"
+    assert table_markdown() in docs.read_text(encoding="utf-8")
