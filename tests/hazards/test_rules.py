@@ -325,7 +325,7 @@ def test_overdue_scan_marks_escalates_and_is_idempotent(world, make_hazard):
     day_10_late = hazard.deadline + timedelta(days=10)  # the clock moved on
     first = tasks.scan_overdue(today=day_10_late)
     hazard.refresh_from_db()
-    assert hazard.overdue_days == 10
+    assert hazard.escalation_step == 3  # enterprise, grid, county — the city waits for day 15
     assert first["accountability"] == 1
     recipients = set(
         Notification.objects.filter(kind="hazard.overdue").values_list(
@@ -340,7 +340,7 @@ def test_overdue_scan_marks_escalates_and_is_idempotent(world, make_hazard):
         "county_inspector",
     }  # not yet the city (15 days)
     second = tasks.scan_overdue(today=day_10_late)
-    assert second == {"marked": 0, "accountability": 0, "notified": 0}
+    assert second == {"accountability": 0, "notified": 0}
     tasks.scan_overdue(today=hazard.deadline + timedelta(days=15))
     assert Notification.objects.filter(recipient__username="city_admin").count() == 1
 
@@ -349,7 +349,7 @@ def test_closed_hazards_are_never_overdue(world, make_hazard):
     hazard = make_hazard(state=State.CLOSED, deadline=timezone.localdate() - timedelta(days=3))
     tasks.scan_overdue()
     hazard.refresh_from_db()
-    assert hazard.overdue_days == 0 and not Accountability.objects.exists()
+    assert hazard.escalation_step == 0 and not Accountability.objects.exists()
 
 
 def test_reminders_go_out_once_three_working_days_ahead(world, make_hazard):
@@ -379,3 +379,19 @@ def test_money_is_decimal(world, make_hazard):
     hazard = make_hazard()
     hazard.refresh_from_db()
     assert hazard.funds_budgeted == Decimal("5000.00")
+
+
+def test_an_approved_extension_restarts_escalation(world, make_hazard):
+    hazard = make_hazard(deadline=timezone.localdate() - timedelta(days=4))
+    tasks.scan_overdue()
+    hazard.refresh_from_db()
+    assert hazard.escalation_step == 2 and hazard.overdue_days == 4
+    services.request_extension(
+        hazard=hazard,
+        actor=world.user(R.SAFETY_MANAGER),
+        new_deadline=timezone.localdate() + timedelta(days=10),
+        reason="设备到货延迟",
+    )
+    services.decide_extension(hazard=hazard, actor=world.user(R.COUNTY_ADMIN), approve=True)
+    hazard.refresh_from_db()
+    assert hazard.escalation_step == 0 and not hazard.is_overdue

@@ -147,7 +147,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     queryset = Hazard.objects.all()
     serializer_class = HazardSerializer
     filterset_class = HazardFilter
-    ordering_fields = ["found_at", "deadline", "overdue_days"]
+    ordering_fields = ["found_at", "deadline"]
 
     def get_queryset(self):
         return (

@@ -195,8 +195,12 @@ class Hazard(AuditedModel):
     extensions_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
     void_reason = models.TextField(_("reason voided"), blank=True)
 
-    # Monitoring, kept by the overdue job
-    overdue_days = models.PositiveIntegerField(_("days overdue"), default=0)
+    # Monitoring: how many of the policy's escalation steps have been notified for the
+    # current deadline. Days overdue are derived from the deadline, never stored, so the
+    # daily scan touches only hazards that reach a new step.
+    escalation_step = models.PositiveSmallIntegerField(
+        _("escalation steps notified"), default=0, editable=False
+    )
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     idempotency_key = models.CharField(max_length=100, blank=True, editable=False)
@@ -227,6 +231,11 @@ class Hazard(AuditedModel):
                 name="hazard_open_deadline",
                 condition=models.Q(state__in=OPEN_STATES),
             ),
+            models.Index(
+                fields=["escalation_step", "deadline"],
+                name="hazard_open_escalation",
+                condition=models.Q(state__in=OPEN_STATES),
+            ),
             models.Index(fields=["enterprise", "state"]),
         ]
         constraints = [
@@ -251,6 +260,10 @@ class Hazard(AuditedModel):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.deadline is not None and self.deadline < timezone.localdate()
+
+    @property
+    def overdue_days(self) -> int:
+        return (timezone.localdate() - self.deadline).days if self.is_overdue else 0
 
     def plan_missing(self) -> list[str]:
         """Names of the plan fields still empty: 五到位, and the governance plan if major."""

@@ -383,7 +383,7 @@ def accept(*, hazard, actor, opinion, expert_report="", version=None) -> Hazard:
         listing.save(action="hazards.listing.delist", actor=actor)
     hazard.acceptance_opinion, hazard.expert_report = opinion, expert_report
     hazard.accepted_by, hazard.accepted_at = actor, timezone.now()
-    hazard.state, hazard.overdue_days = State.CLOSED, 0
+    hazard.state = State.CLOSED
     _record(hazard, "accept", actor, State.AWAITING, note=opinion)
     _after_commit(hazard, "enterprise", _("Accepted and closed: %s") % hazard.place)
     return hazard
@@ -466,7 +466,7 @@ def decide_extension(*, hazard, actor, approve: bool, note="", version=None) -> 
     if approve:
         hazard.deadline = extension.new_deadline
         hazard.extensions_count += 1
-        hazard.overdue_days = 0
+        hazard.escalation_step = 0  # a new deadline starts its own escalation
         listing = Listing.objects.filter(hazard=hazard).first()
         if listing:
             listing.deadline = extension.new_deadline

@@ -1,11 +1,9 @@
 """The loop's monitoring jobs. Both are idempotent: a second run the same day changes nothing
 more (notifications carry dedupe keys; accountability is written once per missed deadline)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import IntegerField
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
@@ -38,38 +36,46 @@ def send_reminders(today: date | None = None) -> int:
 
 
 def scan_overdue(today: date | None = None) -> dict:
-    """Mark overdue open hazards with their days overdue, write an accountability record
-    once per missed deadline, and notify up the chain by the policy's escalation steps."""
+    """Escalate overdue open hazards step by step (the policy's escalation list) and write
+    an accountability record when a hazard first misses its deadline.
+
+    Each hazard remembers how many steps were notified, so a run reads only the hazards that
+    reach a new step today (a range scan on a partial index), however many are open."""
     today = today or timezone.localdate()
-    policy = HazardPolicy.current()
-    open_hazards = Hazard.objects.filter(state__in=OPEN_STATES)
-    with transaction.atomic():
-        # Days overdue in one statement: the scan stays fast at millions of rows.
-        days_late = RawSQL("%s::date - deadline", [today], output_field=IntegerField())
-        updated = (
-            open_hazards.filter(deadline__lt=today)
-            .exclude(overdue_days=days_late)
-            .update(overdue_days=days_late)
-        )
-        open_hazards.filter(deadline__gte=today, overdue_days__gt=0).update(overdue_days=0)
+    steps = HazardPolicy.current().escalation
     records = notices = 0
-    overdue = open_hazards.filter(deadline__lt=today).select_related("enterprise")
-    for hazard in overdue.iterator():
-        _, created = Accountability.objects.get_or_create(
-            hazard=hazard, reason="overdue", deadline=hazard.deadline
+    for index, step in enumerate(steps):
+        # A step fires once the hazard is `after_days` days overdue (0: its first late day).
+        reached = today - timedelta(days=max(1, step["after_days"]))
+        due = list(
+            Hazard.objects.filter(
+                state__in=OPEN_STATES, escalation_step=index, deadline__lte=reached
+            )
+            .select_related("enterprise")
+            .order_by("deadline", "pk")
         )
-        records += created
-        days = (today - hazard.deadline).days
-        for step in policy.escalation:
-            if days >= step["after_days"]:
-                notices += notify(
-                    recipients(hazard, step["notify"]),
-                    kind="hazard.overdue",
-                    title=f"隐患整改逾期 {days} 天：{hazard.enterprise.name} · {hazard.place}",
-                    link=f"/hazards/{hazard.pk}/",
-                    dedupe_key=f"hazard:{hazard.pk}:overdue:{hazard.deadline}:{step['notify']}",
-                )
-    return {"marked": updated, "accountability": records, "notified": notices}
+        if not due:
+            continue
+        with transaction.atomic():
+            if index == 0:
+                for hazard in due:  # audited, once per missed deadline
+                    _, created = Accountability.objects.get_or_create(
+                        hazard=hazard, reason="overdue", deadline=hazard.deadline
+                    )
+                    records += created
+            Hazard.objects.filter(pk__in=[h.pk for h in due], escalation_step=index).update(
+                escalation_step=index + 1
+            )
+        for hazard in due:
+            days = (today - hazard.deadline).days
+            notices += notify(
+                recipients(hazard, step["notify"]),
+                kind="hazard.overdue",
+                title=f"隐患整改逾期 {days} 天：{hazard.enterprise.name} · {hazard.place}",
+                link=f"/hazards/{hazard.pk}/",
+                dedupe_key=f"hazard:{hazard.pk}:overdue:{hazard.deadline}:{step['notify']}",
+            )
+    return {"accountability": records, "notified": notices}
 
 
 @app.periodic(cron="7 1 * * *")
