@@ -85,6 +85,7 @@ def test_each_request_extends_the_session(world, client, settings):
 MENU = {
     "home": set(ALL) - {None},
     "org-tree": set(ALL) - {None, Role.EXPERT},
+    "risk-overview": set(ALL) - {None},
     "audit-log": set(ADMINS),
 }
 

@@ -307,7 +307,14 @@ def delete_measure(*, actor, measure) -> None:
 def compute_unit(unit) -> grading.MajorHazardResult:
     """The GB 18218 calculation for a unit, step by step, from the current rule tables."""
     lines = [
-        grading.Line(str(s), s.quantity, s.critical_quantity, s.beta)
+        grading.Line(
+            str(s.substance)
+            if s.substance_id
+            else f"{s.label or s.category.name} ({s.category.code})",
+            s.quantity,
+            s.critical_quantity,
+            s.beta,
+        )
         for s in unit.substances.select_related("substance__category", "category")
     ]
     alpha_bands = AlphaBand.objects.values_list("min_people", "max_people", "alpha")
