@@ -1,10 +1,16 @@
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from safeloop.orgs.roles import Role
 from safeloop.risks import services
 from safeloop.risks.models import AccidentType, HazardCategory, HazardousSubstance
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
 
 
 @pytest.fixture

@@ -140,3 +140,20 @@ def test_the_overview_rolls_up_and_filters_by_level(world, client, placed):
 def test_every_role_has_the_risks_menu(world, client, role):
     client.force_login(world.users[role])
     assert 'data-menu="risk-overview"' in client.get("/").content.decode()
+
+
+def test_the_map_data_follows_changes_at_once(world, client, placed):
+    client.force_login(world.user(Role.CITY_ADMIN))
+    first = json.loads(client.get("/risks/map/data.json").content)
+    assert world.sibling.pk in first["id"]
+    sibling = Enterprise.objects.get(pk=world.sibling.pk)
+    sibling.latitude = sibling.longitude = None
+    sibling.save()  # the ledger's own save: the map version moves
+    assert world.sibling.pk not in json.loads(client.get("/risks/map/data.json").content)["id"]
+    point = services.create_risk_point(
+        actor=world.user(Role.SYSTEM_ADMIN), enterprise=world.inside, name="新点", kind="place"
+    )
+    services.delete_risk_point(actor=world.user(Role.SYSTEM_ADMIN), point=placed["point"])
+    data = json.loads(client.get("/risks/map/data.json").content)
+    assert data["level"][data["id"].index(world.inside.pk)] == 0  # only an unassessed point
+    assert point.pk

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from safeloop.core import audit
 from safeloop.core.context import ActionContext, action_context, current
 from safeloop.core.scoping import ensure_in_scope
-from safeloop.risks import grading
+from safeloop.risks import grading, selectors
 from safeloop.risks.choices import DirectReason, Level, Method, highest
 from safeloop.risks.models import (
     AlphaBand,
@@ -111,6 +111,7 @@ def refresh_profile(enterprise) -> EnterpriseRiskProfile:
     profile.major_hazard = bool(grades)
     profile.major_hazard_grade = min(grades) if grades else None
     profile.save()
+    selectors.bump_map_version()
     return profile
 
 
