@@ -157,3 +157,10 @@ def test_the_map_data_follows_changes_at_once(world, client, placed):
     data = json.loads(client.get("/risks/map/data.json").content)
     assert data["level"][data["id"].index(world.inside.pk)] == 0  # only an unassessed point
     assert point.pk
+
+
+def test_the_pages_speak_chinese_by_default(world, client, placed):
+    client.force_login(world.user(Role.COUNTY_ADMIN))
+    html = client.get(f"/risks/enterprises/{world.inside.pk}/").content.decode()
+    assert "重大危险源" in html and "风险点" in html
+    assert "安全风险四色图" in client.get("/risks/map/").content.decode()
