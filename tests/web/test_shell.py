@@ -86,6 +86,7 @@ MENU = {
     "home": set(ALL) - {None},
     "org-tree": set(ALL) - {None, Role.EXPERT},
     "risk-overview": set(ALL) - {None},
+    "enterprise-list": set(ALL) - {None},
     "audit-log": set(ADMINS),
 }
 

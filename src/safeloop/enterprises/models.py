@@ -311,6 +311,10 @@ class Enterprise(AuditedModel):
     def risk_features(self) -> list[str]:
         return [name for name in self.RISK_FEATURES if getattr(self, name)]
 
+    @property
+    def risk_feature_labels(self) -> list[str]:
+        return [self._meta.get_field(name).verbose_name for name in self.risk_features]
+
 
 class ChildManager(ScopedManager):
     def get_queryset(self):

@@ -1,0 +1,166 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from safeloop.enterprises.choices import DocumentKind, Status
+from safeloop.enterprises.models import Enterprise, Licence, SpecialOperator
+from safeloop.orgs.models import GridCell, Park, Region
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+EDITABLE = [
+    "name",
+    "former_names",
+    "uscc",
+    "legal_representative",
+    "legal_representative_mobile",
+    "principal",
+    "principal_mobile",
+    "principal_duties",
+    "safety_manager",
+    "safety_manager_mobile",
+    "safety_manager_duties",
+    "address",
+    "latitude",
+    "longitude",
+    "region",
+    "park",
+    "grid",
+    "industry_code",
+    "scale",
+    "employees",
+    "status",
+    *Enterprise.RISK_FEATURES,
+    "standard_grade",
+    "standard_expiry",
+    "injury_insured",
+    "liability_policy",
+    "liability_insurer",
+    "liability_expiry",
+    "deposit_amount",
+    "deposit_date",
+    "has_safety_body",
+    "safety_body_headcount",
+]
+
+
+class EnterpriseForm(forms.ModelForm):
+    """The record's form. The model validates (here, and again in the service that writes);
+    `version` travels with the form so that a stale save is refused. Enterprise staff get the
+    form without the regulated fields."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Enterprise
+        fields = EDITABLE
+        widgets = {
+            "former_names": forms.Textarea(attrs={"rows": 2}),
+            "standard_expiry": DATE,
+            "liability_expiry": DATE,
+            "deposit_date": DATE,
+        }
+
+    def __init__(self, *args, user, regulator: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not regulator:
+            for name in Enterprise.REGULATED_FIELDS:
+                self.fields.pop(name, None)
+        if "region" in self.fields:
+            # what the user may choose, plus the record's current units (a park officer
+            # sees no region, yet keeps the park's)
+            current = self.instance
+            for name, model, extra in (
+                ("region", Region, {"level": "county"}),
+                ("park", Park, {}),
+                ("grid", GridCell, {}),
+            ):
+                mine = model.objects.for_user(user).filter(**extra).values("pk")
+                key = getattr(current, f"{name}_id", None)
+                self.fields[name].queryset = model.objects.filter(Q(pk__in=mine) | Q(pk=key))
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def changes(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class OperatorForm(forms.ModelForm):
+    class Meta:
+        model = SpecialOperator
+        fields = ["name", "id_number", "certificate_type", "certificate_number", "valid_to"]
+        widgets = {"valid_to": DATE}
+
+
+class LicenceForm(forms.ModelForm):
+    class Meta:
+        model = Licence
+        fields = ["kind", "number", "authority", "valid_from", "valid_to", "status"]
+        widgets = {"valid_from": DATE, "valid_to": DATE}
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("title"), max_length=200, required=False)
+    file = forms.FileField(label=_("file"))
+
+
+class ChangeRequestForm(forms.Form):
+    region = forms.ModelChoiceField(
+        label=_("county"), queryset=Region.objects.none(), required=False
+    )
+    park = forms.ModelChoiceField(label=_("park"), queryset=Park.objects.none(), required=False)
+    industry_code = forms.CharField(
+        label=_("industry class (GB/T 4754)"), max_length=4, required=False
+    )
+    status = forms.ChoiceField(
+        label=_("status"), choices=[("", "---------"), *Status.choices], required=False
+    )
+    reason = forms.CharField(
+        label=_("reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An enterprise sees its own county and park only; it may propose any in the city.
+        self.fields["region"].queryset = Region.objects.filter(
+            level="county", code__startswith=enterprise.region_code[:4]
+        )
+        self.fields["park"].queryset = Park.objects.filter(
+            region_code__startswith=enterprise.region_code[:4]
+        )
+
+    def proposed(self) -> dict:
+        data = self.cleaned_data
+        out = {}
+        for name in ("region", "park", "industry_code", "status"):
+            if data.get(name):
+                out[name] = data[name]
+        return out
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [("grid", _("Assign grid cell")), ("status", _("Change status"))]
+
+    action = forms.ChoiceField(label=_("Bulk action"), choices=ACTIONS)
+    grid = forms.ModelChoiceField(
+        label=_("grid cell"), queryset=GridCell.objects.none(), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("status"), choices=[("", "---------"), *Status.choices], required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = GridCell.objects.for_user(user)
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "status" and not data.get("status"):
+            self.add_error("status", _("Choose the new status."))
+        return data
+
+    def changes(self) -> dict:
+        action = self.cleaned_data["action"]
+        return {action: self.cleaned_data[action] or None}

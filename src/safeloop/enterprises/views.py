@@ -1,0 +1,302 @@
+"""The ledger's pages: list (filters, search, sort, counts, bulk edit), detail with tabs,
+create/edit, personnel, licences, documents and change requests. Reads through
+`for_user`; writes through the services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from safeloop.core.scoping import can, ensure_in_scope
+from safeloop.enterprises import selectors, services
+from safeloop.enterprises.choices import Scale, Sector, Status
+from safeloop.enterprises.filters import EnterpriseFilter
+from safeloop.enterprises.forms import (
+    BulkForm,
+    ChangeRequestForm,
+    DocumentForm,
+    EnterpriseForm,
+    LicenceForm,
+    OperatorForm,
+)
+from safeloop.enterprises.models import ChangeRequest, Document, Enterprise
+from safeloop.orgs.roles import REGULATORS
+
+TABS = [
+    ("basic", gettext_lazy("Basic")),
+    ("permits", gettext_lazy("Permits")),
+    ("personnel", gettext_lazy("Personnel")),
+    ("documents", gettext_lazy("Documents")),
+    ("history", gettext_lazy("History")),
+]
+
+
+def _enterprise(request, pk, action="view") -> Enterprise:
+    enterprise = get_object_or_404(selectors.enterprises_for(request.user), pk=pk)
+    if action != "view" and not can(request.user, action, enterprise):
+        raise PermissionDenied
+    return enterprise
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _labelled(counts: dict, choices) -> list[tuple[str, str, int]]:
+    return [(value, label, counts[value]) for value, label in choices if counts.get(value)]
+
+
+@login_required
+def enterprise_list(request):
+    base = selectors.enterprises_for(request.user)
+    filterset = EnterpriseFilter(request.GET, queryset=base, request=request)
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    if not request.GET.get("sort"):
+        queryset = queryset.order_by("name", "pk")
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    counts = selectors.facet_counts(queryset)
+    query = request.GET.copy()
+    query.pop("page", None)
+    regulator = bool(request.user.roles & REGULATORS)
+    return render(
+        request,
+        "enterprises/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "facets": [
+                (_("sector"), _labelled(counts["sector"], Sector.choices), "sector"),
+                (_("status"), _labelled(counts["status"], Status.choices), "status"),
+                (_("scale"), _labelled(counts["scale"], Scale.choices), "scale"),
+            ],
+            "bulk_form": BulkForm(user=request.user) if regulator else None,
+            "may_create": regulator,
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulk_edit(request):
+    if not request.user.roles & REGULATORS:
+        raise PermissionDenied
+    form = BulkForm(request.POST, user=request.user)
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    if not ids:
+        messages.error(request, _("Select at least one enterprise."))
+    elif form.is_valid():
+        try:
+            n = services.bulk_update(actor=request.user, enterprise_ids=ids, data=form.changes())
+            messages.success(request, _("%(n)s enterprises changed.") % {"n": n})
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    return redirect(request.POST.get("next") or "enterprise-list")
+
+
+@login_required
+def enterprise_detail(request, pk):
+    enterprise = _enterprise(request, pk)
+    tab = request.GET.get("tab", "basic")
+    if tab not in dict(TABS):
+        tab = "basic"
+    user = request.user
+    may_change = can(user, "change", enterprise)
+    regulator = services.is_regulator_for(user, enterprise)
+    context = {
+        "e": enterprise,
+        "tab": tab,
+        "tabs": TABS,
+        "may_change": may_change,
+        "regulator": regulator,
+        "history": selectors.history(enterprise, "all" if tab == "history" else tab),
+    }
+    if tab == "basic":
+        context["requests"] = ChangeRequest.objects.for_user(user).filter(enterprise=enterprise)
+        if may_change and not regulator:
+            context["request_form"] = ChangeRequestForm(enterprise=enterprise)
+    elif tab == "permits":
+        context["licences"] = enterprise.licences.all()
+        context["licence_form"] = LicenceForm() if may_change else None
+    elif tab == "personnel":
+        context["operators"] = enterprise.operators.all()
+        context["reveal"] = selectors.can_see_id_numbers(user, enterprise)
+        context["operator_form"] = OperatorForm() if may_change else None
+    elif tab == "documents":
+        context["documents"] = enterprise.documents.all()
+        context["document_form"] = DocumentForm() if may_change else None
+    return render(request, "enterprises/detail.html", context)
+
+
+@login_required
+def enterprise_create(request):
+    if not request.user.roles & REGULATORS:
+        raise PermissionDenied
+    form = EnterpriseForm(request.POST or None, user=request.user, regulator=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.create_enterprise(actor=request.user, data=form.changes())
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        except PermissionDenied:
+            form.add_error(None, _("The enterprise would lie outside your scope."))
+        else:
+            messages.success(request, _("Enterprise created."))
+            return redirect("enterprise-detail", pk=enterprise.pk)
+    return render(request, "enterprises/form.html", {"form": form, "e": None})
+
+
+@login_required
+def enterprise_edit(request, pk):
+    enterprise = _enterprise(request, pk, "change")
+    regulator = services.is_regulator_for(request.user, enterprise)
+    form = EnterpriseForm(
+        request.POST or None, instance=enterprise, user=request.user, regulator=regulator
+    )
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data.get("version")
+        try:
+            services.update_enterprise(
+                actor=request.user,
+                enterprise=enterprise,
+                data=form.changes(),
+                expected_version=version if version is not None else -1,
+            )
+        except services.Conflict as conflict:
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        except PermissionDenied:
+            form.add_error(None, _("The enterprise would lie outside your scope."))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("enterprise-detail", pk=enterprise.pk)
+    return render(request, "enterprises/form.html", {"form": form, "e": enterprise})
+
+
+def _add_part(request, pk, form_class, tab):
+    enterprise = _enterprise(request, pk, "change")
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                part = form.save(commit=False)
+                part.enterprise = enterprise
+                part.full_clean()
+                part.save()
+                ensure_in_scope(request.user, "change", part)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+    if form.errors:
+        messages.error(
+            request,
+            "; ".join(
+                f"{form.fields[n].label if n in form.fields else ''} {' '.join(e)}".strip()
+                for n, e in form.errors.items()
+            ),
+        )
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(f"/enterprises/{enterprise.pk}/?tab={tab}")
+
+
+@login_required
+@require_POST
+def operator_add(request, pk):
+    return _add_part(request, pk, OperatorForm, "personnel")
+
+
+@login_required
+@require_POST
+def licence_add(request, pk):
+    return _add_part(request, pk, LicenceForm, "permits")
+
+
+@login_required
+@require_POST
+def document_add(request, pk):
+    enterprise = _enterprise(request, pk, "change")
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_document(
+                actor=request.user,
+                enterprise=enterprise,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+            )
+            messages.success(request, _("Saved."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, " ".join(str(m) for e in form.errors.values() for m in e))
+    return redirect(f"/enterprises/{enterprise.pk}/?tab=documents")
+
+
+@login_required
+def document_download(request, pk, doc_pk):
+    enterprise = _enterprise(request, pk)
+    document = get_object_or_404(Document.objects.for_user(request.user), pk=doc_pk)
+    if document.enterprise_id != enterprise.pk:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+
+
+@login_required
+@require_POST
+def change_request_create(request, pk):
+    enterprise = _enterprise(request, pk, "change")
+    form = ChangeRequestForm(request.POST, enterprise=enterprise)
+    if form.is_valid():
+        try:
+            services.request_change(
+                actor=request.user,
+                enterprise=enterprise,
+                proposed=form.proposed(),
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("Your request was sent to the regulator."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, " ".join(str(m) for e in form.errors.values() for m in e))
+    return redirect("enterprise-detail", pk=enterprise.pk)
+
+
+@login_required
+@require_POST
+def change_request_decide(request, pk, request_pk):
+    enterprise = _enterprise(request, pk)
+    change_request = get_object_or_404(
+        ChangeRequest.objects.for_user(request.user), pk=request_pk, enterprise=enterprise
+    )
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.decide_change_request(
+            actor=request.user,
+            change_request=change_request,
+            approve=approve,
+            note=request.POST.get("note", "")[:500],
+        )
+        messages.success(request, _("Approved.") if approve else _("Refused."))
+    except (ValidationError, services.Conflict) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    return redirect("enterprise-detail", pk=enterprise.pk)
