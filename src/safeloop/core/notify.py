@@ -6,6 +6,7 @@ that was rolled back.
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 
 from safeloop.core.models import Notification
 
@@ -14,6 +15,13 @@ def notify(
     recipients, *, kind: str, title: str, body: str = "", link: str = "", dedupe_key: str = ""
 ) -> int:
     """Create one inbox message per recipient; with a dedupe key, at most once each."""
+    sent = 0
+    with transaction.atomic():  # one commit for all recipients
+        sent = _create_all(recipients, kind, title, body, link, dedupe_key)
+    return sent
+
+
+def _create_all(recipients, kind, title, body, link, dedupe_key) -> int:
     sent = 0
     for user in {u.pk: u for u in recipients if u is not None}.values():
         _, created = (

@@ -59,6 +59,29 @@ class HazardSerializer(serializers.ModelSerializer):
         return services.allowed_moves(hazard, self.context["request"].user)
 
 
+class HazardListSerializer(serializers.ModelSerializer):
+    """The list's compact rows; the detail adds the timeline, photos and allowed moves."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = Hazard
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "state",
+            "level",
+            "source",
+            "category",
+            "place",
+            "description",
+            "found_at",
+            "deadline",
+            "version",
+        ]
+
+
 class CreateSerializer(serializers.Serializer):
     move = serializers.ChoiceField(["register", "fix_on_spot", "report"], default="register")
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
@@ -149,13 +172,16 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     filterset_class = HazardFilter
     ordering_fields = ["found_at", "deadline"]
 
+    def get_serializer_class(self):
+        return HazardListSerializer if self.action == "list" else HazardSerializer
+
     def get_queryset(self):
-        return (
-            Hazard.objects.for_user(self.request.user)
-            .select_related("enterprise")
-            .prefetch_related("events__actor")
-            .order_by("-found_at", "-id")
-        )
+        hazards = Hazard.objects.for_user(self.request.user).order_by("-found_at", "-id")
+        if self.action == "list":
+            return hazards.select_related("enterprise").only(
+                "enterprise__name", *HazardListSerializer.Meta.fields[3:], "enterprise_id"
+            )
+        return hazards.select_related("enterprise").prefetch_related("events__actor", "photos")
 
     @extend_schema(
         request=CreateSerializer,

@@ -52,9 +52,22 @@ def _require(condition, message, field=None):
         raise IllegalMove(message, field=field)
 
 
+# Foreign keys are checked by the database itself, and the one unique constraint (the
+# idempotency key) is handled where it can fire; validating them here would cost a query each.
+UNVALIDATED = [
+    "enterprise",
+    "risk_point",
+    "control_measure",
+    "found_by",
+    "submitted_by",
+    "accepted_by",
+    "created_by",
+]
+
+
 def _record(hazard: Hazard, move: str, actor, from_state: str, note: str = ""):
     hazard.version += 1
-    hazard.full_clean()
+    hazard.full_clean(exclude=UNVALIDATED, validate_constraints=False)
     hazard.save(action=f"hazards.hazard.{move}", actor=actor)
     HazardEvent.objects.create(
         hazard=hazard,
@@ -119,30 +132,23 @@ RECORD_FIELDS = [
 ]
 
 
-def _new(enterprise, actor, state, idempotency_key, **fields) -> Hazard:
-    hazard = Hazard(
-        enterprise=enterprise,
-        state=state,
-        created_by=actor,
-        found_by=actor,
-        idempotency_key=idempotency_key or "",
-        **fields,
-    )
-    if actor is not None:
-        hazard.found_by_regulator = "regulator" in actor_kinds(actor, None, enterprise) and (
-            "enterprise" not in actor_kinds(actor, None, enterprise)
-        )
-    return hazard
-
-
 def _create(move, *, actor, enterprise, idempotency_key="", **fields):
     """Create through `move`; a repeated idempotency key returns the first hazard."""
     if idempotency_key and actor is not None:
         existing = Hazard.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
         if existing:
             return existing, False
-    transition = _check(None, move, actor, enterprise)
-    hazard = _new(enterprise, actor, transition.target, idempotency_key, **fields)
+    kinds = actor_kinds(actor, None, enterprise)
+    transition = HAZARD_WORKFLOW.check(CREATED, move, kinds)
+    hazard = Hazard(
+        enterprise=enterprise,
+        state=transition.target,
+        created_by=actor,
+        found_by=actor,
+        idempotency_key=idempotency_key or "",
+        **fields,
+    )
+    hazard.found_by_regulator = "regulator" in kinds and "enterprise" not in kinds
     return hazard, True
 
 

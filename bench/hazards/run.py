@@ -1,0 +1,260 @@
+"""Hidden-danger benchmarks: the daily overdue scan, the filtered list, and the write path.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/safeloop_bench \
+      .venv/bin/python -m bench.hazards.run [--skip-write] [--clients 16] [--seconds 20]
+
+Prints figures; asserts nothing. Generate the data first with bench.hazards.generate.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeloop.settings")
+os.environ.setdefault("SAFELOOP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+
+from safeloop.hazards import tasks  # noqa: E402
+from safeloop.hazards.models import Hazard  # noqa: E402
+from safeloop.orgs.models import User  # noqa: E402
+
+
+def percentile(samples, p):
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def ms(seconds):
+    return f"{seconds * 1000:.1f} ms"
+
+
+def overdue_scan():
+    open_count = Hazard.objects.filter(state__in=["pending", "rectifying", "awaiting"]).count()
+    print(f"\n## Overdue scan ({Hazard.objects.count():,} hazards, {open_count:,} open)")
+    for label in ["first run today", "second run (nothing new)"]:
+        started = time.perf_counter()
+        result = tasks.scan_overdue()
+        print(f"  {label}: {ms(time.perf_counter() - started)}  {result}")
+
+
+def hazard_list(runs: int):
+    user = User.objects.get(username="county_admin")  # 兴庆区 640104
+    client = Client()
+    client.force_login(user)
+    url = "/api/v1/hazards/?region=640104&state=rectifying"
+    client.get(url)  # warm
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    count = response.json()["count"]
+    print(f"\n## Hazard list, county 640104, state rectifying ({count:,} rows match)")
+    print(
+        f"  p50 {ms(statistics.median(samples))}  p95 {ms(percentile(samples, 95))}  "
+        f"(server time in-process, {runs} requests)"
+    )
+
+
+def _serve(port: int):
+    env = {**os.environ, "SAFELOOP_ALLOWED_HOSTS": "127.0.0.1"}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "safeloop.cli",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(os.cpu_count() * 2),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _wait(port):
+    for _ in range(100):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            c.request("GET", "/login/")
+            c.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+def write_path(clients: int, seconds: float):
+    user = User.objects.get(username="safety_manager")
+    token, _ = Token.objects.get_or_create(user=user)
+    enterprise = user.role_assignments.first().enterprise_id
+    body = json.dumps(
+        {
+            "enterprise": enterprise,
+            "source": "1",
+            "category": "7",
+            "place": "基准车间",
+            "description": "基准写入",
+            "deadline_working_days": 10,
+        }
+    )
+    port = 8765
+    server = _serve(port)
+    try:
+        _wait(port)
+        latencies, lock, stop_at = [], threading.Lock(), time.monotonic() + seconds
+
+        def client_loop():
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            mine = []
+            while time.monotonic() < stop_at:
+                started = time.perf_counter()
+                conn.request(
+                    "POST",
+                    "/api/v1/hazards/",
+                    body=body,
+                    headers={
+                        "Authorization": f"Token {token.key}",
+                        "Content-Type": "application/json",
+                    },
+                )
+                response = conn.getresponse()
+                response.read()
+                if response.status != 201:
+                    raise RuntimeError(f"status {response.status}")
+                mine.append(time.perf_counter() - started)
+            with lock:
+                latencies.extend(mine)
+
+        threads = [threading.Thread(target=client_loop) for _ in range(clients)]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait()
+    api_rate = len(latencies) / elapsed
+    print(f"\n## Write path: hazard creation through the API, {clients} clients, loopback")
+    print(
+        f"  {len(latencies):,} requests in {elapsed:.1f} s: {api_rate:.0f} req/s, "
+        f"p50 {ms(statistics.median(latencies))}, p99 {ms(percentile(latencies, 99))}"
+    )
+    pg_rate = pgbench(clients, seconds, enterprise, user.pk)
+    print(f"  pgbench, same SQL transaction (hazard + event + audit): {pg_rate:.0f} tps")
+    print(f"  ratio API / pgbench: {api_rate / pg_rate:.2f}")
+
+
+PGBENCH_SCRIPT = """
+BEGIN;
+INSERT INTO hazards_hazard ({columns}) VALUES ({values}) RETURNING id \\gset
+INSERT INTO hazards_hazardevent (hazard_id, at, actor_id, move, from_state, to_state, note)
+  VALUES (:id, now(), {user}, 'register', '', 'rectifying', '');
+INSERT INTO core_auditentry (at, actor_id, actor_label, action, content_type_id, object_id,
+  object_repr, region_code, changes, request_id, ip)
+  VALUES (now(), {user}, 'safety_manager', 'hazards.hazard.register', {ctype}, :id::text,
+  '基准', '640105', '{{"state": [null, "rectifying"]}}', 'bench', '127.0.0.1');
+COMMIT;
+"""
+
+
+def pgbench(clients: int, seconds: float, enterprise: int, user: int) -> float:
+    from django.contrib.contenttypes.models import ContentType
+
+    from bench.sqlgen import _default
+
+    fields = [f for f in Hazard._meta.concrete_fields if not f.primary_key]
+    given = {
+        "enterprise_id": str(enterprise),
+        "state": "'rectifying'",
+        "level": "'general'",
+        "source": "'1'",
+        "category": "'7'",
+        "place": "'基准车间'",
+        "description": "'基准写入'",
+        "deadline": "current_date + 14",
+        "version": "1",
+        "created_by_id": str(user),
+        "found_by_id": str(user),
+    }
+    script = PGBENCH_SCRIPT.format(
+        columns=", ".join(f.column for f in fields),
+        values=", ".join(given.get(f.attname, _default(f)) for f in fields),
+        user=user,
+        ctype=ContentType.objects.get_for_model(Hazard).pk,
+    )
+    binary = shutil.which("pgbench") or next(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))
+    db = settings.DATABASES["default"]
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
+        f.write(script)
+    out = subprocess.run(
+        [
+            str(binary),
+            "-n",
+            "-c",
+            str(clients),
+            "-j",
+            "2",
+            "-T",
+            str(int(seconds)),
+            "-f",
+            f.name,
+            "-h",
+            db["HOST"] or "127.0.0.1",
+            "-p",
+            str(db["PORT"] or 5432),
+            "-U",
+            db["USER"],
+            db["NAME"],
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    tps = [line for line in out.splitlines() if line.startswith("tps")][0]
+    return float(tps.split("=")[1].split()[0])
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--skip-write", action="store_true")
+    ns = parser.parse_args()
+    print(
+        f"# Hidden-danger benchmarks on {connection.settings_dict['NAME']} ({os.cpu_count()} cores)"
+    )
+    overdue_scan()
+    hazard_list(ns.runs)
+    if not ns.skip_write:
+        write_path(ns.clients, ns.seconds)
+
+
+if __name__ == "__main__":
+    main()
