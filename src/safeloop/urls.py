@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from safeloop.enterprises import api as enterprises_api
 from safeloop.hazards import api as hazards_api
+from safeloop.hazards import urls as hazards_urls
 from safeloop.orgs import api as orgs_api
 from safeloop.risks import api as risks_api
 
@@ -46,6 +47,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("risks/", include("safeloop.risks.urls")),
     path("enterprises/", include("safeloop.enterprises.urls")),
+    path("hazards/", include("safeloop.hazards.urls")),
+    path("public/", include(hazards_urls.public)),
     path("", include("safeloop.web.urls")),
 ]
 

@@ -1,12 +1,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class State(models.TextChoices):
     PENDING = "pending", _("Pending review")  # 待核实
     RECTIFYING = "rectifying", _("Rectifying")  # 整改中
     AWAITING = "awaiting", _("Awaiting acceptance")  # 待验收
-    CLOSED = "closed", _("Closed")  # 已销号
+    CLOSED = "closed", pgettext_lazy("hazard state", "Closed")  # 已销号 (not the ledger's 关闭)
     VOIDED = "voided", _("Voided")  # 已撤销
 
 

@@ -1,26 +1,34 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.enterprises.choices import Sector
 from safeloop.hazards.choices import OPEN_STATES, Category, Level, Source, State
 from safeloop.hazards.models import Hazard
+from safeloop.orgs.models import Park, Region, region_prefix
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class HazardFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=State.choices, label=_("state"))
-    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("level"))
-    source = django_filters.ChoiceFilter(choices=Source.choices, label=_("source"))
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("hazard level"))
+    source = django_filters.ChoiceFilter(choices=Source.choices, label=_("hazard source"))
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("category"))
+    sector = django_filters.ChoiceFilter(
+        field_name="enterprise__sector", choices=Sector.choices, label=_("sector")
+    )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
     region = django_filters.CharFilter(field_name="enterprise__region_code", label=_("region"))
     park = django_filters.NumberFilter(field_name="enterprise__park_id", label=_("park"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("enterprise"))
     deadline_from = django_filters.DateFilter(
-        field_name="deadline", lookup_expr="gte", label=_("deadline from")
+        field_name="deadline", lookup_expr="gte", label=_("deadline from"), widget=DATE
     )
     deadline_to = django_filters.DateFilter(
-        field_name="deadline", lookup_expr="lte", label=_("deadline to")
+        field_name="deadline", lookup_expr="lte", label=_("deadline to"), widget=DATE
     )
 
     class Meta:
@@ -30,6 +38,7 @@ class HazardFilter(django_filters.FilterSet):
             "level",
             "source",
             "category",
+            "sector",
             "overdue",
             "region",
             "park",
@@ -41,3 +50,32 @@ class HazardFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         late = Q(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
         return queryset.filter(late) if value else queryset.exclude(late)
+
+
+def _parks(request):
+    return Park.objects.for_user(request.user).order_by("name")
+
+
+class HazardScreenFilter(HazardFilter):
+    """The list page's filters: the same fields, with the regions and parks of the user's
+    scope to choose from; a city matches every county below it."""
+
+    state = django_filters.MultipleChoiceFilter(
+        choices=State.choices, label=_("state"), widget=forms.CheckboxSelectMultiple
+    )
+    region = django_filters.ChoiceFilter(method="filter_region", label=_("region"))
+    park = django_filters.ModelChoiceFilter(
+        field_name="enterprise__park", queryset=_parks, label=_("park")
+    )
+    enterprise = None
+
+    class Meta(HazardFilter.Meta):
+        fields = [f for f in HazardFilter.Meta.fields if f != "enterprise"]
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        regions = Region.objects.for_user(request.user).order_by("code")
+        self.filters["region"].extra["choices"] = [(r.code, r.name) for r in regions]
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(enterprise__region_code__startswith=region_prefix(value))

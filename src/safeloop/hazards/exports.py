@@ -1,0 +1,118 @@
+"""Excel exports of the hazard screens: openpyxl's write-only mode, so a long list streams
+row by row, and every text cell that a spreadsheet would read as a formula is neutralised."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from io import BytesIO
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def safe(value):
+    """A cell value that cannot run as a formula (CSV/formula injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, (int, float, Decimal, date)) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def workbook_response(filename: str, sheets: list[tuple[str, list[str], object]]):
+    """sheets: (title, header, rows) each; rows is any iterable of sequences."""
+    book = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title=safe(title)[:31] or "Sheet")
+        sheet.append([safe(h) for h in header])
+        for row in rows:
+            sheet.append([safe(v) for v in row])
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def hazard_list(queryset):
+    header = [
+        _("number"),
+        _("enterprise"),
+        _("county"),
+        _("state"),
+        _("hazard level"),
+        _("hazard source"),
+        _("category"),
+        _("where it was found"),
+        _("description"),
+        _("found at"),
+        _("deadline"),
+        _("days overdue"),
+        _("responsible person"),
+    ]
+
+    def rows():
+        for h in queryset.iterator(chunk_size=2000):
+            yield [
+                h.pk,
+                h.enterprise.name,
+                h.enterprise.region.name,
+                h.get_state_display(),
+                h.get_level_display(),
+                h.get_source_display(),
+                h.get_category_display(),
+                h.place,
+                h.description,
+                h.found_at,
+                h.deadline,
+                h.overdue_days,
+                h.responsible_person,
+            ]
+
+    stamp = timezone.localdate().isoformat()
+    return workbook_response(f"hazards-{stamp}.xlsx", [(_("Hidden dangers"), header, rows())])
+
+
+def stat_header(first: str) -> list[str]:
+    return [
+        first,
+        _("total"),
+        _("open"),
+        _("closed"),
+        _("rectification rate (%)"),
+        _("major"),
+        _("major closed"),
+        _("major rectification rate (%)"),
+        _("overdue"),
+        _("average days to close"),
+    ]
+
+
+def stat_row(key, row: dict) -> list:
+    return [
+        key,
+        row["total"],
+        row["open"],
+        row["closed"],
+        row["rate"],
+        row["major"],
+        row["major_closed"],
+        row["major_rate"],
+        row["overdue"],
+        row["avg_days"],
+    ]
+
+
+def stat_table(name: str, title: str, rows: list[dict]):
+    stamp = timezone.localdate().isoformat()
+    return workbook_response(
+        f"hazard-statistics-{name}-{stamp}.xlsx",
+        [(title, stat_header(title), (stat_row(r["key"], r) for r in rows))],
+    )

@@ -1,0 +1,210 @@
+"""Reads for the hazard screens. Every read of hazards starts from
+`Hazard.objects.for_user(user)`; the public page is the one exception and reads only what
+the public may see."""
+
+from django.db.models import Avg, Count, F, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safeloop.core.models import Notification
+from safeloop.enterprises.choices import Sector
+from safeloop.hazards.actors import CITY_ROLES, COUNTY_ROLES
+from safeloop.hazards.choices import (
+    OPEN_STATES,
+    ExtensionStatus,
+    Level,
+    ListingLevel,
+    Source,
+    State,
+)
+from safeloop.hazards.models import Hazard, HazardPolicy
+from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
+
+SAVED_VIEWS = ("todo", "acceptance", "overdue")
+
+
+def hazards_for(user):
+    return Hazard.objects.for_user(user).select_related(
+        "enterprise", "enterprise__region", "enterprise__park"
+    )
+
+
+def _overdue_q() -> Q:
+    return Q(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
+
+
+def _supervised_q(user) -> Q:
+    """Hazards listed by a department whose region the user regulates at that level."""
+    q = Q(pk__in=[])
+    for grant in user.grants():
+        if grant.everywhere:
+            return Q(listing__isnull=False)
+        if grant.region_prefix is None:
+            continue
+        if grant.role in COUNTY_ROLES:
+            q |= Q(listing__department__region__code=grant.region_prefix)
+        elif grant.role in CITY_ROLES:
+            q |= Q(listing__department__region__code=grant.region_prefix + "00")
+    return q
+
+
+def _lister_q(user) -> Q:
+    """Hazards the user may list: county or city regulators of the hazard's own county or
+    city, by the policy's listing level (see actors.may_list)."""
+    city_level = HazardPolicy.current().listing_level == ListingLevel.CITY
+    q = Q(pk__in=[])
+    for grant in user.grants():
+        if grant.everywhere:
+            return Q()
+        if grant.region_prefix is None:
+            continue
+        if city_level and grant.role in CITY_ROLES:
+            q |= Q(enterprise__region_code__startswith=grant.region_prefix)
+        elif not city_level and grant.role in COUNTY_ROLES:
+            q |= Q(enterprise__region_code=grant.region_prefix)
+    return q
+
+
+def _acceptance_q(user) -> Q:
+    """Awaiting acceptance by this user (never one they submitted themselves)."""
+    mine = Q(pk__in=[])
+    staff_of = [g.enterprise_id for g in user.grants() if g.role in ENTERPRISE_STAFF]
+    if staff_of:
+        mine |= Q(enterprise_id__in=staff_of, level=Level.GENERAL, found_by_regulator=False)
+    if user.roles & REGULATORS:
+        regulated = Hazard.objects.for_user(user, "view", roles=REGULATORS).values("pk")
+        mine |= Q(pk__in=regulated, level=Level.GENERAL, found_by_regulator=True)
+        mine |= Q(level=Level.MAJOR) & _supervised_q(user)
+    return Q(state=State.AWAITING) & mine & ~Q(submitted_by=user)
+
+
+def _todo_q(user) -> Q:
+    """Waiting for a move by this user: confirming a report, planning, rectifying and
+    submitting (enterprise), accepting, deciding an extension, listing a major one."""
+    q = _acceptance_q(user)
+    staff_of = [g.enterprise_id for g in user.grants() if g.role in ENTERPRISE_STAFF]
+    if staff_of:
+        q |= Q(enterprise_id__in=staff_of, state__in=[State.PENDING, State.RECTIFYING])
+    if user.roles & REGULATORS:
+        regulated = Hazard.objects.for_user(user, "view", roles=REGULATORS).values("pk")
+        q |= Q(pk__in=regulated, state=State.PENDING)
+        waiting = Q(
+            state=State.RECTIFYING,
+            pk__in=Hazard.objects.filter(extensions__status=ExtensionStatus.REQUESTED).values("pk"),
+        )
+        q |= waiting & Q(pk__in=regulated, level=Level.GENERAL)
+        q |= waiting & Q(level=Level.MAJOR) & _supervised_q(user)
+        q |= Q(
+            pk__in=regulated, state=State.RECTIFYING, level=Level.MAJOR, listing__isnull=True
+        ) & _lister_q(user)
+    return q
+
+
+def saved_view(queryset, user, name: str):
+    """One of the saved views for a role's daily work, applied to a scoped queryset."""
+    if name == "todo":
+        return queryset.filter(_todo_q(user)).distinct()
+    if name == "acceptance":
+        return queryset.filter(_acceptance_q(user)).distinct()
+    if name == "overdue":
+        return queryset.filter(_overdue_q())
+    return queryset
+
+
+def saved_view_counts(user) -> dict[str, int]:
+    base = Hazard.objects.for_user(user)
+    return {name: saved_view(base, user, name).count() for name in SAVED_VIEWS}
+
+
+def state_counts(queryset) -> dict[str, int]:
+    rows = queryset.order_by().values("state").annotate(n=Count("pk"))
+    return {row["state"]: row["n"] for row in rows}
+
+
+def timeline(hazard):
+    return hazard.events.select_related("actor").order_by("at", "id")
+
+
+# ---------------------------------------------------------------- statistics
+def _figures() -> dict:
+    today = timezone.localdate()
+    counted = ~Q(state=State.VOIDED)
+    return {
+        "total": Count("pk", filter=counted),
+        "open": Count("pk", filter=Q(state__in=OPEN_STATES)),
+        "closed": Count("pk", filter=Q(state=State.CLOSED)),
+        "major": Count("pk", filter=counted & Q(level=Level.MAJOR)),
+        "major_closed": Count("pk", filter=Q(state=State.CLOSED, level=Level.MAJOR)),
+        "overdue": Count("pk", filter=Q(state__in=OPEN_STATES, deadline__lt=today)),
+        "avg_close": Avg(
+            F("accepted_at") - F("found_at"),
+            filter=Q(state=State.CLOSED, accepted_at__isnull=False),
+        ),
+    }
+
+
+def _rate(part: int, whole: int):
+    return None if not whole else round(100 * part / whole, 1)
+
+
+def _finish(row: dict) -> dict:
+    row["rate"] = _rate(row["closed"], row["total"])
+    row["major_rate"] = _rate(row["major_closed"], row["major"])
+    avg = row.pop("avg_close")
+    row["avg_days"] = None if avg is None else round(avg.total_seconds() / 86400, 1)
+    return row
+
+
+STAT_TABLES = {
+    "region": ("enterprise__region__name", lambda v: v or "—"),
+    "sector": ("enterprise__sector", lambda v: str(dict(Sector.choices).get(v, v or "—"))),
+    "level": ("level", lambda v: str(dict(Level.choices).get(v, v))),
+    "source": ("source", lambda v: str(dict(Source.choices).get(v, v))),
+    "month": ("month", lambda v: v.strftime("%Y-%m") if v else "—"),
+}
+
+
+def stat_table_titles() -> dict[str, str]:
+    return {
+        "region": _("By region"),
+        "sector": _("By sector"),
+        "level": _("By level"),
+        "source": _("By source"),
+        "month": _("By month"),
+    }
+
+
+def statistics(user) -> dict:
+    """Totals and the break-downs of the hazards in the user's scope."""
+    hazards = Hazard.objects.for_user(user).order_by()
+    totals = _finish(hazards.aggregate(**_figures()))
+    return {"totals": totals, "tables": {name: stat_table(user, name) for name in STAT_TABLES}}
+
+
+def stat_table(user, name: str) -> list[dict]:
+    field, label = STAT_TABLES[name]
+    hazards = Hazard.objects.for_user(user).order_by()
+    if name == "month":
+        hazards = hazards.annotate(month=TruncMonth("found_at"))
+    rows = hazards.values(field).annotate(**_figures()).order_by(field)
+    return [{"key": label(row.pop(field)), **_finish(row)} for row in rows]
+
+
+# ---------------------------------------------------------------- public and inbox
+def public_overdue_major():
+    """Overdue major hidden dangers under listed supervision: what the public page shows."""
+    return (
+        Hazard.objects.filter(
+            level=Level.MAJOR, listing__isnull=False, listing__delisted_at__isnull=True
+        )
+        .filter(_overdue_q())
+        .select_related("enterprise", "listing__department")
+        .order_by("deadline", "pk")
+    )
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from safeloop.hazards import views
+
+urlpatterns = [
+    path("", views.hazard_list, name="hazard-list"),
+    path("export.xlsx", views.hazard_export, name="hazard-export"),
+    path("new/", views.hazard_register, name="hazard-register"),
+    path("<int:pk>/", views.hazard_detail, name="hazard-detail"),
+    path("<int:pk>/move/<slug:move>/", views.hazard_move, name="hazard-move"),
+    path("inbox/", views.inbox, name="hazard-inbox"),
+    path("inbox/read/", views.inbox_read, name="hazard-inbox-read-all"),
+    path("inbox/<int:pk>/read/", views.inbox_read, name="hazard-inbox-read"),
+    path("statistics/", views.statistics, name="hazard-statistics"),
+    path("statistics/<slug:table>.xlsx", views.statistics_export, name="hazard-statistics-export"),
+]
+
+# Registered under /public/: no sign-in.
+public = [
+    path("hazards/overdue/", views.public_overdue, name="public-overdue"),
+    path("report/", views.public_report, name="public-report"),
+    path("report/thanks/", views.public_report_thanks, name="public-report-thanks"),
+]

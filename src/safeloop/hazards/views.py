@@ -1,0 +1,367 @@
+"""The hidden-danger screens: list with saved views and export, detail with the allowed
+moves only, registration, inbox, statistics, and the public page and report form.
+
+Reads go through `selectors` (always `Hazard.objects.for_user`); every change is one call
+of `safeloop.hazards.services`, whose errors come back as field messages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from safeloop.core.models import Notification
+from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
+from safeloop.hazards import exports, selectors, services
+from safeloop.hazards.choices import ExtensionStatus, Level, State
+from safeloop.hazards.filters import HazardScreenFilter
+from safeloop.hazards.forms import (
+    MOVE_FORMS,
+    PublicReportForm,
+    RegisterForm,
+    may_register,
+    move_form,
+)
+from safeloop.hazards.models import Hazard
+from safeloop.hazards.workflow import HAZARD_WORKFLOW
+
+PAGE_SIZE = 25
+VIEW_LABELS = {
+    "todo": gettext_lazy("My to-do"),
+    "acceptance": gettext_lazy("Awaiting my acceptance"),
+    "overdue": gettext_lazy("Overdue in my scope"),
+}
+MOVE_LABELS = {t.move: t.label for t in HAZARD_WORKFLOW.transitions}
+# the order the moves are offered in: the usual next step first, voiding last
+MOVE_ORDER = [
+    "confirm",
+    "reject",
+    "plan",
+    "submit",
+    "request_extension",
+    "decide_extension",
+    "list",
+    "accept",
+    "return",
+    "void",
+]
+MOVE_CALLS = {
+    "confirm": services.confirm,
+    "reject": services.reject,
+    "plan": services.plan,
+    "list": services.list_hazard,
+    "submit": services.submit,
+    "request_extension": services.request_extension,
+    "decide_extension": services.decide_extension,
+    "accept": services.accept,
+    "return": services.return_for_rectification,
+    "void": services.void,
+}
+
+
+def _filtered(request):
+    base = selectors.hazards_for(request.user)
+    view = request.GET.get("view", "")
+    if view in VIEW_LABELS:
+        base = selectors.saved_view(base, request.user, view)
+    filterset = HazardScreenFilter(request.GET, queryset=base, request=request)
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    return filterset, queryset.order_by("-found_at", "-id"), view
+
+
+@login_required
+def hazard_list(request):
+    filterset, queryset, view = _filtered(request)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    counts = selectors.state_counts(queryset)
+    view_counts = selectors.saved_view_counts(request.user)
+    return render(
+        request,
+        "hazards/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "view": view,
+            "views": [(key, label, view_counts[key]) for key, label in VIEW_LABELS.items()],
+            "state_counts": [(v, label, counts.get(v, 0)) for v, label in State.choices],
+            "may_register": may_register(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def hazard_export(request):
+    _, queryset, _ = _filtered(request)
+    return exports.hazard_list(queryset)
+
+
+def _hazard(request, pk) -> Hazard:
+    return get_object_or_404(
+        selectors.hazards_for(request.user).select_related(
+            "found_by", "submitted_by", "accepted_by"
+        ),
+        pk=pk,
+    )
+
+
+def _offered(hazard, moves: list[str]) -> list[str]:
+    """The allowed moves, less those whose object is plainly missing: listing a general or
+    an already listed hazard, deciding an extension nobody requested, requesting a second
+    one while one waits. The services check all of this again."""
+    waiting = hazard.extensions.filter(status=ExtensionStatus.REQUESTED).exists()
+    listed = getattr(hazard, "listing", None) is not None
+    skip = set()
+    if hazard.level != Level.MAJOR or listed:
+        skip.add("list")
+    if not waiting:
+        skip.add("decide_extension")
+    else:
+        skip.add("request_extension")
+    return sorted((m for m in moves if m not in skip), key=MOVE_ORDER.index)
+
+
+def _detail(request, hazard, failed=None, status=200):
+    """The detail page; `failed` is (move, bound form) to show again with its errors."""
+    moves = _offered(hazard, services.allowed_moves(hazard, request.user))
+    forms_ = []
+    for move in moves:
+        form = failed[1] if failed and failed[0] == move else move_form(move, hazard)
+        forms_.append({"move": move, "label": MOVE_LABELS[move], "form": form})
+    listing = getattr(hazard, "listing", None)
+    states = dict(State.choices)
+    return render(
+        request,
+        "hazards/detail.html",
+        {
+            "h": hazard,
+            "moves": forms_,
+            "failed": failed[0] if failed else "",
+            "listing": listing,
+            "extensions": hazard.extensions.select_related("requested_by", "decided_by"),
+            "open_extension": hazard.extensions.filter(status=ExtensionStatus.REQUESTED).first(),
+            "events": [
+                {
+                    "e": event,
+                    "label": MOVE_LABELS.get(event.move, event.move),
+                    "from": states.get(event.from_state, ""),
+                    "to": states.get(event.to_state, ""),
+                }
+                for event in selectors.timeline(hazard)
+            ],
+            "plan_missing": [
+                Hazard._meta.get_field(name).verbose_name for name in hazard.plan_missing()
+            ],
+            "major": hazard.level == Level.MAJOR,
+        },
+        status=status,
+    )
+
+
+@login_required
+def hazard_detail(request, pk):
+    return _detail(request, _hazard(request, pk))
+
+
+def _put_errors(form, error) -> None:
+    """A service's error onto the form: on its field when the form has it."""
+    if isinstance(error, IllegalMove):
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, str(error.message))
+    elif hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+@require_POST
+def hazard_move(request, pk, move):
+    if move not in MOVE_FORMS:
+        raise Http404
+    hazard = _hazard(request, pk)
+    form = move_form(move, hazard, request.POST)
+    status = 400
+    if form.is_valid():
+        arguments = dict(form.cleaned_data)
+        try:
+            MOVE_CALLS[move](hazard=hazard, actor=request.user, **arguments)
+        except Conflict:
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this hidden danger while you were looking at it; "
+                    "nothing was saved. The page now shows the current state: check it and "
+                    "try again."
+                ),
+            )
+            status = 409
+        except NotPermitted as error:
+            form.add_error(None, str(error) or _("You may not make this move."))
+            status = 403
+        except (IllegalMove, ValidationError) as error:
+            _put_errors(form, error)
+            status = 409 if isinstance(error, IllegalMove) and not error.field else 400
+        else:
+            messages.success(request, _("Done: %s.") % MOVE_LABELS[move])
+            return redirect("hazard-detail", pk=hazard.pk)
+    # Show the current record; the failed form keeps what the user typed.
+    hazard = _hazard(request, pk)
+    if status == 409:
+        # the form now carries the current version: sending it again is a fresh decision
+        form.data = request.POST.copy()
+        form.data[f"{move}-version"] = hazard.version
+    if move not in _offered(hazard, services.allowed_moves(hazard, request.user)):
+        messages.error(
+            request, " ".join(form.non_field_errors()) or _("This move is no longer possible.")
+        )
+        return _detail(request, hazard, status=status)
+    return _detail(request, hazard, failed=(move, form), status=status)
+
+
+@login_required
+def hazard_register(request):
+    if not may_register(request.user):
+        raise PermissionDenied
+    form = RegisterForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            move, key = data.pop("move"), data.pop("token")
+            evidence = data.pop("evidence")
+            try:
+                if move == "fix_on_spot":
+                    data.pop("deadline"), data.pop("deadline_working_days")
+                    hazard, created = services.fix_on_spot(
+                        actor=request.user, idempotency_key=key, evidence=evidence, **data
+                    )
+                else:
+                    hazard, created = services.register(
+                        actor=request.user, idempotency_key=key, **data
+                    )
+            except NotPermitted:
+                form.add_error("enterprise", _("You may not register for this enterprise."))
+                status = 403
+            except (IllegalMove, ValidationError) as error:
+                _put_errors(form, error)
+            else:
+                if created:
+                    messages.success(request, _("Hidden danger recorded."))
+                else:
+                    messages.info(request, _("This form was already sent; nothing was added."))
+                return redirect("hazard-detail", pk=hazard.pk)
+    return render(request, "hazards/register.html", {"form": form}, status=status)
+
+
+# ---------------------------------------------------------------- inbox
+@login_required
+def inbox(request):
+    notes = Notification.objects.filter(recipient=request.user)
+    if request.GET.get("unread"):
+        notes = notes.filter(read_at__isnull=True)
+    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "hazards/inbox.html",
+        {"page": page, "unread_only": bool(request.GET.get("unread"))},
+    )
+
+
+@login_required
+@require_POST
+def inbox_read(request, pk=None):
+    notes = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    if pk is not None:
+        note = get_object_or_404(Notification, recipient=request.user, pk=pk)
+        notes.filter(pk=note.pk).update(read_at=timezone.now())
+        if request.POST.get("open") and url_has_allowed_host_and_scheme(
+            note.link, allowed_hosts={request.get_host()}
+        ):
+            return redirect(note.link or "hazard-inbox")
+    else:
+        notes.update(read_at=timezone.now())
+    return redirect("hazard-inbox")
+
+
+# ---------------------------------------------------------------- statistics
+@login_required
+def statistics(request):
+    data = selectors.statistics(request.user)
+    titles = selectors.stat_table_titles()
+    return render(
+        request,
+        "hazards/statistics.html",
+        {
+            "t": data["totals"],
+            "tables": [(name, titles[name], rows) for name, rows in data["tables"].items()],
+        },
+    )
+
+
+@login_required
+def statistics_export(request, table):
+    if table not in selectors.STAT_TABLES:
+        raise Http404
+    title = selectors.stat_table_titles()[table]
+    return exports.stat_table(table, title, selectors.stat_table(request.user, table))
+
+
+# ---------------------------------------------------------------- public
+PUBLIC_REPORTS_PER_HOUR = 5
+
+
+def public_overdue(request):
+    page = Paginator(selectors.public_overdue_major(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "hazards/public_overdue.html", {"page": page, "today": timezone.localdate()}
+    )
+
+
+def _client(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def public_report(request):
+    form = PublicReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            if form.cleaned_data["website"]:
+                # a robot filled the honeypot: answer as if it worked, record nothing
+                return redirect("public-report-thanks")
+            token = form.cleaned_data["token"]
+            if not cache.add(f"hazards:public-report:{token}", 1, 24 * 3600):
+                return redirect("public-report-thanks")  # a double submit: already received
+            counter = f"hazards:public-report-ip:{_client(request)}"
+            cache.add(counter, 0, 3600)
+            if cache.incr(counter) > PUBLIC_REPORTS_PER_HOUR:
+                cache.delete(f"hazards:public-report:{token}")
+                form.add_error(None, _("Too many reports from your network; try again later."))
+                status = 429
+            else:
+                services.report(
+                    enterprise=form.enterprise,
+                    place=form.cleaned_data["place"],
+                    description=form.cleaned_data["description"],
+                    reporter_contact=form.cleaned_data["contact"],
+                )
+                return redirect("public-report-thanks")
+    return render(request, "hazards/public_report.html", {"form": form}, status=status)
+
+
+def public_report_thanks(request):
+    return render(request, "hazards/public_thanks.html")

@@ -1,0 +1,50 @@
+"""On a phone-size screen, a safety manager registers a hidden danger, finds it in the
+list and opens it: only the moves they may make are offered."""
+
+import pytest
+
+from safeloop.demo.seed import seed
+from safeloop.hazards import services
+from safeloop.hazards.models import Hazard
+from safeloop.orgs.models import User
+from tests.browser.test_shell import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_safety_manager_registers_a_hazard_on_a_phone(page):
+    seed()
+    sign_in(page, "safety_manager")
+    page.wait_for_url("**/")
+    page.goto("/hazards/")
+    page.click("#new-hazard")
+    page.wait_for_url("**/hazards/new/")
+    # the deadline belongs to "register"; the evidence field shows only for "on the spot"
+    assert page.locator("[data-field=evidence]").is_hidden()
+    page.select_option("#id_enterprise", index=1)
+    page.select_option("#id_source", "1")
+    page.select_option("#id_category", "3")
+    page.fill("#id_place", "配电房")
+    page.fill("#id_description", "电缆裸露，未穿管保护")
+    page.fill("#id_deadline_working_days", "10")
+    page.click("#register-submit")
+    page.wait_for_url("**/hazards/*/")
+    assert page.locator("#state").inner_text() == "整改中"
+    hazard = Hazard.objects.get()
+
+    page.click("text=返回列表")
+    page.wait_for_url("**/hazards/")
+    row = page.locator(f"[data-hazard='{hazard.pk}']")
+    assert "配电房" in row.inner_text()
+    row.locator("a.hazard-link").click()
+    page.wait_for_url(f"**/hazards/{hazard.pk}/")
+
+    user = User.objects.get(username="safety_manager")
+    offered = page.locator("[data-move]").evaluate_all("els => els.map(e => e.dataset.move)")
+    assert set(offered) <= set(services.allowed_moves(hazard, user))
+    assert set(offered) == {"plan", "submit", "request_extension"}
+    assert page.locator("text=撤销").count() == 0  # voiding is for regulators
+    # nothing overflows the phone's width
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1
+    page.screenshot(path="var/screenshots/hazard-detail.png", full_page=True)
