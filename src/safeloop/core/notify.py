@@ -4,11 +4,16 @@ Always called through `transaction.on_commit` by services, so nobody is told of 
 that was rolled back.
 """
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
 from safeloop.core.models import Notification
+
+logger = logging.getLogger(__name__)
 
 
 def notify(
@@ -41,5 +46,13 @@ def _create_all(recipients, kind, title, body, link, dedupe_key) -> int:
         if created:
             sent += 1
             if settings.NOTIFY_BY_EMAIL and user.email:
-                send_mail(title, f"{body}\n\n{link}", None, [user.email], fail_silently=True)
+                _email(user, title, f"{body}\n\n{link}")
     return sent
+
+
+def _email(user, subject: str, text: str) -> None:
+    # A mail server that is down must not lose the inbox message or the change behind it.
+    try:
+        send_mail(subject, text, None, [user.email])
+    except (OSError, smtplib.SMTPException):
+        logger.warning("could not email %s about %r", user.pk, subject, exc_info=True)
