@@ -6,13 +6,13 @@ from fractions import Fraction
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from safeloop.enterprises.choices import Sector
 from safeloop.enterprises.models import Enterprise
-from safeloop.risks import grading, selectors, services
+from safeloop.risks import cards, grading, selectors, services
 from safeloop.risks.choices import Level
 from safeloop.risks.models import EnterpriseRiskProfile, HazardUnit, RiskPoint
 
@@ -78,6 +78,32 @@ def point_detail(request, pk):
             "accident_types": point.accident_types.select_related("code_set"),
         },
     )
+
+
+def _card_response(points, filename: str) -> HttpResponse:
+    response = HttpResponse(cards.render(points), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def point_card(request, pk):
+    point = get_object_or_404(
+        RiskPoint.objects.for_user(request.user, "view")
+        .filter(is_deleted=False)
+        .select_related("enterprise", "current_assessment"),
+        pk=pk,
+    )
+    return _card_response([point], f"risk-card-{point.pk}.pdf")
+
+
+@login_required
+def enterprise_cards(request, pk):
+    enterprise = _enterprise(request, pk)
+    points = selectors.points_for(request.user, enterprise)
+    if not points:
+        raise Http404
+    return _card_response(points, f"risk-cards-{enterprise.pk}.pdf")
 
 
 @login_required
