@@ -1,7 +1,10 @@
 """On a phone-size screen, a safety manager registers a hidden danger, finds it in the
 list and opens it: only the moves they may make are offered."""
 
+import io
+
 import pytest
+from PIL import Image
 
 from safeloop.demo.seed import seed
 from safeloop.hazards import services
@@ -12,7 +15,10 @@ from tests.browser.test_shell import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_safety_manager_registers_a_hazard_on_a_phone(page):
+def test_a_safety_manager_registers_a_hazard_on_a_phone(page, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    photo = io.BytesIO()
+    Image.new("RGB", (120, 90), (200, 30, 30)).save(photo, format="JPEG")
     seed()
     sign_in(page, "safety_manager")
     page.wait_for_url("**/")
@@ -27,10 +33,16 @@ def test_a_safety_manager_registers_a_hazard_on_a_phone(page):
     page.fill("#id_place", "配电房")
     page.fill("#id_description", "电缆裸露，未穿管保护")
     page.fill("#id_deadline_working_days", "10")
+    page.set_input_files(
+        "#id_photo", {"name": "camera.jpg", "mimeType": "image/jpeg", "buffer": photo.getvalue()}
+    )
     page.click("#register-submit")
     page.wait_for_url("**/hazards/*/")
     assert page.locator("#state").inner_text() == "整改中"
     hazard = Hazard.objects.get()
+    thumbnail = page.locator("#photos img")
+    assert thumbnail.count() == 1
+    assert thumbnail.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
 
     page.click("text=返回列表")
     page.wait_for_url("**/hazards/")

@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category, Level, Source
-from safeloop.hazards.models import Hazard
+from safeloop.hazards.models import Hazard, PhotoStage
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# On a phone this opens the camera; elsewhere it is an ordinary file choice.
+CAMERA = forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"})
 TEXT = forms.Textarea(attrs={"rows": 3})
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
@@ -164,6 +166,7 @@ class RegisterForm(forms.Form):
         label=_("or: deadline in working days"), required=False, min_value=1, max_value=999
     )
     evidence = _text(_("how it was fixed (on the spot only)"), required=False)
+    photo = forms.FileField(label=_("photo"), required=False, widget=CAMERA)
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {})
@@ -201,6 +204,19 @@ def register_enterprises(user):
 
 def may_register(user) -> bool:
     return user.is_authenticated and bool(user.roles & (ENTERPRISE_STAFF | REGULATORS))
+
+
+class PhotoForm(forms.Form):
+    stage = forms.ChoiceField(
+        label=_("stage"), choices=PhotoStage.choices, widget=forms.RadioSelect
+    )
+    file = forms.FileField(label=_("photo"), widget=CAMERA)
+
+    def __init__(self, *args, stages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [c for c in PhotoStage.choices if c[0] in stages]
+        if len(stages) == 1:
+            self.fields["stage"].initial = stages[0]
 
 
 # ---------------------------------------------------------------- public report

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.hazard_register, name="hazard-register"),
     path("<int:pk>/", views.hazard_detail, name="hazard-detail"),
     path("<int:pk>/move/<slug:move>/", views.hazard_move, name="hazard-move"),
+    path("<int:pk>/photos/", views.hazard_photo, name="hazard-photo-add"),
     path("inbox/", views.inbox, name="hazard-inbox"),
     path("inbox/read/", views.inbox_read, name="hazard-inbox-read-all"),
     path("inbox/<int:pk>/read/", views.inbox_read, name="hazard-inbox-read"),

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,16 +21,18 @@ from django.views.decorators.http import require_POST
 from safeloop.core.models import Notification
 from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
 from safeloop.hazards import exports, selectors, services
+from safeloop.hazards.actors import actor_kinds
 from safeloop.hazards.choices import ExtensionStatus, Level, State
 from safeloop.hazards.filters import HazardScreenFilter
 from safeloop.hazards.forms import (
     MOVE_FORMS,
+    PhotoForm,
     PublicReportForm,
     RegisterForm,
     may_register,
     move_form,
 )
-from safeloop.hazards.models import Hazard
+from safeloop.hazards.models import Hazard, PhotoStage
 from safeloop.hazards.workflow import HAZARD_WORKFLOW
 
 PAGE_SIZE = 25
@@ -131,7 +134,14 @@ def _offered(hazard, moves: list[str]) -> list[str]:
     return sorted((m for m in moves if m not in skip), key=MOVE_ORDER.index)
 
 
-def _detail(request, hazard, failed=None, status=200):
+def _photo_stages(hazard, user) -> list[str]:
+    """The photo stages this user may add now (the service checks again)."""
+    if not actor_kinds(user, hazard) & {"enterprise", "regulator"}:
+        return []
+    return [stage for stage, states in services.PHOTO_STATES.items() if hazard.state in states]
+
+
+def _detail(request, hazard, failed=None, status=200, photo_form=None):
     """The detail page; `failed` is (move, bound form) to show again with its errors."""
     moves = _offered(hazard, services.allowed_moves(hazard, request.user))
     forms_ = []
@@ -140,6 +150,9 @@ def _detail(request, hazard, failed=None, status=200):
         forms_.append({"move": move, "label": MOVE_LABELS[move], "form": form})
     listing = getattr(hazard, "listing", None)
     states = dict(State.choices)
+    stages = _photo_stages(hazard, request.user)
+    if photo_form is None and stages:
+        photo_form = PhotoForm(stages=stages)
     return render(
         request,
         "hazards/detail.html",
@@ -163,6 +176,8 @@ def _detail(request, hazard, failed=None, status=200):
                 Hazard._meta.get_field(name).verbose_name for name in hazard.plan_missing()
             ],
             "major": hazard.level == Level.MAJOR,
+            "photos": hazard.photos.all(),
+            "photo_form": photo_form,
         },
         status=status,
     )
@@ -231,31 +246,66 @@ def hazard_move(request, pk, move):
 
 
 @login_required
+@require_POST
+def hazard_photo(request, pk):
+    hazard = _hazard(request, pk)
+    stages = _photo_stages(hazard, request.user)
+    if not stages:
+        raise PermissionDenied
+    form = PhotoForm(request.POST, request.FILES, stages=stages)
+    if form.is_valid():
+        try:
+            services.add_photo(
+                hazard=hazard,
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                stage=form.cleaned_data["stage"],
+            )
+        except (IllegalMove, ValidationError) as error:
+            _put_errors(form, error)
+        else:
+            messages.success(request, _("Photo added."))
+            return redirect("hazard-detail", pk=hazard.pk)
+    return _detail(request, _hazard(request, pk), status=400, photo_form=form)
+
+
+@login_required
 def hazard_register(request):
     if not may_register(request.user):
         raise PermissionDenied
-    form = RegisterForm(request.POST or None, user=request.user)
+    form = RegisterForm(request.POST or None, request.FILES or None, user=request.user)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             data = dict(form.cleaned_data)
             move, key = data.pop("move"), data.pop("token")
-            evidence = data.pop("evidence")
+            evidence, photo = data.pop("evidence"), data.pop("photo")
             try:
-                if move == "fix_on_spot":
-                    data.pop("deadline"), data.pop("deadline_working_days")
-                    hazard, created = services.fix_on_spot(
-                        actor=request.user, idempotency_key=key, evidence=evidence, **data
-                    )
-                else:
-                    hazard, created = services.register(
-                        actor=request.user, idempotency_key=key, **data
-                    )
+                with transaction.atomic():
+                    if move == "fix_on_spot":
+                        data.pop("deadline"), data.pop("deadline_working_days")
+                        hazard, created = services.fix_on_spot(
+                            actor=request.user, idempotency_key=key, evidence=evidence, **data
+                        )
+                    else:
+                        hazard, created = services.register(
+                            actor=request.user, idempotency_key=key, **data
+                        )
+                    if created and photo:
+                        # fixed on the spot, the photo shows the result; else the danger
+                        stage = PhotoStage.AFTER if move == "fix_on_spot" else PhotoStage.BEFORE
+                        services.add_photo(
+                            hazard=hazard, actor=request.user, upload=photo, stage=stage
+                        )
             except NotPermitted:
                 form.add_error("enterprise", _("You may not register for this enterprise."))
                 status = 403
             except (IllegalMove, ValidationError) as error:
+                if isinstance(error, ValidationError) and "file" in getattr(
+                    error, "error_dict", {}
+                ):
+                    error = ValidationError({"photo": error.error_dict["file"]})
                 _put_errors(form, error)
             else:
                 if created:
