@@ -1,6 +1,8 @@
 """Risk pages: the overview with roll-ups, one enterprise's risks, a point, a hazard unit with
 its calculation, and the four-colour map with its compact data endpoint."""
 
+import io
+import tempfile
 from fractions import Fraction
 
 from django.conf import settings
@@ -8,11 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from safeloop.enterprises.choices import Sector
 from safeloop.enterprises.models import Enterprise
-from safeloop.risks import cards, grading, selectors, services
+from safeloop.risks import cards, grading, selectors, services, spreadsheets
 from safeloop.risks.choices import Level
 from safeloop.risks.models import EnterpriseRiskProfile, HazardUnit, RiskPoint
 
@@ -164,4 +167,50 @@ def map_card(request, pk):
             "enterprise": enterprise,
             "profile": EnterpriseRiskProfile.objects.filter(enterprise=enterprise).first(),
         },
+    )
+
+
+@login_required
+def export_points(request):
+    points = RiskPoint.objects.for_user(request.user, "view").filter(is_deleted=False)
+    if request.GET.get("enterprise"):
+        points = points.filter(enterprise_id=request.GET["enterprise"])
+    stream = io.BytesIO()
+    spreadsheets.export(points.order_by("enterprise__name", "name")).save(stream)
+    response = HttpResponse(
+        stream.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="risk-points.xlsx"'
+    return response
+
+
+@login_required
+def import_points(request):
+    """Upload, check (dry run lists every error), then apply: all rows or none."""
+    result = refused = None
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        apply = request.POST.get("action") == "apply"
+        if not upload.name.lower().endswith(".xlsx"):
+            refused = _("Only .xlsx files are accepted.")
+        elif upload.size > spreadsheets.MAX_BYTES:
+            refused = _("The file is larger than 10 MB.")
+        else:
+            with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+                for chunk in upload.chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                try:
+                    result = spreadsheets.import_points(
+                        actor=request.user, path=tmp.name, apply=apply
+                    )
+                except spreadsheets.FileRefused as e:
+                    refused = str(e)
+    status = 400 if refused or (result and result.errors) else 200
+    return render(
+        request,
+        "risks/import.html",
+        {"result": result, "refused": refused, "headers": spreadsheets.HEADERS},
+        status=status,
     )
