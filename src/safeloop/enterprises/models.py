@@ -299,7 +299,8 @@ class Enterprise(AuditedModel):
 
     def derive(self, mapping: dict[str, str] | None = None) -> None:
         """Fill the derived fields: region code, sector and pinyin initials."""
-        self.region_code = self.region.code
+        if self.region_id:
+            self.region_code = self.region.code
         self.sector = sector_for(self.industry_code, mapping)
         self.pinyin_initials = pinyin_initials(self.name)
 
@@ -486,3 +487,60 @@ class ChangeRequest(EnterpriseChild):
 
     def __str__(self):
         return f"{self.enterprise} · {self.get_status_display()}"
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Checked")
+    APPLYING = "applying", _("Importing")
+    APPLIED = "applied", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+def import_path(instance, filename):
+    return f"imports/{instance.created_by_id}/{instance.token}.xlsx"
+
+
+class ImportBatch(models.Model):
+    """One uploaded ledger spreadsheet: checked (dry run), then applied all or nothing.
+    Only its uploader reads it; what it writes is audited on the enterprises."""
+
+    token = models.CharField(_("token"), max_length=32, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    file = models.FileField(_("file"), upload_to=import_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    background = models.BooleanField(_("background job"), default=False)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("new"), default=0)
+    updated_count = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # [row, column letter, header, message]; the first IMPORT_ERROR_LIMIT of them
+    errors = models.JSONField(_("errors"), default=list)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("ledger import")
+        verbose_name_plural = _("ledger imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.APPLYING)

@@ -1,0 +1,486 @@
+"""Importing a ledger spreadsheet: check the file, validate every row (collecting every error
+by row and column), then upsert by USCC in one transaction, all rows or none.
+
+One pass over the sheet in openpyxl's read-only mode; rows are validated and written in
+chunks with bulk statements, each write audited like a save would be."""
+
+import os
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from safeloop.core.context import current
+from safeloop.core.models import AuditEntry
+from safeloop.core.scoping import EVERYTHING
+from safeloop.enterprises import columns as C
+from safeloop.enterprises.choices import LicenceKind
+from safeloop.enterprises.models import (
+    Enterprise,
+    ImportBatch,
+    ImportStatus,
+    Licence,
+    SectorRule,
+)
+from safeloop.orgs.models import GridCell, Park, Region
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_UNZIPPED = 1024 * 1024 * 1024
+ERROR_LIMIT = 20_000
+CHUNK = 1000
+FIELDS = [c.key for c in C.COLUMNS if c.key not in C.LICENCE_KEYS]
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be read; nothing is written."""
+
+
+def sync_limit() -> int:
+    """Files larger than this run as a background job."""
+    return getattr(settings, "LEDGER_IMPORT_SYNC_BYTES", 256 * 1024)
+
+
+def check_file(name: str, path) -> None:
+    if os.path.splitext(name or "")[1].lower() != ".xlsx":
+        raise FileRefused("只接受 Excel 2007 及以上的 .xlsx 文件（请勿上传 .xls、.csv 或 .xlsm）")
+    size = os.path.getsize(path)
+    if size > MAX_BYTES:
+        raise FileRefused("文件超过 50 MB，请拆分后分批导入")
+    with open(path, "rb") as f:
+        if f.read(4) != b"PK\x03\x04":
+            raise FileRefused("文件内容不是 .xlsx 格式（可能是改了扩展名的其他文件）")
+    try:
+        with zipfile.ZipFile(path) as z:
+            if sum(i.file_size for i in z.infolist()) > MAX_UNZIPPED:
+                raise FileRefused("文件解压后过大，拒绝处理")
+            if z.testzip() is not None:
+                raise FileRefused("文件已损坏（压缩内容校验失败）")
+    except zipfile.BadZipFile:
+        raise FileRefused("文件已损坏，无法打开（zip 结构错误）") from None
+
+
+@dataclass
+class Lookups:
+    regions: dict  # name or code → Region (county level)
+    parks: dict  # name → Park
+    grids: dict  # code → GridCell
+    mapping: dict  # sector rules
+    choice: dict  # key → (label/value → value)
+
+    @classmethod
+    def load(cls):
+        regions = {}
+        for r in Region.objects.filter(level="county"):
+            regions[r.name] = regions[r.code] = r
+        return cls(
+            regions=regions,
+            parks={p.name: p for p in Park.objects.select_related("region")},
+            grids={g.code: g for g in GridCell.objects.all()},
+            mapping=SectorRule.mapping(),
+            choice={c.key: C.choice_maps(c.choices)[0] for c in C.COLUMNS if c.choices},
+        )
+
+
+def reaches(grants, roles, e: Enterprise) -> bool:
+    """In memory, what `for_user` decides in SQL: does one of the grants reach this row?"""
+    for g in grants:
+        if g.role not in roles and EVERYTHING not in roles:
+            continue
+        if g.everywhere:
+            return True
+        if g.enterprise_id is not None:
+            if e.pk is not None and e.pk == g.enterprise_id:
+                return True
+        elif g.grid_id is not None:
+            if e.grid_id == g.grid_id:
+                return True
+        elif g.park_id is not None:
+            if e.park_id == g.park_id:
+                return True
+        elif g.region_prefix and (e.region_code or "").startswith(g.region_prefix):
+            return True
+    return False
+
+
+@dataclass
+class Result:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)
+    error_count: int = 0
+
+    def error(self, row: int, col: int | None, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < ERROR_LIMIT:
+            header = C.COLUMNS[col].header if col is not None else ""
+            letter = get_column_letter(col + 1) if col is not None else ""
+            self.errors.append([row, letter, header, str(message)])
+
+
+class Importer:
+    def __init__(self, *, actor, apply: bool, progress=None):
+        self.actor = actor
+        self.apply = apply
+        self.progress = progress
+        self.grants = actor.grants()
+        self.lookups = Lookups.load()
+        self.result = Result()
+        self.seen: dict[str, int] = {}
+        self.max_rows = getattr(settings, "LEDGER_IMPORT_MAX_ROWS", 200_000)
+        self.type_ids = {m: ContentType.objects.get_for_model(m).pk for m in (Enterprise, Licence)}
+
+    # reading
+    def run(self, path) -> Result:
+        wb = load_workbook(path, read_only=True, data_only=False)
+        try:
+            ws = wb[C.SHEET] if C.SHEET in wb.sheetnames else wb.worksheets[0]
+            declared = ws.max_row or 0
+            ws.reset_dimensions()  # never trust the declared size: read what is there
+            self.total_hint = max(0, declared - 1)
+            rows = ws.iter_rows(values_only=True, max_col=len(C.COLUMNS) + 20)
+            header = next(rows, None)
+            positions = self._header(header)
+            with transaction.atomic():
+                self._rows(rows, positions)
+                if self.apply and self.result.error_count:
+                    transaction.set_rollback(True)
+        finally:
+            wb.close()
+        return self.result
+
+    def _header(self, header) -> list[int]:
+        if header is None:
+            raise FileRefused("工作表为空，请使用下载的模板")
+        cells = [C.normalise(h) if isinstance(h, str) else h for h in header]
+        while cells and cells[-1] is None:
+            cells.pop()
+        problems = []
+        for i, value in enumerate(cells):
+            if value is None:
+                problems.append(
+                    f"表头第 {get_column_letter(i + 1)} 列为空（表头不能有合并单元格或空列）"
+                )
+        names = [str(v) for v in cells if v is not None]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            problems.append("表头重复：" + "、".join(duplicates))
+        known = {C.normalise(c.header): c for c in C.COLUMNS}  # headers compared as NFKC
+        missing = [c.header for h, c in known.items() if c.required and h not in names]
+        if missing:
+            problems.append("缺少必填列：" + "、".join(missing))
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            problems.append("无法识别的列：" + "、".join(unknown))
+        if problems:
+            raise FileRefused("；".join(problems) + "。请使用下载的模板。")
+        index = {str(v): i for i, v in enumerate(cells) if v is not None}
+        return [index.get(C.normalise(c.header), -1) for c in C.COLUMNS]
+
+    def _rows(self, rows, positions) -> None:
+        chunk = []
+        n = 1
+        for n, raw in enumerate(rows, start=2):
+            if n - 1 > self.max_rows:
+                raise FileRefused(f"超过 {self.max_rows:,} 行，请拆分后分批导入")
+            if raw is None or all(v is None or v == "" for v in raw):
+                continue
+            values = [raw[p] if 0 <= p < len(raw) else None for p in positions]
+            self.result.total += 1
+            chunk.append(self._parse(n, values))
+            if len(chunk) >= CHUNK:
+                self._chunk(chunk)
+                chunk = []
+                if self.progress:
+                    self.progress(n - 1, max(self.total_hint, n - 1))
+        if chunk:
+            self._chunk(chunk)
+        if self.progress:
+            self.progress(n - 1, n - 1)
+
+    # one row
+    def _parse(self, n: int, values: list):
+        data, licence, ok, bad = {}, {}, True, set()
+        for i, (column, raw) in enumerate(zip(C.COLUMNS, values, strict=True)):
+            try:
+                value = self._convert(column, C.normalise(raw))
+            except C.CellError as error:
+                self.result.error(n, i, error)
+                ok = False
+                bad.add(column.key)
+                continue
+            if column.required and value in (None, ""):
+                self.result.error(n, i, "必填")
+                ok = False
+                bad.add(column.key)
+            if column.key in C.LICENCE_KEYS:
+                licence[column.key] = value
+            else:
+                data[column.key] = value
+        uscc = data.get("uscc")
+        if uscc:
+            first = self.seen.setdefault(uscc, n)
+            if first != n:
+                self.result.error(n, 0, f"与第 {first} 行的统一社会信用代码重复")
+                ok = False
+        if any(licence.values()) and not all(licence.values()):
+            for key in C.LICENCE_KEYS:
+                if not licence[key]:
+                    self.result.error(n, self._col(key), "填写许可证时此项必填")
+            ok = False
+        # Rows with cell errors still go through the model's checks, to list every error.
+        return n, data, licence, bad, ok
+
+    def _convert(self, column: C.Column, value):
+        kind = column.kind
+        if kind == "text":
+            text = C.to_text(value)
+            return text.replace("；", "\n") if column.key == "former_names" else text
+        if kind == "uscc":
+            return C.to_code(value).upper()
+        if kind == "code":
+            return C.to_code(value)
+        if kind == "int":
+            return C.to_int(value)
+        if kind == "decimal":
+            return C.to_decimal(value)
+        if kind == "date":
+            return C.to_date(value)
+        if kind == "bool":
+            return C.to_bool(value)
+        if kind == "choice":
+            if value is None:
+                return Enterprise._meta.get_field(column.key).default
+            found = self.lookups.choice[column.key].get(str(value))
+            if found is None:
+                raise C.CellError(f"“{value}”不是可选值")
+            return found
+        lookup = {"region": self.lookups.regions, "park": self.lookups.parks}.get(kind)
+        if kind == "grid":
+            lookup = self.lookups.grids
+        if value is None:
+            return None
+        found = lookup.get(C.to_code(value) if kind != "park" else str(value))
+        if found is None:
+            raise C.CellError(f"找不到“{value}”")
+        return found
+
+    def _col(self, key: str) -> int:
+        return next(i for i, c in enumerate(C.COLUMNS) if c.key == key)
+
+    # a chunk of valid rows
+    def _chunk(self, chunk) -> None:
+        usccs = [data["uscc"] for _, data, *_ in chunk if data.get("uscc")]
+        existing = {
+            e.uscc: e
+            for e in Enterprise.objects.filter(uscc__in=usccs).select_related(
+                "region", "park", "grid"
+            )
+        }
+        creates, updates, audits, licences = [], [], [], []
+        for n, data, licence, bad, ok in chunk:
+            old = existing.get(data.get("uscc")) if ok else None
+            e = Enterprise() if old is None else old
+            before = None if old is None else {f: _plain(getattr(old, f)) for f in FIELDS}
+            regulate = Enterprise.scope_roles["regulate"]
+            reached_before = old is not None and reaches(self.grants, regulate, old)
+            for key, value in data.items():
+                setattr(e, key, value)
+            e.derive(self.lookups.mapping)
+            try:  # region, park and grid come from the lookups: no query per row
+                e.full_clean(
+                    exclude=["region", "park", "grid", *bad],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    col = self._col(name) if name in C.BY_KEY else None
+                    for message in messages:
+                        self.result.error(n, col, message)
+                continue
+            if not ok:
+                continue
+            if old is None:
+                if not reaches(self.grants, Enterprise.scope_roles["create"], e):
+                    self.result.error(n, self._col("region"), "超出您的管辖范围")
+                    continue
+            else:
+                if not reached_before or not reaches(self.grants, regulate, e):
+                    self.result.error(n, 0, "该企业不在您的管辖范围内")
+                    continue
+            changes = self._diff(before, e)
+            if old is None:
+                creates.append(e)
+            elif changes:
+                e.version += 1
+                updates.append((e, changes))
+            else:
+                self.result.unchanged += 1
+            if licence.get("licence_number"):
+                licences.append((e, licence))
+        if not self.apply or self.result.error_count:
+            self.result.created += len(creates)
+            self.result.updated += len(updates)
+            return
+        self._write(creates, updates, licences, audits)
+
+    def _diff(self, before: dict | None, e: Enterprise) -> dict:
+        """Changed fields as the audit log records them; `before` None for a new record."""
+        changes = {}
+        for f in FIELDS:
+            field = Enterprise._meta.get_field(f)
+            new = _plain(getattr(e, field.name))
+            if before is None:
+                if new not in (None, "", False):
+                    changes[field.attname] = [None, _key(new)]
+            elif new != before[f]:
+                changes[field.attname] = [_key(before[f]), _key(new)]
+        return changes
+
+    def _write(self, creates, updates, licences, audits) -> None:
+        context = current()
+        now = timezone.now()
+
+        def entry(obj, verb, changes, model=Enterprise):
+            return AuditEntry(
+                actor=self.actor,
+                actor_label=self.actor.get_username()[:150],
+                action=f"enterprises.{model._meta.model_name}.{verb}",
+                content_type_id=self.type_ids[model],
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                region_code=obj.region_code,
+                changes=changes,
+                request_id=context.request_id,
+                ip=context.ip,
+                at=now,
+            )
+
+        Enterprise.objects.bulk_create(creates)
+        for e in creates:
+            audits.append(entry(e, "import", self._diff(None, e)))
+        if updates:
+            fields = {f for _, changes in updates for f in changes} | {"version"}
+            names = [Enterprise._meta.get_field(f.removesuffix("_id")).name for f in fields]
+            names += ["sector", "region_code", "pinyin_initials"]
+            Enterprise.objects.bulk_update([e for e, _ in updates], sorted(set(names)))
+            audits += [entry(e, "import", changes) for e, changes in updates]
+        self.result.created += len(creates)
+        self.result.updated += len(updates)
+        self._licences(licences, audits, entry)
+        AuditEntry.objects.bulk_create(audits)
+
+    def _licences(self, licences, audits, entry) -> None:
+        if not licences:
+            return
+        ids = [e.pk for e, _ in licences]
+        current_ = {
+            (lic.enterprise_id, lic.number): lic
+            for lic in Licence.objects.filter(
+                enterprise_id__in=ids, kind=LicenceKind.SAFETY_PRODUCTION
+            )
+        }
+        new, changed = [], []
+        for e, data in licences:
+            values = {
+                "authority": data["licence_authority"],
+                "valid_from": data["licence_from"],
+                "valid_to": data["licence_to"],
+            }
+            lic = current_.get((e.pk, data["licence_number"]))
+            if lic is None:
+                lic = Licence(
+                    enterprise=e,
+                    kind=LicenceKind.SAFETY_PRODUCTION,
+                    number=data["licence_number"],
+                    **values,
+                )
+                new.append(lic)
+                continue
+            diff = {
+                k: [_key(getattr(lic, k)), _key(v)]
+                for k, v in values.items()
+                if getattr(lic, k) != v
+            }
+            if diff:
+                for k, v in values.items():
+                    setattr(lic, k, v)
+                changed.append((lic, diff))
+        Licence.objects.bulk_create(new)
+        if changed:
+            Licence.objects.bulk_update(
+                [lic for lic, _ in changed], ["authority", "valid_from", "valid_to"]
+            )
+        for lic in new:
+            audits.append(entry(lic, "import", {"number": [None, lic.number]}, Licence))
+        audits += [entry(lic, "import", diff, Licence) for lic, diff in changed]
+
+
+def _plain(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
+def _key(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+C.BY_KEY = {c.key: c for c in C.COLUMNS}
+
+
+def run_batch(batch: ImportBatch, *, apply: bool) -> ImportBatch:
+    """Check (apply=False) or import (apply=True) an uploaded batch, recording the outcome."""
+    batch.status = ImportStatus.APPLYING if apply else ImportStatus.CHECKING
+    batch.processed_rows = 0
+    batch.save(update_fields=["status", "processed_rows"])
+
+    # Progress goes through its own connection, so that it shows while the import's
+    # transaction is still open.
+    progress_db = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def progress(done, total):
+        with progress_db.cursor() as cursor:
+            cursor.execute(
+                "UPDATE enterprises_importbatch SET processed_rows = %s, total_rows = %s "
+                "WHERE id = %s",
+                [done, total, batch.pk],
+            )
+
+    try:
+        check_file(batch.original_name, batch.file.path)
+        result = Importer(actor=batch.created_by, apply=apply, progress=progress).run(
+            batch.file.path
+        )
+    except FileRefused as refused:
+        batch.status, batch.message = ImportStatus.FAILED, str(refused)
+        batch.errors, batch.error_count = [[0, "", "", str(refused)]], 1
+    except Exception as error:  # a file openpyxl cannot read at all
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
+        batch.status = ImportStatus.FAILED
+        batch.message = "无法读取此文件：文件已损坏或不是有效的 Excel 工作簿"
+        batch.errors, batch.error_count = [[0, "", "", batch.message]], 1
+    else:
+        batch.total_rows = result.total
+        batch.processed_rows = result.total
+        batch.created_count = result.created
+        batch.updated_count = result.updated
+        batch.unchanged_count = result.unchanged
+        batch.errors, batch.error_count = result.errors, result.error_count
+        if result.error_count:
+            batch.status = ImportStatus.FAILED if apply else ImportStatus.CHECKED
+            batch.message = "发现错误，未导入任何数据" if apply else ""
+        else:
+            batch.status = ImportStatus.APPLIED if apply else ImportStatus.CHECKED
+    finally:
+        progress_db.close()
+    batch.save()
+    return batch

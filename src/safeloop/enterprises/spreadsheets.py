@@ -1,0 +1,173 @@
+"""Writing ledger spreadsheets: the import template, the export of a filtered list and the
+error report of an import."""
+
+import tempfile
+
+from django.db.models import Prefetch
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from safeloop.enterprises import columns as C
+from safeloop.enterprises.choices import LicenceKind
+from safeloop.enterprises.models import Licence
+from safeloop.orgs.models import Park, Region
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+BOLD = Font(bold=True)
+REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(DANGEROUS):
+        return "'" + value
+    return value
+
+
+def template(user) -> Workbook:
+    """The import template: headers, dropdowns fed from an options sheet, and instructions."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = C.SHEET
+    ws.append(C.HEADERS)
+    for i, column in enumerate(C.COLUMNS, start=1):
+        cell = ws.cell(row=1, column=i)
+        cell.font = BOLD
+        if column.required:
+            cell.fill = REQUIRED_FILL
+        ws.column_dimensions[get_column_letter(i)].width = max(12, len(column.header) * 2 + 2)
+    ws.freeze_panes = "B2"
+
+    options = wb.create_sheet(C.OPTIONS_SHEET)
+    lists = {
+        "region": [r.name for r in Region.objects.filter(level="county").order_by("code")],
+        "park": [p.name for p in Park.objects.order_by("region_code", "name")],
+        "bool": [C.YES, C.NO],
+    }
+    for column in C.COLUMNS:
+        if column.choices:
+            lists[column.key] = list(C.choice_maps(column.choices)[1].values())
+    refs = {}
+    for j, (key, values) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(j)
+        options.cell(row=1, column=j, value=key)
+        for k, value in enumerate(values, start=2):
+            options.cell(row=k, column=j, value=value)
+        last = max(2, len(values) + 1)
+        refs[key] = f"{quote_sheetname(C.OPTIONS_SHEET)}!${letter}$2:${letter}${last}"
+    options.sheet_state = "hidden"
+    for i, column in enumerate(C.COLUMNS, start=1):
+        key = column.key if column.key in refs else column.kind if column.kind == "bool" else None
+        if key is None:
+            continue
+        dv = DataValidation(
+            type="list",
+            formula1=refs[key],
+            allow_blank=not column.required,
+            showErrorMessage=True,
+            errorTitle="无效的值",
+            error="请从下拉列表中选择",
+        )
+        letter = get_column_letter(i)
+        dv.add(f"{letter}2:{letter}5000")
+        ws.add_data_validation(dv)
+
+    help_ws = wb.create_sheet(C.HELP_SHEET)
+    help_ws.append(["企业台账导入说明"])
+    help_ws["A1"].font = Font(bold=True, size=14)
+    for line in [
+        "1. 在“企业台账”工作表中每行填写一家企业，不要修改、合并或删除表头；黄色列为必填。",
+        "2. 按统一社会信用代码新增或更新：代码已存在的企业按本表更新，同一文件重复导入不会产生变化。",  # noqa: E501
+        "3. 日期写成 2027-12-31；不要填写公式；数字和字母可以是全角，首尾空格会被去除。",
+        "4. 上传后先检查：会列出每一行、每一列的全部错误；"
+        "确认后全部导入，有任何错误则一行也不导入。",
+        "5. 坐标使用 WGS-84；国内网络地图（高德、腾讯、百度）取得的坐标须先转换。",
+        "",
+    ]:
+        help_ws.append([line])
+    help_ws.append(["列", "必填", "说明", "示例"])
+    for cell in help_ws[help_ws.max_row]:
+        cell.font = BOLD
+    for column in C.COLUMNS:
+        help_ws.append(
+            [column.header, "是" if column.required else "", column.help, column.example]
+        )
+    help_ws.column_dimensions["A"].width = 22
+    help_ws.column_dimensions["C"].width = 60
+    help_ws.column_dimensions["D"].width = 24
+    for row in help_ws.iter_rows(min_row=2, max_row=6):
+        row[0].alignment = Alignment(wrap_text=False)
+    return wb
+
+
+def _row(e, labels, licence) -> list:
+    values = []
+    for column in C.COLUMNS:
+        key = column.key
+        if key in C.LICENCE_KEYS:
+            attr = {
+                "licence_number": "number",
+                "licence_authority": "authority",
+                "licence_from": "valid_from",
+                "licence_to": "valid_to",
+            }[key]
+            value = getattr(licence, attr) if licence else None
+        elif key == "region":
+            value = e.region.name
+        elif key == "park":
+            value = e.park.name if e.park_id else None
+        elif key == "grid":
+            value = e.grid.code if e.grid_id else None
+        elif key == "former_names":
+            value = "；".join(e.former_names.splitlines())
+        elif column.choices:
+            value = labels[key].get(getattr(e, key), getattr(e, key))
+        else:
+            value = getattr(e, key)
+        values.append(neutralise(C.display(value)))
+    return values
+
+
+def export(queryset, *, chunk_size: int = 2000):
+    """The filtered enterprises as an .xlsx in a temporary file (write-only mode); returns
+    (file object positioned at 0, row count)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(C.SHEET)
+    header = []
+    for title in C.HEADERS:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font = BOLD
+        header.append(cell)
+    ws.append(header)
+    labels = {c.key: C.choice_maps(c.choices)[1] for c in C.COLUMNS if c.choices}
+    licences = Prefetch(
+        "licences",
+        queryset=Licence.objects.filter(kind=LicenceKind.SAFETY_PRODUCTION).order_by("-valid_to"),
+        to_attr="safety_licences",
+    )
+    rows = 0
+    for e in (
+        queryset.select_related("region", "park", "grid")
+        .prefetch_related(licences)
+        .iterator(chunk_size=chunk_size)
+    ):
+        ws.append(_row(e, labels, e.safety_licences[0] if e.safety_licences else None))
+        rows += 1
+    out = tempfile.TemporaryFile()  # noqa: SIM115 — handed to the response, which closes it
+    wb.save(out)
+    out.seek(0)
+    return out, rows
+
+
+def error_report(batch) -> Workbook:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("错误报告")
+    ws.append(["行", "列", "列名", "错误"])
+    for row, letter, header, message in batch.errors:
+        ws.append([row or "", letter, header, neutralise(message)])
+    if batch.error_count > len(batch.errors):
+        ws.append(["", "", "", f"另有 {batch.error_count - len(batch.errors)} 个错误未列出"])
+    return wb
