@@ -155,3 +155,31 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class DocumentCounter(models.Model):
+    """Yearly numbering of official documents per issuing department and kind
+    (e.g. 隐患整改通知书 〔2026〕第15号). Taken under a row lock, so numbers never repeat."""
+
+    issuer = models.CharField(max_length=100)
+    kind = models.CharField(max_length=40)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "kind", "year"], name="core_counter_once")
+        ]
+
+    def __str__(self):
+        return f"{self.issuer} {self.kind} {self.year}: {self.last}"
+
+    @classmethod
+    def take(cls, issuer: str, kind: str, year: int) -> int:
+        with transaction.atomic():
+            counter, _ = cls.objects.select_for_update().get_or_create(
+                issuer=issuer, kind=kind, year=year
+            )
+            counter.last += 1
+            counter.save(update_fields=["last"])
+        return counter.last

@@ -1,7 +1,9 @@
 """Hidden dangers over the API: list/detail/create, and one endpoint per move that answers
 with the new state and the moves the caller may make next."""
 
-from django.http import FileResponse
+from urllib.parse import quote
+
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,10 +13,10 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from safeloop.enterprises.models import Enterprise
-from safeloop.hazards import services
+from safeloop.hazards import notices, services
 from safeloop.hazards.choices import Category, Level, Source
 from safeloop.hazards.filters import HazardFilter
-from safeloop.hazards.models import Hazard, HazardEvent, HazardPhoto, PhotoStage
+from safeloop.hazards.models import Hazard, HazardEvent, HazardPhoto, Listing, PhotoStage
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -144,18 +146,7 @@ MOVE_FIELDS = {
     "return": {"reason": serializers.CharField(max_length=2000)},
     "void": {"reason": serializers.CharField(max_length=2000)},
 }
-MOVE_SERVICE = {
-    "confirm": services.confirm,
-    "reject": services.reject,
-    "plan": services.plan,
-    "list": services.list_hazard,
-    "submit": services.submit,
-    "request_extension": services.request_extension,
-    "decide_extension": services.decide_extension,
-    "accept": services.accept,
-    "return": services.return_for_rectification,
-    "void": services.void,
-}
+MOVE_SERVICE = services.MOVES
 
 
 def move_serializer(move: str) -> type[serializers.Serializer]:
@@ -265,6 +256,42 @@ HazardViewSet.photo_file = extend_schema(responses={(200, "image/*"): bytes})(
         photo_file
     )
 )
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def rectification_notice(self, request, pk=None):
+    """隐患整改通知书 (PDF) of a hidden danger a regulator found."""
+    hazard = get_object_or_404(
+        Hazard.objects.for_user(request.user).exclude(notice_number=""), pk=pk
+    )
+    return _pdf(notices.rectification_notice(hazard), f"{hazard.notice_number}.pdf")
+
+
+def listing_notice(self, request, pk=None):
+    """挂牌督办通知书 (PDF) of a listed major hidden danger."""
+    hazard = get_object_or_404(Hazard.objects.for_user(request.user), pk=pk)
+    listing = get_object_or_404(Listing, hazard=hazard)
+    return _pdf(notices.listing_notice(listing), f"{listing.notice_number}.pdf")
+
+
+for _name, _view, _path in [
+    ("rectification_notice", rectification_notice, "notice.pdf"),
+    ("listing_notice", listing_notice, "listing-notice.pdf"),
+]:
+    setattr(
+        HazardViewSet,
+        _name,
+        extend_schema(responses={(200, "application/pdf"): bytes})(
+            action(detail=True, methods=["get"], url_path=_path, url_name=_name.replace("_", "-"))(
+                _view
+            )
+        ),
+    )
 
 
 def _make_move_action(move: str):

@@ -195,6 +195,11 @@ class Hazard(AuditedModel):
     extensions_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
     void_reason = models.TextField(_("reason voided"), blank=True)
 
+    # 隐患整改通知书 for a regulator-found hazard: numbered once, when first issued.
+    notice_number = models.CharField(
+        _("rectification notice number"), max_length=80, blank=True, editable=False
+    )
+
     # Monitoring: how many of the policy's escalation steps have been notified for the
     # current deadline. Days overdue are derived from the deadline, never stored, so the
     # daily scan touches only hazards that reach a new step.

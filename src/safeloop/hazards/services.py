@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from safeloop.core import calendar
 from safeloop.core.images import clean_image
+from safeloop.core.models import DocumentCounter
 from safeloop.core.notify import notify
 from safeloop.core.workflow import CREATED, Conflict, IllegalMove, NotPermitted
 from safeloop.hazards.actors import actor_kinds
@@ -168,6 +169,17 @@ def _save_new(hazard, move, actor, note=""):
     return hazard, True
 
 
+def _take_notice_number(hazard: Hazard) -> str:
+    """The 隐患整改通知书 a regulator issues with its finding: numbered per department and year."""
+    from safeloop.hazards.notices import issuing_department
+
+    department = issuing_department(hazard)
+    issuer = department.name if department else hazard.region_code
+    year = timezone.localdate().year
+    number = DocumentCounter.take(issuer, "hazard-rectification-notice", year)
+    return f"{issuer}隐改〔{year}〕第{number}号"
+
+
 @transaction.atomic
 def register(
     *, actor, enterprise, deadline=None, deadline_working_days=None, idempotency_key="", **fields
@@ -181,6 +193,8 @@ def register(
     hazard.deadline, hazard.deadline_working_days, hazard.deadline_fell_back = _deadline(
         deadline, deadline_working_days, timezone.localdate()
     )
+    if hazard.found_by_regulator:
+        hazard.notice_number = _take_notice_number(hazard)
     hazard, created = _save_new(hazard, "register", actor)
     if created:
         _after_commit(hazard, "enterprise", _("New hidden danger registered: %s") % hazard.place)
@@ -532,6 +546,21 @@ def add_photo(*, hazard, actor, upload, stage) -> HazardPhoto:
     photo.thumbnail.save(clean.thumbnail.name, clean.thumbnail, save=False)
     photo.save(actor=actor)
     return photo
+
+
+# The service of each move of an existing hazard: the API and the screens dispatch through it.
+MOVES = {
+    "confirm": confirm,
+    "reject": reject,
+    "plan": plan,
+    "list": list_hazard,
+    "submit": submit,
+    "request_extension": request_extension,
+    "decide_extension": decide_extension,
+    "accept": accept,
+    "return": return_for_rectification,
+    "void": void,
+}
 
 
 def allowed_moves(hazard: Hazard, user) -> list[str]:
