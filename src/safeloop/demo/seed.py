@@ -18,6 +18,7 @@ from safeloop.orgs.models import (
     User,
 )
 from safeloop.orgs.roles import Role
+from safeloop.risks.demo import seed as seed_risks
 
 DEMO_PASSWORD = "Demo#2026safe"
 
@@ -152,3 +153,4 @@ def seed() -> None:
     with acting_as(None, request_id="seed-demo"):
         seed_orgs()
         seed_accounts(seed_enterprises())
+        seed_risks()
