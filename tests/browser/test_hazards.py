@@ -22,7 +22,8 @@ def test_a_safety_manager_registers_a_hazard_on_a_phone(page, settings, tmp_path
     seed()
     sign_in(page, "safety_manager")
     page.wait_for_url("**/")
-    page.goto("/hazards/")
+    page.click("[data-menu=hazard-list]")
+    page.wait_for_url("**/hazards/")
     page.click("#new-hazard")
     page.wait_for_url("**/hazards/new/")
     # the deadline belongs to "register"; the evidence field shows only for "on the spot"

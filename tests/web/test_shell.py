@@ -87,6 +87,7 @@ MENU = {
     "org-tree": set(ALL) - {None, Role.EXPERT},
     "risk-overview": set(ALL) - {None},
     "enterprise-list": set(ALL) - {None},
+    "hazard-list": set(ALL) - {None},
     "audit-log": set(ADMINS),
 }
 

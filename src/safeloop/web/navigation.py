@@ -20,6 +20,7 @@ MENU = [
     MenuItem(_("Organisation"), "org-tree", ALL_ROLES - {Role.EXPERT}),
     MenuItem(_("Risks"), "risk-overview", ALL_ROLES),
     MenuItem(_("Enterprise ledger"), "enterprise-list", ALL_ROLES),
+    MenuItem(_("Hidden dangers"), "hazard-list", ALL_ROLES),
     MenuItem(_("Audit log"), "audit-log", ADMINS),
     MenuItem(_("API"), "api-docs", ALL_ROLES),
 ]
