@@ -464,3 +464,24 @@ def test_the_admin_lists_and_edits_sector_rules(world, client):
     rule.refresh_from_db()
     assert rule.confidence == "confirmed"
     assert AuditEntry.objects.filter(action="enterprises.sectorrule.update").exists()
+
+
+@pytest.mark.parametrize(
+    "number, ok",
+    [
+        ("11010519491231002X", True),
+        ("640104197001010000", True),  # 兴庆区: a place python-stdnum does not list
+        ("640104197001010007", False),  # wrong check digit
+        ("640104197013010000", False),  # month 13
+        ("64010419700101000", False),
+        ("6401041970010100a6", False),
+    ],
+)
+def test_id_numbers_are_checked_by_date_and_check_digit(number, ok):
+    from safeloop.enterprises.models import validate_id_number
+
+    if ok:
+        validate_id_number(number)
+    else:
+        with pytest.raises(ValidationError):
+            validate_id_number(number)

@@ -5,6 +5,7 @@ from django.db import transaction
 from stdnum.cn import uscc
 
 from safeloop.core.context import acting_as
+from safeloop.enterprises.demo import seed_ledger
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.models import (
     Department,
@@ -154,3 +155,4 @@ def seed() -> None:
         seed_orgs()
         seed_accounts(seed_enterprises())
         seed_risks()
+        seed_ledger()
