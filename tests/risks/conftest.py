@@ -5,12 +5,22 @@ from django.core.cache import cache
 
 from safeloop.orgs.roles import Role
 from safeloop.risks import services
+from safeloop.risks.demo import ensure_reference_data
 from safeloop.risks.models import AccidentType, HazardCategory, HazardousSubstance
 
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def reference_tables(request):
+    """Migration 0002 loads the rule tables; tests that truncate tables (live-server browser
+    tests) remove them, so load them again when they are missing."""
+    if "db" in request.fixturenames or "world" in request.fixturenames:
+        request.getfixturevalue("db")
+        ensure_reference_data()
 
 
 @pytest.fixture

@@ -4,17 +4,27 @@ hazard installation. Re-running changes nothing (points and units are keyed by n
 from datetime import timedelta
 from decimal import Decimal
 
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.models import RoleAssignment, User
-from safeloop.risks import services
+from safeloop.risks import reference_data, services
 from safeloop.risks.models import (
     AccidentType,
+    GradingScheme,
     HazardousSubstance,
     HazardUnit,
     RiskPoint,
 )
+
+
+def ensure_reference_data() -> None:
+    """The rule tables come with migration 0002; a database flushed since (tests that truncate
+    tables) gets them back here."""
+    if not GradingScheme.objects.exists():
+        reference_data.load(django_apps)
+
 
 # name, kind, post, accident type codes (GB 6441-2025), assessment, measure
 POINTS = [
@@ -54,6 +64,7 @@ POINTS = [
 
 
 def seed() -> None:
+    ensure_reference_data()
     actor = User.objects.filter(username="sysadmin").first()
     # The enterprises the demo accounts belong to (principal: the first, expert: the second).
     ids = (

@@ -84,7 +84,7 @@ class LecValue(Sourced):
         ]
 
     def __str__(self):
-        return f"{self.factor}={self.value.normalize():f} {self.label}"
+        return f"{self.factor}={Decimal(str(self.value)).normalize():f} {self.label}"
 
 
 class LsValue(Sourced):
