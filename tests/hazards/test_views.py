@@ -533,3 +533,13 @@ def test_enterprise_staff_cannot_register_for_another_enterprise(world, client):
     client.force_login(world.user(Role.SAFETY_MANAGER))
     response = client.post("/hazards/new/", register_data(world, enterprise=world.sibling.pk))
     assert response.status_code == 400 and not Hazard.objects.exists()
+
+
+def test_the_screens_speak_english_too(world, make_hazard, client):
+    hazard = make_hazard(level=Level.MAJOR)
+    client.force_login(world.user(Role.COUNTY_ADMIN))
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert "Timeline" in html and "Listed supervision" in html and "Void" in html
+    html = client.get("/hazards/").content.decode()
+    assert "My to-do" in html and "1 hidden danger" in html

@@ -162,7 +162,6 @@ def _detail(request, hazard, failed=None, status=200, photo_form=None):
             "failed": failed[0] if failed else "",
             "listing": listing,
             "extensions": hazard.extensions.select_related("requested_by", "decided_by"),
-            "open_extension": hazard.extensions.filter(status=ExtensionStatus.REQUESTED).first(),
             "events": [
                 {
                     "e": event,
