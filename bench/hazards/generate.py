@@ -61,7 +61,7 @@ def hazards(count: int, enterprise_count: int) -> None:
     # found_at spreads over five years; the last 5 % of ids (the newest) stay open.
     open_from = int(count * 0.95)
     values = {
-        "enterprise_id": f"{first} + (g * 7919) % {enterprise_count}",
+        "enterprise_id": f"{first} + (g::bigint * 7919) % {enterprise_count}",
         "found_at": f"now() - (interval '1825 days') * (1 - g::float / {count})",
         "state": f"CASE WHEN g > {open_from} THEN (ARRAY['pending','rectifying','rectifying',"
         f"'rectifying','awaiting'])[1 + g % 5] WHEN g % 50 = 0 THEN 'voided' "

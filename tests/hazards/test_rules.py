@@ -340,7 +340,7 @@ def test_overdue_scan_marks_escalates_and_is_idempotent(world, make_hazard):
         "county_inspector",
     }  # not yet the city (15 days)
     second = tasks.scan_overdue(today=day_10_late)
-    assert second == {"accountability": 0, "notified": 0}
+    assert second == {"escalated": 0, "accountability": 0, "notified": 0}
     tasks.scan_overdue(today=hazard.deadline + timedelta(days=15))
     assert Notification.objects.filter(recipient__username="city_admin").count() == 1
 
@@ -395,3 +395,16 @@ def test_an_approved_extension_restarts_escalation(world, make_hazard):
     services.decide_extension(hazard=hazard, actor=world.user(R.COUNTY_ADMIN), approve=True)
     hazard.refresh_from_db()
     assert hazard.escalation_step == 0 and not hazard.is_overdue
+
+
+def test_hazards_follow_their_enterprise_to_another_county(world, make_hazard):
+    hazard = make_hazard()
+    assert hazard.region_code == "640104"
+    county_admin = world.user(R.COUNTY_ADMIN)
+    assert Hazard.objects.for_user(county_admin).filter(pk=hazard.pk).exists()
+    world.inside.region = world.sibling_county
+    world.inside.park = world.inside.grid = None
+    world.inside.save()
+    hazard.refresh_from_db()
+    assert hazard.region_code == "640105"
+    assert not Hazard.objects.for_user(county_admin).filter(pk=hazard.pk).exists()

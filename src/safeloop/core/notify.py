@@ -6,6 +6,7 @@ that was rolled back.
 
 import logging
 import smtplib
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -56,3 +57,17 @@ def _email(user, subject: str, text: str) -> None:
         send_mail(subject, text, None, [user.email])
     except (OSError, smtplib.SMTPException):
         logger.warning("could not email %s about %r", user.pk, subject, exc_info=True)
+
+
+def send_emails(messages: list) -> None:
+    """Email messages written in bulk by jobs: [(recipient id, title), …]."""
+    from safeloop.orgs.models import User
+
+    emails = dict(
+        User.objects.filter(pk__in={m[0] for m in messages})
+        .exclude(email="")
+        .values_list("pk", "email")
+    )
+    for recipient, title in messages:
+        if recipient in emails:
+            _email(SimpleNamespace(pk=recipient, email=emails[recipient]), title, title)

@@ -43,6 +43,8 @@ def grant_q(model, grant: Grant) -> Q | None:
         if value is not None:
             return Q(**{paths[unit]: value}) if unit in paths else None
     if grant.region_prefix and "region" in paths:
+        if len(grant.region_prefix) == 6:  # a county-level code: equality uses plain indexes
+            return Q(**{paths["region"]: grant.region_prefix})
         return Q(**{f"{paths['region']}__startswith": grant.region_prefix})
     return None
 

@@ -6,3 +6,6 @@ class HazardsConfig(AppConfig):
     name = "safeloop.hazards"
     label = "hazards"
     verbose_name = _("Hidden dangers")
+
+    def ready(self):
+        from safeloop.hazards import signals  # noqa: F401 — hazards follow their enterprise

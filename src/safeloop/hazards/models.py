@@ -24,7 +24,7 @@ from safeloop.orgs.models import Department
 from safeloop.orgs.roles import ALL_ROLES, ENTERPRISE_STAFF, REGULATORS
 
 THROUGH_ENTERPRISE = {
-    "region": "enterprise__region_code",
+    "region": "region_code",
     "park": "enterprise__park_id",
     "grid": "enterprise__grid_id",
     "enterprise": "enterprise_id",
@@ -85,6 +85,9 @@ class Hazard(AuditedModel):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
     )
+    # The enterprise's county code, copied so that scoped lists and counts at millions of rows
+    # read one index; kept in step when an enterprise moves (signals.py).
+    region_code = models.CharField(_("region code"), max_length=6, editable=False)
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, editable=False, db_index=True
     )
@@ -242,6 +245,9 @@ class Hazard(AuditedModel):
                 condition=models.Q(state__in=OPEN_STATES),
             ),
             models.Index(fields=["enterprise", "state"]),
+            models.Index(
+                fields=["region_code", "state", "-found_at"], name="hazard_region_state_found"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -254,9 +260,10 @@ class Hazard(AuditedModel):
     def __str__(self):
         return f"{self.enterprise} · {self.description[:40]}"
 
-    @property
-    def region_code(self) -> str:
-        return self.enterprise.region_code
+    def save(self, *args, **kwargs):
+        if not self.region_code:
+            self.region_code = self.enterprise.region_code
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

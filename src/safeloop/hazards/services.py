@@ -143,6 +143,7 @@ def _create(move, *, actor, enterprise, idempotency_key="", **fields):
     transition = HAZARD_WORKFLOW.check(CREATED, move, kinds)
     hazard = Hazard(
         enterprise=enterprise,
+        region_code=enterprise.region_code,
         state=transition.target,
         created_by=actor,
         found_by=actor,
