@@ -21,7 +21,7 @@ class HazardFilter(django_filters.FilterSet):
         field_name="enterprise__sector", choices=Sector.choices, label=_("sector")
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
-    region = django_filters.CharFilter(field_name="enterprise__region_code", label=_("region"))
+    region = django_filters.CharFilter(field_name="region_code", label=_("region"))
     park = django_filters.NumberFilter(field_name="enterprise__park_id", label=_("park"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("enterprise"))
     deadline_from = django_filters.DateFilter(
@@ -78,4 +78,4 @@ class HazardScreenFilter(HazardFilter):
         self.filters["region"].extra["choices"] = [(r.code, r.name) for r in regions]
 
     def filter_region(self, queryset, name, value):
-        return queryset.filter(enterprise__region_code__startswith=region_prefix(value))
+        return queryset.filter(region_code__startswith=region_prefix(value))

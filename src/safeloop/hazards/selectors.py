@@ -60,9 +60,9 @@ def _lister_q(user) -> Q:
         if grant.region_prefix is None:
             continue
         if city_level and grant.role in CITY_ROLES:
-            q |= Q(enterprise__region_code__startswith=grant.region_prefix)
+            q |= Q(region_code__startswith=grant.region_prefix)
         elif not city_level and grant.role in COUNTY_ROLES:
-            q |= Q(enterprise__region_code=grant.region_prefix)
+            q |= Q(region_code=grant.region_prefix)
     return q
 
 

@@ -55,18 +55,6 @@ MOVE_ORDER = [
     "return",
     "void",
 ]
-MOVE_CALLS = {
-    "confirm": services.confirm,
-    "reject": services.reject,
-    "plan": services.plan,
-    "list": services.list_hazard,
-    "submit": services.submit,
-    "request_extension": services.request_extension,
-    "decide_extension": services.decide_extension,
-    "accept": services.accept,
-    "return": services.return_for_rectification,
-    "void": services.void,
-}
 
 
 def _filtered(request):
@@ -210,7 +198,7 @@ def hazard_move(request, pk, move):
     if form.is_valid():
         arguments = dict(form.cleaned_data)
         try:
-            MOVE_CALLS[move](hazard=hazard, actor=request.user, **arguments)
+            services.MOVES[move](hazard=hazard, actor=request.user, **arguments)
         except Conflict:
             form.add_error(
                 None,
