@@ -38,8 +38,11 @@ def fill(po_path, table):
             else:
                 missing.append(msgid)
         out.append(block)
+    text = "\n\n".join(out)
+    # Keep the header apart from the first entry (a header fused to it hides that entry).
+    text = re.sub(r'("Plural-Forms: [^"]*")\n(#)', r"\1\n\n\2", text, count=1)
     with open(po_path, "w", encoding="utf-8") as f:
-        f.write("\n\n".join(out))
+        f.write(text)
     return missing
 
 
