@@ -88,12 +88,16 @@ def hazards(count: int, enterprise_count: int) -> None:
     with connection.cursor() as cursor:
         # As yesterday's daily scan left them: every step already due by yesterday notified.
         cursor.execute("""
-            UPDATE hazards_hazard SET escalation_step =
-              (CASE WHEN current_date - 1 - deadline >= 1 THEN 1 ELSE 0 END)
-            + (CASE WHEN current_date - 1 - deadline >= 3 THEN 1 ELSE 0 END)
-            + (CASE WHEN current_date - 1 - deadline >= 7 THEN 1 ELSE 0 END)
-            + (CASE WHEN current_date - 1 - deadline >= 15 THEN 1 ELSE 0 END)
-            WHERE state IN ('pending', 'rectifying', 'awaiting')""")
+            UPDATE hazards_hazard SET escalation_step = s.step,
+              escalation_due = deadline + (ARRAY[1, 3, 7, 15])[s.step + 1]
+            FROM (SELECT id,
+                    (CASE WHEN current_date - 1 - deadline >= 1 THEN 1 ELSE 0 END)
+                  + (CASE WHEN current_date - 1 - deadline >= 3 THEN 1 ELSE 0 END)
+                  + (CASE WHEN current_date - 1 - deadline >= 7 THEN 1 ELSE 0 END)
+                  + (CASE WHEN current_date - 1 - deadline >= 15 THEN 1 ELSE 0 END) AS step
+                  FROM hazards_hazard
+                  WHERE state IN ('pending', 'rectifying', 'awaiting')) s
+            WHERE s.id = hazards_hazard.id""")
         cursor.execute("VACUUM ANALYZE hazards_hazard")
 
 

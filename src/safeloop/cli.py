@@ -43,7 +43,9 @@ def _gunicorn_command(bind: str, workers: int) -> list[str]:
 
 def serve(ns) -> int:
     _django_setup()  # starts the embedded database, if any, before the workers fork
-    return subprocess.call(_gunicorn_command(ns.bind, ns.workers))
+    command = _gunicorn_command(ns.bind, ns.workers)
+    # Become gunicorn, so that signals from a supervisor (systemd, a benchmark) reach it.
+    os.execv(command[0], command)  # noqa: S606 — our own interpreter and arguments
 
 
 def worker(ns) -> int:

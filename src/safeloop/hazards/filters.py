@@ -13,7 +13,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class HazardFilter(django_filters.FilterSet):
-    state = django_filters.MultipleChoiceFilter(choices=State.choices, label=_("state"))
+    state = django_filters.MultipleChoiceFilter(
+        choices=State.choices,
+        label=_("state"),
+        distinct=False,  # no join: nothing to dedupe
+    )
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("hazard level"))
     source = django_filters.ChoiceFilter(choices=Source.choices, label=_("hazard source"))
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("category"))
@@ -61,7 +65,10 @@ class HazardScreenFilter(HazardFilter):
     scope to choose from; a city matches every county below it."""
 
     state = django_filters.MultipleChoiceFilter(
-        choices=State.choices, label=_("state"), widget=forms.CheckboxSelectMultiple
+        choices=State.choices,
+        label=_("state"),
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     region = django_filters.ChoiceFilter(method="filter_region", label=_("region"))
     park = django_filters.ModelChoiceFilter(

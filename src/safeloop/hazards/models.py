@@ -2,6 +2,8 @@
 extensions, listed supervision of major ones, overdue accountability, and the policy data
 that sets the loop's limits."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -74,6 +76,13 @@ class HazardPolicy(AuditedModel):
 
     def __str__(self):
         return f"{self.effective_from}: {self.source}"
+
+    def escalation_due(self, deadline, step: int):
+        """The day step `step` fires for a hazard with this deadline (None: no more steps).
+        A step fires once the hazard is `after_days` days overdue; 0 means its first late day."""
+        if step >= len(self.escalation):
+            return None
+        return deadline + timedelta(days=max(1, self.escalation[step]["after_days"]))
 
     @classmethod
     def current(cls) -> "HazardPolicy":
@@ -204,11 +213,12 @@ class Hazard(AuditedModel):
     )
 
     # Monitoring: how many of the policy's escalation steps have been notified for the
-    # current deadline. Days overdue are derived from the deadline, never stored, so the
-    # daily scan touches only hazards that reach a new step.
+    # current deadline, and the day the next one falls due. Days overdue are derived from the
+    # deadline, never stored; the daily scan reads only hazards whose next step is due.
     escalation_step = models.PositiveSmallIntegerField(
         _("escalation steps notified"), default=0, editable=False
     )
+    escalation_due = models.DateField(_("next escalation due"), null=True, editable=False)
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     idempotency_key = models.CharField(max_length=100, blank=True, editable=False)
@@ -240,8 +250,8 @@ class Hazard(AuditedModel):
                 condition=models.Q(state__in=OPEN_STATES),
             ),
             models.Index(
-                fields=["escalation_step", "deadline"],
-                name="hazard_open_escalation",
+                fields=["escalation_due"],
+                name="hazard_open_escalation_due",
                 condition=models.Q(state__in=OPEN_STATES),
             ),
             models.Index(fields=["enterprise", "state"]),
@@ -263,6 +273,11 @@ class Hazard(AuditedModel):
     def save(self, *args, **kwargs):
         if not self.region_code:
             self.region_code = self.enterprise.region_code
+        before = getattr(self, "_audit_before", {})
+        if self.deadline and (self._state.adding or before.get("deadline") != self.deadline):
+            # A new deadline starts its own escalation.
+            self.escalation_step = 0
+            self.escalation_due = HazardPolicy.current().escalation_due(self.deadline, 0)
         super().save(*args, **kwargs)
 
     @property

@@ -487,7 +487,6 @@ def decide_extension(*, hazard, actor, approve: bool, note="", version=None) -> 
     if approve:
         hazard.deadline = extension.new_deadline
         hazard.extensions_count += 1
-        hazard.escalation_step = 0  # a new deadline starts its own escalation
         listing = Listing.objects.filter(hazard=hazard).first()
         if listing:
             listing.deadline = extension.new_deadline

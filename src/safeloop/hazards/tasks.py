@@ -6,7 +6,7 @@ records makes a repeated run change nothing more.
 """
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -61,13 +61,13 @@ def scan_overdue(today: date | None = None) -> dict:
     """Escalate overdue open hazards one policy step at a time and record accountability
     when a hazard first misses its deadline. Reads only hazards reaching a new step."""
     today = today or timezone.localdate()
-    steps = HazardPolicy.current().escalation
+    policy = HazardPolicy.current()
+    steps = policy.escalation
     ctype = ContentType.objects.get_for_model(Accountability).pk
     request_id = f"job-{uuid.uuid4()}"
     totals = {"escalated": 0, "accountability": 0, "notified": 0}
     for index, step in enumerate(steps):
-        # A step fires once the hazard is `after_days` days overdue (0: its first late day).
-        reached = today - timedelta(days=max(1, step["after_days"]))
+        following = steps[index + 1]["after_days"] if index + 1 < len(steps) else None
         accountability = ""
         if index == 0:
             accountability = """,
@@ -91,8 +91,9 @@ def scan_overdue(today: date | None = None) -> dict:
             )"""
         sql = f"""
         WITH due AS (
-          UPDATE hazards_hazard h SET escalation_step = %(next)s
-          WHERE {OPEN} AND h.escalation_step = %(step)s AND h.deadline <= %(reached)s
+          UPDATE hazards_hazard h SET escalation_step = %(next)s,
+            escalation_due = h.deadline + %(following)s::int
+          WHERE {OPEN} AND h.escalation_due <= %(today)s AND h.escalation_step = %(step)s
           RETURNING h.id, h.enterprise_id, h.region_code, h.deadline, h.place
         ){accountability},
         sent AS ({
@@ -114,7 +115,7 @@ def scan_overdue(today: date | None = None) -> dict:
             **ROLE_PARAMS,
             "next": index + 1,
             "step": index,
-            "reached": reached,
+            "following": None if following is None else max(1, following),
             "today": today,
             "audience": step["notify"],
             "ctype": ctype,
