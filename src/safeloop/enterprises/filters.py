@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,11 +31,12 @@ def expiring_q(days: int, today=None) -> Q:
     certificate, the standardisation grade or the liability insurance."""
     today = today or timezone.localdate()
     window = (today, today + timedelta(days=days))
-    licence = Licence.objects.filter(enterprise=OuterRef("pk"), valid_to__range=window)
-    operator = SpecialOperator.objects.filter(enterprise=OuterRef("pk"), valid_to__range=window)
+    # IN (subquery) rather than EXISTS: PostgreSQL hashes each id list once
+    licence = Licence._base_manager.filter(valid_to__range=window).values("enterprise_id")
+    operator = SpecialOperator._base_manager.filter(valid_to__range=window).values("enterprise_id")
     return (
-        Q(Exists(licence))
-        | Q(Exists(operator))
+        Q(pk__in=licence)
+        | Q(pk__in=operator)
         | Q(standard_expiry__range=window)
         | Q(liability_expiry__range=window)
     )
