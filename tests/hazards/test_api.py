@@ -152,3 +152,17 @@ def test_filters(world, make_hazard, api):
     assert ids == [late.pk]
     assert api.get("/api/v1/hazards/?state=closed").json()["count"] == 0
     assert api.get("/api/v1/hazards/?region=640104").json()["count"] == 2
+
+
+def test_an_enterprise_out_of_scope_is_answered_like_one_that_does_not_exist(
+    world, departments, api
+):
+    api.as_user(world.user(Role.COUNTY_ADMIN))
+    outside = api.post("/api/v1/hazards/", payload(world, enterprise=world.outside.pk))
+    missing = api.post("/api/v1/hazards/", payload(world, enterprise=999999))
+    assert outside.status_code == missing.status_code == 400
+    assert outside.json()["error"]["fields"]["enterprise"] == [
+        m.replace("999999", str(world.outside.pk))
+        for m in missing.json()["error"]["fields"]["enterprise"]
+    ]
+    assert not Hazard.objects.exists()
