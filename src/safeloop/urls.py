@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from safeloop.accidents import api as accidents_api
 from safeloop.enterprises import api as enterprises_api
 from safeloop.hazards import api as hazards_api
 from safeloop.hazards import urls as hazards_urls
@@ -21,6 +22,7 @@ router.register("hazard-units", risks_api.HazardUnitViewSet)
 router.register("risk-profiles", risks_api.RiskProfileViewSet)
 router.register("enterprises", enterprises_api.EnterpriseViewSet)
 router.register("hazards", hazards_api.HazardViewSet)
+router.register("accidents", accidents_api.AccidentViewSet)
 router.register(
     r"enterprises/(?P<enterprise_pk>\d+)/personnel",
     enterprises_api.SpecialOperatorViewSet,
@@ -48,6 +50,7 @@ urlpatterns = [
     path("risks/", include("safeloop.risks.urls")),
     path("enterprises/", include("safeloop.enterprises.urls")),
     path("hazards/", include("safeloop.hazards.urls")),
+    path("accidents/", include("safeloop.accidents.urls")),
     path("public/", include(hazards_urls.public)),
     path("", include("safeloop.web.urls")),
 ]

@@ -88,6 +88,7 @@ MENU = {
     "risk-overview": set(ALL) - {None},
     "enterprise-list": set(ALL) - {None},
     "hazard-list": set(ALL) - {None},
+    "accident-list": set(ALL) - {None},
     "audit-log": set(ADMINS),
 }
 

@@ -21,6 +21,7 @@ MENU = [
     MenuItem(_("Risks"), "risk-overview", ALL_ROLES),
     MenuItem(_("Enterprise ledger"), "enterprise-list", ALL_ROLES),
     MenuItem(_("Hidden dangers"), "hazard-list", ALL_ROLES),
+    MenuItem(_("Accidents"), "accident-list", ALL_ROLES),
     MenuItem(_("Audit log"), "audit-log", ADMINS),
     MenuItem(_("API"), "api-docs", ALL_ROLES),
 ]
