@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "safeloop.enterprises",
     "safeloop.risks",
     "safeloop.hazards",
+    "safeloop.selfchecks",
     "safeloop.web",
     "safeloop.demo",
 ]

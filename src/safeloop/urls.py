@@ -9,6 +9,7 @@ from safeloop.hazards import api as hazards_api
 from safeloop.hazards import urls as hazards_urls
 from safeloop.orgs import api as orgs_api
 from safeloop.risks import api as risks_api
+from safeloop.selfchecks import api as selfchecks_api
 
 router = DefaultRouter()
 router.register("regions", orgs_api.RegionViewSet)
@@ -21,6 +22,9 @@ router.register("hazard-units", risks_api.HazardUnitViewSet)
 router.register("risk-profiles", risks_api.RiskProfileViewSet)
 router.register("enterprises", enterprises_api.EnterpriseViewSet)
 router.register("hazards", hazards_api.HazardViewSet)
+router.register("selfcheck-tasks", selfchecks_api.TaskViewSet)
+router.register("selfcheck-records", selfchecks_api.RecordViewSet)
+router.register("selfcheck-runs", selfchecks_api.RunViewSet)
 router.register(
     r"enterprises/(?P<enterprise_pk>\d+)/personnel",
     enterprises_api.SpecialOperatorViewSet,
@@ -38,6 +42,7 @@ api_v1 = [
     path("me/", orgs_api.me, name="api-me"),
     path("risk-reference/", risks_api.reference, name="api-risk-reference"),
     path("risk-rollup/", risks_api.rollup, name="api-risk-rollup"),
+    path("selfcheck-completion/", selfchecks_api.completion, name="api-selfcheck-completion"),
     path("", include(router.urls)),
 ]
 
@@ -48,6 +53,7 @@ urlpatterns = [
     path("risks/", include("safeloop.risks.urls")),
     path("enterprises/", include("safeloop.enterprises.urls")),
     path("hazards/", include("safeloop.hazards.urls")),
+    path("selfchecks/", include("safeloop.selfchecks.urls")),
     path("public/", include(hazards_urls.public)),
     path("", include("safeloop.web.urls")),
 ]
