@@ -177,16 +177,9 @@ class RiskAssessmentSerializer(serializers.ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         if "request" in self.context:
-            user = self.context["request"].user
-            fields["risk_point"].queryset = RiskPoint.objects.for_user(user, "view").filter(
-                is_deleted=False
-            )
-            # Only accounts of enterprise staff in the caller's scope can be named.
-            fields["responsible_user"].queryset = User.objects.filter(
-                role_assignments__enterprise__in=Enterprise.objects.for_user(user),
-                role_assignments__role__in=ENTERPRISE_STAFF,
-                role_assignments__active=True,
-            ).distinct()
+            fields["risk_point"].queryset = RiskPoint.objects.for_user(
+                self.context["request"].user, "view"
+            ).filter(is_deleted=False)
         return fields
 
 

@@ -40,8 +40,12 @@ class RecordForm(forms.Form):
         choices=[("", "—"), *HazardAction.choices],
         required=False,
     )
-    category = forms.ChoiceField(label=_("category"), choices=Category.choices, initial="8")
-    level = forms.ChoiceField(label=_("hazard level"), choices=Level.choices, initial="general")
+    category = forms.ChoiceField(
+        label=_("category"), choices=Category.choices, initial=Category.OTHER, required=False
+    )
+    level = forms.ChoiceField(
+        label=_("hazard level"), choices=Level.choices, initial=Level.GENERAL, required=False
+    )
     deadline = forms.DateField(label=_("deadline"), required=False, widget=DATE)
     evidence = forms.CharField(
         label=_("how it was fixed"),
@@ -63,6 +67,8 @@ class RecordForm(forms.Form):
                 self.add_error("deadline", _("Every hidden danger needs a deadline."))
             elif action == HazardAction.FIX_ON_SPOT and not (data.get("evidence") or "").strip():
                 self.add_error("evidence", _("Describe how it was fixed."))
+        data["category"] = data.get("category") or Category.OTHER
+        data["level"] = data.get("level") or Level.GENERAL
         return data
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Max, Q
 
-from safeloop.orgs.roles import REGULATORS
+from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
 from safeloop.selfchecks.choices import TaskState
 from safeloop.selfchecks.models import SelfCheckRecord, SelfCheckTask
 
@@ -33,7 +33,8 @@ def my_tasks(user, day: date, span: str = "today"):
         end = start + timedelta(days=6)
     else:
         start = end = day
-    mine = Q(assignee=user) | Q(assignee__isnull=True)
+    staff_of = [g.enterprise_id for g in user.grants() if g.role in ENTERPRISE_STAFF]
+    mine = Q(assignee=user) | Q(assignee__isnull=True, enterprise_id__in=staff_of)
     return (
         tasks_for(user)
         .filter(mine, period_start__lte=end, period_end__gte=start)
