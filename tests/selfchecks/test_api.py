@@ -3,6 +3,7 @@
 OpenAPI schema."""
 
 import io
+
 import pytest
 from django.utils import timezone
 from PIL import Image
