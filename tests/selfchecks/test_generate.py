@@ -163,11 +163,11 @@ def test_tasks_follow_their_enterprise_when_it_moves(world, make_measure, genera
 
 
 def test_a_failing_run_records_the_failure(db):
-    run = JobRun.objects.create(kind="retired-job", day=D("2026-01-30"))
+    run = JobRun.objects.create(kind="retired", day=D("2026-01-30"))
     with pytest.raises(KeyError):
         generation.execute(run)
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and "retired-job" in run.message
+    assert run.status == RunStatus.FAILED and "retired" in run.message
 
 
 @pytest.mark.django_db(transaction=True)
