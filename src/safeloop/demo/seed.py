@@ -20,6 +20,7 @@ from safeloop.orgs.models import (
 )
 from safeloop.orgs.roles import Role
 from safeloop.risks.demo import seed as seed_risks
+from safeloop.selfchecks.demo import seed as seed_selfchecks
 
 DEMO_PASSWORD = "Demo#2026safe"
 
@@ -156,3 +157,4 @@ def seed() -> None:
         seed_accounts(seed_enterprises())
         seed_risks()
         seed_ledger()
+        seed_selfchecks()
