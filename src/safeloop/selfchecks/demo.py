@@ -26,9 +26,10 @@ MEASURES = [
 def _measures(manager) -> None:
     for point_name, description, frequency in MEASURES:
         point = RiskPoint.objects.filter(name=point_name, is_deleted=False).first()
-        if point is None or ControlMeasure.objects.filter(
-            risk_point=point, description=description
-        ).exists():
+        if (
+            point is None
+            or ControlMeasure.objects.filter(risk_point=point, description=description).exists()
+        ):
             continue
         risks.create_measure(
             actor=manager,
