@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from safeloop.core.models import AuditEntry
 from safeloop.hazards.models import Hazard
 from safeloop.orgs.roles import ADMINS, ENTERPRISE_STAFF, REGULATORS, Role
 from safeloop.selfchecks.choices import TaskState
@@ -78,6 +79,7 @@ def test_the_list_filters_and_exports(world, today_tasks, client):
     sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][0] == today_tasks["outside"].pk
+    assert AuditEntry.objects.filter(action="selfchecks.selfchecktask.export").exists()
     bad = client.get("/selfchecks/tasks/?due_from=notadate")
     assert bad.status_code == 200 and tasks_on(bad.content.decode()) == set()
 

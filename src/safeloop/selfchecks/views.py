@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safeloop.core import audit
 from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.roles import ADMINS, Role
@@ -68,6 +69,7 @@ def task_list(request):
 @login_required
 def task_export(request):
     _filterset, queryset = _filtered(request)
+    audit.record("selfchecks.selfchecktask.export", changes={"query": request.GET.urlencode()})
     return exports.task_list(queryset)
 
 
@@ -172,6 +174,7 @@ def completion(request):
     enterprises = Enterprise.objects.for_user(request.user)
     rows = selectors.completion_rows(enterprises, start, end)
     if request.GET.get("format") == "xlsx":
+        audit.record("selfchecks.completion.export", changes={"start": start, "end": end})
         return exports.completion(rows, start, end)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
