@@ -74,8 +74,15 @@ class ScheduleRule(AuditedModel):
 class SelfCheckTask(AuditedModel):
     """One check of one control measure for one period, assigned to one account."""
 
+    # Foreign keys without an index of their own where a composite index below starts with
+    # them (or, for the rule and the risk point, where rows are never deleted): a day's
+    # generation writes 100,000s of rows, and each index costs on every one.
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     # The enterprise's county code, copied for indexed scoped lists (as hazards do).
     region_code = models.CharField(_("region code"), max_length=6, editable=False)
@@ -84,9 +91,14 @@ class SelfCheckTask(AuditedModel):
         verbose_name=_("control measure"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     risk_point = models.ForeignKey(
-        "risks.RiskPoint", verbose_name=_("risk point"), on_delete=models.PROTECT, related_name="+"
+        "risks.RiskPoint",
+        verbose_name=_("risk point"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
     period = models.CharField(_("period"), max_length=8, choices=Period.choices)
@@ -94,7 +106,11 @@ class SelfCheckTask(AuditedModel):
     period_end = models.DateField(_("period to"))
     due_date = models.DateField(_("due"))
     rule = models.ForeignKey(
-        ScheduleRule, verbose_name=_("schedule rule"), on_delete=models.PROTECT, related_name="+"
+        ScheduleRule,
+        verbose_name=_("schedule rule"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -103,6 +119,7 @@ class SelfCheckTask(AuditedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     responsible_name = models.CharField(_("person responsible"), max_length=50, blank=True)
     state = models.CharField(
