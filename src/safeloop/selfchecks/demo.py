@@ -1,7 +1,8 @@
 """Demo self-checks for the demo safety manager: weekly and monthly measures beside the demo
-risks' daily ones, two weeks of history (some done, one abnormal fixed on the spot, the rest
-missed) and today's tasks. Re-running changes nothing: history is written once, and today's
-generation runs once a day."""
+risks' daily ones, two weeks of history (two of three done, the rest missed) and today's
+tasks. No abnormal result: the demo's hidden dangers are the hazards app's to seed.
+Re-running changes nothing: history is written once, and today's generation runs once a
+day."""
 
 from datetime import timedelta
 
@@ -44,8 +45,7 @@ def _measures(manager) -> None:
 
 
 def _history(manager, today) -> None:
-    """Two weeks of tasks: two of every three done (one abnormal, fixed on the spot), the
-    others left to be marked missed."""
+    """Two weeks of tasks: two of every three done, the others left to be marked missed."""
     for n in range(HISTORY_DAYS, 0, -1):
         generation.run_now(RunKind.GENERATE, today - timedelta(days=n))
     past = SelfCheckTask.objects.filter(
@@ -56,17 +56,7 @@ def _history(manager, today) -> None:
     for i, task in enumerate(past):
         if i % 3 == 2:
             continue
-        if i == 4:
-            services.record_task(
-                task=task,
-                actor=manager,
-                result="abnormal",
-                note="出铁场排水沟有积水",
-                hazard_action="fix_on_spot",
-                evidence="已清理排水沟并铺设防滑垫",
-            )
-        else:
-            services.record_task(task=task, actor=manager, result="normal", note="正常")
+        services.record_task(task=task, actor=manager, result="normal", note="正常")
     generation.run_now(RunKind.MISS, today)
 
 
