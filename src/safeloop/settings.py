@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "safeloop.risks",
     "safeloop.hazards",
     "safeloop.accidents",
+    "safeloop.selfchecks",
     "safeloop.web",
     "safeloop.demo",
 ]

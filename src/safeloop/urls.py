@@ -10,6 +10,7 @@ from safeloop.hazards import api as hazards_api
 from safeloop.hazards import urls as hazards_urls
 from safeloop.orgs import api as orgs_api
 from safeloop.risks import api as risks_api
+from safeloop.selfchecks import api as selfchecks_api
 
 router = DefaultRouter()
 router.register("regions", orgs_api.RegionViewSet)
@@ -23,6 +24,9 @@ router.register("risk-profiles", risks_api.RiskProfileViewSet)
 router.register("enterprises", enterprises_api.EnterpriseViewSet)
 router.register("hazards", hazards_api.HazardViewSet)
 router.register("accidents", accidents_api.AccidentViewSet)
+router.register("selfcheck-tasks", selfchecks_api.TaskViewSet)
+router.register("selfcheck-records", selfchecks_api.RecordViewSet)
+router.register("selfcheck-runs", selfchecks_api.RunViewSet)
 router.register(
     r"enterprises/(?P<enterprise_pk>\d+)/personnel",
     enterprises_api.SpecialOperatorViewSet,
@@ -40,6 +44,7 @@ api_v1 = [
     path("me/", orgs_api.me, name="api-me"),
     path("risk-reference/", risks_api.reference, name="api-risk-reference"),
     path("risk-rollup/", risks_api.rollup, name="api-risk-rollup"),
+    path("selfcheck-completion/", selfchecks_api.completion, name="api-selfcheck-completion"),
     path("", include(router.urls)),
 ]
 
@@ -51,6 +56,7 @@ urlpatterns = [
     path("enterprises/", include("safeloop.enterprises.urls")),
     path("hazards/", include("safeloop.hazards.urls")),
     path("accidents/", include("safeloop.accidents.urls")),
+    path("selfchecks/", include("safeloop.selfchecks.urls")),
     path("public/", include(hazards_urls.public)),
     path("", include("safeloop.web.urls")),
 ]

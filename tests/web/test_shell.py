@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from safeloop.orgs.roles import ADMINS, Role
+from safeloop.orgs.roles import ADMINS, ENTERPRISE_STAFF, REGULATORS, Role
 from tests.conftest import PASSWORD
 
 ALL = [*Role, None]
@@ -90,6 +90,8 @@ MENU = {
     "hazard-list": set(ALL) - {None},
     "accident-list": set(ALL) - {None},
     "audit-log": set(ADMINS),
+    "selfcheck-mine": set(ENTERPRISE_STAFF),
+    "selfcheck-completion": set(REGULATORS),
 }
 
 

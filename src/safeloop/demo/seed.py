@@ -21,6 +21,7 @@ from safeloop.orgs.models import (
 )
 from safeloop.orgs.roles import Role
 from safeloop.risks.demo import seed as seed_risks
+from safeloop.selfchecks.demo import seed as seed_selfchecks
 
 DEMO_PASSWORD = "Demo#2026safe"
 
@@ -158,3 +159,4 @@ def seed() -> None:
         seed_risks()
         seed_ledger()
         seed_accidents()
+        seed_selfchecks()

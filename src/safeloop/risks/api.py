@@ -9,6 +9,8 @@ from rest_framework.response import Response
 
 from safeloop.core.api import ScopedModelViewSet, ScopedViewSetMixin
 from safeloop.enterprises.models import Enterprise
+from safeloop.orgs.models import User
+from safeloop.orgs.roles import ENTERPRISE_STAFF
 from safeloop.risks import services
 from safeloop.risks.choices import DirectReason, Level, Method
 from safeloop.risks.models import (
@@ -218,6 +220,7 @@ class ControlMeasureSerializer(serializers.ModelSerializer):
             "description",
             "control_level",
             "responsible",
+            "responsible_user",
             "responsible_phone",
             "inspection_frequency",
         ]
@@ -226,9 +229,16 @@ class ControlMeasureSerializer(serializers.ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         if "request" in self.context:
-            fields["risk_point"].queryset = RiskPoint.objects.for_user(
-                self.context["request"].user, "view"
-            ).filter(is_deleted=False)
+            user = self.context["request"].user
+            fields["risk_point"].queryset = RiskPoint.objects.for_user(user, "view").filter(
+                is_deleted=False
+            )
+            # Only accounts of enterprise staff in the caller's scope can be named.
+            fields["responsible_user"].queryset = User.objects.filter(
+                role_assignments__enterprise__in=Enterprise.objects.for_user(user),
+                role_assignments__role__in=ENTERPRISE_STAFF,
+                role_assignments__active=True,
+            ).distinct()
         return fields
 
     def validate_risk_point(self, value):

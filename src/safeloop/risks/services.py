@@ -48,6 +48,7 @@ MEASURE_FIELDS = (
     "description",
     "control_level",
     "responsible",
+    "responsible_user",
     "responsible_phone",
     "inspection_frequency",
 )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.orgs.roles import ADMINS, ALL_ROLES, Role
+from safeloop.orgs.roles import ADMINS, ALL_ROLES, ENTERPRISE_STAFF, REGULATORS, Role
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ MENU = [
     MenuItem(_("Hidden dangers"), "hazard-list", ALL_ROLES),
     MenuItem(_("Accidents"), "accident-list", ALL_ROLES),
     MenuItem(_("Audit log"), "audit-log", ADMINS),
+    MenuItem(_("My self-checks"), "selfcheck-mine", ENTERPRISE_STAFF),
+    MenuItem(_("Self-check supervision"), "selfcheck-completion", REGULATORS),
     MenuItem(_("API"), "api-docs", ALL_ROLES),
 ]
 
