@@ -49,6 +49,7 @@ urlpatterns = [
     path("enterprises/", include("safeloop.enterprises.urls")),
     path("hazards/", include("safeloop.hazards.urls")),
     path("public/", include(hazards_urls.public)),
+    path("inspections/", include("safeloop.inspections.urls")),
     path("", include("safeloop.web.urls")),
 ]
 

@@ -7,6 +7,7 @@ from stdnum.cn import uscc
 from safeloop.core.context import acting_as
 from safeloop.enterprises.demo import seed_ledger
 from safeloop.enterprises.models import Enterprise
+from safeloop.inspections.demo import seed as seed_inspections
 from safeloop.orgs.models import (
     Department,
     DepartmentKind,
@@ -156,3 +157,4 @@ def seed() -> None:
         seed_accounts(seed_enterprises())
         seed_risks()
         seed_ledger()
+        seed_inspections()

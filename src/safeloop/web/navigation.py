@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.orgs.roles import ADMINS, ALL_ROLES, Role
+from safeloop.orgs.roles import ADMINS, ALL_ROLES, ENTERPRISE_STAFF, REGULATORS, Role
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ MENU = [
     MenuItem(_("Enterprise ledger"), "enterprise-list", ALL_ROLES),
     MenuItem(_("Hidden dangers"), "hazard-list", ALL_ROLES),
     MenuItem(_("Audit log"), "audit-log", ADMINS),
+    MenuItem(_("Inspections"), "inspection-plans", REGULATORS | ENTERPRISE_STAFF),
     MenuItem(_("API"), "api-docs", ALL_ROLES),
 ]
 
