@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from safeloop.enterprises import api as enterprises_api
 from safeloop.hazards import api as hazards_api
 from safeloop.hazards import urls as hazards_urls
+from safeloop.inspections import api as inspections_api
 from safeloop.orgs import api as orgs_api
 from safeloop.risks import api as risks_api
 
@@ -21,6 +22,11 @@ router.register("hazard-units", risks_api.HazardUnitViewSet)
 router.register("risk-profiles", risks_api.RiskProfileViewSet)
 router.register("enterprises", enterprises_api.EnterpriseViewSet)
 router.register("hazards", hazards_api.HazardViewSet)
+router.register("inspection-criteria", inspections_api.CriterionViewSet)
+router.register("inspection-checklists", inspections_api.ChecklistViewSet)
+router.register("inspection-plans", inspections_api.PlanViewSet)
+router.register("inspection-visits", inspections_api.VisitViewSet)
+router.register("inspection-results", inspections_api.ResultViewSet)
 router.register(
     r"enterprises/(?P<enterprise_pk>\d+)/personnel",
     enterprises_api.SpecialOperatorViewSet,
