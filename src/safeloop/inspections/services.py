@@ -134,7 +134,7 @@ def assign(*, plan, actor, version=None) -> tuple[int, int]:
         unassigned = 0
     else:
         visits, unassigned = assignment.build_visits(plan)
-    Visit.objects.bulk_create(visits, batch_size=5000)
+    assignment.insert_visits(visits)
     plan.state = PlanState.PUBLISHED
     plan.version += 1
     plan.save(action="inspections.plan.assign", actor=actor)
