@@ -218,3 +218,44 @@ def test_plan_actions_generate_and_assign(client, world, plan):
         403,
         404,
     )
+
+
+def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_kept(
+    client, world, visit, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    item = next(i for _, items in visit_items(visit) for i in items)
+    as_(client, world, Role.GRID_INSPECTOR)
+    fake = SimpleUploadedFile("evil.jpg", b"<?php echo 1; ?>", content_type="image/jpeg")
+    response = post_visit(client, visit, fail={item.pk}, **{f"photos_{item.pk}": fake})
+    assert response.status_code == 400
+    assert f"photos_{item.pk}" in response.json()["error"]["fields"]
+    assert not Hazard.objects.exists()
+    assert Visit.objects.get(pk=visit.pk).state == VisitState.ASSIGNED
+
+
+def test_photos_are_served_only_within_scope(client, world, visit, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from safeloop.inspections.models import VisitPhoto
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 200, 10)).save(buffer, format="PNG")
+    item = next(i for _, items in visit_items(visit) for i in items)
+    as_(client, world, Role.GRID_INSPECTOR)
+    photo = SimpleUploadedFile("p.png", buffer.getvalue(), content_type="image/png")
+    assert post_visit(client, visit, **{f"photos_{item.pk}": photo}).status_code == 200
+    stored = VisitPhoto.objects.get()
+    assert client.get(reverse("inspection-photo", args=[stored.pk])).status_code == 200
+    as_(client, world, Role.COUNTY_ADMIN)
+    assert (
+        client.get(reverse("inspection-photo", args=[stored.pk]) + "?size=thumb").status_code == 200
+    )
+    client.force_login(world.users[None])
+    assert client.get(reverse("inspection-photo", args=[stored.pk])).status_code == 404

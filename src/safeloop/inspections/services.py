@@ -216,10 +216,12 @@ def decode_signature(data: str, field: str) -> bytes:
         raise ValidationError({field: _("The signature could not be read.")}) from None
     if image.format != "PNG" or image.width > 2000 or image.height > 1000:
         raise ValidationError({field: _("The signature could not be read.")})
-    if image.convert("L").getextrema()[0] > 200:
+    image = image.convert("RGBA")
+    on_white = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image)
+    if on_white.convert("L").getextrema()[0] > 200:
         raise ValidationError({field: _("Sign in the box.")})  # blank: nothing was drawn
     out = io.BytesIO()
-    image.convert("RGBA").save(out, format="PNG")
+    image.save(out, format="PNG")
     return out.getvalue()
 
 
