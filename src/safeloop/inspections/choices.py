@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Area(models.TextChoices):
@@ -44,7 +45,7 @@ class PlanKind(models.TextChoices):
 class PlanState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("plan state", "Closed")
 
 
 class VisitState(models.TextChoices):

@@ -97,7 +97,7 @@ def coverage(rows, start, end):
         _("visits planned"),
         _("visits done"),
         _("share done (%)"),
-        _("enterprises"),
+        _("enterprises visited"),
         _("hidden dangers found"),
         _("per visit"),
         _("major"),

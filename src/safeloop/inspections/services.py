@@ -262,7 +262,9 @@ def _register_finding(visit, item, answer, actor, policy):
         try:
             deadline = date.fromisoformat(deadline)
         except ValueError:
-            raise ValidationError({f"deadline_{item.pk}": [_("Enter a valid date.")]}) from None
+            raise ValidationError(
+                {f"deadline_{item.pk}": [_("Enter the deadline as a date, e.g. 2026-12-31.")]}
+            ) from None
     working_days = None
     if deadline is None:
         working_days = (

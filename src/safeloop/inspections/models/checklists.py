@@ -90,7 +90,7 @@ class ChecklistItem(AuditedModel):
         Checklist, verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="items"
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    text = models.TextField(_("text"))
+    text = models.TextField(_("wording"))
     basis = models.CharField(_("basis (regulation)"), max_length=200, blank=True)
     clause = models.CharField(_("clause"), max_length=60, blank=True)
     category = models.CharField(
@@ -141,7 +141,7 @@ class ApplicabilityRule(AuditedModel):
     everyone = models.BooleanField(_("every enterprise"), default=False)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
     feature = models.CharField(
-        _("risk feature"),
+        _("key risk feature"),
         max_length=30,
         choices=[(name, label) for name, label in RISK_FEATURES.items()],
         blank=True,

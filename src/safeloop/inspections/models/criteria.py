@@ -68,7 +68,7 @@ class Criterion(AuditedModel):
     item = models.PositiveSmallIntegerField(_("item number"))
     area = models.CharField(_("sector or special area"), max_length=24, choices=Area.choices)
     text = models.TextField(
-        _("text"), blank=True, help_text=_("Empty: a placeholder an administrator fills in.")
+        _("wording"), blank=True, help_text=_("Empty: a placeholder an administrator fills in.")
     )
     verified = models.BooleanField(
         _("verified"),
