@@ -156,3 +156,57 @@ def test_an_adviser_is_never_assigned(world, plan):
             inspector=inspector,
             scheduled_on=date(2026, 11, 2),
         )
+
+
+def test_an_enterprise_runs_its_own_self_inspection_plan(world):
+    from datetime import date
+
+    from safeloop.inspections.choices import PlanKind, Reason
+
+    principal = world.user(Role.ENTERPRISE_PRINCIPAL)
+    plan = services.create_plan(
+        actor=principal,
+        title="本企业月度自查",
+        kind=PlanKind.SELF,
+        enterprise=world.inside,
+        period_start=date(2026, 11, 1),
+        period_end=date(2026, 11, 30),
+    )
+    assert list(plan.targets.values_list("reasons", flat=True)) == [[Reason.MANUAL]]
+    created, _ = services.assign(plan=plan, actor=principal)
+    visit = plan.visits.get()
+    assert created == 1 and visit.inspector == principal
+    item = general_item(visit)
+    visit, _ = submit(visit, principal, answers(visit, fail={item.pk}))
+    hazard = Hazard.objects.get()
+    assert hazard.source == "1" and not hazard.found_by_regulator
+
+
+def test_an_enterprise_cannot_plan_for_the_regulator(world):
+    from datetime import date
+
+    from safeloop.core.workflow import NotPermitted
+    from safeloop.inspections.choices import PlanKind
+
+    with pytest.raises(NotPermitted):
+        services.create_plan(
+            actor=world.user(Role.SAFETY_MANAGER),
+            title="越权",
+            kind=PlanKind.COMPREHENSIVE,
+            region=world.county,
+            period_start=date(2026, 11, 1),
+            period_end=date(2026, 11, 30),
+        )
+
+
+def test_a_planner_cancels_an_assigned_visit_with_a_reason(world, visit):
+    from safeloop.core.workflow import IllegalMove, NotPermitted
+
+    with pytest.raises(IllegalMove):
+        services.cancel_visit(visit=visit, actor=world.user(Role.COUNTY_ADMIN), reason=" ")
+    with pytest.raises(NotPermitted):
+        services.cancel_visit(visit=visit, actor=world.user(Role.GRID_INSPECTOR), reason="重复")
+    cancelled = services.cancel_visit(
+        visit=visit, actor=world.user(Role.COUNTY_ADMIN), reason="企业停产"
+    )
+    assert cancelled.state == VisitState.CANCELLED

@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from safeloop.orgs.roles import ADMINS, Role
+from safeloop.orgs.roles import ADMINS, ENTERPRISE_STAFF, REGULATORS, Role
 from tests.conftest import PASSWORD
 
 ALL = [*Role, None]
@@ -89,6 +89,7 @@ MENU = {
     "enterprise-list": set(ALL) - {None},
     "hazard-list": set(ALL) - {None},
     "audit-log": set(ADMINS),
+    "inspection-plans": set(REGULATORS | ENTERPRISE_STAFF),
 }
 
 

@@ -4,18 +4,28 @@ their grid has an enterprise). Re-running adds nothing (the plan is found by its
 
 from datetime import date, timedelta
 
+from django.apps import apps
 from django.utils import timezone
 
 from safeloop.enterprises.models import Enterprise
 from safeloop.inspections import services
 from safeloop.inspections.choices import PlanKind
-from safeloop.inspections.models import Plan, Visit
+from safeloop.inspections.models import CriteriaStandard, Plan, Visit
+from safeloop.inspections.reference_data import load
 from safeloop.orgs.models import GridCell, Region, User
 
 TITLE = "{year}年第{quarter}季度安全生产综合督查（演示）"
 
 
+def ensure_reference_data() -> None:
+    """The criteria, checklists and policy the migration loads; again after a database flush
+    (transactional tests empty every table)."""
+    if not CriteriaStandard.objects.exists():
+        load(apps)
+
+
 def seed() -> None:
+    ensure_reference_data()
     admin = User.objects.filter(username="county_admin").first()
     county = Region.objects.filter(code="640104").first()
     if admin is None or county is None:
