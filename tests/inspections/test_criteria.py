@@ -47,3 +47,61 @@ def test_a_revision_keeps_the_old_wording_for_old_results(world, visit):
     assert item.criterion == new and item.text == "新措辞"
     assert Criterion.current.filter(pk=new.pk).exists()
     assert not Criterion.current.filter(pk=old.pk).exists()
+
+
+def test_the_admin_revises_a_cited_item_and_retires_a_standard(client, world, visit):
+    from django.urls import reverse
+
+    from safeloop.orgs.models import User
+
+    item = dust_item(visit)
+    submit(visit, world.user(Role.GRID_INSPECTOR), answers(visit, fail={item.pk}))
+    admin = User.objects.create_superuser("root", password="Root#pass2026x")
+    client.force_login(admin)
+    old = item.criterion
+    url = reverse("admin:inspections_criterion_change", args=[old.pk])
+    response = client.post(
+        url,
+        {
+            "standard": old.standard_id,
+            "article": old.article,
+            "item": old.item,
+            "area": old.area,
+            "text": "经核对的新条文",
+            "verified": "on",
+            "source_note": "官方原文",
+        },
+    )
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.text != "经核对的新条文" and old.superseded_by.text == "经核对的新条文"
+    standard = CriteriaStandard.objects.get(code="MB-2024")
+    client.post(
+        reverse("admin:inspections_criteriastandard_changelist"),
+        {"action": "retire", "_selected_action": [standard.pk]},
+    )
+    standard.refresh_from_db()
+    assert standard.retired_on is not None
+    assert not standard.checklists.filter(active=True).exists()
+    assert standard.criteria.count() == 5  # still readable
+
+
+def test_filling_in_a_placeholder_activates_its_item(client, world):
+    from django.urls import reverse
+
+    from safeloop.orgs.models import User
+
+    placeholder = Criterion.objects.get(standard__code="GM10-2023", article="第四条", item=9)
+    client.force_login(User.objects.create_superuser("root", password="Root#pass2026x"))
+    client.post(
+        reverse("admin:inspections_criterion_change", args=[placeholder.pk]),
+        {
+            "standard": placeholder.standard_id,
+            "article": "第四条",
+            "item": 9,
+            "area": "metallurgy",
+            "text": "管理员补录的条文",
+            "source_note": "待核对",
+        },
+    )
+    assert ChecklistItem.objects.get(criterion=placeholder).active

@@ -259,3 +259,35 @@ def test_photos_are_served_only_within_scope(client, world, visit, settings, tmp
     )
     client.force_login(world.users[None])
     assert client.get(reverse("inspection-photo", args=[stored.pk])).status_code == 404
+
+
+def test_a_planner_adds_an_unannounced_visit_by_hand(client, world):
+    plan = services.create_plan(
+        actor=world.user(Role.COUNTY_ADMIN),
+        title="四不两直暗访",
+        kind=PlanKind.UNANNOUNCED,
+        region=world.county,
+        period_start=date(2026, 12, 1),
+        period_end=date(2026, 12, 31),
+    )
+    url = reverse("inspection-plan-add-visit", args=[plan.pk])
+    inspector = world.user(Role.GRID_INSPECTOR)
+    as_(client, world, Role.COUNTY_ADMIN)
+    outside = client.post(
+        url,
+        {"uscc": world.outside.uscc, "inspector": inspector.pk, "scheduled_on": "2026-12-05"},
+    )
+    assert outside.status_code == 400 and b'data-field="uscc"' in outside.content
+    early = client.post(
+        url, {"uscc": world.inside.uscc, "inspector": inspector.pk, "scheduled_on": "2026-11-05"}
+    )
+    assert early.status_code == 400 and not Visit.objects.exists()
+    ok = client.post(
+        url, {"uscc": world.inside.uscc, "inspector": inspector.pk, "scheduled_on": "2026-12-05"}
+    )
+    assert ok.status_code == 302
+    visit = Visit.objects.get()
+    assert visit.inspector == inspector and visit.enterprise == world.inside
+    as_(client, world, Role.SAFETY_MANAGER)  # not announced to the enterprise
+    assert client.get(reverse("inspection-visit", args=[visit.pk])).status_code == 404
+    assert client.post(url, {}).status_code == 404

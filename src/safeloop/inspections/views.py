@@ -24,7 +24,7 @@ from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category
 from safeloop.inspections import exports, selectors, services
 from safeloop.inspections.choices import Outcome, PlanKind, PlanState, VisitState
-from safeloop.inspections.forms import PlanForm
+from safeloop.inspections.forms import AddVisitForm, PlanForm
 from safeloop.inspections.models import CriteriaStandard, Plan, TargetingPolicy, Visit, VisitPhoto
 from safeloop.inspections.models.plans import PLANNERS
 from safeloop.orgs.roles import REGULATORS
@@ -90,7 +90,7 @@ def _plan(request, pk) -> Plan:
 
 
 @login_required
-def plan_detail(request, pk):
+def plan_detail(request, pk, add_form=None, status=200):
     plan = _plan(request, pk)
     targets = selectors.targets_for(request.user, plan)
     visits = selectors.visits_for(request.user).filter(plan=plan).order_by("scheduled_on", "id")
@@ -107,8 +107,34 @@ def plan_detail(request, pk):
             "policy": TargetingPolicy.current(),
             "is_self": plan.kind == PlanKind.SELF,
             "draft": plan.state == PlanState.DRAFT,
+            "add_form": add_form or AddVisitForm(plan=plan, user=request.user),
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def plan_add_visit(request, pk):
+    plan = _plan(request, pk)
+    if not can(request.user, "change", plan):
+        raise PermissionDenied
+    form = AddVisitForm(request.POST, plan=plan, user=request.user)
+    if form.is_valid():
+        try:
+            services.add_visit(
+                plan=plan,
+                actor=request.user,
+                enterprise=form.cleaned_data["enterprise"],
+                inspector=form.cleaned_data["inspector"],
+                scheduled_on=form.cleaned_data["scheduled_on"],
+            )
+        except IllegalMove as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The visit is assigned."))
+            return redirect("inspection-plan", pk=plan.pk)
+    return plan_detail(request, pk, add_form=form, status=400)
 
 
 @login_required
