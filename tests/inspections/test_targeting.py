@@ -194,3 +194,25 @@ def test_assignment_goes_by_grid_balances_and_excludes_advisers(world):
     county = visits.exclude(enterprise__grid=world.grid)
     assert set(county.values_list("inspector", flat=True)) <= {world.user(Role.COUNTY_INSPECTOR).pk}
     assert all(plan.period_start <= v.scheduled_on <= plan.period_end for v in visits)
+
+
+@pytest.mark.skipif(
+    not __import__("django.apps").apps.apps.is_installed("safeloop.accidents"),
+    reason="the accidents app is not installed on this branch yet",
+)
+def test_an_accident_this_year_always_includes_the_enterprise(world):
+    from safeloop.accidents import services as accident_services
+
+    e = enterprise(world, 7, "blue")
+    visited(world, e, 10)
+    accident_services.record(
+        actor=world.user(Role.COUNTY_ADMIN),
+        enterprise=e,
+        occurred_at=timezone.now() - timedelta(days=1),
+        place="车间",
+        summary="机械伤害一人轻伤",
+        minor_injuries=1,
+    )
+    chosen = targets(world, quarter_plan(world, 2))
+    assert chosen[e.pk].reasons == [Reason.ACCIDENT]
+    assert "本年度发生生产安全事故" in chosen[e.pk].reason_text
