@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "safeloop.selfchecks",
     "safeloop.web",
     "safeloop.demo",
+    "safeloop.inspections",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +199,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "InspectionPlanKindEnum": "safeloop.inspections.choices.PlanKind",
+        "InspectionPlanStateEnum": "safeloop.inspections.choices.PlanState",
+        "InspectionVisitStateEnum": "safeloop.inspections.choices.VisitState",
+        "ChecklistKindEnum": "safeloop.inspections.choices.ChecklistKind",
+    },
 }
 
 # Email goes out only when an SMTP host is configured; the in-app inbox always works.

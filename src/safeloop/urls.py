@@ -8,6 +8,7 @@ from safeloop.accidents import api as accidents_api
 from safeloop.enterprises import api as enterprises_api
 from safeloop.hazards import api as hazards_api
 from safeloop.hazards import urls as hazards_urls
+from safeloop.inspections import api as inspections_api
 from safeloop.orgs import api as orgs_api
 from safeloop.risks import api as risks_api
 from safeloop.selfchecks import api as selfchecks_api
@@ -27,6 +28,11 @@ router.register("accidents", accidents_api.AccidentViewSet)
 router.register("selfcheck-tasks", selfchecks_api.TaskViewSet)
 router.register("selfcheck-records", selfchecks_api.RecordViewSet)
 router.register("selfcheck-runs", selfchecks_api.RunViewSet)
+router.register("inspection-criteria", inspections_api.CriterionViewSet)
+router.register("inspection-checklists", inspections_api.ChecklistViewSet)
+router.register("inspection-plans", inspections_api.PlanViewSet)
+router.register("inspection-visits", inspections_api.VisitViewSet)
+router.register("inspection-results", inspections_api.ResultViewSet)
 router.register(
     r"enterprises/(?P<enterprise_pk>\d+)/personnel",
     enterprises_api.SpecialOperatorViewSet,
@@ -58,6 +64,7 @@ urlpatterns = [
     path("accidents/", include("safeloop.accidents.urls")),
     path("selfchecks/", include("safeloop.selfchecks.urls")),
     path("public/", include(hazards_urls.public)),
+    path("inspections/", include("safeloop.inspections.urls")),
     path("", include("safeloop.web.urls")),
 ]
 

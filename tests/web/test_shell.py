@@ -92,6 +92,7 @@ MENU = {
     "audit-log": set(ADMINS),
     "selfcheck-mine": set(ENTERPRISE_STAFF),
     "selfcheck-completion": set(REGULATORS),
+    "inspection-plans": set(REGULATORS | ENTERPRISE_STAFF),
 }
 
 

@@ -8,6 +8,7 @@ from safeloop.accidents.demo import seed as seed_accidents
 from safeloop.core.context import acting_as
 from safeloop.enterprises.demo import seed_ledger
 from safeloop.enterprises.models import Enterprise
+from safeloop.inspections.demo import seed as seed_inspections
 from safeloop.orgs.models import (
     Department,
     DepartmentKind,
@@ -160,3 +161,4 @@ def seed() -> None:
         seed_ledger()
         seed_accidents()
         seed_selfchecks()
+        seed_inspections()

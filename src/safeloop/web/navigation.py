@@ -25,6 +25,7 @@ MENU = [
     MenuItem(_("Audit log"), "audit-log", ADMINS),
     MenuItem(_("My self-checks"), "selfcheck-mine", ENTERPRISE_STAFF),
     MenuItem(_("Self-check supervision"), "selfcheck-completion", REGULATORS),
+    MenuItem(_("Inspections"), "inspection-plans", REGULATORS | ENTERPRISE_STAFF),
     MenuItem(_("API"), "api-docs", ALL_ROLES),
 ]
 
