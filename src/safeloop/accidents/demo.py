@@ -4,10 +4,12 @@ adds nothing (keyed by enterprise, time and place)."""
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.apps import apps as django_apps
 from django.utils import timezone
 
+from safeloop.accidents import reference_data
 from safeloop.accidents.grading import grade_for
-from safeloop.accidents.models import Accident
+from safeloop.accidents.models import Accident, GradeThreshold
 from safeloop.enterprises.models import Enterprise
 
 # days ago, place, account, deaths, serious injuries, direct loss (CNY)
@@ -18,6 +20,8 @@ ACCIDENTS = [
 
 
 def seed() -> int:
+    if not GradeThreshold.objects.exists():  # a flushed test database lost migration 0002
+        reference_data.load(django_apps)
     enterprises = list(Enterprise.objects.filter(deleted_at__isnull=True).order_by("pk")[:2])
     added = 0
     for enterprise, (days, place, summary, deaths, injuries, loss) in zip(
