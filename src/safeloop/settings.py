@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "safeloop.hazards",
     "safeloop.web",
     "safeloop.demo",
+    "safeloop.alerts",
+    "safeloop.bulletins",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from safeloop.alerts import api as alerts_api
+from safeloop.bulletins import api as bulletins_api
 from safeloop.enterprises import api as enterprises_api
 from safeloop.hazards import api as hazards_api
 from safeloop.hazards import urls as hazards_urls
@@ -31,6 +33,8 @@ router.register(
     enterprises_api.LicenceViewSet,
     basename="enterprise-licences",
 )
+router.register("warnings", alerts_api.WarningViewSet)
+router.register("bulletins", bulletins_api.BulletinViewSet)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -38,6 +42,7 @@ api_v1 = [
     path("me/", orgs_api.me, name="api-me"),
     path("risk-reference/", risks_api.reference, name="api-risk-reference"),
     path("risk-rollup/", risks_api.rollup, name="api-risk-rollup"),
+    path("key-units/", alerts_api.key_units, name="api-key-units"),
     path("", include(router.urls)),
 ]
 
@@ -49,6 +54,8 @@ urlpatterns = [
     path("enterprises/", include("safeloop.enterprises.urls")),
     path("hazards/", include("safeloop.hazards.urls")),
     path("public/", include(hazards_urls.public)),
+    path("alerts/", include("safeloop.alerts.urls")),
+    path("bulletins/", include("safeloop.bulletins.urls")),
     path("", include("safeloop.web.urls")),
 ]
 

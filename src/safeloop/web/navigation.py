@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.bulletins.models import BULLETIN_READERS
 from safeloop.orgs.roles import ADMINS, ALL_ROLES, Role
 
 
@@ -23,6 +24,9 @@ MENU = [
     MenuItem(_("Hidden dangers"), "hazard-list", ALL_ROLES),
     MenuItem(_("Audit log"), "audit-log", ADMINS),
     MenuItem(_("API"), "api-docs", ALL_ROLES),
+    MenuItem(_("Early warnings"), "warning-list", ALL_ROLES),
+    MenuItem(_("Key units"), "key-unit-list", ALL_ROLES),
+    MenuItem(_("Monthly bulletins"), "bulletin-list", BULLETIN_READERS),
 ]
 
 
