@@ -4,6 +4,7 @@ Both are in Chinese, the language of the document, whatever the reader's interfa
 
 from io import BytesIO
 
+from fpdf.fonts import FontFace
 from openpyxl import Workbook
 
 from safeloop.alerts.choices import KeyReason
@@ -105,6 +106,10 @@ def workbook(title: str, figures: dict) -> bytes:
     return buffer.getvalue()
 
 
+# The shipped font has one weight: headings are shaded rather than bold.
+HEADINGS = FontFace(emphasis="", fill_color=(232, 238, 245))
+
+
 class BulletinPdf(Notice):
     def heading(self, text: str) -> None:
         self.ln(2)
@@ -117,7 +122,11 @@ class BulletinPdf(Notice):
             return
         self.set_font("cjk", size=9)
         with self.table(
-            col_widths=widths, line_height=5.5, text_align="LEFT", first_row_as_headings=True
+            col_widths=widths,
+            line_height=5.5,
+            text_align="LEFT",
+            first_row_as_headings=True,
+            headings_style=HEADINGS,
         ) as table:
             for row in [header, *rows]:
                 cells = table.row()

@@ -55,15 +55,9 @@ def generate(*, region: Region, month: date, actor, today: date | None = None) -
         raise IllegalMove(_("Bulletins are made for a city or a county."), field="region")
     month = check_month(month, today)
     _may_generate(actor, region)
-    try:
-        with transaction.atomic():
-            bulletin, _created = Bulletin.objects.select_for_update().get_or_create(
-                region=region,
-                month=month,
-                defaults={"region_code": region.code, "generated_at": timezone.now()},
-            )
-    except IntegrityError:  # a concurrent first generation won; take its row
-        bulletin = Bulletin.objects.select_for_update().get(region=region, month=month)
+    bulletin = Bulletin.objects.select_for_update().filter(region=region, month=month).first()
+    if bulletin is None:
+        bulletin = Bulletin(region=region, region_code=region.code, month=month)
     issuer = issuer_of(region)
     bulletin.title = f"{month.year}年{month.month}月{region.name}工业领域事故隐患排查治理情况通报"
     bulletin.number = f"{issuer}通〔{month.year}〕第{month.month}期"
@@ -83,7 +77,14 @@ def generate(*, region: Region, month: date, actor, today: date | None = None) -
     bulletin.generated_at, bulletin.generated_by = timezone.now(), actor
     bulletin.generations += 1
     verb = "generate" if bulletin.generations == 1 else "regenerate"
-    bulletin.save(action=f"bulletins.bulletin.{verb}", actor=actor)
+    try:
+        with transaction.atomic():
+            bulletin.save(action=f"bulletins.bulletin.{verb}", actor=actor)
+    except IntegrityError:
+        # A concurrent first generation of the same month won: drop our files, use its row.
+        bulletin.pdf.storage.delete(bulletin.pdf.name)
+        bulletin.xlsx.storage.delete(bulletin.xlsx.name)
+        return generate(region=region, month=month, actor=actor, today=today)
     if actor is not None:
         ensure_in_scope(actor, "change", bulletin)
     storage = bulletin.pdf.storage
