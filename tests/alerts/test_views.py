@@ -218,3 +218,20 @@ def test_the_key_units_api_refuses_bad_parameters(world, three, api):
 def test_the_api_needs_a_signed_in_user(three, api):
     assert api.get("/api/v1/warnings/").status_code in (401, 403)
     assert api.get("/api/v1/key-units/").status_code in (401, 403)
+
+
+def test_a_reason_badge_opens_the_hidden_dangers_behind_it(world, three, client):
+    client.force_login(world.user(Role.CITY_ADMIN))
+    html = client.get("/alerts/key-units/").content.decode()
+    link = re.search(
+        rf'data-reason="major_open" href="(/hazards/\?enterprise={world.inside.pk}[^"]*)"', html
+    ).group(1)
+    listed = client.get(link.replace("&amp;", "&")).content.decode()
+    shown = {int(pk) for pk in re.findall(r'data-hazard="(\d+)"', listed)}
+    from safeloop.hazards.models import Hazard
+
+    assert shown == set(
+        Hazard.objects.filter(enterprise=world.inside, level=Level.MAJOR).values_list(
+            "pk", flat=True
+        )
+    )

@@ -17,6 +17,7 @@ from safeloop.alerts.filters import KeyUnitFilter, WarningFilter
 from safeloop.alerts.forms import MoveForm
 from safeloop.alerts.workflow import WARNING_WORKFLOW
 from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
+from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.exports import workbook_response
 
 PAGE_SIZE = 25
@@ -110,7 +111,8 @@ def warning_move(request, pk, move):
 
 # ---------------------------------------------------------------- key units
 def _key_units(request):
-    filterset = KeyUnitFilter(request.GET, queryset=None, request=request)
+    # The filter's own queryset is never read: key_units gives the scoped one.
+    filterset = KeyUnitFilter(request.GET, queryset=Enterprise.objects.none(), request=request)
     if not filterset.is_valid():
         return filterset, None
     reasons = filterset.form.cleaned_data.get("reason") or None

@@ -4,6 +4,7 @@ enterprises, and one account per role. Re-running changes nothing (keys are natu
 from django.db import transaction
 from stdnum.cn import uscc
 
+from safeloop.alerts.demo import seed as seed_warnings
 from safeloop.core.context import acting_as
 from safeloop.enterprises.demo import seed_ledger
 from safeloop.enterprises.models import Enterprise
@@ -156,3 +157,4 @@ def seed() -> None:
         seed_accounts(seed_enterprises())
         seed_risks()
         seed_ledger()
+        seed_warnings()
