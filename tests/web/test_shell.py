@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from safeloop.bulletins.models import BULLETIN_READERS
 from safeloop.orgs.roles import ADMINS, Role
 from tests.conftest import PASSWORD
 
@@ -89,6 +90,9 @@ MENU = {
     "enterprise-list": set(ALL) - {None},
     "hazard-list": set(ALL) - {None},
     "audit-log": set(ADMINS),
+    "warning-list": set(ALL) - {None},
+    "key-unit-list": set(ALL) - {None},
+    "bulletin-list": set(BULLETIN_READERS),
 }
 
 
