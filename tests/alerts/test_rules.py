@@ -143,6 +143,8 @@ def test_a_hidden_danger_closed_before_the_month_end_is_not_open_then(world, rul
     hazard_on(
         world.inside, found_at=_at(last), state=State.CLOSED, accepted_at=_at(last + timedelta(1))
     )
+    # closed without an acceptance time (imported history): closed from the start
+    hazard_on(world.inside, found_at=_at(last), state=State.CLOSED, accepted_at=None)
     assert evaluation.evaluate(r)["raised"] == 0
     hazard_on(world.inside, found_at=_at(last))
     assert evaluation.evaluate(r)["raised"] == 1

@@ -16,11 +16,11 @@ def reference(hazards, month):
     year_start = start.replace(month=1)
     rows = [h for h in hazards if h.state != "voided"]
 
-    def open_at_end(h):
-        return h.found_at < end and (h.accepted_at is None or h.accepted_at >= end)
-
     def closed_by_end(h):
-        return h.state == "closed" and h.accepted_at < end
+        return h.state == "closed" and (h.accepted_at is None or h.accepted_at < end)
+
+    def open_at_end(h):
+        return h.found_at < end and not closed_by_end(h)
 
     def found(h):
         return start <= h.found_at < end
@@ -29,7 +29,7 @@ def reference(hazards, month):
         return year_start <= h.found_at < end
 
     def closed_in(h):
-        return h.state == "closed" and start <= h.accepted_at < end
+        return h.state == "closed" and h.accepted_at is not None and start <= h.accepted_at < end
 
     def overdue(h):
         return open_at_end(h) and h.deadline <= last
@@ -112,6 +112,7 @@ def test_key_units_and_typical_cases(world, mixed, month, generate):
         for h in mixed
         if h.level == "major"
         and h.state == "closed"
+        and h.accepted_at is not None
         and start <= h.accepted_at < end
         and h.region_code.startswith("6401")
     }
@@ -142,3 +143,15 @@ def test_an_empty_month_is_a_bulletin_of_zeros(world, month, generate):
     assert bulletin.figures["totals"]["found"] == 0
     assert bulletin.figures["totals"]["rate"] is None
     assert bulletin.pdf and bulletin.xlsx
+
+
+def test_the_major_status_is_the_state_at_the_months_end(world, mixed, month, generate):
+    start, end, last = month_bounds(month)
+    bulletin = generate(world.city)
+    by_id = {row["id"]: row["status"] for row in bulletin.figures["major"]["rows"]}
+    for h in Hazard.objects.filter(pk__in=by_id):
+        closed_in_month = h.state == "closed" and h.accepted_at and start <= h.accepted_at < end
+        if closed_in_month:
+            assert by_id[h.pk] == "closed"
+        else:
+            assert by_id[h.pk] == ("overdue" if h.deadline <= last else "rectifying")

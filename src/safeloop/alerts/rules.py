@@ -174,8 +174,12 @@ def certificate_expiry(params: dict, today: date) -> Candidates:
 
 def open_at_sql(moment: str) -> str:
     """Counts a hidden danger as open at `moment` (a SQL parameter name): found before it and
-    not accepted by then. Voided ones are not hidden dangers and never count."""
-    return f"h.found_at < %({moment})s AND (h.accepted_at IS NULL OR h.accepted_at >= %({moment})s)"
+    not closed by then. A closed one without its acceptance time (imported history) counts as
+    closed from the start. Voided ones are not hidden dangers and never count."""
+    return (
+        f"h.found_at < %({moment})s AND NOT (h.state = '{State.CLOSED.value}' "
+        f"AND (h.accepted_at IS NULL OR h.accepted_at < %({moment})s))"
+    )
 
 
 def month_start(day: date) -> date:
@@ -205,7 +209,8 @@ def hazards_rising(params: dict, today: date) -> Candidates:
                  count(*) FILTER (WHERE {open_at_sql("end")}) AS after
           FROM hazards_hazard h
           WHERE h.state <> '{State.VOIDED.value}' AND h.found_at < %(end)s
-            AND (h.accepted_at IS NULL OR h.accepted_at >= %(start)s)
+            AND NOT (h.state = '{State.CLOSED.value}'
+                     AND (h.accepted_at IS NULL OR h.accepted_at < %(start)s))
           GROUP BY h.enterprise_id
         ) c
         JOIN enterprises_enterprise e ON e.id = c.enterprise_id

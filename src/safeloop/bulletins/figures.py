@@ -40,10 +40,12 @@ def _rate(part: int, whole: int):
 def _conditions(month: date) -> dict[str, Q]:
     start, end, last_day = month_bounds(month)
     year_start = start.replace(month=1)
-    open_at_end = Q(found_at__lt=end) & (Q(accepted_at__isnull=True) | Q(accepted_at__gte=end))
+    # A closed one without its acceptance time (imported history) counts as closed from the
+    # start, and as closed in no month.
+    closed_by_end = Q(state=State.CLOSED) & (Q(accepted_at__isnull=True) | Q(accepted_at__lt=end))
+    open_at_end = Q(found_at__lt=end) & ~closed_by_end
     found = Q(found_at__gte=start, found_at__lt=end)
     found_ytd = Q(found_at__gte=year_start, found_at__lt=end)
-    closed_by_end = Q(state=State.CLOSED, accepted_at__lt=end)
     major = Q(level=Level.MAJOR)
     return {
         "found": found,
@@ -154,7 +156,8 @@ def major_status(hazards, month: date) -> tuple[int, list[dict]]:
     result = []
     for h in rows[:LIST_LIMIT]:
         row = _hazard_row(h, last_day)
-        closed = h.accepted_at is not None and h.accepted_at < end
+        # the rows are open at the end or closed during the month: which one is this?
+        closed = h.state == State.CLOSED and h.accepted_at is not None and h.accepted_at < end
         late = not closed and h.deadline is not None and h.deadline <= last_day
         row["status"] = "closed" if closed else ("overdue" if late else "rectifying")
         result.append(row)
