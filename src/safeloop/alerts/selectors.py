@@ -4,7 +4,7 @@
 queryset a caller has already scoped (a bulletin's county, a dashboard's filter)."""
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from safeloop.alerts.choices import KeyReason
@@ -31,10 +31,9 @@ def accident_reason_available() -> bool:
     return apps.is_installed("safeloop.accidents")
 
 
-def _reason_conditions(today) -> dict[str, object]:
-    """Each reason as an expression on the enterprise row (OuterRef("pk"))."""
-    enterprise = OuterRef("pk")
-    open_hazards = Hazard.objects.filter(enterprise=enterprise, state__in=OPEN_STATES)
+def _reason_ids(today) -> dict[str, QuerySet | None]:
+    """For each reason, the ids of the enterprises that have it (None: never given)."""
+    open_hazards = Hazard.objects.filter(state__in=OPEN_STATES)
     renewed = Licence.objects.filter(
         enterprise=OuterRef("enterprise"),
         kind=OuterRef("kind"),
@@ -42,36 +41,45 @@ def _reason_conditions(today) -> dict[str, object]:
         valid_to__gte=today,
     )
     expired = Licence.objects.filter(
-        Q(status=LicenceStatus.EXPIRED) | Q(status=LicenceStatus.VALID, valid_to__lt=today),
-        enterprise=enterprise,
+        Q(status=LicenceStatus.EXPIRED) | Q(status=LicenceStatus.VALID, valid_to__lt=today)
     ).exclude(Exists(renewed))
-    accidents = accident_enterprise_ids(today.year)
     return {
-        KeyReason.RED_RISK: Exists(
-            EnterpriseRiskProfile.objects.filter(enterprise=enterprise, level=RiskLevel.RED)
+        KeyReason.RED_RISK: EnterpriseRiskProfile.objects.filter(level=RiskLevel.RED).values(
+            "enterprise_id"
         ),
-        KeyReason.MAJOR_OPEN: Exists(open_hazards.filter(level=Level.MAJOR)),
-        KeyReason.OVERDUE: Exists(open_hazards.filter(deadline__lt=today)),
-        KeyReason.ACCIDENT: (Q(pk__in=accidents) if accidents is not None else Value(False)),
-        KeyReason.LICENCE_EXPIRED: Exists(expired),
+        KeyReason.MAJOR_OPEN: open_hazards.filter(level=Level.MAJOR).values("enterprise_id"),
+        KeyReason.OVERDUE: open_hazards.filter(deadline__lt=today).values("enterprise_id"),
+        KeyReason.ACCIDENT: accident_enterprise_ids(today.year),
+        KeyReason.LICENCE_EXPIRED: expired.values("enterprise_id"),
     }
 
 
 def key_units(user_or_scope, *, reasons=None, today=None) -> QuerySet:
     """Live enterprises with at least one reason for key supervision, each row annotated with
     a boolean per reason (`r_red_risk`, `r_major_open` …). `reasons` narrows to enterprises
-    with any of those reasons."""
+    with any of those reasons.
+
+    Each reason is `id IN (subquery)`: PostgreSQL reads each subquery once into a hash, so
+    the list costs one pass per reason whatever the number of enterprises."""
     today = today or timezone.localdate()
     if isinstance(user_or_scope, QuerySet):
         base = user_or_scope
     else:
         base = Enterprise.objects.for_user(user_or_scope, "view")
-    conditions = _reason_conditions(today)
+    conditions = {
+        code: Q(pk__in=ids) if ids is not None else Q(pk__in=[])
+        for code, ids in _reason_ids(today).items()
+    }
     chosen = [r for r in (reasons or conditions) if r in conditions]
-    annotated = base.annotate(**{f"r_{code}": cond for code, cond in conditions.items()})
-    any_reason = Q()
+    annotated = base.annotate(
+        **{
+            f"r_{code}": ExpressionWrapper(condition, output_field=BooleanField())
+            for code, condition in conditions.items()
+        }
+    )
+    any_reason = Q(pk__in=[])
     for code in chosen:
-        any_reason |= Q(**{f"r_{code}": True})
+        any_reason |= conditions[code]
     return (
         annotated.filter(any_reason)
         .select_related("region", "park", "grid")

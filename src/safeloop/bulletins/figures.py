@@ -71,9 +71,24 @@ def _finish(row: dict) -> dict:
     return row
 
 
-def counted_hazards(region: Region):
-    """The region's hidden dangers that count: every one not voided."""
-    return Hazard.objects.filter(region_code__startswith=region.prefix).exclude(state=State.VOIDED)
+def counted_hazards(region: Region, month: date | None = None):
+    """The region's hidden dangers that count: every one not voided. With `month`, only those
+    a figure of that month can read: found this year, closed from the month on, or open now
+    (the years of closed history are skipped)."""
+    hazards = Hazard.objects.filter(region_code__startswith=region.prefix).exclude(
+        state=State.VOIDED
+    )
+    if month is None:
+        return hazards
+    start, end, _last = month_bounds(month)
+    return hazards.filter(
+        Q(found_at__lt=end)
+        & (
+            Q(found_at__gte=start.replace(month=1))
+            | Q(accepted_at__gte=start)
+            | ~Q(state=State.CLOSED)
+        )
+    )
 
 
 def totals(hazards, month: date) -> dict:
@@ -201,7 +216,7 @@ def typical_cases(hazards, month: date) -> list[dict]:
 
 def compute(region: Region, month: date, today: date | None = None) -> dict:
     today = today or timezone.localdate()
-    hazards = counted_hazards(region)
+    hazards = counted_hazards(region, month)
     overdue_total, overdue = overdue_list(hazards, month)
     major_total, major = major_status(hazards, month)
     key_total, keys = key_unit_list(region, today)
