@@ -8,12 +8,12 @@ enterprises are read as they stand when the bulletin is generated.
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from safeloop.alerts.selectors import key_units, reasons_of
 from safeloop.enterprises.models import Enterprise
-from safeloop.hazards.choices import Level, State
+from safeloop.hazards.choices import OPEN_STATES, Level, State
 from safeloop.hazards.models import Hazard
 from safeloop.orgs.models import Park, Region, RegionLevel
 
@@ -43,7 +43,10 @@ def _conditions(month: date) -> dict[str, Q]:
     # A closed one without its acceptance time (imported history) counts as closed from the
     # start, and as closed in no month.
     closed_by_end = Q(state=State.CLOSED) & (Q(accepted_at__isnull=True) | Q(accepted_at__lt=end))
-    open_at_end = Q(found_at__lt=end) & ~closed_by_end
+    # the same as "not closed by the end", written so the open-state indexes apply
+    open_at_end = Q(found_at__lt=end) & (
+        Q(state__in=OPEN_STATES) | Q(state=State.CLOSED, accepted_at__gte=end)
+    )
     found = Q(found_at__gte=start, found_at__lt=end)
     found_ytd = Q(found_at__gte=year_start, found_at__lt=end)
     major = Q(level=Level.MAJOR)
@@ -86,7 +89,7 @@ def counted_hazards(region: Region, month: date | None = None):
         & (
             Q(found_at__gte=start.replace(month=1))
             | Q(accepted_at__gte=start)
-            | ~Q(state=State.CLOSED)
+            | Q(state__in=OPEN_STATES)
         )
     )
 
@@ -149,34 +152,40 @@ def _hazard_row(h: Hazard, last_day: date) -> dict:
     }
 
 
+def _first(hazards, condition: Q, order: str, limit: int) -> tuple[int, list[Hazard]]:
+    """How many rows match, and the first `limit` of them by (order, id), nulls last. The keys
+    are read in one scan and sorted here: ordered by an index, PostgreSQL would walk years of
+    closed rows to find the few that match."""
+    keys = list(hazards.filter(condition).order_by().values_list(order, "pk"))
+    keys.sort(key=lambda k: (k[0] is None, k[0] if k[0] is not None else 0, k[1]))
+    chosen = [pk for _key, pk in keys[:limit]]
+    found = Hazard.objects.filter(pk__in=chosen).select_related("enterprise__region", "listing")
+    by_pk = {h.pk: h for h in found}
+    return len(keys), [by_pk[pk] for pk in chosen]
+
+
 def overdue_list(hazards, month: date) -> tuple[int, list[dict]]:
     _start, _end, last_day = month_bounds(month)
-    rows = (
-        hazards.filter(_conditions(month)["overdue_at_end"])
-        .select_related("enterprise__region", "listing")
-        .order_by("deadline", "pk")
-    )
-    return rows.count(), [_hazard_row(h, last_day) for h in rows[:LIST_LIMIT]]
+    total, rows = _first(hazards, _conditions(month)["overdue_at_end"], "deadline", LIST_LIMIT)
+    return total, [_hazard_row(h, last_day) for h in rows]
 
 
 def major_status(hazards, month: date) -> tuple[int, list[dict]]:
     """Major hidden dangers open at the month's end or closed during it."""
     _start, end, last_day = month_bounds(month)
     c = _conditions(month)
-    rows = (
-        hazards.filter(c["major_open_at_end"] | c["major_closed"])
-        .select_related("enterprise__region", "listing")
-        .order_by("deadline", "pk")
+    total, rows = _first(
+        hazards, c["major_open_at_end"] | c["major_closed"], "deadline", LIST_LIMIT
     )
     result = []
-    for h in rows[:LIST_LIMIT]:
+    for h in rows:
         row = _hazard_row(h, last_day)
         # the rows are open at the end or closed during the month: which one is this?
         closed = h.state == State.CLOSED and h.accepted_at is not None and h.accepted_at < end
         late = not closed and h.deadline is not None and h.deadline <= last_day
         row["status"] = "closed" if closed else ("overdue" if late else "rectifying")
         result.append(row)
-    return rows.count(), result
+    return total, result
 
 
 def key_unit_list(region: Region, today: date) -> tuple[int, list[dict]]:
@@ -199,16 +208,8 @@ def typical_cases(hazards, month: date) -> list[dict]:
     as warnings to others."""
     start, end, last_day = month_bounds(month)
     c = _conditions(month)
-    good = (
-        hazards.filter(c["major_closed"])
-        .select_related("enterprise__region", "listing")
-        .order_by("accepted_at", "pk")[:LIST_LIMIT]
-    )
-    bad = (
-        hazards.filter(c["overdue_at_end"])
-        .select_related("enterprise__region", "listing")
-        .order_by(F("deadline").asc(nulls_last=True), "pk")[:TYPICAL_OVERDUE]
-    )
+    _count, good = _first(hazards, c["major_closed"], "accepted_at", LIST_LIMIT)
+    _count, bad = _first(hazards, c["overdue_at_end"], "deadline", TYPICAL_OVERDUE)
     return [{"kind": "closed_major", **_hazard_row(h, last_day)} for h in good] + [
         {"kind": "long_overdue", **_hazard_row(h, last_day)} for h in bad
     ]
