@@ -1,6 +1,8 @@
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from safeloop.alerts.models import WarningRule
@@ -26,21 +28,14 @@ def hazard_on(enterprise, **fields):
 
 @pytest.fixture
 def rule(db):
-    """The rule row with this code, as the migration loaded it (the rows survive a
-    transactional test's truncation only if reloaded, so reload when missing)."""
+    """The rule row with this code as the migration loaded it, with `changes` saved on it.
+    A transactional (worker) test empties the table; the seed then loads it again."""
 
     def get(code, **changes):
-        from safeloop.alerts.migrations import __path__ as _  # noqa: F401
-
-        found = WarningRule.objects.filter(code=code).first()
-        if found is None:
-            import importlib
-
+        if not WarningRule.objects.filter(code=code).exists():
             seed = importlib.import_module("safeloop.alerts.migrations.0002_default_rules").seed
-            from django.apps import apps
-
             seed(apps, None)
-            found = WarningRule.objects.get(code=code)
+        found = WarningRule.objects.get(code=code)
         for name, value in changes.items():
             setattr(found, name, value)
         if changes:
