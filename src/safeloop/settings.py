@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "safeloop.web",
     "safeloop.demo",
     "safeloop.inspections",
+    "safeloop.alerts",
+    "safeloop.bulletins",
 ]
 
 MIDDLEWARE = [

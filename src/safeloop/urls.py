@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from safeloop.accidents import api as accidents_api
+from safeloop.alerts import api as alerts_api
+from safeloop.bulletins import api as bulletins_api
 from safeloop.enterprises import api as enterprises_api
 from safeloop.hazards import api as hazards_api
 from safeloop.hazards import urls as hazards_urls
@@ -43,6 +45,8 @@ router.register(
     enterprises_api.LicenceViewSet,
     basename="enterprise-licences",
 )
+router.register("warnings", alerts_api.WarningViewSet)
+router.register("bulletins", bulletins_api.BulletinViewSet)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -51,6 +55,7 @@ api_v1 = [
     path("risk-reference/", risks_api.reference, name="api-risk-reference"),
     path("risk-rollup/", risks_api.rollup, name="api-risk-rollup"),
     path("selfcheck-completion/", selfchecks_api.completion, name="api-selfcheck-completion"),
+    path("key-units/", alerts_api.key_units, name="api-key-units"),
     path("", include(router.urls)),
 ]
 
@@ -65,6 +70,8 @@ urlpatterns = [
     path("selfchecks/", include("safeloop.selfchecks.urls")),
     path("public/", include(hazards_urls.public)),
     path("inspections/", include("safeloop.inspections.urls")),
+    path("alerts/", include("safeloop.alerts.urls")),
+    path("bulletins/", include("safeloop.bulletins.urls")),
     path("", include("safeloop.web.urls")),
 ]
 

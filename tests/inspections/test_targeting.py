@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from safeloop.accidents import services as accident_services
 from safeloop.enterprises.models import Enterprise, Licence
 from safeloop.hazards import services as hazard_services
 from safeloop.hazards.models import Hazard
@@ -196,13 +197,7 @@ def test_assignment_goes_by_grid_balances_and_excludes_advisers(world):
     assert all(plan.period_start <= v.scheduled_on <= plan.period_end for v in visits)
 
 
-@pytest.mark.skipif(
-    not __import__("django.apps").apps.apps.is_installed("safeloop.accidents"),
-    reason="the accidents app is not installed on this branch yet",
-)
 def test_an_accident_this_year_always_includes_the_enterprise(world):
-    from safeloop.accidents import services as accident_services
-
     e = enterprise(world, 7, "blue")
     visited(world, e, 10)
     accident_services.record(

@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from safeloop.bulletins.models import BULLETIN_READERS
 from safeloop.orgs.roles import ADMINS, ENTERPRISE_STAFF, REGULATORS, Role
 from tests.conftest import PASSWORD
 
@@ -93,6 +94,9 @@ MENU = {
     "selfcheck-mine": set(ENTERPRISE_STAFF),
     "selfcheck-completion": set(REGULATORS),
     "inspection-plans": set(REGULATORS | ENTERPRISE_STAFF),
+    "warning-list": set(ALL) - {None},
+    "key-unit-list": set(ALL) - {None},
+    "bulletin-list": set(BULLETIN_READERS),
 }
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from stdnum.cn import uscc
 
 from safeloop.accidents.demo import seed as seed_accidents
+from safeloop.alerts.demo import seed as seed_warnings
 from safeloop.core.context import acting_as
 from safeloop.enterprises.demo import seed_ledger
 from safeloop.enterprises.models import Enterprise
@@ -162,3 +163,4 @@ def seed() -> None:
         seed_accidents()
         seed_selfchecks()
         seed_inspections()
+        seed_warnings()

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 
+from safeloop.accidents.selectors import enterprise_ids_with_accident
 from safeloop.hazards.choices import Level
 from safeloop.inspections.choices import VisitState
 from safeloop.inspections.models import (
@@ -15,13 +16,8 @@ from safeloop.inspections.models import (
 
 
 def accident_enterprise_ids(year: int) -> list[int]:
-    """Enterprises with an accident in `year`. The one place targeting asks the accidents app;
-    until that app is installed nobody has had one."""
-    try:
-        from safeloop.accidents.selectors import enterprise_ids_with_accident
-    except ImportError:
-        return []
-    return [int(pk) for pk in enterprise_ids_with_accident(year)]
+    """Enterprises with an accident in `year`: the one place targeting asks the accidents app."""
+    return list(enterprise_ids_with_accident(year))
 
 
 def applicable_checklists(enterprise):
