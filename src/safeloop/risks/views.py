@@ -134,6 +134,8 @@ def risk_map(request):
             "sectors": Sector.choices,
             "tile_url": getattr(settings, "MAP_TILE_URL", None) or "",
             "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+            "has_boundaries": bool(getattr(settings, "MAP_BOUNDARIES_FILE", None)),
+            "boundaries_attribution": getattr(settings, "MAP_BOUNDARIES_ATTRIBUTION", ""),
         },
     )
 
