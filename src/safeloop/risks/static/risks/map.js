@@ -5,7 +5,8 @@
   var el = document.getElementById("risk-map");
   if (!el || !window.L) { return; }
   var COLOURS = ["#8a96a3", "#2e86ab", "#f2c14e", "#f18f01", "#d7263d"];
-  var map = L.map(el, { preferCanvas: true }).setView([38.45, 106.35], 9);
+  // maxZoom: the clusters need one even when no tile layer brings its own
+  var map = L.map(el, { preferCanvas: true, maxZoom: 18 }).setView([38.45, 106.35], 9);
   if (el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "" }).addTo(map);
   }
