@@ -297,7 +297,7 @@ def test_it_checks_each_substance_line(world, client, manager):
     response = client.post(url, unknown)
     assert response.status_code == 400 and "选择一个有效的选项" in response.content.decode()
     response = client.post(url, unit_post(lines=()))
-    assert response.status_code == 400 and 'id="lines-errors"' in response.content.decode()
+    assert response.status_code == 400 and "请至少填写一种危险物质。" in response.content.decode()
     assert not HazardUnit.objects.exists()
 
 
@@ -311,6 +311,33 @@ def test_it_records_a_unit_by_category_and_shows_the_calculation(world, client, 
     assert unit.substances.count() == 2
     page = client.get(response["Location"]).content.decode()
     assert 'id="steps"' in page and "未列名易燃液体" in page
+
+
+def test_editing_a_unit_keeps_untouched_lines_and_drops_cleared_ones(world, client, manager):
+    unit = services.create_unit(
+        actor=manager,
+        enterprise=world.inside,
+        name="罐区",
+        kind="storage",
+        people_within_500m=50,
+        substances=[
+            {"substance": substance("氯"), "quantity": Decimal("3")},
+            {"substance": substance("氨"), "quantity": Decimal("6")},
+            {"substance": substance("苯"), "quantity": Decimal("1")},
+        ],
+    )
+    client.force_login(manager)
+    url = f"/risks/units/{unit.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert 'name="lines-INITIAL_FORMS" value="3"' in page
+    data = unit_post(
+        services.version_of(unit), lines=(("氯", "", "3"), ("氨", "", "12"), ("", "", ""))
+    )
+    data.update({"lines-TOTAL_FORMS": "5", "lines-INITIAL_FORMS": "3"})
+    response = client.post(url, data)
+    assert response.status_code == 302
+    kept = sorted((str(s.substance), s.quantity) for s in unit.substances.all())
+    assert kept == [("氨", Decimal("12.0000")), ("氯", Decimal("3.0000"))]
 
 
 def test_a_stale_edit_is_a_conflict_and_changes_nothing(world, client, manager, rows):

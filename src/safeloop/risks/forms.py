@@ -166,7 +166,7 @@ class SubstanceLineForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.errors or not self.has_changed():
+        if self.errors or is_blank(data):
             return data
         if data.get("quantity") is None:
             self.add_error("quantity", _("Give the maximum quantity in tonnes."))
@@ -185,12 +185,13 @@ class SubstanceLineForm(forms.Form):
         return data
 
 
+def is_blank(data: dict) -> bool:
+    """A line with nothing in it: an unused extra line, or one the user cleared to remove it."""
+    return not any(data.get(name) not in (None, "") for name in SubstanceLineForm.base_fields)
+
+
 class BaseSubstanceFormSet(forms.BaseFormSet):
-    def clean(self):
-        if any(self.errors):
-            return
-        if not self.lines():
-            raise ValidationError(_("List at least one substance."))
+    """The lines to save; that there is at least one is the service's rule."""
 
     def lines(self) -> list[dict]:
         return [
@@ -201,7 +202,7 @@ class BaseSubstanceFormSet(forms.BaseFormSet):
                 "quantity": form.cleaned_data["quantity"],
             }
             for form in self.forms
-            if form.has_changed() and form.cleaned_data.get("quantity") is not None
+            if form.cleaned_data and not is_blank(form.cleaned_data)
         ]
 
 

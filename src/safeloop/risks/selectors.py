@@ -146,7 +146,9 @@ def build_map_payload(user, *, sector: str | None = None, region_code: str | Non
     # `inner` is the ORM's own SQL with placeholders; every value travels as a parameter.
     # Grouping puts level, flag and sector once per group instead of once per enterprise, so
     # each row costs only three integers joined as text. JIT is off: compiling these
-    # expressions costs more than running them.
+    # expressions costs more than running them. Hash joins are off: enterprises and their
+    # profiles both come in primary-key order, and merging them is cheaper than hashing
+    # every profile (≈10 % of the query at city and at county scope).
     sql = f"""
         SELECT %s || coalesce(string_agg(g.body, ',' ORDER BY g.level, g.mh, g.sector), '')
             || ']}}'
@@ -164,5 +166,6 @@ def build_map_payload(user, *, sector: str | None = None, region_code: str | Non
     """  # noqa: S608
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL enable_hashjoin = off")
         cursor.execute(sql, [head, meta["sectors"], COORDINATE_SCALE, COORDINATE_SCALE, *params])
         return cursor.fetchone()[0]
