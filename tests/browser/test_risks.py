@@ -60,6 +60,12 @@ def test_a_safety_manager_records_and_assesses_a_risk_point_on_a_phone(page):
     enterprise = Enterprise.objects.get(pk=enterprise_id)
     enterprise.latitude, enterprise.longitude = Decimal("38.47361"), Decimal("106.28865")
     enterprise.save()
+    # the unit form with its substance lines fits the phone too
+    page.goto(f"/risks/enterprises/{enterprise_id}/units/new/")
+    assert page.locator("fieldset.substance-line").count() == 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    page.screenshot(path="var/screenshots/risk-unit-form.png", full_page=True)
+
     page.goto("/risks/map/")
     page.wait_for_selector("#map-count:not(:empty)")
     assert page.locator("#map-count").inner_text().split()[0] == "1"
