@@ -29,6 +29,10 @@ def boundaries_json() -> bytes:
     return _read_boundaries(getattr(settings, "MAP_BOUNDARIES_FILE", None) or "")
 
 
+def county_boundaries() -> dict:
+    return json.loads(boundaries_json())
+
+
 @functools.cache
 def _read_boundaries(path: str) -> bytes:
     if not path:
