@@ -441,3 +441,13 @@ def test_the_api_refuses_a_stale_version_too(world, api, manager, rows):
     assert response.status_code == 200
     response = api.delete(f"/api/v1/risk-points/{point.pk}/?version={fresh}")
     assert response.status_code == 409  # the rename moved the version
+
+
+def test_the_screens_speak_chinese_first_and_english_second(world, client, manager, rows):
+    client.force_login(manager)
+    url = f"/risks/enterprises/{world.inside.pk}/units/new/"
+    assert "新增危险源单元" in client.get(url).content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "New hazard installation unit" in english and "Save and compute" in english
+    assess = client.get(f"/risks/points/{rows['inside']['point'].pk}/assess/").content.decode()
+    assert "记录评价" in assess and "直接判定" in assess
