@@ -368,3 +368,12 @@ def test_the_migration_moves_the_single_manager_into_the_list():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_basic_tab_keeps_the_history_of_removed_managers(world, client):
+    set_managers(world, [ZHANG, LI])
+    set_managers(world, [LI])
+    client.force_login(world.user(Role.COUNTY_ADMIN))
+    html = client.get(f"/enterprises/{world.inside.pk}/?tab=basic").content.decode()
+    history = html.split('id="history"')[1]
+    assert "enterprises.safetymanager.remove" in history and "张三" in history

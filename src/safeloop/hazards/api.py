@@ -130,7 +130,10 @@ class CreateSerializer(serializers.Serializer):
         # same "does not exist" answer as one that was never there.
         request = self.context.get("request")  # absent when the schema is generated
         if request is not None:
-            self.fields["enterprise"].queryset = Enterprise.objects.for_user(request.user)
+            # what a creation reads of the enterprise; the rest of its wide row stays unread
+            self.fields["enterprise"].queryset = Enterprise.objects.for_user(request.user).only(
+                "name", "region_code", "park_id", "grid_id", "status"
+            )
 
 
 MOVE_FIELDS = {
