@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from safeloop.core.context import current
 from safeloop.core.models import AuditEntry
-from safeloop.core.scoping import EVERYTHING
+from safeloop.core.scoping import reaches
 from safeloop.enterprises import columns as C
 from safeloop.enterprises import safety_managers as managers_
 from safeloop.enterprises.choices import LicenceKind
@@ -89,27 +89,6 @@ class Lookups:
             mapping=SectorRule.mapping(),
             choice={c.key: C.choice_maps(c.choices)[0] for c in C.COLUMNS if c.choices},
         )
-
-
-def reaches(grants, roles, e: Enterprise) -> bool:
-    """In memory, what `for_user` decides in SQL: does one of the grants reach this row?"""
-    for g in grants:
-        if g.role not in roles and EVERYTHING not in roles:
-            continue
-        if g.everywhere:
-            return True
-        if g.enterprise_id is not None:
-            if e.pk is not None and e.pk == g.enterprise_id:
-                return True
-        elif g.grid_id is not None:
-            if e.grid_id == g.grid_id:
-                return True
-        elif g.park_id is not None:
-            if e.park_id == g.park_id:
-                return True
-        elif g.region_prefix and (e.region_code or "").startswith(g.region_prefix):
-            return True
-    return False
 
 
 @dataclass
