@@ -377,3 +377,16 @@ def test_the_basic_tab_keeps_the_history_of_removed_managers(world, client):
     html = client.get(f"/enterprises/{world.inside.pk}/?tab=basic").content.decode()
     history = html.split('id="history"')[1]
     assert "enterprises.safetymanager.remove" in history and "张三" in history
+
+
+def test_the_edit_form_masks_certificate_numbers_and_keeps_them_on_save(world, client):
+    set_managers(world, [LI])
+    client.force_login(world.user(Role.COUNTY_INSPECTOR))
+    url = f"/enterprises/{world.inside.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert "1101**********002X" in page and CERT not in page
+    world.inside.refresh_from_db()
+    shown = {**LI, "certificate_number": "1101**********002X", "certificate_valid_to": "2028-01-31"}
+    data = {**edit_data(world.inside, address="新地址"), **managers_data(shown)}
+    assert client.post(url, data).status_code == 302
+    assert world.inside.safety_managers.get().certificate_number == CERT

@@ -114,13 +114,21 @@ SafetyManagerFormSet = forms.formset_factory(
 )
 
 
-def safety_manager_formset(data, enterprise: Enterprise | None) -> SafetyManagerFormSet:
-    """Shown with the current rows; a posted list is read as sent (every filled row is
-    checked, blank ones are dropped), never compared with what the page showed."""
+def safety_manager_formset(
+    data, enterprise: Enterprise | None, *, reveal: bool = True
+) -> SafetyManagerFormSet:
+    """Shown with the current rows, certificate numbers masked unless `reveal` (a masked
+    number sent back stands for the one on record); a posted list is read as sent (every
+    filled row is checked, blank ones are dropped), never compared with what was shown."""
     initial = []
     if data is None and enterprise is not None and enterprise.pk:
         initial = [
-            {name: getattr(m, name) for name in SafetyManager.VALUE_FIELDS}
+            {
+                **{name: getattr(m, name) for name in SafetyManager.VALUE_FIELDS},
+                "certificate_number": m.certificate_number
+                if reveal
+                else m.masked_certificate_number,
+            }
             for m in enterprise.safety_managers.all()
         ]
     return SafetyManagerFormSet(data, initial=initial, prefix="managers")

@@ -178,7 +178,11 @@ def enterprise_edit(request, pk):
     form = EnterpriseForm(
         request.POST or None, instance=enterprise, user=request.user, regulator=regulator
     )
-    managers = safety_manager_formset(request.POST or None, enterprise)
+    managers = safety_manager_formset(
+        request.POST or None,
+        enterprise,
+        reveal=selectors.can_see_id_numbers(request.user, enterprise),
+    )
     if request.method == "POST" and _valid(form, managers):
         version = form.cleaned_data.get("version")
         try:
