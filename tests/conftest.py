@@ -132,3 +132,13 @@ def api(client):
             return self.client.delete(url, **kw)
 
     return Api(client)
+
+
+@pytest.fixture(autouse=True)
+def _forget_remembered_rules():
+    """Each test starts without rule rows remembered from another test's rolled-back data."""
+    from safeloop.core import rulecache
+
+    rulecache.forget()
+    yield
+    rulecache.forget()

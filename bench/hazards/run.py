@@ -1,7 +1,12 @@
 """Hidden-danger benchmarks: the daily overdue scan, the filtered list, and the write path.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/safeloop_bench \
-      .venv/bin/python -m bench.hazards.run [--skip-write] [--clients 16] [--seconds 20]
+      .venv/bin/python -m bench.hazards.run [--skip-write | --only-write] [--clients 16] \
+      [--seconds 20] [--workers 1] [--threads 16] [--access-log on|off]
+
+The write path serves with one gthread worker of 16 threads by default: on the 2-core
+machine it shares with PostgreSQL, one process (one GIL) leaves a core to the database and
+its threads overlap the waits on it; more processes only contended (docs/hazards.md).
 
 Prints figures; asserts nothing. Generate the data first with bench.hazards.generate.
 """
@@ -82,11 +87,16 @@ def hazard_list(runs: int):
     )
 
 
-def _serve(port: int):
+def _serve(port: int, workers: int, threads: int, access_log: str):
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    env = {**os.environ, "SAFELOOP_ALLOWED_HOSTS": "127.0.0.1"}
+    env = {
+        **os.environ,
+        "SAFELOOP_ALLOWED_HOSTS": "127.0.0.1",
+        "SAFELOOP_THREADS": str(threads),
+        "SAFELOOP_ACCESS_LOG": access_log,
+    }
     return subprocess.Popen(
         [
             sys.executable,
@@ -96,7 +106,7 @@ def _serve(port: int):
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            str(os.cpu_count() * 2),
+            str(workers),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -116,7 +126,79 @@ def _wait(port):
     raise RuntimeError("server did not start")
 
 
-def write_path(clients: int, seconds: float):
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
+        return []
+
+
+def _backends(database: str) -> list[int]:
+    """PostgreSQL backends serving `database` (their process title names it)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    title = f.read()
+            except OSError:
+                continue
+            if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
+                pids.append(int(entry))
+    return pids
+
+
+class CpuMeter:
+    """CPU seconds spent by changing sets of processes while a load runs: sampled from
+    /proc twice a second, so that the cost per request is known whatever else the shared
+    machine is doing."""
+
+    def __init__(self, **groups):
+        self.groups = groups  # name → function returning the pids to watch
+        self.first, self.last = {}, {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self):
+        for name, pids in self.groups.items():
+            for pid in pids():
+                seconds = _cpu_seconds(pid)
+                if seconds is not None:
+                    self.first.setdefault((name, pid), seconds)
+                    self.last[(name, pid)] = seconds
+
+    def _run(self):
+        while not self.done.wait(0.5):
+            self._sample()
+
+    def __enter__(self):
+        self._sample()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._sample()
+        self.done.set()
+        self.thread.join()
+
+    def seconds(self, name: str) -> float:
+        return sum(self.last[k] - self.first[k] for k in self.last if k[0] == name)
+
+
+def write_path(clients: int, seconds: float, workers: int, threads: int, access_log: str):
     user = User.objects.get(username="safety_manager")
     token, _ = Token.objects.get_or_create(user=user)
     enterprise = user.role_assignments.first().enterprise_id
@@ -131,7 +213,7 @@ def write_path(clients: int, seconds: float):
         }
     )
     port = 8765
-    server = _serve(port)
+    server = _serve(port, workers, threads, access_log)
     try:
         _wait(port)
         latencies, errors, lock = [], [], threading.Lock()
@@ -160,27 +242,47 @@ def write_path(clients: int, seconds: float):
             with lock:
                 latencies.extend(mine)
 
-        threads = [threading.Thread(target=client_loop) for _ in range(clients)]
-        started = time.monotonic()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.monotonic() - started
+        pool = [threading.Thread(target=client_loop) for _ in range(clients)]
+        database = settings.DATABASES["default"]["NAME"]
+        meter = CpuMeter(app=lambda: _children(server.pid), db=lambda: _backends(database))
+        client_cpu = time.process_time()
+        with meter:
+            started = time.monotonic()
+            for t in pool:
+                t.start()
+            for t in pool:
+                t.join()
+            elapsed = time.monotonic() - started
+        client_cpu = time.process_time() - client_cpu
     finally:
         server.terminate()
         server.wait()
     if errors or not latencies:
         raise SystemExit(f"the API answered {errors[:3]}; no figures")
     api_rate = len(latencies) / elapsed
-    print(f"\n## Write path: hazard creation through the API, {clients} clients, loopback")
+    print(
+        f"\n## Write path: hazard creation through the API, {clients} clients, loopback; "
+        f"gunicorn {workers} workers × {threads} threads, access log {access_log}"
+    )
     print(
         f"  {len(latencies):,} requests in {elapsed:.1f} s: {api_rate:.0f} req/s, "
         f"p50 {ms(statistics.median(latencies))}, p99 {ms(percentile(latencies, 99))}"
     )
-    pg_rate = pgbench(clients, seconds, enterprise, user.pk)
+    n = len(latencies)
+    app, db = meter.seconds("app") / n, meter.seconds("db") / n
+    print(
+        f"  CPU per request: web workers {ms(app)}, PostgreSQL {ms(db)}, "
+        f"load clients {ms(client_cpu / n)}"
+    )
+    pg_rate, pg_cpu = pgbench(clients, seconds, enterprise, user.pk)
     print(f"  pgbench, same SQL transaction (hazard + event + audit): {pg_rate:.0f} tps")
+    print(f"  CPU per transaction: PostgreSQL {ms(pg_cpu['db'])}, pgbench {ms(pg_cpu['client'])}")
     print(f"  ratio API / pgbench: {api_rate / pg_rate:.2f}")
+    cores = os.cpu_count()
+    print(
+        f"  bound on {cores} idle cores: API {cores / (app + db + client_cpu / n):.0f} req/s, "
+        f"pgbench {cores / (pg_cpu['db'] + pg_cpu['client']):.0f} tps"
+    )
 
 
 PGBENCH_SCRIPT = """
@@ -196,7 +298,7 @@ COMMIT;
 """
 
 
-def pgbench(clients: int, seconds: float, enterprise: int, user: int) -> float:
+def pgbench(clients: int, seconds: float, enterprise: int, user: int) -> tuple[float, dict]:
     from django.contrib.contenttypes.models import ContentType
 
     from bench.sqlgen import _default
@@ -225,32 +327,44 @@ def pgbench(clients: int, seconds: float, enterprise: int, user: int) -> float:
     db = settings.DATABASES["default"]
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
         f.write(script)
-    out = subprocess.run(
-        [
-            str(binary),
-            "-n",
-            "-c",
-            str(clients),
-            "-j",
-            "2",
-            "-T",
-            str(int(seconds)),
-            "-f",
-            f.name,
-            "-h",
-            db["HOST"] or "127.0.0.1",
-            "-p",
-            str(db["PORT"] or 5432),
-            "-U",
-            db["USER"],
-            db["NAME"],
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    before = os.times()
+    meter = CpuMeter(db=lambda: _backends(db["NAME"]))
+    with meter:
+        out = subprocess.run(
+            [
+                str(binary),
+                "-n",
+                "-c",
+                str(clients),
+                "-j",
+                "2",
+                "-T",
+                str(int(seconds)),
+                "-f",
+                f.name,
+                "-h",
+                db["HOST"] or "127.0.0.1",
+                "-p",
+                str(db["PORT"] or 5432),
+                "-U",
+                db["USER"],
+                db["NAME"],
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    after = os.times()
     tps = [line for line in out.splitlines() if line.startswith("tps")][0]
-    return float(tps.split("=")[1].split()[0])
+    done = [line for line in out.splitlines() if "transactions actually processed" in line][0]
+    count = int(done.split(":")[1].split("/")[0])
+    client = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
+    return float(tps.split("=")[1].split()[0]), {
+        "db": meter.seconds("db") / count,
+        "client": client / count,
+    }
 
 
 def main():
@@ -261,6 +375,10 @@ def main():
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--skip-write", action="store_true")
+    parser.add_argument("--only-write", action="store_true")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=16, help="more than 1: gthread workers")
+    parser.add_argument("--access-log", default="off", choices=["on", "off"])
     parser.add_argument(
         "--days-ahead",
         type=int,
@@ -271,10 +389,11 @@ def main():
     print(
         f"# Hidden-danger benchmarks on {connection.settings_dict['NAME']} ({os.cpu_count()} cores)"
     )
-    overdue_scan(ns.days_ahead)
-    hazard_list(ns.runs)
+    if not ns.only_write:
+        overdue_scan(ns.days_ahead)
+        hazard_list(ns.runs)
     if not ns.skip_write:
-        write_path(ns.clients, ns.seconds)
+        write_path(ns.clients, ns.seconds, ns.workers, ns.threads, ns.access_log)
 
 
 if __name__ == "__main__":

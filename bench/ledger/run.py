@@ -60,10 +60,11 @@ def phase_clean():
 
     seed()  # regions, parks and grid cells the rows refer to
     with connection.cursor() as c:
-        c.execute(
-            "DELETE FROM enterprises_licence WHERE enterprise_id IN (SELECT id FROM "
-            "enterprises_enterprise WHERE substr(uscc, 9, 1) = '5')"
-        )
+        for part in ("enterprises_licence", "enterprises_safetymanager"):
+            c.execute(
+                f"DELETE FROM {part} WHERE enterprise_id IN (SELECT id FROM "  # noqa: S608
+                "enterprises_enterprise WHERE substr(uscc, 9, 1) = '5')"
+            )
         c.execute("DELETE FROM enterprises_enterprise WHERE substr(uscc, 9, 1) = '5'")
     return {}
 

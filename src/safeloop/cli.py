@@ -24,8 +24,10 @@ def manage(args: list[str]) -> int:
     return 0
 
 
-def _gunicorn_command(bind: str, workers: int) -> list[str]:
-    return [
+def _gunicorn_command(bind: str, workers: int, threads: int = 1) -> list[str]:
+    """Sync workers by default; with `threads` > 1, gthread workers (a thread waiting on the
+    database lets another run). SAFELOOP_ACCESS_LOG=off drops the access log."""
+    command = [
         sys.executable,
         "-m",
         "gunicorn",
@@ -34,16 +36,19 @@ def _gunicorn_command(bind: str, workers: int) -> list[str]:
         bind,
         "--workers",
         str(workers),
-        "--access-logfile",
-        "-",
         "--forwarded-allow-ips",
         os.environ.get("SAFELOOP_FORWARDED_ALLOW_IPS", "127.0.0.1"),
     ]
+    if threads > 1:
+        command += ["--worker-class", "gthread", "--threads", str(threads)]
+    if os.environ.get("SAFELOOP_ACCESS_LOG", "on").lower() not in ("off", "false", "0", "no"):
+        command += ["--access-logfile", "-"]
+    return command
 
 
 def serve(ns) -> int:
     _django_setup()  # starts the embedded database, if any, before the workers fork
-    command = _gunicorn_command(ns.bind, ns.workers)
+    command = _gunicorn_command(ns.bind, ns.workers, ns.threads)
     # Become gunicorn, so that signals from a supervisor (systemd, a benchmark) reach it.
     os.execv(command[0], command)  # noqa: S606 — our own interpreter and arguments
 
@@ -153,8 +158,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--workers",
         type=int,
-        default=max(2, (os.cpu_count() or 1) * 2 + 1),
-        help="gunicorn worker processes",
+        default=int(os.environ.get("SAFELOOP_WORKERS") or max(2, (os.cpu_count() or 1) * 2 + 1)),
+        help="gunicorn worker processes (SAFELOOP_WORKERS; default 2 × cores + 1)",
+    )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("SAFELOOP_THREADS") or 1),
+        help="threads per worker; more than 1 uses gthread workers (SAFELOOP_THREADS)",
     )
     p.set_defaults(func=serve)
 

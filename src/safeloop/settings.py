@@ -230,6 +230,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("SAFELOOP_MAIL_FROM", "safeloop@localhost")
 # Audit entries are kept at least this long; the daily job prunes older ones.
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("SAFELOOP_AUDIT_RETENTION_DAYS", "365")))
 
+# Rule rows read on nearly every write (hazard policy, calendar overrides) are remembered per
+# process this many seconds; an edit applies at once in its own process (core/rulecache.py).
+RULES_CACHE_SECONDS = int(os.environ.get("SAFELOOP_RULES_CACHE_SECONDS", "30"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

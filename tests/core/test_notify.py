@@ -25,3 +25,17 @@ def test_email_goes_out_only_when_smtp_is_configured(world, settings):
     notify([user], kind="t", title="已配置", body="正文", link="/hazards/1/")
     assert [m.subject for m in mail.outbox] == ["已配置"]
     assert mail.outbox[0].to == ["city@example.gov.cn"]
+
+
+def test_recipients_given_as_a_query_get_one_message_each_in_one_statement(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safeloop.orgs.models import User
+
+    users = User.objects.filter(role_assignments__role__in=[Role.CITY_ADMIN, Role.COUNTY_ADMIN])
+    with CaptureQueriesContext(connection) as queries:
+        assert notify(users, kind="t", title="查询", dedupe_key="q") == 2
+    assert len(queries) == 1
+    assert notify(users, kind="t", title="查询", dedupe_key="q") == 0
+    assert notify(User.objects.none(), kind="t", title="无人") == 0

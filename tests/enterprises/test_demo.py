@@ -9,7 +9,7 @@ from stdnum.cn import uscc
 
 from safeloop.demo.seed import seed
 from safeloop.enterprises.filters import expiring_q
-from safeloop.enterprises.models import Enterprise, Licence, SpecialOperator
+from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, SpecialOperator
 
 
 def test_the_demo_ledger_is_broad_valid_and_idempotent(db):
@@ -27,13 +27,19 @@ def test_the_demo_ledger_is_broad_valid_and_idempotent(db):
     assert all(uscc.is_valid(code) for code in enterprises.values_list("uscc", flat=True))
     for op in SpecialOperator.objects.all():
         op.full_clean()  # valid ID numbers (with 兴庆区 birth places)
+    for manager in SafetyManager.objects.all()[:50]:
+        manager.full_clean()
+    # every ledger enterprise has one (the two account homes of demo/seed.py have none)
+    assert enterprises.filter(safety_managers=None).count() == 2
+    assert enterprises.filter(scale="large", safety_managers__position=1).exists()  # some two
     soon = timezone.localdate() + timedelta(days=30)
     assert Licence.objects.filter(valid_to__lte=soon).exists()
     assert SpecialOperator.objects.filter(valid_to__lte=soon).exists()
     assert enterprises.filter(expiring_q(30)).count() >= 10
     names = list(enterprises.order_by("uscc").values_list("name", flat=True))
-    counts = [Enterprise.objects.count(), Licence.objects.count(), SpecialOperator.objects.count()]
+    counts = [Enterprise.objects.count(), Licence.objects.count(), SpecialOperator.objects.count(),
+              SafetyManager.objects.count()]  # fmt: skip
     seed()
     assert [Enterprise.objects.count(), Licence.objects.count(),
-            SpecialOperator.objects.count()] == counts  # fmt: skip
+            SpecialOperator.objects.count(), SafetyManager.objects.count()] == counts  # fmt: skip
     assert list(Enterprise.objects.order_by("uscc").values_list("name", flat=True)) == names

@@ -91,7 +91,6 @@ def _valid(world, **overrides):
         ("name", "名" * 201),
         ("legal_representative_mobile", "1390000000"),
         ("principal_mobile", "23900000000"),
-        ("safety_manager_mobile", "1390000000a"),
         ("industry_code", "331"),
         ("industry_code", "33A1"),
         ("scale", "huge"),
@@ -255,10 +254,12 @@ def test_enterprise_staff_edit_their_own_record(world):
     e = services.update_enterprise(
         actor=world.user(Role.SAFETY_MANAGER),
         enterprise=world.inside,
-        data={"employees": 40, "safety_manager": "李四", "safety_manager_mobile": "13900000001"},
+        data={"employees": 40},
+        safety_managers=[{"name": "李四", "mobile": "13900000001"}],
         expected_version=1,
     )
     assert (e.employees, e.version) == (40, 2)
+    assert [m.name for m in e.safety_managers.all()] == ["李四"]
 
 
 def test_enterprise_staff_cannot_touch_another_enterprise(world):

@@ -105,8 +105,22 @@ def test_tabs_show_the_history_of_their_part(world, client):
     assert "新地址" in history and "PICC-1" in history
 
 
+def managers_data(*entries: dict) -> dict:
+    """The safety-manager formset as the page posts it."""
+    data = {
+        "managers-TOTAL_FORMS": str(len(entries)),
+        "managers-INITIAL_FORMS": "0",
+        "managers-MIN_NUM_FORMS": "0",
+        "managers-MAX_NUM_FORMS": "20",
+    }
+    for i, entry in enumerate(entries):
+        data.update({f"managers-{i}-{k}": v for k, v in entry.items()})
+    return data
+
+
 def form_data(world, **extra):
     data = {
+        **managers_data(),
         "name": "页面新建企业",
         "uscc": valid_uscc("640104", 901),
         "region": world.county.pk,
@@ -174,6 +188,12 @@ def test_a_duplicate_uscc_is_a_chinese_field_error(world, client):
 
 def edit_data(enterprise, **extra):
     return {
+        **managers_data(
+            *(
+                {"name": m.name, "mobile": m.mobile, "duties": m.duties}
+                for m in enterprise.safety_managers.all()
+            )
+        ),
         "name": enterprise.name,
         "uscc": enterprise.uscc,
         "region": enterprise.region_id,

@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "safeloop.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from safeloop.core import rulecache
+        from safeloop.core.models import CalendarOverride
+
+        rulecache.forget_on_change(CalendarOverride, "calendar-overrides")

@@ -9,6 +9,8 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
+from safeloop.core import rulecache
+
 
 @dataclass(frozen=True)
 class Workday:
@@ -28,11 +30,16 @@ def workday(day: date, overrides: dict[date, bool] | None = None) -> Workday:
 
 
 def _overrides(start: date, end: date) -> dict[date, bool]:
+    """Administrator overrides between the two days. All of them are remembered per process
+    (a few dozen a year; core/rulecache.py)."""
+    every = rulecache.remembered("calendar-overrides", _all_overrides)
+    return {day: is_workday for day, is_workday in every.items() if start <= day <= end}
+
+
+def _all_overrides() -> dict[date, bool]:
     from safeloop.core.models import CalendarOverride
 
-    return dict(
-        CalendarOverride.objects.filter(day__range=(start, end)).values_list("day", "is_workday")
-    )
+    return dict(CalendarOverride.objects.values_list("day", "is_workday"))
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,9 @@ class AuditedModel(models.Model):
 
         adding = self._state.adding
         before = {} if adding else getattr(self, "_audit_before", {})
-        with transaction.atomic():
+        # The row and its audit entry commit together. Inside a caller's transaction no
+        # savepoint is taken (two round trips a save): a failure here fails that transaction.
+        with transaction.atomic(savepoint=False):
             super().save(*args, **kwargs)
             after = self._audit_values()
             changes = self._audit_diff(before, after)

@@ -9,10 +9,10 @@ import smtplib
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.mail import send_mail
-from django.db import transaction
-
-from safeloop.core.models import Notification
+from django.db import connection
+from django.db.models import QuerySet
 
 logger = logging.getLogger(__name__)
 
@@ -20,35 +20,33 @@ logger = logging.getLogger(__name__)
 def notify(
     recipients, *, kind: str, title: str, body: str = "", link: str = "", dedupe_key: str = ""
 ) -> int:
-    """Create one inbox message per recipient; with a dedupe key, at most once each."""
-    sent = 0
-    with transaction.atomic():  # one commit for all recipients
-        sent = _create_all(recipients, kind, title, body, link, dedupe_key)
-    return sent
+    """One inbox message per recipient (a User query or a list of users); with a dedupe key,
+    at most once each. One INSERT … SELECT, whatever the number of recipients."""
+    from safeloop.orgs.models import User
 
-
-def _create_all(recipients, kind, title, body, link, dedupe_key) -> int:
-    sent = 0
-    for user in {u.pk: u for u in recipients if u is not None}.values():
-        _, created = (
-            Notification.objects.get_or_create(
-                recipient=user,
-                dedupe_key=dedupe_key,
-                defaults={"kind": kind, "title": title[:200], "body": body, "link": link},
-            )
-            if dedupe_key
-            else (
-                Notification.objects.create(
-                    recipient=user, kind=kind, title=title[:200], body=body, link=link
-                ),
-                True,
-            )
-        )
-        if created:
-            sent += 1
-            if settings.NOTIFY_BY_EMAIL and user.email:
-                _email(user, title, f"{body}\n\n{link}")
-    return sent
+    if not isinstance(recipients, QuerySet):
+        recipients = User.objects.filter(pk__in={u.pk for u in recipients if u is not None})
+    try:
+        ids_sql, params = recipients.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # nobody to tell
+        return 0
+    # `ids_sql` is the ORM's own SQL with placeholders; every value travels as a parameter.
+    # A message already sent under this key stays the only one (core_notification_once).
+    sql = f"""
+      INSERT INTO core_notification
+        (recipient_id, created_at, kind, title, body, link, dedupe_key)
+      SELECT DISTINCT r.id, now(), %s, %s, %s, %s, %s FROM ({ids_sql}) AS r(id)
+      ON CONFLICT DO NOTHING RETURNING recipient_id
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kind, title[:200], body, link[:300], dedupe_key, *params])
+        sent = [row[0] for row in cursor.fetchall()]
+    if sent and settings.NOTIFY_BY_EMAIL:
+        for pk, email in (
+            User.objects.filter(pk__in=sent).exclude(email="").values_list("pk", "email")
+        ):
+            _email(SimpleNamespace(pk=pk, email=email), title, f"{body}\n\n{link}")
+    return len(sent)
 
 
 def _email(user, subject: str, text: str) -> None:

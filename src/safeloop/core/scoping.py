@@ -49,6 +49,32 @@ def grant_q(model, grant: Grant) -> Q | None:
     return None
 
 
+def reaches(grants, roles, obj) -> bool:
+    """In memory, what `for_user` decides in SQL: does a grant of one of `roles` reach `obj`?
+    Only for models whose scope paths are the object's own fields (no joins), and an object
+    whose fields are loaded: it spares a query where the row is already at hand."""
+    paths = type(obj).scope_paths
+    for grant in grants:
+        if grant.role not in roles and EVERYTHING not in roles:
+            continue
+        if grant.everywhere:
+            return True
+        for unit, value in (
+            ("enterprise", grant.enterprise_id),
+            ("grid", grant.grid_id),
+            ("park", grant.park_id),
+        ):
+            if value is not None:
+                if unit in paths and getattr(obj, paths[unit]) == value:
+                    return True
+                break
+        else:
+            region = getattr(obj, paths["region"]) if "region" in paths else None
+            if grant.region_prefix and (region or "").startswith(grant.region_prefix):
+                return True
+    return False
+
+
 class ScopedQuerySet(models.QuerySet):
     def for_user(self, user, action: str = "view", *, roles=None):
         """Rows `user` may act on; `roles` narrows to grants of those roles only."""

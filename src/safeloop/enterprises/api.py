@@ -12,7 +12,7 @@ from safeloop.core.api import ScopedModelViewSet
 from safeloop.core.scoping import can, ensure_in_scope
 from safeloop.enterprises import selectors, services
 from safeloop.enterprises.filters import EnterpriseFilter
-from safeloop.enterprises.models import Enterprise, Licence, SpecialOperator
+from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, SpecialOperator
 
 
 class ConflictError(exceptions.APIException):
@@ -49,12 +49,29 @@ class SpecialOperatorSerializer(serializers.ModelSerializer):
         return data
 
 
+class SafetyManagerSerializer(serializers.ModelSerializer):
+    """One safety manager; the enterprise's serializer masks the certificate number."""
+
+    class Meta:
+        model = SafetyManager
+        fields = ["id", *SafetyManager.VALUE_FIELDS]
+
+
 class EnterpriseSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(
         required=False,
         help_text=_("The version you read; required on updates (409 when it is stale)."),
     )
     licences = LicenceSerializer(many=True, read_only=True)
+    safety_managers = SafetyManagerSerializer(
+        many=True,
+        required=False,
+        max_length=SafetyManager.MAX_PER_ENTERPRISE,
+        help_text=_(
+            "The whole list, in order; on an update it replaces the current one "
+            "(omit it to leave the list as it is)."
+        ),
+    )
     personnel = serializers.SerializerMethodField()
 
     class Meta:
@@ -69,9 +86,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "principal",
             "principal_mobile",
             "principal_duties",
-            "safety_manager",
-            "safety_manager_mobile",
-            "safety_manager_duties",
+            "safety_managers",
             "address",
             "latitude",
             "longitude",
@@ -109,20 +124,30 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         fields["uscc"].validators = [
             v for v in fields["uscc"].validators if "Unique" not in type(v).__name__
         ]
+        if self.context.get("list"):
+            fields.pop("safety_managers")  # the list stays light, like personnel
         return fields
+
+    def _reveal(self, enterprise) -> bool:
+        return selectors.can_see_id_numbers(self.context["request"].user, enterprise)
 
     def get_personnel(self, enterprise) -> list[dict]:
         if self.context.get("list"):
             return []
-        reveal = selectors.can_see_id_numbers(self.context["request"].user, enterprise)
         return SpecialOperatorSerializer(
-            enterprise.operators.all(), many=True, context={"reveal_ids": reveal}
+            enterprise.operators.all(), many=True, context={"reveal_ids": self._reveal(enterprise)}
         ).data
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if self.context.get("list"):
             data.pop("personnel")
+        elif not self._reveal(instance):
+            # ID numbers and certificate numbers follow one rule (selectors.can_see_id_numbers)
+            for item, manager in zip(
+                data["safety_managers"], instance.safety_managers.all(), strict=True
+            ):
+                item["certificate_number"] = manager.masked_certificate_number
         return data
 
 
@@ -141,11 +166,9 @@ class EnterpriseViewSet(ScopedModelViewSet):
         return "delete" if self.action == "destroy" else "change"
 
     def get_queryset(self):
+        parts = ["licences"] if self.action == "list" else ["licences", "safety_managers"]
         return (
-            super()
-            .get_queryset()
-            .select_related("region", "park", "grid")
-            .prefetch_related("licences")
+            super().get_queryset().select_related("region", "park", "grid").prefetch_related(*parts)
         )
 
     def get_serializer_context(self):
@@ -154,11 +177,15 @@ class EnterpriseViewSet(ScopedModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("version", None)
-        serializer.instance = services.create_enterprise(actor=self.request.user, data=data)
+        managers = data.pop("safety_managers", None)
+        serializer.instance = services.create_enterprise(
+            actor=self.request.user, data=data, safety_managers=managers
+        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
+        managers = data.pop("safety_managers", None)
         if version is None:
             raise exceptions.ValidationError(
                 {"version": [_("Send the version you read to update the record.")]}
@@ -169,6 +196,7 @@ class EnterpriseViewSet(ScopedModelViewSet):
                 enterprise=serializer.instance,
                 data=data,
                 expected_version=version,
+                safety_managers=None if managers is None else [dict(m) for m in managers],
             )
         except services.Conflict as conflict:
             raise ConflictError(str(conflict)) from conflict

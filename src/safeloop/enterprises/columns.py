@@ -21,7 +21,7 @@ YES, NO = "是", "否"
 class Column:
     key: str  # model field, or licence_* for the safety production licence
     header: str
-    kind: str = "text"  # text uscc region park grid code int decimal date bool choice
+    kind: str = "text"  # text uscc region park grid code int decimal date bool choice managers
     required: bool = False
     choices: type | None = None
     help: str = ""
@@ -60,9 +60,14 @@ COLUMNS = [
     Column("principal", "主要负责人"),
     Column("principal_mobile", "主要负责人手机", "code"),
     Column("principal_duties", "主要负责人职责"),
-    Column("safety_manager", "安全管理人员"),
-    Column("safety_manager_mobile", "安全管理人员手机", "code"),
-    Column("safety_manager_duties", "安全管理人员职责"),
+    Column(
+        "safety_managers",
+        "安全管理人员",
+        "managers",
+        help="每人一段，多人用“；”或换行分隔；每段为 姓名/手机/职责/证书编号/证书有效期至，"
+        "后几项可省略，日期写成 2027-12-31",
+        example="张三/13900000000/专职安全员/640104198001010011/2027-12-31；李四/13900000001",
+    ),
     Column(
         "industry_code",
         "行业代码",
@@ -220,3 +225,67 @@ def display(value) -> str | int | float | dt.date | None:
     if isinstance(value, Decimal):
         return float(value)
     return value
+
+
+# Safety managers share one cell: people separated by "；" (or ";" or a line break), each
+# person's parts by "/" in this order; trailing parts may be left out.
+MANAGER_PARTS = ("姓名", "手机", "职责", "证书编号", "证书有效期至")
+MANAGER_SPLIT = re.compile(r"[;；\n\r]+")
+
+
+def to_managers(value) -> list[dict]:
+    """ "张三/139…/安全员；李四" → [{name, mobile, duties, certificate_number,
+    certificate_valid_to}, …]. Errors name the person and the part."""
+    if value is None:
+        return []
+    if not isinstance(value, str):
+        raise CellError("应为文字：姓名/手机/职责/证书编号/证书有效期至")
+    people = [p.strip() for p in MANAGER_SPLIT.split(value) if p.strip()]
+    out, problems = [], []
+    for n, person in enumerate(people, start=1):
+        parts = [p.strip() for p in person.split("/")]
+        if len(parts) > len(MANAGER_PARTS):
+            problems.append(
+                f"第{n}名安全管理人员“{person}”多于{len(MANAGER_PARTS)}项"
+                "（各项用“/”分隔，日期请写成 2027-12-31）"
+            )
+            continue
+        parts += [""] * (len(MANAGER_PARTS) - len(parts))
+        name, mobile, duties, number, valid_to = parts
+        if not name:
+            problems.append(f"第{n}名安全管理人员缺少姓名")
+        try:
+            day = to_date(valid_to or None)
+        except CellError as error:
+            problems.append(f"第{n}名安全管理人员的证书有效期至：{error}")
+            day = None
+        out.append(
+            {
+                "name": name,
+                "mobile": mobile.replace(" ", ""),
+                "duties": duties,
+                "certificate_number": number,
+                "certificate_valid_to": day,
+            }
+        )
+    if problems:
+        raise CellError("；".join(problems))
+    return out
+
+
+def from_managers(managers) -> str:
+    """The cell text of a list of safety managers, trailing blanks left out."""
+    people = []
+    for m in managers:
+        day = m.certificate_valid_to
+        parts = [
+            m.name,
+            m.mobile,
+            m.duties,
+            m.certificate_number,
+            day.isoformat() if day else "",
+        ]
+        while parts and not parts[-1]:
+            parts.pop()
+        people.append("/".join(parts))
+    return "；".join(people)

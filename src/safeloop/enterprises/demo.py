@@ -10,7 +10,13 @@ from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from safeloop.core.models import AuditEntry
-from safeloop.enterprises.models import Enterprise, Licence, SectorRule, SpecialOperator
+from safeloop.enterprises.models import (
+    Enterprise,
+    Licence,
+    SafetyManager,
+    SectorRule,
+    SpecialOperator,
+)
 from safeloop.orgs.models import GridCell, Park, Region
 
 COUNT = 320
@@ -122,8 +128,6 @@ def _plan(i: int, counties, parks_by_county, grids):
         legal_representative=SURNAMES[i % 20] + GIVEN[i % 10],
         principal=SURNAMES[(i + 3) % 20] + GIVEN[(i + 1) % 10],
         principal_mobile=f"139{i:08d}",
-        safety_manager=SURNAMES[(i + 7) % 20] + GIVEN[(i + 4) % 10],
-        safety_manager_mobile=f"138{i:08d}",
         industry_code=trade_code,
         scale=scale,
         employees=employees,
@@ -135,6 +139,26 @@ def _plan(i: int, counties, parks_by_county, grids):
         **{f: True for f in features},
     )
     return e
+
+
+def _safety_managers(plans, today) -> list:
+    """One safety manager each, two in medium and large enterprises; some certificates end
+    within 30 days."""
+    rows = []
+    for i, e in plans:
+        for k in range(2 if e.scale in ("medium", "large") else 1):
+            rows.append(
+                SafetyManager(
+                    enterprise=e,
+                    position=k,
+                    name=SURNAMES[(i + 7 + k * 3) % 20] + GIVEN[(i + 4 + k) % 10],
+                    mobile=f"138{i:07d}{k}",
+                    duties="专职安全管理" if k == 0 else "兼职安全员",
+                    certificate_number=demo_id_number(i * 3 + 2 - k),
+                    certificate_valid_to=today + timedelta(days=(i * 23 + k * 200) % 1100 - 20),
+                )
+            )
+    return rows
 
 
 def seed_ledger() -> int:
@@ -201,6 +225,7 @@ def seed_ledger() -> int:
             )
     Licence.objects.bulk_create(licences)
     SpecialOperator.objects.bulk_create(operators)
+    SafetyManager.objects.bulk_create(_safety_managers(plans, today))
     kind = ContentType.objects.get_for_model(Enterprise)
     AuditEntry.objects.bulk_create(
         AuditEntry(

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.enterprises.choices import DocumentKind, Status
-from safeloop.enterprises.models import Enterprise, Licence, SpecialOperator
+from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, SpecialOperator
 from safeloop.orgs.models import GridCell, Park, Region
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -17,9 +17,6 @@ EDITABLE = [
     "principal",
     "principal_mobile",
     "principal_duties",
-    "safety_manager",
-    "safety_manager_mobile",
-    "safety_manager_duties",
     "address",
     "latitude",
     "longitude",
@@ -83,6 +80,58 @@ class EnterpriseForm(forms.ModelForm):
 
     def changes(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class SafetyManagerForm(forms.ModelForm):
+    """One row of the safety-manager list on the record's form."""
+
+    class Meta:
+        model = SafetyManager
+        fields = list(SafetyManager.VALUE_FIELDS)
+        widgets = {
+            "mobile": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "certificate_valid_to": DATE,
+        }
+
+
+class BaseSafetyManagerFormSet(forms.BaseFormSet):
+    def entries(self) -> list[dict]:
+        """The rows kept, in their order, as the service takes them."""
+        return [
+            {name: form.cleaned_data[name] for name in SafetyManager.VALUE_FIELDS}
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+
+SafetyManagerFormSet = forms.formset_factory(
+    SafetyManagerForm,
+    formset=BaseSafetyManagerFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=SafetyManager.MAX_PER_ENTERPRISE,
+    validate_max=True,
+)
+
+
+def safety_manager_formset(
+    data, enterprise: Enterprise | None, *, reveal: bool = True
+) -> SafetyManagerFormSet:
+    """Shown with the current rows, certificate numbers masked unless `reveal` (a masked
+    number sent back stands for the one on record); a posted list is read as sent (every
+    filled row is checked, blank ones are dropped), never compared with what was shown."""
+    initial = []
+    if data is None and enterprise is not None and enterprise.pk:
+        initial = [
+            {
+                **{name: getattr(m, name) for name in SafetyManager.VALUE_FIELDS},
+                "certificate_number": m.certificate_number
+                if reveal
+                else m.masked_certificate_number,
+            }
+            for m in enterprise.safety_managers.all()
+        ]
+    return SafetyManagerFormSet(data, initial=initial, prefix="managers")
 
 
 class OperatorForm(forms.ModelForm):

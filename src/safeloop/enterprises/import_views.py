@@ -45,7 +45,7 @@ def export(request):
     base = selectors.enterprises_for(request.user)
     filterset = EnterpriseFilter(request.GET, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_valid() else base.none()
-    out, rows = spreadsheets.export(queryset.order_by("name", "pk"))
+    out, rows = spreadsheets.export(queryset.order_by("name", "pk"), user=request.user)
     audit.record("enterprises.export", changes={"rows": rows, "query": request.GET.urlencode()})
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(

@@ -19,14 +19,16 @@ from openpyxl.utils import get_column_letter
 
 from safeloop.core.context import current
 from safeloop.core.models import AuditEntry
-from safeloop.core.scoping import EVERYTHING
+from safeloop.core.scoping import reaches
 from safeloop.enterprises import columns as C
+from safeloop.enterprises import safety_managers as managers_
 from safeloop.enterprises.choices import LicenceKind
 from safeloop.enterprises.models import (
     Enterprise,
     ImportBatch,
     ImportStatus,
     Licence,
+    SafetyManager,
     SectorRule,
 )
 from safeloop.orgs.models import GridCell, Park, Region
@@ -35,7 +37,8 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED = 1024 * 1024 * 1024
 ERROR_LIMIT = 20_000
 CHUNK = 1000
-FIELDS = [c.key for c in C.COLUMNS if c.key not in C.LICENCE_KEYS]
+FIELDS = [c.key for c in C.COLUMNS if c.key not in C.LICENCE_KEYS and c.kind != "managers"]
+MANAGERS = "safety_managers"
 
 
 class FileRefused(Exception):
@@ -88,27 +91,6 @@ class Lookups:
         )
 
 
-def reaches(grants, roles, e: Enterprise) -> bool:
-    """In memory, what `for_user` decides in SQL: does one of the grants reach this row?"""
-    for g in grants:
-        if g.role not in roles and EVERYTHING not in roles:
-            continue
-        if g.everywhere:
-            return True
-        if g.enterprise_id is not None:
-            if e.pk is not None and e.pk == g.enterprise_id:
-                return True
-        elif g.grid_id is not None:
-            if e.grid_id == g.grid_id:
-                return True
-        elif g.park_id is not None:
-            if e.park_id == g.park_id:
-                return True
-        elif g.region_prefix and (e.region_code or "").startswith(g.region_prefix):
-            return True
-    return False
-
-
 @dataclass
 class Result:
     total: int = 0
@@ -136,7 +118,9 @@ class Importer:
         self.result = Result()
         self.seen: dict[str, int] = {}
         self.max_rows = getattr(settings, "LEDGER_IMPORT_MAX_ROWS", 200_000)
-        self.type_ids = {m: ContentType.objects.get_for_model(m).pk for m in (Enterprise, Licence)}
+        self.type_ids = {
+            m: ContentType.objects.get_for_model(m).pk for m in (Enterprise, Licence, SafetyManager)
+        }
 
     # reading
     def run(self, path) -> Result:
@@ -208,7 +192,7 @@ class Importer:
 
     # one row
     def _parse(self, n: int, values: list):
-        data, licence, ok, bad = {}, {}, True, set()
+        data, licence, ok, bad, managers = {}, {}, True, set(), []
         for i, (column, raw) in enumerate(zip(C.COLUMNS, values, strict=True)):
             try:
                 value = self._convert(column, C.normalise(raw))
@@ -223,6 +207,9 @@ class Importer:
                 bad.add(column.key)
             if column.key in C.LICENCE_KEYS:
                 licence[column.key] = value
+            elif column.kind == "managers":
+                managers = value
+                ok = self._check_managers(n, i, managers) and ok
             else:
                 data[column.key] = value
         uscc = data.get("uscc")
@@ -237,7 +224,21 @@ class Importer:
                     self.result.error(n, self._col(key), "填写许可证时此项必填")
             ok = False
         # Rows with cell errors still go through the model's checks, to list every error.
-        return n, data, licence, bad, ok
+        return n, data, licence, bad, ok, managers
+
+    def _check_managers(self, n: int, col: int, managers: list[dict]) -> bool:
+        if len(managers) > SafetyManager.MAX_PER_ENTERPRISE:
+            self.result.error(n, col, f"安全管理人员最多 {SafetyManager.MAX_PER_ENTERPRISE} 人")
+            return False
+        problems = []
+        for k, entry in enumerate(managers, start=1):
+            row = SafetyManager(**entry)
+            if "*" in row.certificate_number:  # a masked number, resolved against the record
+                row.certificate_number = "masked"
+            problems += managers_.problems(row, k)
+        for message in problems:
+            self.result.error(n, col, message)
+        return not problems
 
     def _convert(self, column: C.Column, value):
         kind = column.kind
@@ -250,6 +251,8 @@ class Importer:
             return C.to_code(value)
         if kind == "int":
             return C.to_int(value)
+        if kind == "managers":
+            return C.to_managers(value)
         if kind == "decimal":
             return C.to_decimal(value)
         if kind == "date":
@@ -285,8 +288,13 @@ class Importer:
                 "region", "park", "grid"
             )
         }
-        creates, updates, audits, licences = [], [], [], []
-        for n, data, licence, bad, ok in chunk:
+        current_managers = {}
+        for row in SafetyManager.objects.filter(
+            enterprise_id__in=[e.pk for e in existing.values()]
+        ).order_by("enterprise_id", "position", "pk"):
+            current_managers.setdefault(row.enterprise_id, []).append(row)
+        creates, updates, audits, licences, manager_plans = [], [], [], [], []
+        for n, data, licence, bad, ok, managers in chunk:
             old = existing.get(data.get("uscc")) if ok else None
             e = Enterprise() if old is None else old
             before = None if old is None else {f: _plain(getattr(old, f)) for f in FIELDS}
@@ -318,9 +326,19 @@ class Importer:
                     self.result.error(n, 0, "该企业不在您的管辖范围内")
                     continue
             changes = self._diff(before, e)
+            current = current_managers.get(e.pk, []) if old is not None else []
+            masked = managers_.unmask(managers, current)
+            for message in masked:
+                self.result.error(n, self._col(MANAGERS), message)
+            if masked:
+                continue
+            before_managers = {row.pk: row.values for row in current}
+            plan = managers_.pair(current, managers, SafetyManager)
+            if plan is not None:
+                manager_plans.append((e, plan, before_managers))
             if old is None:
                 creates.append(e)
-            elif changes:
+            elif changes or plan is not None:
                 e.version += 1
                 updates.append((e, changes))
             else:
@@ -332,6 +350,7 @@ class Importer:
             self.result.updated += len(updates)
             return
         self._write(creates, updates, licences, audits)
+        self._managers(manager_plans)
 
     def _diff(self, before: dict | None, e: Enterprise) -> dict:
         """Changed fields as the audit log records them; `before` None for a new record."""
@@ -365,15 +384,17 @@ class Importer:
                 at=now,
             )
 
+        self._entry = entry
         Enterprise.objects.bulk_create(creates)
         for e in creates:
             audits.append(entry(e, "import", self._diff(None, e)))
         if updates:
+            audited = [(e, changes) for e, changes in updates if changes]
             fields = {f for _, changes in updates for f in changes} | {"version"}
             names = [Enterprise._meta.get_field(f.removesuffix("_id")).name for f in fields]
             names += ["sector", "region_code", "pinyin_initials"]
             Enterprise.objects.bulk_update([e for e, _ in updates], sorted(set(names)))
-            audits += [entry(e, "import", changes) for e, changes in updates]
+            audits += [entry(e, "import", changes) for e, changes in audited]
         self.result.created += len(creates)
         self.result.updated += len(updates)
         self._licences(licences, audits, entry)
@@ -423,6 +444,49 @@ class Importer:
         for lic in new:
             audits.append(entry(lic, "import", {"number": [None, lic.number]}, Licence))
         audits += [entry(lic, "import", diff, Licence) for lic, diff in changed]
+
+    def _managers(self, plans) -> None:
+        """Write the safety-manager lists that changed: new rows, rewritten rows, removed
+        rows (kept, marked removed), each audited like a save."""
+        now = timezone.now()
+        new, changed, moved, removed, audits = [], [], [], [], []
+        masked = SafetyManager.audit_masked
+        for e, (rows, gone), before in plans:
+            for row in rows:
+                row.enterprise = e
+                old = before.get(row.pk)
+                after = dict(zip(managers_.FIELDS, row.values, strict=True))
+                if row.pk is None:
+                    new.append(row)
+                    continue
+                diff = {
+                    name: ["***", "***"] if name in masked else [_key(a), _key(after[name])]
+                    for name, a in zip(managers_.FIELDS, old, strict=True)
+                    if a != after[name]
+                }
+                (changed if diff else moved).append(row)
+                if diff:
+                    audits.append(self._entry(row, "import", diff, SafetyManager))
+            for row in gone:
+                row.removed_at = now
+                removed.append(row)
+                audits.append(
+                    self._entry(row, "remove", {"removed_at": [None, now]}, SafetyManager)
+                )
+        SafetyManager.objects.bulk_create(new)
+        for row in new:
+            values = dict(zip(managers_.FIELDS, row.values, strict=True))
+            diff = {
+                name: [None, "***" if name in masked else _key(value)]
+                for name, value in values.items()
+                if value not in (None, "")
+            }
+            audits.append(self._entry(row, "import", diff, SafetyManager))
+        SafetyManager.objects.bulk_update(
+            changed + moved, ["position", *managers_.FIELDS], batch_size=1000
+        )
+        SafetyManager.objects.bulk_update(removed, ["removed_at"], batch_size=1000)
+        AuditEntry.objects.bulk_create(audits)
 
 
 def _plain(value):

@@ -143,13 +143,7 @@ class Enterprise(AuditedModel):
         _("principal's mobile"), max_length=11, blank=True, validators=[mobile_validator]
     )
     principal_duties = models.CharField(_("principal's duties"), max_length=200, blank=True)
-    safety_manager = models.CharField(_("safety manager"), max_length=50, blank=True)
-    safety_manager_mobile = models.CharField(
-        _("safety manager's mobile"), max_length=11, blank=True, validators=[mobile_validator]
-    )
-    safety_manager_duties = models.CharField(
-        _("safety manager's duties"), max_length=200, blank=True
-    )
+    # Safety managers (plural) are rows: SafetyManager.
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude = models.DecimalField(
         _("latitude (WGS-84)"),
@@ -379,8 +373,87 @@ class SpecialOperator(EnterpriseChild):
 
     @property
     def masked_id_number(self) -> str:
-        value = self.id_number or ""
-        return value[:4] + "*" * max(0, len(value) - 8) + value[-4:] if len(value) > 8 else "***"
+        return mask(self.id_number) or "***"
+
+
+# The spreadsheet writes a list of safety managers in one cell with these separators
+# (columns.py); a value holding one of them could not travel back, so it is refused.
+no_cell_separators = RegexValidator(
+    r"^[^/／;；\n\r]*$",
+    _("Do not use “/”, “;” or line breaks here."),
+    code="separator",
+)
+
+
+class SafetyManagerManager(ChildManager):
+    """Removed safety managers stay for the history; ordinary reads skip them."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
+class SafetyManager(EnterpriseChild):
+    """One of the enterprise's safety managers (安全管理人员): contact, duties and the
+    certificate of safety knowledge and management ability (安全生产知识和管理能力考核合格证).
+    The certificate number is usually the holder's ID number, so it is masked like one."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="safety_managers",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0, editable=False)
+    name = models.CharField(_("name"), max_length=50, validators=[no_cell_separators])
+    mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[mobile_validator])
+    duties = models.CharField(
+        _("duties"), max_length=200, blank=True, validators=[no_cell_separators]
+    )
+    certificate_number = models.CharField(
+        _("certificate number"), max_length=50, blank=True, validators=[no_cell_separators]
+    )
+    certificate_valid_to = models.DateField(_("certificate valid to"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True, editable=False)
+
+    objects = SafetyManagerManager()
+    all_objects = ChildManager()
+    audit_exclude = frozenset({"position"})
+    audit_masked = frozenset({"certificate_number"})
+    # what the forms, the API and the spreadsheet cell carry, in the cell's order
+    VALUE_FIELDS = ("name", "mobile", "duties", "certificate_number", "certificate_valid_to")
+    MAX_PER_ENTERPRISE = 20
+
+    class Meta:
+        verbose_name = _("safety manager")
+        verbose_name_plural = _("safety managers")
+        ordering = ["enterprise_id", "position", "id"]
+        base_manager_name = "all_objects"
+        indexes = [models.Index(fields=["enterprise", "position"])]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.certificate_valid_to and not self.certificate_number:
+            raise ValidationError(
+                {"certificate_number": _("Give the certificate number with its end date.")}
+            )
+
+    @property
+    def values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.VALUE_FIELDS)
+
+    @property
+    def masked_certificate_number(self) -> str:
+        return mask(self.certificate_number)
+
+
+def mask(value: str) -> str:
+    """1101**********002X: the first and last four characters of a personal number."""
+    value = value or ""
+    if not value:
+        return ""
+    return value[:4] + "*" * max(0, len(value) - 8) + value[-4:] if len(value) > 8 else "***"
 
 
 class Licence(EnterpriseChild):

@@ -16,6 +16,7 @@ TAB_FIELDS = {
         "principal",
         "principal_mobile",
         "principal_duties",
+        # the single safety manager before the list (entries written until migration 0007)
         "safety_manager",
         "safety_manager_mobile",
         "safety_manager_duties",
@@ -76,7 +77,13 @@ def history(enterprise, tab: str = "all"):
     """Audit entries about the enterprise and its parts, newest first, for one tab."""
     from django.contrib.contenttypes.models import ContentType
 
-    from safeloop.enterprises.models import ChangeRequest, Document, Licence, SpecialOperator
+    from safeloop.enterprises.models import (
+        ChangeRequest,
+        Document,
+        Licence,
+        SafetyManager,
+        SpecialOperator,
+    )
 
     def of(model, ids):
         return {"content_type": ContentType.objects.get_for_model(model), "ids": ids}
@@ -86,6 +93,11 @@ def history(enterprise, tab: str = "all"):
         "licences": of(Licence, enterprise.licences.values_list("pk", flat=True)),
         "documents": of(Document, enterprise.documents.values_list("pk", flat=True)),
         "requests": of(ChangeRequest, enterprise.change_requests.values_list("pk", flat=True)),
+        # removed safety managers too: their history stays on the record
+        "managers": of(
+            SafetyManager,
+            SafetyManager.all_objects.filter(enterprise=enterprise).values_list("pk", flat=True),
+        ),
     }
     own = AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Enterprise), object_id=str(enterprise.pk)
@@ -100,7 +112,7 @@ def history(enterprise, tab: str = "all"):
             entries += list(_entries(parts["licences"]))
             entries.sort(key=lambda e: (e.at, e.pk), reverse=True)
         if tab == "basic":
-            entries += list(_entries(parts["requests"]))
+            entries += list(_entries(parts["requests"])) + list(_entries(parts["managers"]))
             entries.sort(key=lambda e: (e.at, e.pk), reverse=True)
         return entries
     if tab in parts:

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from safeloop.core.context import action_context, current
 from safeloop.core.scoping import can, ensure_in_scope
+from safeloop.enterprises import safety_managers
 from safeloop.enterprises.choices import ChangeRequestStatus
-from safeloop.enterprises.models import ChangeRequest, Document, Enterprise
+from safeloop.enterprises.models import ChangeRequest, Document, Enterprise, SafetyManager
 
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 # extension → (content type, magic prefix)
@@ -90,27 +91,67 @@ def is_regulator_for(actor, enterprise) -> bool:
     return can(actor, "regulate", enterprise)
 
 
+def _plan_managers(enterprise: Enterprise, entries: list[dict]):
+    """Rows to save and rows to remove so that the enterprise's safety managers equal
+    `entries`; None when they already do. Every problem of every row is reported."""
+    safety_managers.check_count(entries)
+    current_rows = list(enterprise.safety_managers.select_for_update().order_by("position", "pk"))
+    entries = [dict(entry) for entry in entries]
+    masked = safety_managers.unmask(entries, current_rows)
+    if masked:
+        raise ValidationError({"safety_managers": masked})
+    plan = safety_managers.pair(current_rows, entries, lambda: SafetyManager(enterprise=enterprise))
+    if plan is None:
+        return None
+    errors = [m for n, row in enumerate(plan[0], start=1) for m in safety_managers.problems(row, n)]
+    if errors:
+        raise ValidationError({"safety_managers": errors})
+    return plan
+
+
+def _write_managers(plan) -> None:
+    rows, removed = plan
+    now = timezone.now()
+    for row in removed:
+        row.removed_at = now
+        row.save(action="remove")
+    for row in rows:
+        row.save()
+
+
 @service
-def create_enterprise(*, actor, data: dict) -> Enterprise:
+def create_enterprise(
+    *, actor, data: dict, safety_managers: list[dict] | None = None
+) -> Enterprise:
     enterprise = Enterprise()
     _assign(enterprise, data)
     enterprise.full_clean()
     enterprise.save()
+    if safety_managers:
+        _write_managers(_plan_managers(enterprise, safety_managers))
     ensure_in_scope(actor, "create", enterprise)
     return enterprise
 
 
 @service
 def update_enterprise(
-    *, actor, enterprise: Enterprise, data: dict, expected_version: int, regulated_ok=False
+    *,
+    actor,
+    enterprise: Enterprise,
+    data: dict,
+    expected_version: int,
+    safety_managers: list[dict] | None = None,
+    regulated_ok=False,
 ) -> Enterprise:
-    """Apply `data` if the record is still at `expected_version`. Enterprise staff may not
-    change regulated fields (they file a change request instead)."""
+    """Apply `data` (and, unless None, the whole list of safety managers) if the record is
+    still at `expected_version`. Enterprise staff may not change regulated fields (they file
+    a change request instead)."""
     locked = _locked(Enterprise, actor, "change", enterprise.pk)
     if locked.version != expected_version:
         raise Conflict(locked.version)
     regulator = regulated_ok or is_regulator_for(actor, locked)
     changed = _assign(locked, data)
+    plan = None if safety_managers is None else _plan_managers(locked, safety_managers)
     if not regulator:
         refused = [name for name in changed if name in Enterprise.REGULATED_FIELDS]
         if refused:
@@ -120,11 +161,13 @@ def update_enterprise(
                     for name in refused
                 }
             )
-    if not changed:
+    if not changed and plan is None:
         return locked
     locked.full_clean()
     locked.version += 1
     locked.save()
+    if plan is not None:
+        _write_managers(plan)
     ensure_in_scope(actor, "change", locked)
     return locked
 

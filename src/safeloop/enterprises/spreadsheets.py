@@ -3,7 +3,7 @@ error report of an import."""
 
 import tempfile
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Value
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -12,7 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from safeloop.enterprises import columns as C
 from safeloop.enterprises.choices import LicenceKind
-from safeloop.enterprises.models import Licence
+from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, mask
 from safeloop.orgs.models import Park, Region
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -121,6 +121,10 @@ def _row(e, labels, licence) -> list:
             value = e.park.name if e.park_id else None
         elif key == "grid":
             value = e.grid.code if e.grid_id else None
+        elif key == "safety_managers":
+            value = C.from_managers(
+                e.safety_managers.all() if e.reveal_ids else _masked(e.safety_managers.all())
+            )
         elif key == "former_names":
             value = "；".join(e.former_names.splitlines())
         elif column.choices:
@@ -131,9 +135,21 @@ def _row(e, labels, licence) -> list:
     return values
 
 
-def export(queryset, *, chunk_size: int = 2000):
+def _masked(managers):
+    for m in managers:
+        yield SafetyManager(
+            **{
+                **{f: getattr(m, f) for f in m.VALUE_FIELDS},
+                "certificate_number": mask(m.certificate_number),
+            }
+        )
+
+
+def export(queryset, *, user=None, chunk_size: int = 2000):
     """The filtered enterprises as an .xlsx in a temporary file (write-only mode); returns
-    (file object positioned at 0, row count)."""
+    (file object positioned at 0, row count). Certificate numbers are written in full only
+    where `user` may see ID numbers (all of them when no user is given: a system export);
+    a masked one imported back stands for the number on record."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(C.SHEET)
     header = []
@@ -148,10 +164,16 @@ def export(queryset, *, chunk_size: int = 2000):
         queryset=Licence.objects.filter(kind=LicenceKind.SAFETY_PRODUCTION).order_by("-valid_to"),
         to_attr="safety_licences",
     )
+    reveal = (
+        Value(True)
+        if user is None
+        else Exists(Enterprise.objects.for_user(user, "see_ids").filter(pk=OuterRef("pk")))
+    )
     rows = 0
     for e in (
         queryset.select_related("region", "park", "grid")
-        .prefetch_related(licences)
+        .annotate(reveal_ids=reveal)
+        .prefetch_related(licences, "safety_managers")
         .iterator(chunk_size=chunk_size)
     ):
         ws.append(_row(e, labels, e.safety_licences[0] if e.safety_licences else None))

@@ -24,6 +24,7 @@ from safeloop.enterprises.forms import (
     EnterpriseForm,
     LicenceForm,
     OperatorForm,
+    safety_manager_formset,
 )
 from safeloop.enterprises.models import ChangeRequest, Document, Enterprise
 from safeloop.orgs.roles import REGULATORS
@@ -126,6 +127,8 @@ def enterprise_detail(request, pk):
         "history": selectors.history(enterprise, "all" if tab == "history" else tab),
     }
     if tab == "basic":
+        context["safety_managers"] = enterprise.safety_managers.all()
+        context["reveal"] = selectors.can_see_id_numbers(user, enterprise)
         context["requests"] = ChangeRequest.objects.for_user(user).filter(enterprise=enterprise)
         if may_change and not regulator:
             context["request_form"] = ChangeRequestForm(enterprise=enterprise)
@@ -147,9 +150,12 @@ def enterprise_create(request):
     if not request.user.roles & REGULATORS:
         raise PermissionDenied
     form = EnterpriseForm(request.POST or None, user=request.user, regulator=True)
-    if request.method == "POST" and form.is_valid():
+    managers = safety_manager_formset(request.POST or None, None)
+    if request.method == "POST" and _valid(form, managers):
         try:
-            enterprise = services.create_enterprise(actor=request.user, data=form.changes())
+            enterprise = services.create_enterprise(
+                actor=request.user, data=form.changes(), safety_managers=managers.entries()
+            )
         except ValidationError as error:
             _errors_to_form(form, error)
         except PermissionDenied:
@@ -157,7 +163,12 @@ def enterprise_create(request):
         else:
             messages.success(request, _("Enterprise created."))
             return redirect("enterprise-detail", pk=enterprise.pk)
-    return render(request, "enterprises/form.html", {"form": form, "e": None})
+    return render(request, "enterprises/form.html", {"form": form, "managers": managers, "e": None})
+
+
+def _valid(form, managers) -> bool:
+    form_ok = form.is_valid()  # both validated, so that every error shows at once
+    return managers.is_valid() and form_ok
 
 
 @login_required
@@ -167,7 +178,12 @@ def enterprise_edit(request, pk):
     form = EnterpriseForm(
         request.POST or None, instance=enterprise, user=request.user, regulator=regulator
     )
-    if request.method == "POST" and form.is_valid():
+    managers = safety_manager_formset(
+        request.POST or None,
+        enterprise,
+        reveal=selectors.can_see_id_numbers(request.user, enterprise),
+    )
+    if request.method == "POST" and _valid(form, managers):
         version = form.cleaned_data.get("version")
         try:
             services.update_enterprise(
@@ -175,6 +191,7 @@ def enterprise_edit(request, pk):
                 enterprise=enterprise,
                 data=form.changes(),
                 expected_version=version if version is not None else -1,
+                safety_managers=managers.entries(),
             )
         except services.Conflict as conflict:
             form.add_error(None, str(conflict))
@@ -185,7 +202,9 @@ def enterprise_edit(request, pk):
         else:
             messages.success(request, _("Saved."))
             return redirect("enterprise-detail", pk=enterprise.pk)
-    return render(request, "enterprises/form.html", {"form": form, "e": enterprise})
+    return render(
+        request, "enterprises/form.html", {"form": form, "managers": managers, "e": enterprise}
+    )
 
 
 def _add_part(request, pk, form_class, tab):

@@ -1,5 +1,6 @@
 """Which actor kinds a user is for one hazard (see workflow.py)."""
 
+from safeloop.core.scoping import reaches
 from safeloop.hazards.choices import Level, ListingLevel
 from safeloop.hazards.models import Hazard, HazardPolicy
 from safeloop.orgs.models import RegionLevel, region_prefix
@@ -47,11 +48,16 @@ def actor_kinds(user, hazard: Hazard | None, enterprise=None) -> set[str]:
     enterprise_id = hazard.enterprise_id if hazard else enterprise.pk
     if any(g.role in ENTERPRISE_STAFF and g.enterprise_id == enterprise_id for g in user.grants()):
         kinds.add("enterprise")
-    target = hazard or enterprise
-    manager = type(target)._default_manager
-    is_regulator = bool(user.roles & REGULATORS) and (
-        manager.for_user(user, "view", roles=REGULATORS).filter(pk=target.pk).exists()
-    )
+    if hazard is None:
+        # A creation: the enterprise row is at hand (read through for_user by the caller),
+        # so the regulator's reach is decided in memory rather than read again.
+        is_regulator = bool(user.roles & REGULATORS) and reaches(
+            user.grants(), REGULATORS, enterprise
+        )
+    else:
+        is_regulator = bool(user.roles & REGULATORS) and (
+            Hazard.objects.for_user(user, "view", roles=REGULATORS).filter(pk=hazard.pk).exists()
+        )
     if is_regulator:
         kinds.add("regulator")
     if hazard is None:

@@ -84,6 +84,32 @@ class HazardListSerializer(serializers.ModelSerializer):
         ]
 
 
+class CreatedSerializer(serializers.Serializer):
+    """What a creation answers: the list row, the version and the next moves; the timeline
+    and photos are one GET of the `Location` away. Declared fields, not model introspection:
+    creation is the write path that has to be quick."""
+
+    id = serializers.IntegerField()
+    enterprise = serializers.IntegerField(source="enterprise_id")
+    enterprise_name = serializers.CharField(source="enterprise.name")
+    state = serializers.CharField()
+    level = serializers.CharField()
+    source = serializers.CharField()
+    category = serializers.CharField()
+    place = serializers.CharField()
+    description = serializers.CharField()
+    found_at = serializers.DateTimeField()
+    deadline = serializers.DateField()
+    deadline_working_days = serializers.IntegerField()
+    deadline_fell_back = serializers.BooleanField()
+    notice_number = serializers.CharField()
+    version = serializers.IntegerField()
+    allowed_moves = serializers.SerializerMethodField()
+
+    def get_allowed_moves(self, hazard) -> list[str]:
+        return services.allowed_moves(hazard, self.context["request"].user)
+
+
 class CreateSerializer(serializers.Serializer):
     move = serializers.ChoiceField(["register", "fix_on_spot", "report"], default="register")
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none())
@@ -104,7 +130,10 @@ class CreateSerializer(serializers.Serializer):
         # same "does not exist" answer as one that was never there.
         request = self.context.get("request")  # absent when the schema is generated
         if request is not None:
-            self.fields["enterprise"].queryset = Enterprise.objects.for_user(request.user)
+            # what a creation reads of the enterprise; the rest of its wide row stays unread
+            self.fields["enterprise"].queryset = Enterprise.objects.for_user(request.user).only(
+                "name", "region_code", "park_id", "grid_id", "status"
+            )
 
 
 MOVE_FIELDS = {
@@ -177,7 +206,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         request=CreateSerializer,
-        responses=HazardSerializer,
+        responses=CreatedSerializer,
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -219,8 +248,11 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         else:
             fields.pop("evidence", None)
             hazard, created = services.register(actor=request.user, idempotency_key=key, **fields)
-        body = HazardSerializer(hazard, context={"request": request}).data
-        return Response(body, status=201 if created else 200)
+        if created:  # a hazard created just now has no listing: spare allowed_moves the query
+            Hazard.listing.related.set_cached_value(hazard, None)
+        body = CreatedSerializer(hazard, context={"request": request}).data
+        location = f"{request.path}{hazard.pk}/"  # the hazard's detail: timeline and photos
+        return Response(body, status=201 if created else 200, headers={"Location": location})
 
 
 def photos(self, request, pk=None):

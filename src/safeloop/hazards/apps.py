@@ -8,4 +8,8 @@ class HazardsConfig(AppConfig):
     verbose_name = _("Hidden dangers")
 
     def ready(self):
+        from safeloop.core import rulecache
         from safeloop.hazards import signals  # noqa: F401 — hazards follow their enterprise
+        from safeloop.hazards.models import HazardPolicy
+
+        rulecache.forget_on_change(HazardPolicy, "hazard-policies")

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.core import rulecache
 from safeloop.core.models import AuditedModel
 from safeloop.core.scoping import ScopedManager
 from safeloop.enterprises.models import Enterprise
@@ -86,8 +87,12 @@ class HazardPolicy(AuditedModel):
 
     @classmethod
     def current(cls) -> "HazardPolicy":
-        policy = cls.objects.filter(effective_from__lte=timezone.localdate()).first()
-        return policy or cls(effective_from=timezone.localdate(), source="built-in defaults")
+        """The newest policy in effect today. The rows are remembered per process
+        (core/rulecache.py); saving one applies at once."""
+        today = timezone.localdate()
+        policies = rulecache.remembered("hazard-policies", lambda: list(cls.objects.all()))
+        policy = next((p for p in policies if p.effective_from <= today), None)
+        return policy or cls(effective_from=today, source="built-in defaults")
 
 
 class Hazard(AuditedModel):

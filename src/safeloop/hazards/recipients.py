@@ -8,12 +8,11 @@ CITY_ROLES = [Role.CITY_ADMIN, Role.CITY_INSPECTOR]
 
 
 def _users(**filters):
-    return list(
-        User.objects.filter(is_active=True, role_assignments__active=True, **filters).distinct()
-    )
+    return User.objects.filter(is_active=True, role_assignments__active=True, **filters)
 
 
-def recipients(hazard, audience: str) -> list[User]:
+def recipients(hazard, audience: str):
+    """A query of the users (maybe repeated: notify keeps one message each)."""
     enterprise = hazard.enterprise
     if audience == "enterprise":
         return _users(
@@ -21,7 +20,7 @@ def recipients(hazard, audience: str) -> list[User]:
         )
     if audience == "grid":
         if enterprise.grid_id is None:
-            return []
+            return User.objects.none()
         return _users(
             role_assignments__grid_id=enterprise.grid_id, role_assignments__role=Role.GRID_INSPECTOR
         )

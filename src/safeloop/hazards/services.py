@@ -66,11 +66,11 @@ UNVALIDATED = [
 ]
 
 
-def _record(hazard: Hazard, move: str, actor, from_state: str, note: str = ""):
+def _record(hazard: Hazard, move: str, actor, from_state: str, note: str = "") -> HazardEvent:
     hazard.version += 1
     hazard.full_clean(exclude=UNVALIDATED, validate_constraints=False)
     hazard.save(action=f"hazards.hazard.{move}", actor=actor)
-    HazardEvent.objects.create(
+    return HazardEvent.objects.create(
         hazard=hazard,
         actor=actor,
         move=move,
@@ -155,8 +155,9 @@ def _create(move, *, actor, enterprise, idempotency_key="", **fields):
 
 
 def _save_new(hazard, move, actor, note=""):
+    # Only an idempotency key can collide, so only then is a savepoint worth its round trips.
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=bool(hazard.idempotency_key)):
             hazard.version = 0
             _record(hazard, move, actor, "", note)
     except IntegrityError:
