@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "safeloop.hazards",
     "safeloop.web",
     "safeloop.demo",
+    "safeloop.dashboards",
 ]
 
 MIDDLEWARE = [
