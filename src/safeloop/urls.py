@@ -49,6 +49,7 @@ urlpatterns = [
     path("enterprises/", include("safeloop.enterprises.urls")),
     path("hazards/", include("safeloop.hazards.urls")),
     path("public/", include(hazards_urls.public)),
+    path("dashboards/", include("safeloop.dashboards.urls")),
     path("", include("safeloop.web.urls")),
 ]
 

@@ -89,6 +89,7 @@ MENU = {
     "enterprise-list": set(ALL) - {None},
     "hazard-list": set(ALL) - {None},
     "audit-log": set(ADMINS),
+    "dashboard": set(ALL) - {None},
 }
 
 

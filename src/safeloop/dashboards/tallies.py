@@ -20,15 +20,16 @@ from safeloop.hazards.models import Hazard
 FOLD_LOCK = 7_240_001  # pg advisory lock id: one fold at a time
 
 
-def read(summary, queryset_filter: Q, dims: list[str]) -> list[dict]:
-    """Rows of `summary` grouped by `dims`, restricted by `queryset_filter` (the caller's scope
-    and focus), with the unfolded changes added: exact, one statement."""
+def read(summary, dims: list[str], *, user=None, where: Q | None = None) -> list[dict]:
+    """Rows of `summary` grouped by `dims`, within `user`'s scope (everything when None) and
+    `where`, with the unfolded changes added: exact, one statement."""
     change = next(c for s, c in TALLIES if s is summary)
     measures = list(summary.MEASURES)
     parts, params = [], []
     for model in (summary, change):
+        rows = model.objects.all() if user is None else model.objects.for_user(user)
         qs = (
-            model.objects.filter(queryset_filter)
+            rows.filter(where or Q())
             .order_by()
             .values(*dims)
             .annotate(**{f"m_{m}": Sum(m) for m in measures})
@@ -168,7 +169,7 @@ def differences() -> list[str]:
     problems = []
     for summary, _change in TALLIES:
         dims = list(summary.KEY)
-        stored = _keyed(summary, read(summary, Q(), dims))
+        stored = _keyed(summary, read(summary, dims))
         truth = _keyed(summary, recompute(summary))
         for key in sorted(set(stored) | set(truth), key=str):
             if stored.get(key) != truth.get(key):

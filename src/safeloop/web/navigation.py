@@ -23,6 +23,7 @@ MENU = [
     MenuItem(_("Hidden dangers"), "hazard-list", ALL_ROLES),
     MenuItem(_("Audit log"), "audit-log", ADMINS),
     MenuItem(_("API"), "api-docs", ALL_ROLES),
+    MenuItem(_("Dashboard"), "dashboard", ALL_ROLES),
 ]
 
 
