@@ -407,7 +407,7 @@ def _by_area(counts, overdue_rows, group, title, base) -> Table:
     )
     labels = _area_labels(group, keys)
     columns = [*_state_columns(), _("major"), _("major rectification rate %"), _("overdue")]
-    table = Table("area", _("Hidden dangers by %(area)s") % {"area": title.lower()}, columns)
+    table = Table("area", _("Hidden dangers by %(area)s") % {"area": title}, columns)
     odim = _overdue_dim(group)
     for key in keys:
         rows = [r for r in counts if r[group] == key]

@@ -25,15 +25,21 @@
     base.yAxis = { type: "value" };
     base.series = d.series.filter(function (s) {
       return s.data.every(function (p) { return p.value === null || p.value >= 0; });
-    }).filter(function (s, i) {
+    }).filter(function (s) {
       // Rates (percent) are shown in the table; the bar chart compares counts.
       return !/%/.test(s.name);
     }).map(function (s) {
+      // One colour per category (the four risk colours) when there is one series.
+      var perPoint = d.series.length === 1 && d.colours && d.colours.length === d.categories.length;
       return {
         name: s.name,
         type: d.type === "line" ? "line" : "bar",
         stack: d.type === "stacked" ? "all" : undefined,
-        data: s.data.map(function (p) { return { value: p.value, url: p.url }; })
+        data: s.data.map(function (p, i) {
+          var point = { value: p.value, url: p.url };
+          if (perPoint) { point.itemStyle = { color: d.colours[i] }; }
+          return point;
+        })
       };
     });
     return base;

@@ -5,7 +5,7 @@
   var el = document.getElementById("risk-map");
   if (!el || !window.L) { return; }
   var COLOURS = ["#8a96a3", "#2e86ab", "#f2c14e", "#f18f01", "#d7263d"];
-  var map = L.map(el, { preferCanvas: true }).setView([38.45, 106.35], 9);
+  var map = L.map(el, { preferCanvas: true, maxZoom: 18 }).setView([38.45, 106.35], 9);
   if (el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "" }).addTo(map);
   }
