@@ -143,3 +143,18 @@ def test_the_tallies_in_a_scope_equal_the_base_tables_in_that_scope(world, three
     from_base = tallies.hazard_counts(Hazard.objects.for_user(user), dims)
     assert sorted(map(str, from_tallies)) == sorted(map(str, from_base))
     assert not selectors.uses_tallies(world.user(Role.GRID_INSPECTOR))
+
+
+@pytest.mark.parametrize("role", [Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.PARK_OFFICER])
+def test_the_dashboard_from_tallies_equals_the_one_from_base_tables(world, three, role):
+    user = world.user(role)
+    focus = selectors.focus_for(user)
+    tallied = selectors.area_dashboard(user, focus)
+    tallies.fold()
+    folded = selectors.area_dashboard(user, focus)
+    naive = selectors.area_dashboard(user, focus, from_base_tables=True)
+    for other in (folded, naive):
+        assert other["totals"] == tallied["totals"]
+        assert [t.chart_data() for t in other["tables"]] == [
+            t.chart_data() for t in tallied["tables"]
+        ]

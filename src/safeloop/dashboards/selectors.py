@@ -150,15 +150,15 @@ def parks_for(user, focus: Focus) -> list[Park]:
 
 
 # ---------------------------------------------------------------- reads
-def _hazard_counts(user, focus: Focus, dims: list[str]) -> list[dict]:
-    if uses_tallies(user):
+def _hazard_counts(user, focus: Focus, dims: list[str], tallied: bool) -> list[dict]:
+    if tallied:
         return tallies.read(HazardCount, dims, user=user, where=focus.tally_where())
     hazards = Hazard.objects.for_user(user).filter(focus.hazard_where())
     return tallies.hazard_counts(hazards, dims)
 
 
-def _months(user, focus: Focus, since: date) -> list[dict]:
-    if uses_tallies(user):
+def _months(user, focus: Focus, since: date, tallied: bool) -> list[dict]:
+    if tallied:
         where = focus.tally_where() & Q(month__gte=since)
         return tallies.read(HazardMonth, ["month", "kind"], user=user, where=where)
     hazards = Hazard.objects.for_user(user).filter(focus.hazard_where())
@@ -166,8 +166,8 @@ def _months(user, focus: Focus, since: date) -> list[dict]:
     return [r for r in rows if r["month"] >= since]
 
 
-def _risks(user, focus: Focus, dims: list[str]) -> list[dict]:
-    if uses_tallies(user):
+def _risks(user, focus: Focus, dims: list[str], tallied: bool) -> list[dict]:
+    if tallied:
         return tallies.read(RiskTally, dims, user=user, where=focus.tally_where())
     enterprises = Enterprise.objects.for_user(user).filter(focus.enterprise_where())
     return tallies.risk_tallies(enterprises, dims)
@@ -226,15 +226,19 @@ def _area_params(dim: str | None, key) -> dict:
     return {}
 
 
-def area_dashboard(user, focus: Focus) -> dict:
-    """Every figure of a city, county or park dashboard, as tables (tables.py)."""
+def area_dashboard(user, focus: Focus, *, from_base_tables: bool = False) -> dict:
+    """Every figure of a city, county or park dashboard, as tables (tables.py).
+    `from_base_tables` groups the base tables even where the tallies serve (the benchmark's
+    naive comparison, and the tests' proof that both give the same dashboard)."""
     today = timezone.localdate()
+    tallied = uses_tallies(user) and not from_base_tables
     with _snapshot():
         group, group_title = _group(focus)
-        counts = _hazard_counts(user, focus, [d for d in (group, "sector", "level", "state") if d])
+        dims = [d for d in (group, "sector", "level", "state") if d]
+        counts = _hazard_counts(user, focus, dims, tallied)
         since = _month_start(today, TREND_MONTHS - 1)
-        months = _months(user, focus, since)
-        risk_rows = _risks(user, focus, [d for d in (group, "level") if d])
+        months = _months(user, focus, since, tallied)
+        risk_rows = _risks(user, focus, [d for d in (group, "level") if d], tallied)
         overdue_rows = _overdue(user, focus, _overdue_dim(group), today)
     base = focus.hazard_params()
     totals = _totals(counts, overdue_rows, today, base)
@@ -383,19 +387,24 @@ def _by_state(counts, base) -> Table:
 
 def _by_level(counts, base) -> Table:
     table = Table("level", _("Hidden dangers by level"), _state_columns(), chart="bar")
+    buckets = _buckets(counts, "level")
     for value, label in Level.choices:
-        table.add(
-            label,
-            _state_cells([r for r in counts if r["level"] == value], base, {"level": value}),
-            value,
-        )
+        table.add(label, _state_cells(buckets.get(value, []), base, {"level": value}), value)
     return table
+
+
+def _buckets(rows, dim) -> dict:
+    out: dict = {}
+    for r in rows:
+        out.setdefault(r[dim], []).append(r)
+    return out
 
 
 def _by_sector(counts, base) -> Table:
     table = Table("sector", _("Hidden dangers by sector"), _state_columns(), chart="bar")
+    buckets = _buckets(counts, "sector")
     for value, label in Sector.choices:
-        rows = [r for r in counts if r["sector"] == value]
+        rows = buckets.get(value)
         if rows:
             table.add(label, _state_cells(rows, base, {"sector": value}), value)
     return table
@@ -409,8 +418,9 @@ def _by_area(counts, overdue_rows, group, title, base) -> Table:
     columns = [*_state_columns(), _("major"), _("major rectification rate %"), _("overdue")]
     table = Table("area", _("Hidden dangers by %(area)s") % {"area": title}, columns)
     odim = _overdue_dim(group)
+    buckets = _buckets(counts, group)
     for key in keys:
-        rows = [r for r in counts if r[group] == key]
+        rows = buckets.get(key, [])
         params = _area_params(group, key)
         major = _sum(rows, state=RECORDED, level=[Level.MAJOR])
         major_closed = _sum(rows, state=[State.CLOSED], level=[Level.MAJOR])

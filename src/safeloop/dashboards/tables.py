@@ -2,10 +2,14 @@
 the same rows, so the three can never disagree. Every cell carries the link to the list
 behind its number."""
 
+import re
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from functools import cache
+from urllib.parse import quote
 
 from django.urls import reverse
+
+SAFE = re.compile(r"[A-Za-z0-9_.-]+")
 
 
 @dataclass
@@ -52,11 +56,23 @@ class Table:
         }
 
 
+@cache
+def _path(url_name: str) -> str:
+    return reverse(url_name)
+
+
+def _quoted(value) -> str:
+    text = str(value)
+    return text if SAFE.fullmatch(text) else quote(text, safe="")
+
+
 def link(url_name: str, base: dict, **params) -> str:
-    """The list page behind a number: the focus's filters plus this number's own."""
+    """The list page behind a number: the focus's filters plus this number's own. (A page
+    has a few hundred links: codes, dates and states need no quoting, so most skip it.)"""
     query = {**base, **{k: v for k, v in params.items() if v is not None}}
     pairs = []
     for name, value in query.items():
         for v in value if isinstance(value, (list, tuple)) else [value]:
-            pairs.append((name, v))
-    return f"{reverse(url_name)}?{urlencode(pairs)}" if pairs else reverse(url_name)
+            pairs.append(f"{name}={_quoted(v)}")
+    path = _path(url_name)
+    return f"{path}?{'&'.join(pairs)}" if pairs else path
