@@ -84,8 +84,18 @@ def test_it_exports_each_figure_within_scope(world, client, three, role):
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(response.content)).active
     rows = {r[0]: r[1] for r in sheet.iter_rows(min_row=2, values_only=True)}
-    expected = 1 if role in (Role.ENTERPRISE_PRINCIPAL, Role.SAFETY_MANAGER) else SEES[role]
+    enterprise_staff = role in (Role.ENTERPRISE_PRINCIPAL, Role.SAFETY_MANAGER)
+    expected = 1 if enterprise_staff else SEES[role]
     assert sum(v for v in rows.values()) == expected
+    # every other figure of the role's dashboard exports too; an unknown one is 404
+    names = (
+        ["level"]
+        if enterprise_staff
+        else [*TABLES, *([] if role == Role.PARK_OFFICER else ["area"])]
+    )
+    for name in names:
+        assert client.get(f"/dashboards/export/{name}.xlsx").status_code == 200, name
+    assert client.get("/dashboards/export/nothing.xlsx").status_code == 404
 
 
 @pytest.mark.parametrize("role", ALL)
@@ -113,13 +123,29 @@ def test_it_drills_into_a_county_and_a_park(world, client, three, role):
     assert 'data-focus="park"' in park and _total(park, "recorded") == "1"
 
 
-def test_every_number_links_to_the_list_that_shows_it(world, client, three):
-    """Follow each link of the city dashboard: the list's total equals the number."""
+@pytest.mark.parametrize("area", ["", "region=640105", "region=640104", "park"])
+def test_every_number_links_to_the_list_that_shows_it(world, client, three, area):
+    """Follow each link of the city, a county and a park dashboard: the list's total is the
+    number (risk points link to the enterprises holding them, so those are not compared)."""
+    from safeloop.risks import services as risks
+
+    manager = world.user(Role.SAFETY_MANAGER)
+    point = risks.create_risk_point(actor=manager, enterprise=world.inside, name="釜", kind="place")
+    risks.assess_risk_point(actor=manager, point=point, method="lec", lec_l=10, lec_e=6, lec_c=15)
     client.force_login(world.user(Role.CITY_ADMIN))
-    html = client.get("/dashboards/").content.decode()
-    links = re.findall(r'<a href="(/hazards/\?[^"]+)" data-number>(\d+)</a>', html)
-    assert links
-    for url, number in links:
+    query = f"park={world.park.pk}" if area == "park" else area
+    html = client.get(f"/dashboards/?{query}").content.decode()
+    cells = re.findall(r'<a href="(/hazards/\?[^"]+)" data-number>(\d+)</a>', html)
+    tiles = re.findall(
+        r'href="(/hazards/\?[^"]+)" data-total="(?!rate|major_rate|oldest)\w+" data-number>'
+        r'\s*<span class="n">(\d+)<',
+        html,
+    )
+    risk_levels = html[html.index('id="figure-risk_levels"') :]
+    risk_levels = risk_levels[: risk_levels.index("</section>")]
+    enterprises = re.findall(r'<a href="(/enterprises/\?[^"]+)" data-number>(\d+)</a>', risk_levels)
+    assert cells and tiles and enterprises
+    for url, number in cells + tiles + enterprises:
         listing = client.get(url.replace("&amp;", "&")).content.decode()
         found = re.search(r'class="total">(\d+)', listing)
         assert found and found.group(1) == number, url

@@ -145,8 +145,32 @@ def _profile_parts(op: str) -> list[tuple[str, str, int]]:
     return parts
 
 
+# An UPDATE that changes none of these columns moves no key: the trigger returns at once
+# (most hazard updates edit the plan, the evidence or the monitoring columns).
+KEY_COLUMNS = {
+    HAZARD: ["enterprise_id", "region_code", "level", "state", "found_at", "accepted_at"],
+    ENTERPRISE: ["region_code", "park_id", "sector", "deleted_at"],
+    PROFILE: ["enterprise_id", "level", "red", "orange", "yellow", "blue", "unassessed"],
+}
+
+
+PRIMARY_KEY = {HAZARD: "id", ENTERPRISE: "id", PROFILE: "enterprise_id"}
+
+
+def _unchanged_guard(table: str) -> str:
+    columns, pk = KEY_COLUMNS[table], PRIMARY_KEY[table]
+    old = ", ".join(f"o.{c}" for c in columns)
+    new = ", ".join(f"n.{c}" for c in columns)
+    return (
+        f"IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.{pk} = o.{pk} "
+        f"WHERE ({old}) IS DISTINCT FROM ({new})) THEN RETURN NULL; END IF;"
+    )
+
+
 def _trigger(table: str, op: str, statements: list[str]) -> str:
     name = f"dashboards_{table.split('_', 1)[1]}_{op.lower()}"
+    if op == "UPDATE":
+        statements = [_unchanged_guard(table), *statements]
     referencing = {
         "INSERT": "NEW TABLE AS new_rows",
         "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
