@@ -142,6 +142,33 @@ def creates(count: int, rounds: int = 4):
     return {k: statistics.median(v) for k, v in results.items()}
 
 
+def compare_with_base_tables(runs: int):
+    print("\n## Against the base tables (city, figures only, p50)")
+    summary, whole, one = naive(runs)
+    print(f"  city dashboard figures from the tallies: {ms(summary)}")
+    print(
+        f"  the same figures grouped from the base tables: {ms(whole)}  "
+        f"(tallies take {summary / whole:.4f} of it, {whole / summary:.0f}x faster)"
+    )
+    print(
+        f"  one naive GROUP BY region, level, state over hazards: {ms(one)}  "
+        f"(ratio dashboard / naive GROUP BY = {summary / one:.4f})"
+    )
+
+
+def write_path(count: int):
+    print(f"\n## Hazard create p50 (register service, {count} per mode)")
+    medians = creates(count)
+    print(f"  without the summary triggers: {ms(medians[False])}")
+    print(
+        f"  with the summary triggers:    {ms(medians[True])}  "
+        f"(+{ms(medians[True] - medians[False])})"
+    )
+    started = time.perf_counter()
+    folded = tallies.fold()
+    print(f"  fold afterwards: {folded} in {ms(time.perf_counter() - started)}")
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -149,6 +176,10 @@ def main():
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--creates", type=int, default=200)
     parser.add_argument("--check", action="store_true")
+    parser.add_argument(
+        "--skip-naive", action="store_true", help="skip the base-table comparison (minutes)"
+    )
+    parser.add_argument("--skip-pages", action="store_true")
     ns = parser.parse_args()
     call_command("collectstatic", interactive=False, verbosity=0)  # the pages' asset manifest
     with connection.cursor() as cursor:
@@ -160,40 +191,19 @@ def main():
         open_ = cursor.fetchone()[0]
     print(
         f"# Dashboards: {hazards:,} hazards ({open_:,} open), {Enterprise.objects.count():,} "
-        f"enterprises; machine: {os.cpu_count()} cores"
+        f"enterprises; machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
     )
     started = time.perf_counter()
     print(f"\nfold of pending changes: {tallies.fold()} in {ms(time.perf_counter() - started)}")
-
-    print("\n## Dashboard pages (server time)")
-    page("city_admin", "/dashboards/", ns.runs)
-    page("county_admin", "/dashboards/", ns.runs)
-    page("city_admin", "/dashboards/?region=640104", ns.runs)
-
-    print("\n## Against the base tables (city, figures only, p50)")
-    summary, whole, one = naive(max(5, ns.runs // 10))
-    print(f"  city dashboard figures from the tallies: {ms(summary)}")
-    print(
-        f"  the same figures grouped from the base tables: {ms(whole)}  "
-        f"(tallies take {summary / whole:.4f} of it, {whole / summary:.0f}× faster)"
-    )
-    print(
-        f"  one naive GROUP BY region, level, state over hazards: {ms(one)}  "
-        f"(ratio dashboard / naive GROUP BY = {summary / one:.4f})"
-    )
-
+    if not ns.skip_pages:
+        print("\n## Dashboard pages (server time)")
+        page("city_admin", "/dashboards/", ns.runs)
+        page("county_admin", "/dashboards/", ns.runs)
+        page("city_admin", "/dashboards/?region=640104", ns.runs)
+    if not ns.skip_naive:
+        compare_with_base_tables(max(5, ns.runs // 10))
     if ns.creates:
-        print(f"\n## Hazard create p50 (register service, {ns.creates} per mode)")
-        medians = creates(ns.creates)
-        print(f"  without the summary triggers: {ms(medians[False])}")
-        print(
-            f"  with the summary triggers:    {ms(medians[True])}  "
-            f"(+{ms(medians[True] - medians[False])})"
-        )
-        started = time.perf_counter()
-        folded = tallies.fold()
-        print(f"  fold afterwards: {folded} in {ms(time.perf_counter() - started)}")
-
+        write_path(ns.creates)
     if ns.check:
         started = time.perf_counter()
         problems = tallies.differences()
@@ -201,6 +211,7 @@ def main():
             f"\n## check_summaries: {len(problems)} differences, "
             f"{time.perf_counter() - started:.1f} s"
         )
+    print(f"\n(load average at the end: {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

@@ -144,7 +144,11 @@ def test_every_number_links_to_the_list_that_shows_it(world, client, three, area
     risk_levels = html[html.index('id="figure-risk_levels"') :]
     risk_levels = risk_levels[: risk_levels.index("</section>")]
     enterprises = re.findall(r'<a href="(/enterprises/\?[^"]+)" data-number>(\d+)</a>', risk_levels)
-    assert cells and tiles and enterprises
+    enterprises += re.findall(
+        r'href="(/enterprises/[^"]*)" data-total="enterprises" data-number>\s*<span class="n">(\d+)<',
+        html,
+    )
+    assert cells and tiles and len(enterprises) == 6
     for url, number in cells + tiles + enterprises:
         listing = client.get(url.replace("&amp;", "&")).content.decode()
         found = re.search(r'class="total">(\d+)', listing)

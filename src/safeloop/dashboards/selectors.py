@@ -270,7 +270,15 @@ def area_dashboard(user, focus: Focus, *, from_base_tables: bool = False) -> dic
         risk_rows = _risks(user, focus, [d for d in (group, "level") if d], tallied)
         overdue_rows = _overdue(user, focus, _overdue_dim(group), today)
     base = focus.hazard_params()
-    totals = _totals(counts, overdue_rows, today, base)
+    totals = [
+        {
+            "key": "enterprises",
+            "label": _("Enterprises"),
+            "value": sum(r["enterprises"] for r in risk_rows),
+            "url": _enterprises(focus),
+        },
+        *_totals(counts, overdue_rows, today, base),
+    ]
     tables = [
         _by_state(counts, base),
         _by_level(counts, base),
