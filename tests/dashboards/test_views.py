@@ -145,7 +145,8 @@ def test_every_number_links_to_the_list_that_shows_it(world, client, three, area
     risk_levels = risk_levels[: risk_levels.index("</section>")]
     enterprises = re.findall(r'<a href="(/enterprises/\?[^"]+)" data-number>(\d+)</a>', risk_levels)
     enterprises += re.findall(
-        r'href="(/enterprises/[^"]*)" data-total="enterprises" data-number>\s*<span class="n">(\d+)<',
+        r'href="(/enterprises/[^"]*)" data-total="enterprises" data-number>'
+        r'\s*<span class="n">(\d+)<',
         html,
     )
     assert cells and tiles and len(enterprises) == 6
