@@ -303,6 +303,9 @@ class _snapshot:
         if outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                # Each read is small; parallel workers per page view would only multiply the
+                # processes competing for the cores when many regulators look at once.
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
     def __exit__(self, *exc):
         return self.atomic.__exit__(*exc)
