@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/safeloop_bench10m \
       .venv/bin/python -m bench.dashboards.run [--runs 50] [--creates 200] [--check]
+        [--skip-naive] [--skip-pages]
 
 Prints, all server time measured in-process (Django's test client: view, queries, template):
 - the city and the county dashboard, p50 and p95 (target p95 < 100 ms);
