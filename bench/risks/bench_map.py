@@ -51,11 +51,24 @@ def main(runs: int = 20) -> None:
             assert response.status_code == 200
         print(
             f"{label}, ms per request: median {statistics.median(times):.0f}, "
-            f"p90 {sorted(times)[int(0.9 * len(times)) - 1]:.0f}, min {min(times):.0f}, "
+            f"p95 {percentile(times, 95):.0f}, min {min(times):.0f}, "
             f"max {max(times):.0f} over {runs} runs"
         )
-    print(f"enterprises in payload: {len(json.loads(body)['id'])}")
-    print(f"payload: {len(body) / 1e6:.2f} MB raw, {len(gzip.compress(body, 6)) / 1e6:.2f} MB gzip")
+    groups = json.loads(body)["groups"]
+    print(f"enterprises in payload: {sum(len(g[3]) // 3 for g in groups)} in {len(groups)} groups")
+    t = time.perf_counter()
+    packed = gzip.compress(body, 6)
+    took = (time.perf_counter() - t) * 1000
+    print(
+        f"payload: {len(body) / 1e6:.2f} MB raw, {len(packed) / 1e6:.2f} MB gzip "
+        f"(level 6, {took:.0f} ms to compress)"
+    )
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def percentile(values, p) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 if __name__ == "__main__":

@@ -45,8 +45,13 @@ INSTALLED_APPS = [
     "safeloop.enterprises",
     "safeloop.risks",
     "safeloop.hazards",
+    "safeloop.accidents",
+    "safeloop.selfchecks",
     "safeloop.web",
     "safeloop.demo",
+    "safeloop.inspections",
+    "safeloop.alerts",
+    "safeloop.bulletins",
     "safeloop.dashboards",
 ]
 
@@ -145,11 +150,13 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Four-colour map base layer: a tile URL template (天地图 or an intranet tile server). Without
-# one the map shows the county boundaries shipped with the risks app. Add the tile host to
-# SAFELOOP_TILE_HOSTS so that the CSP lets the images in.
+# Four-colour map base layer: a tile URL template (天地图 or an intranet tile server), and/or a
+# GeoJSON file of county boundaries the deployment is licensed to use, each with its
+# attribution. Add the tile host to SAFELOOP_TILE_HOSTS so that the CSP lets the images in.
 MAP_TILE_URL = os.environ.get("SAFELOOP_MAP_TILE_URL") or None
 MAP_TILE_ATTRIBUTION = os.environ.get("SAFELOOP_MAP_TILE_ATTRIBUTION", "")
+MAP_BOUNDARIES_FILE = os.environ.get("SAFELOOP_MAP_BOUNDARIES") or None
+MAP_BOUNDARIES_ATTRIBUTION = os.environ.get("SAFELOOP_MAP_BOUNDARIES_ATTRIBUTION", "")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -197,6 +204,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "InspectionPlanKindEnum": "safeloop.inspections.choices.PlanKind",
+        "InspectionPlanStateEnum": "safeloop.inspections.choices.PlanState",
+        "InspectionVisitStateEnum": "safeloop.inspections.choices.VisitState",
+        "ChecklistKindEnum": "safeloop.inspections.choices.ChecklistKind",
+    },
 }
 
 # Email goes out only when an SMTP host is configured; the in-app inbox always works.

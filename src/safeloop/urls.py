@@ -4,11 +4,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from safeloop.accidents import api as accidents_api
+from safeloop.alerts import api as alerts_api
+from safeloop.bulletins import api as bulletins_api
 from safeloop.enterprises import api as enterprises_api
 from safeloop.hazards import api as hazards_api
 from safeloop.hazards import urls as hazards_urls
+from safeloop.inspections import api as inspections_api
 from safeloop.orgs import api as orgs_api
 from safeloop.risks import api as risks_api
+from safeloop.selfchecks import api as selfchecks_api
 
 router = DefaultRouter()
 router.register("regions", orgs_api.RegionViewSet)
@@ -21,6 +26,15 @@ router.register("hazard-units", risks_api.HazardUnitViewSet)
 router.register("risk-profiles", risks_api.RiskProfileViewSet)
 router.register("enterprises", enterprises_api.EnterpriseViewSet)
 router.register("hazards", hazards_api.HazardViewSet)
+router.register("accidents", accidents_api.AccidentViewSet)
+router.register("selfcheck-tasks", selfchecks_api.TaskViewSet)
+router.register("selfcheck-records", selfchecks_api.RecordViewSet)
+router.register("selfcheck-runs", selfchecks_api.RunViewSet)
+router.register("inspection-criteria", inspections_api.CriterionViewSet)
+router.register("inspection-checklists", inspections_api.ChecklistViewSet)
+router.register("inspection-plans", inspections_api.PlanViewSet)
+router.register("inspection-visits", inspections_api.VisitViewSet)
+router.register("inspection-results", inspections_api.ResultViewSet)
 router.register(
     r"enterprises/(?P<enterprise_pk>\d+)/personnel",
     enterprises_api.SpecialOperatorViewSet,
@@ -31,6 +45,8 @@ router.register(
     enterprises_api.LicenceViewSet,
     basename="enterprise-licences",
 )
+router.register("warnings", alerts_api.WarningViewSet)
+router.register("bulletins", bulletins_api.BulletinViewSet)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -38,6 +54,8 @@ api_v1 = [
     path("me/", orgs_api.me, name="api-me"),
     path("risk-reference/", risks_api.reference, name="api-risk-reference"),
     path("risk-rollup/", risks_api.rollup, name="api-risk-rollup"),
+    path("selfcheck-completion/", selfchecks_api.completion, name="api-selfcheck-completion"),
+    path("key-units/", alerts_api.key_units, name="api-key-units"),
     path("", include(router.urls)),
 ]
 
@@ -48,7 +66,12 @@ urlpatterns = [
     path("risks/", include("safeloop.risks.urls")),
     path("enterprises/", include("safeloop.enterprises.urls")),
     path("hazards/", include("safeloop.hazards.urls")),
+    path("accidents/", include("safeloop.accidents.urls")),
+    path("selfchecks/", include("safeloop.selfchecks.urls")),
     path("public/", include(hazards_urls.public)),
+    path("inspections/", include("safeloop.inspections.urls")),
+    path("alerts/", include("safeloop.alerts.urls")),
+    path("bulletins/", include("safeloop.bulletins.urls")),
     path("dashboards/", include("safeloop.dashboards.urls")),
     path("", include("safeloop.web.urls")),
 ]

@@ -14,6 +14,22 @@ from .conftest import lec, substance
 ALL = [*Role, None]
 
 
+def decoded(response) -> dict:
+    """The map payload as {enterprise id: (lat, lng, level colour, major hazard, sector)}."""
+    data = json.loads(response.content)
+    out = {}
+    for level, mh, sector, points in data["groups"]:
+        for i in range(0, len(points), 3):
+            out[points[i]] = (
+                points[i + 1] / data["scale"],
+                points[i + 2] / data["scale"],
+                data["levels"][level],
+                mh,
+                data["sectors"][sector],
+            )
+    return out
+
+
 @pytest.fixture
 def placed(world):
     """Coordinates for the three enterprises; `inside` has a red point and a major hazard."""
@@ -45,19 +61,16 @@ def test_it_serves_map_data_for_the_users_scope_only(world, client, placed, role
     client.force_login(world.users[role])
     response = client.get("/risks/map/data.json")
     assert response.status_code == 200
-    data = json.loads(response.content)
+    data = decoded(response)
     expected = {
         Role.SYSTEM_ADMIN: {world.inside.pk, world.sibling.pk, world.outside.pk},
         Role.CITY_ADMIN: {world.inside.pk, world.sibling.pk},
         Role.CITY_INSPECTOR: {world.inside.pk, world.sibling.pk},
         None: set(),
     }.get(role, {world.inside.pk})
-    assert set(data["id"]) == expected
-    assert len(data["lat"]) == len(data["lng"]) == len(data["level"]) == len(expected)
+    assert set(data) == expected
     if world.inside.pk in expected:
-        i = data["id"].index(world.inside.pk)
-        assert data["levels"][data["level"][i]] == "red" and data["mh"][i] == 1
-        assert (data["lat"][i], data["lng"][i]) == (38.47361, 106.28865)
+        assert data[world.inside.pk][:4] == (38.47361, 106.28865, "red", 1)
 
 
 def test_it_filters_map_data_by_sector_and_skips_enterprises_without_coordinates(
@@ -65,21 +78,43 @@ def test_it_filters_map_data_by_sector_and_skips_enterprises_without_coordinates
 ):
     Enterprise.objects.filter(pk=world.outside.pk).update(latitude=None, longitude=None)
     client.force_login(world.user(Role.SYSTEM_ADMIN))
-    data = json.loads(client.get("/risks/map/data.json").content)
-    assert set(data["id"]) == {world.inside.pk, world.sibling.pk}
-    i = data["id"].index(world.sibling.pk)
-    assert data["sectors"][data["sector"][i]][0] == "machinery" and data["level"][i] == 0
-    only = json.loads(client.get("/risks/map/data.json?sector=machinery").content)
-    assert only["id"] == [world.sibling.pk]
+    data = decoded(client.get("/risks/map/data.json"))
+    assert set(data) == {world.inside.pk, world.sibling.pk}
+    assert data[world.sibling.pk][2:] == ("", 0, "machinery")
+    only = decoded(client.get("/risks/map/data.json?sector=machinery"))
+    assert list(only) == [world.sibling.pk]
     empty = json.loads(client.get("/risks/map/data.json?sector=tobacco").content)
-    assert empty["id"] == [] and empty["lat"] == []
+    assert empty["groups"] == [] and empty["scale"] == 100000
 
 
-def test_it_ships_the_six_county_boundaries(world, client):
+def test_it_ships_no_boundaries_unless_the_deployment_supplies_them(
+    world, client, settings, tmp_path
+):
     client.force_login(world.user(Role.CITY_INSPECTOR))
+    settings.MAP_BOUNDARIES_FILE = None
+    empty = json.loads(client.get("/risks/map/boundaries.geojson").content)
+    assert empty == {"type": "FeatureCollection", "features": []}
+    assert (
+        "No base map is configured"
+        in client.get("/risks/map/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    supplied = tmp_path / "counties.geojson"
+    square = [[[106.2, 38.4], [106.3, 38.4], [106.3, 38.5], [106.2, 38.4]]]
+    feature = {
+        "type": "Feature",
+        "properties": {"code": "640104", "name": "兴庆区"},
+        "geometry": {"type": "Polygon", "coordinates": square},
+    }
+    supplied.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    settings.MAP_BOUNDARIES_FILE = str(supplied)
+    settings.MAP_BOUNDARIES_ATTRIBUTION = "© 测试测绘院"
     geo = json.loads(client.get("/risks/map/boundaries.geojson").content)
-    codes = sorted(f["properties"]["code"] for f in geo["features"])
-    assert codes == ["640104", "640105", "640106", "640121", "640122", "640181"]
+    assert [f["properties"]["code"] for f in geo["features"]] == ["640104"]
+    html = client.get("/risks/map/").content.decode()
+    assert 'data-boundaries-attribution="© 测试测绘院"' in html
+    assert (
+        "No base map" not in client.get("/risks/map/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
 
 
 def test_the_map_page_loads_only_local_assets(world, client, placed):
@@ -144,18 +179,18 @@ def test_every_role_has_the_risks_menu(world, client, role):
 
 def test_the_map_data_follows_changes_at_once(world, client, placed):
     client.force_login(world.user(Role.CITY_ADMIN))
-    first = json.loads(client.get("/risks/map/data.json").content)
-    assert world.sibling.pk in first["id"]
+    first = decoded(client.get("/risks/map/data.json"))
+    assert world.sibling.pk in first
     sibling = Enterprise.objects.get(pk=world.sibling.pk)
     sibling.latitude = sibling.longitude = None
     sibling.save()  # the ledger's own save: the map version moves
-    assert world.sibling.pk not in json.loads(client.get("/risks/map/data.json").content)["id"]
+    assert world.sibling.pk not in decoded(client.get("/risks/map/data.json"))
     point = services.create_risk_point(
         actor=world.user(Role.SYSTEM_ADMIN), enterprise=world.inside, name="新点", kind="place"
     )
     services.delete_risk_point(actor=world.user(Role.SYSTEM_ADMIN), point=placed["point"])
-    data = json.loads(client.get("/risks/map/data.json").content)
-    assert data["level"][data["id"].index(world.inside.pk)] == 0  # only an unassessed point
+    data = decoded(client.get("/risks/map/data.json"))
+    assert data[world.inside.pk][2] == ""  # only an unassessed point
     assert point.pk
 
 

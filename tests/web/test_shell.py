@@ -9,7 +9,8 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from safeloop.orgs.roles import ADMINS, Role
+from safeloop.bulletins.models import BULLETIN_READERS
+from safeloop.orgs.roles import ADMINS, ENTERPRISE_STAFF, REGULATORS, Role
 from tests.conftest import PASSWORD
 
 ALL = [*Role, None]
@@ -88,7 +89,14 @@ MENU = {
     "risk-overview": set(ALL) - {None},
     "enterprise-list": set(ALL) - {None},
     "hazard-list": set(ALL) - {None},
+    "accident-list": set(ALL) - {None},
     "audit-log": set(ADMINS),
+    "selfcheck-mine": set(ENTERPRISE_STAFF),
+    "selfcheck-completion": set(REGULATORS),
+    "inspection-plans": set(REGULATORS | ENTERPRISE_STAFF),
+    "warning-list": set(ALL) - {None},
+    "key-unit-list": set(ALL) - {None},
+    "bulletin-list": set(BULLETIN_READERS),
     "dashboard": set(ALL) - {None},
 }
 

@@ -1,15 +1,14 @@
 """The dashboards: one page per area (city, county, park; the user's scope), the enterprise's
 own loop, and each figure as an Excel sheet. Every read goes through the user's scope."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from safeloop.dashboards import selectors
-from safeloop.enterprises.choices import Sector
 from safeloop.hazards.exports import workbook_response
+from safeloop.risks.views import map_context
 
 
 def _area(request):
@@ -34,9 +33,7 @@ def dashboard(request):
     data.update(
         drill_counties=selectors.counties_for(user, data["focus"]),
         drill_parks=selectors.parks_for(user, data["focus"]),
-        sectors=Sector.choices,
-        tile_url=getattr(settings, "MAP_TILE_URL", None) or "",
-        tile_attribution=getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+        **map_context(),
         charts=[t.chart_data() for t in data["tables"]],
     )
     return render(request, "dashboards/area.html", data)

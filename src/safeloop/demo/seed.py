@@ -4,9 +4,12 @@ enterprises, and one account per role. Re-running changes nothing (keys are natu
 from django.db import transaction
 from stdnum.cn import uscc
 
+from safeloop.accidents.demo import seed as seed_accidents
+from safeloop.alerts.demo import seed as seed_warnings
 from safeloop.core.context import acting_as
 from safeloop.enterprises.demo import seed_ledger
 from safeloop.enterprises.models import Enterprise
+from safeloop.inspections.demo import seed as seed_inspections
 from safeloop.orgs.models import (
     Department,
     DepartmentKind,
@@ -20,6 +23,7 @@ from safeloop.orgs.models import (
 )
 from safeloop.orgs.roles import Role
 from safeloop.risks.demo import seed as seed_risks
+from safeloop.selfchecks.demo import seed as seed_selfchecks
 
 DEMO_PASSWORD = "Demo#2026safe"
 
@@ -156,3 +160,7 @@ def seed() -> None:
         seed_accounts(seed_enterprises())
         seed_risks()
         seed_ledger()
+        seed_accidents()
+        seed_selfchecks()
+        seed_inspections()
+        seed_warnings()

@@ -94,10 +94,10 @@ class HazardScreenFilter(HazardFilter):
         label=_("park"),
         null_label=_("not in a park"),
     )
-    enterprise = None
-
-    class Meta(HazardFilter.Meta):
-        fields = [f for f in HazardFilter.Meta.fields if f != "enterprise"]
+    # Hidden: set by links from other screens (key units, warnings), not typed in.
+    enterprise = django_filters.NumberFilter(
+        field_name="enterprise_id", label=_("enterprise"), widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, request=request, **kwargs)

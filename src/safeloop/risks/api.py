@@ -9,6 +9,8 @@ from rest_framework.response import Response
 
 from safeloop.core.api import ScopedModelViewSet, ScopedViewSetMixin
 from safeloop.enterprises.models import Enterprise
+from safeloop.orgs.models import User
+from safeloop.orgs.roles import ENTERPRISE_STAFF
 from safeloop.risks import services
 from safeloop.risks.choices import DirectReason, Level, Method
 from safeloop.risks.models import (
@@ -36,6 +38,25 @@ def visible_enterprises(request):
     return Enterprise.objects.for_user(request.user, "view")
 
 
+class VersionField(serializers.SerializerMethodField):
+    """The record's version: send it back as `version` with PUT/PATCH (or `?version=` with
+    DELETE) and the change is refused with 409 if someone else changed the record meanwhile."""
+
+    def __init__(self):
+        super().__init__(method_name="get_version")
+
+
+class Versioned:
+    def get_version(self, obj) -> str:
+        return services.version_of(obj)
+
+
+def expected_version(request) -> str | None:
+    value = request.data.get("version") if hasattr(request.data, "get") else None
+    value = value if value is not None else request.query_params.get("version")
+    return str(value) if value is not None else None
+
+
 class EnterpriseField(serializers.PrimaryKeyRelatedField):
     """An enterprise the user can see; others are 'does not exist', like a wrong id."""
 
@@ -43,8 +64,9 @@ class EnterpriseField(serializers.PrimaryKeyRelatedField):
         return visible_enterprises(self.context["request"])
 
 
-class RiskPointSerializer(serializers.ModelSerializer):
+class RiskPointSerializer(Versioned, serializers.ModelSerializer):
     enterprise = EnterpriseField()
+    version = VersionField()
     accident_types = serializers.PrimaryKeyRelatedField(
         many=True, queryset=AccidentType.objects.all(), required=False
     )
@@ -69,6 +91,7 @@ class RiskPointSerializer(serializers.ModelSerializer):
             "current_assessment",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = ["level", "current_assessment", "created_at", "updated_at"]
 
@@ -97,11 +120,12 @@ class ServiceViewSet(ScopedModelViewSet):
 
     def perform_update(self, serializer):
         serializer.instance = self.update_object(
-            serializer.instance, dict(serializer.validated_data)
+            serializer.instance,
+            {**serializer.validated_data, "expected_version": expected_version(self.request)},
         )
 
     def perform_destroy(self, instance):
-        self.delete_object(instance)
+        self.delete_object(instance, expected_version(self.request))
 
 
 class RiskPointViewSet(ServiceViewSet):
@@ -120,15 +144,17 @@ class RiskPointViewSet(ServiceViewSet):
         data.pop("enterprise", None)
         return services.update_risk_point(actor=self.request.user, point=point, **data)
 
-    def delete_object(self, point):
-        services.delete_risk_point(actor=self.request.user, point=point)
+    def delete_object(self, point, version):
+        services.delete_risk_point(actor=self.request.user, point=point, expected_version=version)
 
     @extend_schema(request=None, responses={201: "RiskAssessmentSerializer"})
     @action(detail=True, methods=["post"])
     def regrade(self, request, pk=None):
         """Re-grade the current assessment under the active scheme (a new assessment)."""
         point = self.get_object()
-        assessment = services.regrade_risk_point(actor=request.user, point=point)
+        assessment = services.regrade_risk_point(
+            actor=request.user, point=point, expected_version=expected_version(request)
+        )
         return Response(RiskAssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
@@ -207,7 +233,9 @@ class RiskAssessmentViewSet(
         )
 
 
-class ControlMeasureSerializer(serializers.ModelSerializer):
+class ControlMeasureSerializer(Versioned, serializers.ModelSerializer):
+    version = VersionField()
+
     class Meta:
         model = ControlMeasure
         fields = [
@@ -218,17 +246,26 @@ class ControlMeasureSerializer(serializers.ModelSerializer):
             "description",
             "control_level",
             "responsible",
+            "responsible_user",
             "responsible_phone",
             "inspection_frequency",
+            "version",
         ]
         read_only_fields = ["enterprise"]
 
     def get_fields(self):
         fields = super().get_fields()
         if "request" in self.context:
-            fields["risk_point"].queryset = RiskPoint.objects.for_user(
-                self.context["request"].user, "view"
-            ).filter(is_deleted=False)
+            user = self.context["request"].user
+            fields["risk_point"].queryset = RiskPoint.objects.for_user(user, "view").filter(
+                is_deleted=False
+            )
+            # Only accounts of enterprise staff in the caller's scope can be named.
+            fields["responsible_user"].queryset = User.objects.filter(
+                role_assignments__enterprise__in=Enterprise.objects.for_user(user),
+                role_assignments__role__in=ENTERPRISE_STAFF,
+                role_assignments__active=True,
+            ).distinct()
         return fields
 
     def validate_risk_point(self, value):
@@ -250,8 +287,8 @@ class ControlMeasureViewSet(ServiceViewSet):
         data.pop("risk_point", None)
         return services.update_measure(actor=self.request.user, measure=measure, **data)
 
-    def delete_object(self, measure):
-        services.delete_measure(actor=self.request.user, measure=measure)
+    def delete_object(self, measure, version):
+        services.delete_measure(actor=self.request.user, measure=measure, expected_version=version)
 
 
 class UnitSubstanceSerializer(serializers.ModelSerializer):
@@ -277,8 +314,9 @@ class UnitSubstanceSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class HazardUnitSerializer(serializers.ModelSerializer):
+class HazardUnitSerializer(Versioned, serializers.ModelSerializer):
     enterprise = EnterpriseField()
+    version = VersionField()
     substances = UnitSubstanceSerializer(many=True)
     steps = serializers.SerializerMethodField()
 
@@ -297,6 +335,7 @@ class HazardUnitSerializer(serializers.ModelSerializer):
             "identified",
             "grade",
             "steps",
+            "version",
         ]
         read_only_fields = ["s_value", "alpha", "r_value", "identified", "grade"]
 
@@ -330,8 +369,8 @@ class HazardUnitViewSet(ServiceViewSet):
         data.pop("enterprise", None)
         return services.update_unit(actor=self.request.user, unit=unit, **data)
 
-    def delete_object(self, unit):
-        services.delete_unit(actor=self.request.user, unit=unit)
+    def delete_object(self, unit, version):
+        services.delete_unit(actor=self.request.user, unit=unit, expected_version=version)
 
 
 class RiskProfileSerializer(serializers.ModelSerializer):

@@ -6,6 +6,7 @@ actor's scope, and keeps the enterprise's roll-up current — all in one transac
 """
 
 import functools
+import hashlib
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from safeloop.core import audit
 from safeloop.core.context import ActionContext, action_context, current
 from safeloop.core.scoping import ensure_in_scope
+from safeloop.core.workflow import Conflict
 from safeloop.risks import grading, selectors
 from safeloop.risks.choices import DirectReason, Level, Method, highest
 from safeloop.risks.models import (
@@ -48,6 +50,7 @@ MEASURE_FIELDS = (
     "description",
     "control_level",
     "responsible",
+    "responsible_user",
     "responsible_phone",
     "inspection_frequency",
 )
@@ -68,6 +71,38 @@ def service(func):
             return func(*args, actor=actor, **kwargs)
 
     return wrapper
+
+
+# --- versions --------------------------------------------------------------------------
+# Points, measures and units carry no version column; their version is a digest of what a
+# form shows and edits, so a save based on a stale page is refused whatever changed it.
+
+
+def version_of(obj) -> str:
+    if isinstance(obj, RiskPoint):
+        state = [
+            [getattr(obj, name) for name in POINT_FIELDS],
+            sorted(obj.accident_types.values_list("pk", flat=True)),
+            obj.current_assessment_id,
+        ]
+    elif isinstance(obj, ControlMeasure):
+        state = [getattr(obj, name) for name in MEASURE_FIELDS]
+    else:
+        state = [
+            [obj.name, obj.kind, obj.people_within_500m],
+            list(
+                obj.substances.order_by("pk").values_list(
+                    "substance_id", "category_id", "label", "quantity"
+                )
+            ),
+        ]
+    return hashlib.sha256(repr([obj.pk, obj.is_deleted, state]).encode()).hexdigest()[:16]
+
+
+def _check_version(obj, expected: str | None) -> None:
+    """`expected` None: the caller does not ask for the check (API calls without a version)."""
+    if expected is not None and version_of(obj) != expected:
+        raise Conflict(_("Someone changed this record meanwhile; reload it and try again."))
 
 
 def _save(obj, actor, **kwargs):
@@ -130,9 +165,12 @@ def create_risk_point(*, actor, enterprise, accident_types=(), **fields) -> Risk
 
 
 @service
-def update_risk_point(*, actor, point, accident_types=None, **fields) -> RiskPoint:
+def update_risk_point(
+    *, actor, point, accident_types=None, expected_version: str | None = None, **fields
+) -> RiskPoint:
     point = RiskPoint.objects.select_for_update().get(pk=point.pk, is_deleted=False)
     ensure_in_scope(actor, "change", point)
+    _check_version(point, expected_version)
     for name in POINT_FIELDS:
         if name in fields:
             setattr(point, name, fields[name])
@@ -143,10 +181,11 @@ def update_risk_point(*, actor, point, accident_types=None, **fields) -> RiskPoi
 
 
 @service
-def delete_risk_point(*, actor, point) -> None:
+def delete_risk_point(*, actor, point, expected_version: str | None = None) -> None:
     """Soft delete: the point and its history stay for the record; roll-ups drop it."""
     point = RiskPoint.objects.select_for_update().get(pk=point.pk, is_deleted=False)
     ensure_in_scope(actor, "change", point)
+    _check_version(point, expected_version)
     point.is_deleted = True
     point.save(action="delete")
     refresh_profile(point.enterprise)
@@ -224,10 +263,12 @@ def assess_risk_point(
     direct_note: str = "",
     scheme: GradingScheme | None = None,
     supersedes: RiskAssessment | None = None,
+    expected_version: str | None = None,
     **inputs,
 ) -> RiskAssessment:
     point = RiskPoint.objects.select_for_update().get(pk=point.pk, is_deleted=False)
     ensure_in_scope(actor, "change", point)
+    _check_version(point, expected_version)
     scheme = scheme or GradingScheme.active()
     thresholds = scheme.thresholds()
     graded = grade(method=method, inputs=inputs, thresholds=thresholds, direct_reason=direct_reason)
@@ -252,9 +293,18 @@ def assess_risk_point(
 
 
 @service
-def regrade_risk_point(*, actor, point, scheme: GradingScheme | None = None) -> RiskAssessment:
+def regrade_risk_point(
+    *,
+    actor,
+    point,
+    scheme: GradingScheme | None = None,
+    expected_version: str | None = None,
+) -> RiskAssessment:
     """The explicit re-grading under the active (or a given) scheme: a new assessment with the
     current one's inputs; the old one stays as it was."""
+    point = RiskPoint.objects.select_for_update().get(pk=point.pk, is_deleted=False)
+    ensure_in_scope(actor, "change", point)
+    _check_version(point, expected_version)
     current = point.current_assessment
     if current is None:
         raise ValidationError({"risk_point": [_("The point has no assessment to re-grade.")]})
@@ -276,6 +326,7 @@ def regrade_risk_point(*, actor, point, scheme: GradingScheme | None = None) -> 
 
 @service
 def create_measure(*, actor, point, **fields) -> ControlMeasure:
+    point = RiskPoint.objects.select_for_update().get(pk=point.pk, is_deleted=False)
     measure = ControlMeasure(
         enterprise=point.enterprise,
         risk_point=point,
@@ -285,9 +336,12 @@ def create_measure(*, actor, point, **fields) -> ControlMeasure:
 
 
 @service
-def update_measure(*, actor, measure, **fields) -> ControlMeasure:
+def update_measure(
+    *, actor, measure, expected_version: str | None = None, **fields
+) -> ControlMeasure:
     measure = ControlMeasure.objects.select_for_update().get(pk=measure.pk, is_deleted=False)
     ensure_in_scope(actor, "change", measure)
+    _check_version(measure, expected_version)
     for name in MEASURE_FIELDS:
         if name in fields:
             setattr(measure, name, fields[name])
@@ -295,9 +349,10 @@ def update_measure(*, actor, measure, **fields) -> ControlMeasure:
 
 
 @service
-def delete_measure(*, actor, measure) -> None:
+def delete_measure(*, actor, measure, expected_version: str | None = None) -> None:
     measure = ControlMeasure.objects.select_for_update().get(pk=measure.pk, is_deleted=False)
     ensure_in_scope(actor, "change", measure)
+    _check_version(measure, expected_version)
     measure.is_deleted = True
     measure.save(action="delete")
 
@@ -334,6 +389,8 @@ def _recompute(unit) -> None:
 
 
 def _replace_substances(unit, substances) -> None:
+    if not substances:
+        raise ValidationError({"substances": [_("List at least one substance.")]})
     for old in unit.substances.all():
         old.delete()
     for row in substances:
@@ -361,9 +418,12 @@ def create_unit(*, actor, enterprise, name, kind, people_within_500m, substances
 
 
 @service
-def update_unit(*, actor, unit, substances=None, **fields) -> HazardUnit:
+def update_unit(
+    *, actor, unit, substances=None, expected_version: str | None = None, **fields
+) -> HazardUnit:
     unit = HazardUnit.objects.select_for_update().get(pk=unit.pk, is_deleted=False)
     ensure_in_scope(actor, "change", unit)
+    _check_version(unit, expected_version)
     for name in ("name", "kind", "people_within_500m"):
         if name in fields:
             setattr(unit, name, fields[name])
@@ -376,9 +436,10 @@ def update_unit(*, actor, unit, substances=None, **fields) -> HazardUnit:
 
 
 @service
-def delete_unit(*, actor, unit) -> None:
+def delete_unit(*, actor, unit, expected_version: str | None = None) -> None:
     unit = HazardUnit.objects.select_for_update().get(pk=unit.pk, is_deleted=False)
     ensure_in_scope(actor, "change", unit)
+    _check_version(unit, expected_version)
     unit.is_deleted = True
     unit.save(action="delete")
     refresh_profile(unit.enterprise)

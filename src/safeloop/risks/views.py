@@ -13,10 +13,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from safeloop.core.scoping import can
 from safeloop.enterprises.choices import Sector
 from safeloop.enterprises.models import Enterprise
 from safeloop.risks import cards, grading, selectors, services, spreadsheets
 from safeloop.risks.choices import Level
+from safeloop.risks.edit_views import may_edit_risks
 from safeloop.risks.models import EnterpriseRiskProfile, HazardUnit, RiskPoint
 
 
@@ -59,6 +61,7 @@ def enterprise_risks(request, pk):
             "profile": EnterpriseRiskProfile.objects.filter(enterprise=enterprise).first(),
             "points": selectors.points_for(request.user, enterprise),
             "units": selectors.units_for(request.user, enterprise),
+            "may_edit": may_edit_risks(request.user, enterprise),
         },
     )
 
@@ -79,6 +82,8 @@ def point_detail(request, pk):
             "assessments": point.assessments.select_related("scheme", "assessed_by"),
             "measures": point.measures.filter(is_deleted=False),
             "accident_types": point.accident_types.select_related("code_set"),
+            "may_change": can(request.user, "change", point),
+            "version": services.version_of(point),
         },
     )
 
@@ -122,20 +127,32 @@ def unit_detail(request, pk):
         (line, grading.dec(line.ratio), grading.dec(Fraction(line.beta) * line.ratio))
         for line in result.lines
     ]
-    return render(request, "risks/unit.html", {"unit": unit, "rows": rows, "result": result})
+    return render(
+        request,
+        "risks/unit.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "result": result,
+            "may_change": can(request.user, "change", unit),
+        },
+    )
 
 
 @login_required
 def risk_map(request):
-    return render(
-        request,
-        "risks/map.html",
-        {
-            "sectors": Sector.choices,
-            "tile_url": getattr(settings, "MAP_TILE_URL", None) or "",
-            "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
-        },
-    )
+    return render(request, "risks/map.html", map_context())
+
+
+def map_context() -> dict:
+    """What risks/_map.html needs (the map page and the dashboards include it)."""
+    return {
+        "sectors": Sector.choices,
+        "tile_url": getattr(settings, "MAP_TILE_URL", None) or "",
+        "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+        "has_boundaries": bool(getattr(settings, "MAP_BOUNDARIES_FILE", None)),
+        "boundaries_attribution": getattr(settings, "MAP_BOUNDARIES_ATTRIBUTION", ""),
+    }
 
 
 @require_GET

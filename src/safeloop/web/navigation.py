@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.orgs.roles import ADMINS, ALL_ROLES, Role
+from safeloop.bulletins.models import BULLETIN_READERS
+from safeloop.orgs.roles import ADMINS, ALL_ROLES, ENTERPRISE_STAFF, REGULATORS, Role
 
 
 @dataclass(frozen=True)
@@ -15,12 +16,20 @@ class MenuItem:
     roles: frozenset
 
 
+# Ordered by daily work: what needs attention, the loop, then records and administration.
 MENU = [
     MenuItem(_("Home"), "home", ALL_ROLES),
-    MenuItem(_("Organisation"), "org-tree", ALL_ROLES - {Role.EXPERT}),
+    MenuItem(_("Early warnings"), "warning-list", ALL_ROLES),
+    MenuItem(_("Key units"), "key-unit-list", ALL_ROLES),
+    MenuItem(_("Hidden dangers"), "hazard-list", ALL_ROLES),
+    MenuItem(_("Inspections"), "inspection-plans", REGULATORS | ENTERPRISE_STAFF),
+    MenuItem(_("My self-checks"), "selfcheck-mine", ENTERPRISE_STAFF),
+    MenuItem(_("Self-check supervision"), "selfcheck-completion", REGULATORS),
     MenuItem(_("Risks"), "risk-overview", ALL_ROLES),
     MenuItem(_("Enterprise ledger"), "enterprise-list", ALL_ROLES),
-    MenuItem(_("Hidden dangers"), "hazard-list", ALL_ROLES),
+    MenuItem(_("Accidents"), "accident-list", ALL_ROLES),
+    MenuItem(_("Monthly bulletins"), "bulletin-list", BULLETIN_READERS),
+    MenuItem(_("Organisation"), "org-tree", ALL_ROLES - {Role.EXPERT}),
     MenuItem(_("Audit log"), "audit-log", ADMINS),
     MenuItem(_("API"), "api-docs", ALL_ROLES),
     MenuItem(_("Dashboard"), "dashboard", ALL_ROLES),

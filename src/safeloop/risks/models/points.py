@@ -176,6 +176,16 @@ class ControlMeasure(EnterpriseScoped):
         _("control level"), max_length=10, choices=ControlLevel.choices
     )
     responsible = models.CharField(_("person responsible"), max_length=50)
+    # The account that receives the measure's self-check tasks; when empty (or no longer the
+    # enterprise's staff) the tasks go to the enterprise's safety staff.
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person's account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     responsible_phone = models.CharField(_("phone"), max_length=20, blank=True)
     inspection_frequency = models.CharField(
         _("inspection frequency"), max_length=10, choices=Frequency.choices
@@ -189,6 +199,25 @@ class ControlMeasure(EnterpriseScoped):
 
     def __str__(self):
         return self.description[:60]
+
+    def clean(self):
+        if self.responsible_user_id and self.enterprise_id:
+            from safeloop.orgs.models import RoleAssignment
+
+            staff = RoleAssignment.objects.filter(
+                user_id=self.responsible_user_id,
+                enterprise_id=self.enterprise_id,
+                role__in=ENTERPRISE_STAFF,
+                active=True,
+            )
+            if not staff.exists():
+                raise ValidationError(
+                    {
+                        "responsible_user": _(
+                            "Choose an account of this enterprise's principal or safety staff."
+                        )
+                    }
+                )
 
 
 class EnterpriseRiskProfile(models.Model):

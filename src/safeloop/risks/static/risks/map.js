@@ -1,10 +1,11 @@
-/* Four-colour map: columnar data from the server, clustered coloured points, county
-   boundaries as the offline base layer, a tile layer only when one is configured. */
+/* Four-colour map: grouped data from the server, clustered coloured points, and the base
+   layers the deployment configures (tiles, county boundaries), each with its attribution. */
 (function () {
   "use strict";
   var el = document.getElementById("risk-map");
   if (!el || !window.L) { return; }
   var COLOURS = ["#8a96a3", "#2e86ab", "#f2c14e", "#f18f01", "#d7263d"];
+  // maxZoom: the clusters need one even when no tile layer brings its own
   var map = L.map(el, { preferCanvas: true, maxZoom: 18 }).setView([38.45, 106.35], 9);
   if (el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "" }).addTo(map);
@@ -12,9 +13,11 @@
   fetch(el.dataset.boundariesUrl, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (geo) {
+      if (!geo.features || !geo.features.length) { return; }
       var layer = L.geoJSON(geo, {
+        attribution: el.dataset.boundariesAttribution || "",
         style: { color: "#0b3d6e", weight: 1.5, fillColor: "#dfe7ee", fillOpacity: 0.35 },
-        onEachFeature: function (f, l) { l.bindTooltip(f.properties.name); }
+        onEachFeature: function (f, l) { if (f.properties && f.properties.name) { l.bindTooltip(f.properties.name); } }
       }).addTo(map);
       layer.bringToBack();
       map.fitBounds(layer.getBounds());
@@ -39,26 +42,29 @@
       .then(function (r) { return r.text(); })
       .then(function (html) { marker.bindPopup(html).openPopup(); });
   }
+  // The payload groups enterprises by [level, major hazard, sector index, [id, lat, lng, …]],
+  // coordinates as integers × scale.
   function draw() {
     if (!data) { return; }
-    var sector = document.getElementById("map-sector").value;
-    var sectorIndex = -2;
-    data.sectors.forEach(function (s, i) { if (s[0] === sector) { sectorIndex = i; } });
+    var sectorIndex = data.sectors.indexOf(document.getElementById("map-sector").value);
     var markers = [];
-    for (var i = 0; i < data.id.length; i++) {
-      if (sector && data.sector[i] !== sectorIndex) { continue; }
-      var level = data.level[i];
-      var m = L.circleMarker([data.lat[i], data.lng[i]], {
-        radius: data.mh[i] ? 8 : 6, weight: data.mh[i] ? 3 : 1, color: "#1f2933",
-        fillColor: COLOURS[level], fillOpacity: 0.9, level: level, enterprise: data.id[i]
-      });
-      m.on("click", function (e) { openCard(e.target); });
-      markers.push(m);
-    }
+    data.groups.forEach(function (group) {
+      var level = group[0], mh = group[1], points = group[3];
+      if (sectorIndex >= 0 && group[2] !== sectorIndex) { return; }
+      for (var i = 0; i < points.length; i += 3) {
+        var m = L.circleMarker([points[i + 1] / data.scale, points[i + 2] / data.scale], {
+          radius: mh ? 8 : 6, weight: mh ? 3 : 1, color: "#1f2933",
+          fillColor: COLOURS[level], fillOpacity: 0.9, level: level, enterprise: points[i]
+        });
+        m.on("click", onMarkerClick);
+        markers.push(m);
+      }
+    });
     clusters.clearLayers();
     clusters.addLayers(markers);
     document.getElementById("map-count").textContent = markers.length + " " + el.dataset.countLabel;
   }
+  function onMarkerClick(e) { openCard(e.target); }
   fetch(el.dataset.dataUrl, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (payload) { data = payload; draw(); });

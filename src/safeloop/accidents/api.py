@@ -1,0 +1,99 @@
+"""/api/v1/accidents/: scoped list and detail, report (POST), correct (PATCH with
+`version`), and void (POST …/void/ with `reason` and `version`). No DELETE."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from safeloop.accidents import services
+from safeloop.accidents.choices import Grade
+from safeloop.accidents.models import Accident
+from safeloop.core.api import ScopedModelViewSet
+from safeloop.enterprises.models import Enterprise
+
+
+class AccidentFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="occurred_at", lookup_expr="year")
+    grade = django_filters.ChoiceFilter(choices=Grade.choices)
+
+    class Meta:
+        model = Accident
+        fields = ["enterprise", "grade", "voided", "year"]
+
+
+class AccidentSerializer(serializers.ModelSerializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    version = serializers.IntegerField(
+        required=False,
+        help_text=_("The version you read; required on updates (409 when it is stale)."),
+    )
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = Accident
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            *services.EDITABLE,
+            "grade",
+            "reported_at",
+            "reported_late",
+            "voided",
+            "void_reason",
+            "version",
+        ]
+        read_only_fields = ["grade", "reported_at", "reported_late", "voided", "void_reason"]
+
+    def validate_enterprise(self, enterprise):
+        # Outside the reader's scope reads like a key that does not exist.
+        user = self.context["request"].user
+        if not Enterprise.objects.for_user(user, "view").filter(pk=enterprise.pk).exists():
+            raise serializers.ValidationError(_("Invalid pk - object does not exist."))
+        return enterprise
+
+
+class VoidSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class AccidentViewSet(ScopedModelViewSet):
+    queryset = Accident.objects.select_related("enterprise").order_by("-occurred_at", "-pk")
+    serializer_class = AccidentSerializer
+    filterset_class = AccidentFilter
+
+    @property
+    def write_action(self):
+        return "void" if self.action == "void" else "change"
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        enterprise = data.pop("enterprise")
+        serializer.instance = services.record(
+            actor=self.request.user, enterprise=enterprise, **data
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if "enterprise" in data and data.pop("enterprise") != serializer.instance.enterprise:
+            raise serializers.ValidationError(
+                {"enterprise": [_("An accident cannot move to another enterprise.")]}
+            )
+        serializer.instance = services.update(
+            actor=self.request.user, accident=serializer.instance, version=version, **data
+        )
+
+    @extend_schema(request=VoidSerializer, responses=AccidentSerializer)
+    @action(detail=True, methods=["post"])
+    def void(self, request, pk=None):
+        accident = self.get_object()
+        body = VoidSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        accident = services.void(actor=request.user, accident=accident, **body.validated_data)
+        return Response(self.get_serializer(accident).data)

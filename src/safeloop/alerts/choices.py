@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class WarningState(models.TextChoices):
+    OPEN = "open", pgettext_lazy("warning state", "Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    CLOSED = "closed", pgettext_lazy("warning state", "Closed")
+
+
+OPEN_WARNING_STATES = (WarningState.OPEN, WarningState.ACKNOWLEDGED)
+
+
+class RuleCode(models.TextChoices):
+    """The early-warning rules the code knows how to evaluate; their settings are data."""
+
+    LICENCE_EXPIRY = "licence_expiry", _("Licence expiring")
+    CERTIFICATE_EXPIRY = "certificate_expiry", _("Special-operation certificate expiring")
+    HAZARDS_RISING = "hazards_rising", _("Open hidden dangers rising month over month")
+    OVERDUE_CLUSTER = "overdue_cluster", _("Cluster of overdue hidden dangers")
+    NO_SELF_CHECK = "no_self_check", _("No self-check records")
+    MAJOR_DEADLINE = "major_deadline", _("Major hidden danger near its deadline without evidence")
+
+
+class SubjectKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    LICENCE = "licence", _("Licence")
+    CERTIFICATE = "certificate", _("Certificate")
+    HAZARD = "hazard", _("Hidden danger")
+    PARK = "park", _("Park")
+    GRID = "grid", _("Grid cell")
+
+
+class KeyReason(models.TextChoices):
+    """Why an enterprise is on the key units list (重点监管)."""
+
+    RED_RISK = "red_risk", _("Red (major) risk")
+    MAJOR_OPEN = "major_open", _("Open major hidden danger")
+    OVERDUE = "overdue", _("Overdue hidden danger")
+    ACCIDENT = "accident", _("Accident this year")
+    LICENCE_EXPIRED = "licence_expired", _("Expired licence")

@@ -1,0 +1,72 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from safeloop.alerts.choices import KeyReason, RuleCode, SubjectKind, WarningState
+from safeloop.alerts.models import EarlyWarning
+from safeloop.enterprises.models import Enterprise
+from safeloop.orgs.models import Park, Region, region_prefix
+
+
+def _parks(request):
+    return Park.objects.for_user(request.user).order_by("name")
+
+
+class RegionChoiceMixin:
+    """Regions of the user's scope to choose from; a city matches every county below it."""
+
+    def setup_regions(self, request):
+        regions = Region.objects.for_user(request.user).order_by("code")
+        self.filters["region"].extra["choices"] = [(r.code, r.name) for r in regions]
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region_code__startswith=region_prefix(value))
+
+
+class WarningFilter(RegionChoiceMixin, django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(
+        choices=WarningState.choices,
+        label=_("state"),
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+    )
+    rule = django_filters.ChoiceFilter(
+        field_name="rule__code", choices=RuleCode.choices, label=_("rule")
+    )
+    subject_kind = django_filters.ChoiceFilter(choices=SubjectKind.choices, label=_("subject"))
+    region = django_filters.ChoiceFilter(method="filter_region", label=_("region"))
+    enterprise = django_filters.NumberFilter(
+        field_name="enterprise_id", label=_("enterprise"), widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = EarlyWarning
+        fields = ["state", "rule", "subject_kind", "region", "enterprise"]
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        self.setup_regions(request)
+
+
+class KeyUnitFilter(RegionChoiceMixin, django_filters.FilterSet):
+    """Filters of the key units list; `reason` is applied by the selector itself."""
+
+    reason = django_filters.MultipleChoiceFilter(
+        choices=KeyReason.choices,
+        label=_("reason"),
+        widget=forms.CheckboxSelectMultiple,
+        method="keep",
+    )
+    region = django_filters.ChoiceFilter(method="filter_region", label=_("region"))
+    park = django_filters.ModelChoiceFilter(queryset=_parks, label=_("park"))
+
+    class Meta:
+        model = Enterprise
+        fields = ["reason", "region", "park"]
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        self.setup_regions(request)
+
+    def keep(self, queryset, name, value):
+        return queryset

@@ -1,0 +1,188 @@
+"""The warnings screens (list, detail with the allowed moves) and the key units list with its
+Excel export. Reads go through the selectors (scoped); changes through `services`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from safeloop.alerts import selectors, services
+from safeloop.alerts.choices import KeyReason, WarningState
+from safeloop.alerts.filters import KeyUnitFilter, WarningFilter
+from safeloop.alerts.forms import MoveForm
+from safeloop.alerts.workflow import WARNING_WORKFLOW
+from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
+from safeloop.enterprises.models import Enterprise
+from safeloop.hazards.exports import workbook_response
+
+PAGE_SIZE = 25
+MOVE_LABELS = {t.move: t.label for t in WARNING_WORKFLOW.transitions}
+
+
+def _query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# ---------------------------------------------------------------- warnings
+@login_required
+def warning_list(request):
+    base = selectors.warnings_for(request.user)
+    data = request.GET.copy()
+    if "state" not in data and not request.GET.get("all"):
+        data.setlist("state", [WarningState.OPEN, WarningState.ACKNOWLEDGED])
+    filterset = WarningFilter(data, queryset=base, request=request)
+    warnings = filterset.qs if filterset.is_valid() else base.none()
+    page = Paginator(warnings.order_by("-raised_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "alerts/warning_list.html",
+        {"page": page, "filter": filterset, "query": _query(request)},
+        status=200 if filterset.is_valid() else 400,
+    )
+
+
+def _warning(request, pk):
+    return get_object_or_404(selectors.warnings_for(request.user), pk=pk)
+
+
+def _detail(request, warning, failed=None, status=200):
+    moves = []
+    for move in services.allowed_moves(warning, request.user):
+        form = failed[1] if failed and failed[0] == move else None
+        form = form or MoveForm(move=move, initial={"version": warning.version})
+        moves.append({"move": move, "label": MOVE_LABELS[move], "form": form})
+    return render(
+        request,
+        "alerts/warning_detail.html",
+        {"w": warning, "moves": moves, "failed": failed[0] if failed else ""},
+        status=status,
+    )
+
+
+@login_required
+def warning_detail(request, pk):
+    return _detail(request, _warning(request, pk))
+
+
+@login_required
+@require_POST
+def warning_move(request, pk, move):
+    if move not in services.MOVES:
+        raise Http404
+    warning = _warning(request, pk)
+    form = MoveForm(request.POST, move=move)
+    status = 400
+    if form.is_valid():
+        try:
+            services.MOVES[move](
+                warning=warning,
+                actor=request.user,
+                note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
+            )
+        except Conflict:
+            form.add_error(None, _("Someone changed this warning meanwhile; nothing was saved."))
+            status = 409
+        except NotPermitted:
+            raise PermissionDenied from None
+        except IllegalMove as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+            status = 400 if error.field else 409
+        else:
+            messages.success(request, _("Done: %s.") % MOVE_LABELS[move])
+            return redirect("warning-detail", pk=warning.pk)
+    warning = _warning(request, pk)
+    if move not in services.allowed_moves(warning, request.user):
+        messages.error(
+            request, " ".join(form.non_field_errors()) or _("This move is no longer possible.")
+        )
+        return _detail(request, warning, status=status)
+    return _detail(request, warning, failed=(move, form), status=status)
+
+
+# ---------------------------------------------------------------- key units
+def _key_units(request):
+    # The filter's own queryset is never read: key_units gives the scoped one.
+    filterset = KeyUnitFilter(request.GET, queryset=Enterprise.objects.none(), request=request)
+    if not filterset.is_valid():
+        return filterset, None
+    reasons = filterset.form.cleaned_data.get("reason") or None
+    base = selectors.key_units(request.user, reasons=reasons)
+    filterset.queryset = base
+    return filterset, filterset.filter_queryset(base)
+
+
+def _rows(enterprises):
+    for e in enterprises:
+        yield (
+            e,
+            [
+                {"code": code, "label": label, "link": selectors.reason_link(code, e.pk)}
+                for code, label in selectors.reasons_of(e)
+            ],
+        )
+
+
+def _reason_choices():
+    return KeyReason.choices
+
+
+@login_required
+def key_unit_list(request):
+    filterset, units = _key_units(request)
+    if units is None:
+        page = Paginator([], PAGE_SIZE).get_page(1)
+        status = 400
+    else:
+        page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+        status = 200
+    return render(
+        request,
+        "alerts/key_units.html",
+        {
+            "page": page,
+            "rows": list(_rows(page)),
+            "filter": filterset,
+            "query": _query(request),
+        },
+        status=status,
+    )
+
+
+@login_required
+def key_unit_export(request):
+    filterset, units = _key_units(request)
+    if units is None:
+        return key_unit_list(request)
+    header = [
+        _("enterprise"),
+        _("unified social credit code"),
+        _("county"),
+        _("park"),
+        _("grid cell"),
+        *[label for _code, label in _reason_choices()],
+    ]
+    codes = [code for code, _label in _reason_choices()]
+
+    def rows():
+        for e in units.iterator(chunk_size=2000):
+            yield [
+                e.name,
+                e.uscc,
+                e.region.name,
+                e.park.name if e.park_id else "",
+                e.grid.name if e.grid_id else "",
+                *["✓" if getattr(e, f"r_{code}") else "" for code in codes],
+            ]
+
+    stamp = timezone.localdate().isoformat()
+    return workbook_response(f"key-units-{stamp}.xlsx", [(_("Key units"), header, rows())])

@@ -1,0 +1,205 @@
+"""A bulletin's two files, made from its stored figures: the Excel workbook (one sheet per
+part) and the PDF in the layout of an official notice, with the shipped Chinese font.
+Both are in Chinese, the language of the document, whatever the reader's interface."""
+
+from io import BytesIO
+
+from fpdf.fonts import FontFace
+from openpyxl import Workbook
+
+from safeloop.alerts.choices import KeyReason
+from safeloop.hazards.exports import safe
+from safeloop.hazards.notices import Notice, _chinese_date
+
+LEVELS = {"general": "一般", "major": "重大"}
+STATUS = {"closed": "本月销号", "overdue": "逾期未整改", "rectifying": "整改中"}
+CASE_KINDS = {"closed_major": "重大隐患按期销号", "long_overdue": "长期逾期未整改"}
+REASONS = {
+    KeyReason.RED_RISK.value: "重大风险（红色）",
+    KeyReason.MAJOR_OPEN.value: "重大隐患未销号",
+    KeyReason.OVERDUE.value: "隐患逾期未整改",
+    KeyReason.ACCIDENT.value: "本年度发生事故",
+    KeyReason.LICENCE_EXPIRED.value: "许可证过期",
+}
+TOTAL_LINES = [
+    ("found", "本月排查隐患（项）"),
+    ("closed", "本月整改销号（项）"),
+    ("rate", "本月排查隐患整改率（%）"),
+    ("found_ytd", "本年累计排查隐患（项）"),
+    ("rate_ytd", "本年累计整改率（%）"),
+    ("open_at_end", "月末未整改（项）"),
+    ("overdue_at_end", "月末逾期未整改（项）"),
+    ("major_found", "本月新增重大隐患（项）"),
+    ("major_closed", "本月重大隐患销号（项）"),
+    ("major_open_at_end", "月末重大隐患未销号（项）"),
+    ("major_overdue_at_end", "月末重大隐患逾期（项）"),
+    ("major_rate_ytd", "本年重大隐患整改率（%）"),
+]
+RANK_HEADER = ["名次", "单位", "本月排查", "本月销号", "本年整改率（%）", "月末逾期", "重大未销号"]
+HAZARD_HEADER = ["企业", "县（区）", "隐患部位", "隐患描述", "等级", "整改期限", "逾期天数"]
+
+
+def _rank_row(r):
+    return [
+        r["rank"],
+        r["name"],
+        r["found"],
+        r["closed"],
+        _num(r["rate_ytd"]),
+        r["overdue_at_end"],
+        r["major_open_at_end"],
+    ]
+
+
+def _hazard_row(h):
+    return [
+        h["enterprise"],
+        h["region"],
+        h["place"],
+        h["description"],
+        LEVELS.get(h["level"], ""),
+        h["deadline"] or "",
+        h["days_overdue"] if h["days_overdue"] and h["days_overdue"] > 0 else "",
+    ]
+
+
+def _num(value):
+    return "—" if value is None else value
+
+
+def _sheets(f: dict):
+    t = f["totals"]
+    yield "概况", ["指标", "数值"], [[label, _num(t[key])] for key, label in TOTAL_LINES]
+    yield "排名", RANK_HEADER, [_rank_row(r) for r in f["ranking"]]
+    yield "逾期隐患", HAZARD_HEADER, [_hazard_row(h) for h in f["overdue"]["rows"]]
+    yield (
+        "重大隐患",
+        [*HAZARD_HEADER, "挂牌督办文号", "状态"],
+        [[*_hazard_row(h), h["listing"], STATUS[h["status"]]] for h in f["major"]["rows"]],
+    )
+    yield (
+        "重点监管单位",
+        ["企业", "县（区）", "原因"],
+        [
+            [u["name"], u["region"], "、".join(REASONS[c] for c in u["reasons"])]
+            for u in f["key_units"]["rows"]
+        ],
+    )
+    yield (
+        "典型案例",
+        ["类别", *HAZARD_HEADER],
+        [[CASE_KINDS[c["kind"]], *_hazard_row(c)] for c in f["typical"]],
+    )
+
+
+def workbook(title: str, figures: dict) -> bytes:
+    book = Workbook(write_only=True)
+    for name, header, rows in _sheets(figures):
+        sheet = book.create_sheet(title=name)
+        if name == "概况":
+            sheet.append([safe(title)])
+        sheet.append([safe(h) for h in header])
+        for row in rows:
+            sheet.append([safe(v) for v in row])
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# The shipped font has one weight: headings are shaded rather than bold.
+HEADINGS = FontFace(emphasis="", fill_color=(232, 238, 245))
+
+
+class BulletinPdf(Notice):
+    def heading(self, text: str) -> None:
+        self.ln(2)
+        self.set_font("cjk", size=15)
+        self.cell(0, 10, text, new_x="LMARGIN", new_y="NEXT")
+
+    def grid(self, header: list[str], rows: list[list], widths: tuple) -> None:
+        if not rows:
+            self.paragraph("无。")
+            return
+        self.set_font("cjk", size=9)
+        with self.table(
+            col_widths=widths,
+            line_height=5.5,
+            text_align="LEFT",
+            first_row_as_headings=True,
+            headings_style=HEADINGS,
+        ) as table:
+            for row in [header, *rows]:
+                cells = table.row()
+                for value in row:
+                    cells.cell(str(value))
+        self.ln(3)
+
+
+def pdf(issuer: str, title: str, number: str, figures: dict, issued_on) -> bytes:
+    t = figures["totals"]
+    doc = BulletinPdf(issuer, title, number)
+    name = figures["region"]["name"]
+    doc.paragraph(
+        f"{figures['month'][:4]}年{int(figures['month'][5:])}月，{name}工业领域共排查事故隐患"
+        f"{t['found']}项，当月整改销号{t['closed']}项，本月排查隐患整改率{_num(t['rate'])}%；"
+        f"本年累计排查{t['found_ytd']}项，累计整改率{_num(t['rate_ytd'])}%。月末尚有"
+        f"{t['open_at_end']}项未整改，其中逾期{t['overdue_at_end']}项。本月新增重大事故隐患"
+        f"{t['major_found']}项，销号{t['major_closed']}项，月末未销号{t['major_open_at_end']}项"
+        f"（逾期{t['major_overdue_at_end']}项），本年重大隐患整改率{_num(t['major_rate_ytd'])}%"
+        "（目标100%）。"
+    )
+    unit = "县（市）区" if figures["region"]["level"] == "city" else "园区"
+    doc.heading(f"一、各{unit}排名")
+    doc.grid(RANK_HEADER, [_rank_row(r) for r in figures["ranking"]], (8, 30, 14, 14, 18, 14, 16))
+    parts = [
+        ("二、逾期未整改隐患", figures["overdue"]),
+        ("三、重大事故隐患治理情况", figures["major"]),
+    ]
+    widths = (26, 14, 20, 36, 9, 18, 11)
+    doc.heading(f"{parts[0][0]}（共{parts[0][1]['total']}项）")
+    doc.grid(HAZARD_HEADER, [_hazard_row(h) for h in parts[0][1]["rows"]], widths)
+    doc.heading(f"{parts[1][0]}（共{parts[1][1]['total']}项）")
+    doc.grid(
+        [*HAZARD_HEADER[:4], "整改期限", "状态"],
+        [
+            [*_hazard_row(h)[:4], h["deadline"] or "", STATUS[h["status"]]]
+            for h in parts[1][1]["rows"]
+        ],
+        (28, 14, 22, 44, 18, 18),
+    )
+    keys = figures["key_units"]
+    doc.heading(f"四、重点监管单位（共{keys['total']}家）")
+    doc.grid(
+        ["企业", "县（区）", "原因"],
+        [
+            [u["name"], u["region"], "、".join(REASONS[c] for c in u["reasons"])]
+            for u in keys["rows"]
+        ],
+        (60, 24, 60),
+    )
+    doc.heading("五、典型案例")
+    doc.grid(
+        ["类别", "企业", "隐患部位", "隐患描述", "整改期限"],
+        [
+            [
+                CASE_KINDS[c["kind"]],
+                c["enterprise"],
+                c["place"],
+                c["description"],
+                c["deadline"] or "",
+            ]
+            for c in figures["typical"]
+        ],
+        (26, 32, 24, 44, 18),
+    )
+    doc.heading("六、工作要求")
+    doc.paragraph(
+        "各单位要对照本通报，督促逾期未整改隐患所在企业立即落实整改措施、资金、时限、责任人和"
+        "应急预案；对重大事故隐患严格落实挂牌督办，确保整改率达到100%；对重点监管单位实行跟踪"
+        "监管、直接指导，确保风险可防可控。"
+    )
+    doc.signature(issuer, issued_on)
+    return bytes(doc.output())
+
+
+__all__ = ["workbook", "pdf", "_chinese_date"]

@@ -1,0 +1,316 @@
+"""Inspections over the API: the criteria library and checklists (read), plans (create,
+choose targets, assign), visits (read, the items to answer, submit, the PDF record) and
+results (read). Every read is scoped; writes go through the services; errors have the
+project's one shape."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from safeloop.enterprises.models import Enterprise
+from safeloop.hazards.choices import Category
+from safeloop.inspections import selectors, services
+from safeloop.inspections.choices import Outcome, PlanKind
+from safeloop.inspections.models import (
+    Checklist,
+    ChecklistItem,
+    Criterion,
+    Plan,
+    PlanTarget,
+    Visit,
+    VisitResult,
+)
+from safeloop.orgs.models import Region
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    standard_code = serializers.CharField(source="standard.code", read_only=True)
+    reference = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Criterion
+        fields = [
+            "id",
+            "standard",
+            "standard_code",
+            "article",
+            "item",
+            "area",
+            "text",
+            "verified",
+            "source_note",
+            "revision",
+            "superseded_by",
+            "reference",
+        ]
+
+
+class CriterionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The criteria library, every standard and revision (reference data, read by all)."""
+
+    queryset = Criterion.objects.select_related("standard").order_by("standard", "area", "id")
+    serializer_class = CriterionSerializer
+    filterset_fields = ["standard__code", "area", "verified"]
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChecklistItem
+        fields = ["id", "order", "text", "basis", "clause", "category", "is_major", "criterion"]
+
+
+class ChecklistSerializer(serializers.ModelSerializer):
+    items = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Checklist
+        fields = ["id", "name", "kind", "standard", "department", "enterprise", "active", "items"]
+
+    def get_items(self, checklist) -> list[dict]:
+        items = checklist.items.filter(active=True).order_by("order", "id")
+        return ChecklistItemSerializer(items, many=True).data
+
+
+class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Checklist.objects.all()
+    serializer_class = ChecklistSerializer
+    filterset_fields = ["kind", "active"]
+
+    def get_queryset(self):
+        return Checklist.objects.for_user(self.request.user).order_by("kind", "name", "id")
+
+    @extend_schema(
+        parameters=[OpenApiParameter("enterprise", int, required=True)],
+        responses=ChecklistSerializer(many=True),
+    )
+    @action(detail=False)
+    def applicable(self, request):
+        """The checklists that apply to one enterprise, from its sector and risk features."""
+        pk = request.query_params.get("enterprise", "")
+        if not pk.isdigit():
+            raise serializers.ValidationError({"enterprise": ["Give an enterprise id."]})
+        enterprise = get_object_or_404(Enterprise.objects.for_user(request.user), pk=pk)
+        checklists = selectors.applicable_checklists(enterprise)
+        return Response(ChecklistSerializer(checklists, many=True).data)
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "region",
+            "region_code",
+            "enterprise",
+            "period_start",
+            "period_end",
+            "state",
+            "note",
+            "targeted_at",
+            "version",
+        ]
+        read_only_fields = ["region_code", "state", "targeted_at", "version"]
+
+
+class PlanCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(PlanKind.choices)
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False)
+    enterprise = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.none(), required=False
+    )
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["enterprise"].queryset = Enterprise.objects.for_user(request.user)
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False)
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = PlanTarget
+        fields = [
+            "enterprise",
+            "enterprise_name",
+            "region_code",
+            "risk_level",
+            "reasons",
+            "reason_text",
+            "visits_planned",
+        ]
+
+
+class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Plan.objects.all()
+    serializer_class = PlanSerializer
+    filterset_fields = ["kind", "state", "region_code"]
+
+    def get_queryset(self):
+        return selectors.plans_for(self.request.user).order_by("-period_start", "-id")
+
+    @extend_schema(request=PlanCreateSerializer, responses=PlanSerializer)
+    def create(self, request):
+        data = PlanCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        plan = services.create_plan(actor=request.user, **data.validated_data)
+        return Response(PlanSerializer(plan).data, status=201)
+
+    @extend_schema(request=VersionSerializer, responses=PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def target(self, request, pk=None):
+        """Choose the plan's enterprises by the targeting rules (set-based, with reasons)."""
+        data = VersionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.generate_targets(plan=self.get_object(), actor=request.user, **data.validated_data)
+        return Response(PlanSerializer(Plan.objects.get(pk=pk)).data)
+
+    @extend_schema(request=VersionSerializer, responses=PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """Create the visits, by grid, balanced, without advisers."""
+        data = VersionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.assign(plan=self.get_object(), actor=request.user, **data.validated_data)
+        return Response(PlanSerializer(Plan.objects.get(pk=pk)).data)
+
+    @extend_schema(responses=TargetSerializer(many=True))
+    @action(detail=True)
+    def targets(self, request, pk=None):
+        plan = self.get_object()
+        page = self.paginate_queryset(selectors.targets_for(request.user, plan))
+        return self.get_paginated_response(TargetSerializer(page, many=True).data)
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    inspector_name = serializers.CharField(source="inspector.__str__", read_only=True)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "plan",
+            "enterprise",
+            "enterprise_name",
+            "region_code",
+            "inspector",
+            "inspector_name",
+            "scheduled_on",
+            "state",
+            "submitted_at",
+            "representative",
+            "summary",
+            "version",
+        ]
+
+
+class FindingSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(Category.choices, required=False)
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+
+class AnswerSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    outcome = serializers.ChoiceField(Outcome.choices)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    hazard = FindingSerializer(required=False)
+
+
+class SubmitSerializer(serializers.Serializer):
+    answers = AnswerSerializer(many=True, allow_empty=False, max_length=2000)
+    inspector_signature = serializers.CharField(max_length=800_000)
+    representative_signature = serializers.CharField(max_length=800_000)
+    representative = serializers.CharField(max_length=50)
+    summary = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VisitResult
+        fields = [
+            "id",
+            "visit",
+            "checklist_item",
+            "criterion",
+            "item_text",
+            "basis",
+            "is_major",
+            "outcome",
+            "note",
+            "hazard",
+        ]
+
+
+class VisitViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Visit.objects.all()
+    serializer_class = VisitSerializer
+    filterset_fields = ["state", "plan", "enterprise", "inspector"]
+
+    def get_queryset(self):
+        return selectors.visits_for(self.request.user).order_by("scheduled_on", "id")
+
+    @extend_schema(responses=ChecklistSerializer(many=True))
+    @action(detail=True)
+    def items(self, request, pk=None):
+        """The checklists and items this visit asks about."""
+        visit = self.get_object()
+        return Response(
+            [
+                {**ChecklistSerializer(c).data, "items": ChecklistItemSerializer(i, many=True).data}
+                for c, i in selectors.visit_items(visit)
+            ]
+        )
+
+    @extend_schema(
+        request=SubmitSerializer,
+        responses=VisitSerializer,
+        description="All or nothing: each failed item registers a hidden danger through the "
+        "hazards services. A repeated submission (e.g. from an offline queue) returns the "
+        "recorded visit with 200 and creates nothing more.",
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        visit = self.get_object()
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        visit, created = services.submit_visit(
+            visit=visit, actor=request.user, **data.validated_data
+        )
+        return Response(VisitSerializer(visit).data, status=201 if created else 200)
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, url_path="record.pdf", url_name="record")
+    def record(self, request, pk=None):
+        """The 检查记录 (PDF) of a submitted visit."""
+        visit = self.get_object()
+        if not visit.record_pdf:
+            raise serializers.ValidationError({"state": ["The visit is not submitted yet."]})
+        return HttpResponse(bytes(visit.record_pdf), content_type="application/pdf")
+
+
+class ResultViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = VisitResult.objects.all()
+    serializer_class = ResultSerializer
+    filterset_fields = ["visit", "outcome", "is_major"]
+
+    def get_queryset(self):
+        return VisitResult.objects.filter(
+            visit__in=selectors.visits_for(self.request.user).values("pk")
+        ).order_by("visit", "id")

@@ -1,0 +1,56 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from safeloop.hazards.filters import DATE
+from safeloop.orgs.models import region_prefix
+from safeloop.risks.choices import Frequency
+from safeloop.selfchecks.choices import TaskState
+from safeloop.selfchecks.models import SelfCheckTask
+
+
+class TaskFilter(django_filters.FilterSet):
+    """One filter set for the list screen, its export and the API."""
+
+    state = django_filters.ChoiceFilter(choices=TaskState.choices, label=_("state"))
+    frequency = django_filters.ChoiceFilter(choices=Frequency.choices, label=_("frequency"))
+    region = django_filters.CharFilter(method="filter_region", label=_("region code"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("enterprise"))
+    due_from = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="gte", label=_("due from"), widget=DATE
+    )
+    due_to = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", label=_("due to"), widget=DATE
+    )
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("assigned to me"))
+
+    class Meta:
+        model = SelfCheckTask
+        fields = ["state", "frequency", "region", "enterprise", "due_from", "due_to", "mine"]
+
+    def filter_region(self, queryset, name, value):
+        if not value.isdigit() or len(value) != 6:
+            return queryset.none()
+        return queryset.filter(region_code__startswith=region_prefix(value))
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value is None or user is None:
+            return queryset
+        return queryset.filter(assignee=user) if value else queryset.exclude(assignee=user)
+
+
+class TaskScreenFilter(TaskFilter):
+    """The list page: the regions of the user's scope to choose from."""
+
+    region = django_filters.ChoiceFilter(method="filter_region", label=_("region"))
+    enterprise = None
+
+    class Meta(TaskFilter.Meta):
+        fields = [f for f in TaskFilter.Meta.fields if f != "enterprise"]
+
+    def __init__(self, *args, request, **kwargs):
+        from safeloop.orgs.models import Region
+
+        super().__init__(*args, request=request, **kwargs)
+        regions = Region.objects.for_user(request.user).order_by("code")
+        self.filters["region"].extra["choices"] = [(r.code, r.name) for r in regions]

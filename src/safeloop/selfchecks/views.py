@@ -1,0 +1,251 @@
+"""Self-check screens: "my tasks" for enterprise staff (phone first), the task list with
+filters and export, a task with its record form, the completion table for regulators, and
+the job runs with their progress."""
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from safeloop.core import audit
+from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
+from safeloop.enterprises.models import Enterprise
+from safeloop.orgs.roles import ADMINS, Role
+from safeloop.selfchecks import exports, selectors, services, tasks
+from safeloop.selfchecks.choices import RunKind, TaskState
+from safeloop.selfchecks.filters import TaskScreenFilter
+from safeloop.selfchecks.forms import PeriodForm, RecordForm
+from safeloop.selfchecks.models import JobRun, SelfCheckPhoto
+
+PAGE_SIZE = 25
+
+
+@login_required
+def my_tasks(request):
+    span = "week" if request.GET.get("span") == "week" else "today"
+    today = timezone.localdate()
+    items = list(selectors.my_tasks(request.user, today, span)[:200])
+    return render(
+        request,
+        "selfchecks/mine.html",
+        {
+            "tasks": items,
+            "span": span,
+            "today": today,
+            "todo": sum(t.state == TaskState.PENDING for t in items),
+        },
+    )
+
+
+def _filtered(request):
+    base = selectors.tasks_for(request.user)
+    filterset = TaskScreenFilter(request.GET, queryset=base, request=request)
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    return filterset, queryset.order_by("-due_date", "-id")
+
+
+@login_required
+def task_list(request):
+    filterset, queryset = _filtered(request)
+    page = Paginator(
+        queryset.select_related("enterprise", "risk_point", "assignee"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "selfchecks/list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def task_export(request):
+    _filterset, queryset = _filtered(request)
+    audit.record("selfchecks.selfchecktask.export", changes={"query": request.GET.urlencode()})
+    return exports.task_list(queryset)
+
+
+def _task(request, pk):
+    return get_object_or_404(
+        selectors.tasks_for(request.user).select_related(
+            "enterprise", "risk_point", "measure", "assignee", "rule"
+        ),
+        pk=pk,
+    )
+
+
+def _record_of(task):
+    return getattr(task, "record", None)
+
+
+def _detail(request, task, form=None, status=200):
+    record = _record_of(task)
+    may = task.state == TaskState.PENDING and services.may_record(request.user, task)
+    if may and form is None:
+        form = RecordForm(initial={"version": task.version})
+    return render(
+        request,
+        "selfchecks/detail.html",
+        {
+            "t": task,
+            "record": record,
+            "photos": record.photos.all() if record else [],
+            "form": form if may else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def task_detail(request, pk):
+    return _detail(request, _task(request, pk))
+
+
+@login_required
+@require_POST
+def task_record(request, pk):
+    task = _task(request, pk)
+    if not services.may_record(request.user, task):
+        raise PermissionDenied
+    form = RecordForm(request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.record_task(task=task, actor=request.user, **data)
+        except Conflict as error:
+            form.add_error(None, str(error))
+            status = 409
+        except NotPermitted as error:
+            form.add_error(None, str(error))
+            status = 403
+        except IllegalMove as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, str(error.message))
+            status = 409 if field is None else 400
+        except ValidationError as error:
+            for name, errors in getattr(error, "message_dict", {None: error.messages}).items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("Self-check recorded."))
+            return redirect("selfcheck-task", pk=task.pk)
+    task = _task(request, pk)
+    if task.state != TaskState.PENDING:
+        messages.error(request, " ".join(form.non_field_errors()))
+        return _detail(request, task, status=status)
+    return _detail(request, task, form=form, status=status)
+
+
+@login_required
+def photo(request, pk, photo_pk):
+    record = get_object_or_404(selectors.records_for(request.user), task_id=pk)
+    stored = get_object_or_404(SelfCheckPhoto, pk=photo_pk, record=record)
+    file = stored.thumbnail if request.GET.get("size") == "thumb" else stored.image
+    response = FileResponse(file.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def default_window(today):
+    """This month so far: from the first of the month to today."""
+    return today.replace(day=1), today
+
+
+@login_required
+def completion(request):
+    if not selectors.may_supervise(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    start, end = default_window(today)
+    form = PeriodForm(request.GET or {"start": start, "end": end})
+    status = 200
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    else:
+        status = 400
+    enterprises = Enterprise.objects.for_user(request.user)
+    rows = selectors.completion_rows(enterprises, start, end)
+    if request.GET.get("format") == "xlsx":
+        audit.record("selfchecks.completion.export", changes={"start": start, "end": end})
+        return exports.completion(rows, start, end)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    presets = [
+        (_("This week"), today - timedelta(days=today.weekday()), today),
+        (_("This month"), today.replace(day=1), today),
+        (_("Last 30 days"), today - timedelta(days=29), today),
+        (_("This year"), today.replace(month=1, day=1), today),
+    ]
+    return render(
+        request,
+        "selfchecks/completion.html",
+        {
+            "form": form,
+            "page": page,
+            "start": start,
+            "end": end,
+            "query": query.urlencode(),
+            "presets": presets,
+        },
+        status=status,
+    )
+
+
+def may_see_runs(user) -> bool:
+    return user.is_authenticated and bool(user.roles & ADMINS)
+
+
+def may_start_runs(user) -> bool:
+    return user.is_authenticated and Role.SYSTEM_ADMIN in user.roles
+
+
+@login_required
+def runs(request):
+    if not may_see_runs(request.user):
+        raise Http404
+    page = Paginator(JobRun.objects.select_related("requested_by"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    template = (
+        "selfchecks/_runs.html" if request.headers.get("HX-Request") else "selfchecks/runs.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "may_start": may_start_runs(request.user),
+            "kinds": RunKind.choices,
+            "today": timezone.localdate(),
+            "running": any(r.status in ("queued", "running") for r in page),
+        },
+    )
+
+
+@login_required
+@require_POST
+def run_start(request):
+    if not may_see_runs(request.user):
+        raise Http404
+    if not may_start_runs(request.user):
+        raise PermissionDenied
+    kind = request.POST.get("kind")
+    try:
+        day = date.fromisoformat(request.POST.get("day", ""))
+    except ValueError:
+        day = None
+    if kind not in RunKind.values or day is None:
+        messages.error(request, _("Choose a job and a valid day."))
+        return redirect("selfcheck-runs")
+    tasks.start(kind, day, requested_by=request.user)
+    messages.success(request, _("The job is queued; its progress shows below."))
+    return redirect("selfcheck-runs")

@@ -1,0 +1,87 @@
+"""On a phone-size screen, the county inspector opens the visit assigned to them, answers
+every item (one fails), photographs the finding, both sign on screen, and submits while the
+connection is down: the answers wait on the phone and go out once it is back, once."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from safeloop.demo.seed import seed
+from safeloop.hazards.models import Hazard
+from safeloop.inspections.choices import VisitState
+from safeloop.inspections.models import Visit, VisitResult
+from tests.browser.test_shell import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign(page, field):
+    canvas = page.locator(f"canvas[data-signature={field}]")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    x, y = box["x"], box["y"]
+    page.mouse.move(x + 20, y + box["height"] * 0.7)
+    page.mouse.down()
+    for step in range(1, 8):
+        page.mouse.move(x + 20 + step * 35, y + box["height"] * (0.7 - 0.08 * (step % 3)))
+    page.mouse.up()
+
+
+def test_an_inspector_does_a_visit_on_a_phone_and_submits_after_going_offline(
+    page, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    seed()
+    visit = Visit.objects.get(inspector__username="county_inspector")
+    photo = io.BytesIO()
+    Image.new("RGB", (160, 120), (40, 90, 160)).save(photo, format="JPEG")
+
+    sign_in(page, "county_inspector")
+    page.wait_for_url("**/")
+    page.click("[data-menu=inspection-plans]")
+    page.click("[data-nav=mine]")
+    page.locator(f"[data-visit='{visit.pk}'] a.visit-link").click()
+    page.wait_for_url(f"**/inspections/visits/{visit.pk}/")
+
+    items = page.locator("fieldset.item")
+    count = items.count()
+    assert count >= 5
+    for i in range(count):
+        items.nth(i).locator("label.outcome-pass").click()
+    failed = items.first
+    item_id = failed.get_attribute("data-item")
+    assert failed.locator("[data-finding]").is_hidden()
+    failed.locator("label.outcome-fail").click()
+    assert failed.locator("[data-finding]").is_visible()  # the finding is pre-filled
+    assert failed.locator(f"[name=description_{item_id}]").input_value()
+    failed.locator(f"[name=place_{item_id}]").fill("一号车间除尘器")
+    failed.locator(f"[name=note_{item_id}]").fill("现场发现")
+    failed.locator(f"[name=photos_{item_id}]").set_input_files(
+        {"name": "finding.jpg", "mimeType": "image/jpeg", "buffer": photo.getvalue()}
+    )
+    page.fill("#representative", "企业安全员")
+    sign(page, "inspector_signature")
+    sign(page, "representative_signature")
+    assert page.locator("[name=inspector_signature]").input_value().startswith("data:image/png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+
+    page.context.set_offline(True)
+    page.click("#visit-submit")
+    status = page.locator("#sync-status")
+    status.wait_for(state="visible")
+    assert "联网后" in status.inner_text() or "连接" in status.inner_text()
+    assert Visit.objects.get(pk=visit.pk).state == VisitState.ASSIGNED
+
+    page.context.set_offline(False)  # the browser's "online" event sends the queued answers
+    page.wait_for_url(f"**/inspections/visits/{visit.pk}/", wait_until="load")
+    page.locator("#record-pdf").wait_for()
+    visit.refresh_from_db()
+    assert visit.state == VisitState.SUBMITTED
+    assert VisitResult.objects.filter(visit=visit).count() == count
+    hazard = Hazard.objects.get()
+    assert hazard.place == "一号车间除尘器" and hazard.enterprise_id == visit.enterprise_id
+    assert VisitResult.objects.get(hazard=hazard).photos.count() == 1
+    assert page.locator(".hazard-link").count() == 1
+    assert page.evaluate("Object.keys(localStorage).length") == 0  # nothing left queued
+    page.screenshot(path="var/screenshots/inspection-visit.png", full_page=True)

@@ -1,0 +1,293 @@
+"""The screens: every role sees only what its scope allows; the visit form submits through
+the service; the lists export to Excel; bad input is a field error, never a 500."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from safeloop.hazards.models import Hazard
+from safeloop.inspections import services
+from safeloop.inspections.choices import Outcome, PlanKind, VisitState
+from safeloop.inspections.models import Plan, Visit
+from safeloop.inspections.selectors import visit_items
+from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS, Role
+from tests.inspections.conftest import signature
+
+ALL = [*Role, None]
+PLANNERS = {
+    Role.SYSTEM_ADMIN,
+    Role.CITY_ADMIN,
+    Role.CITY_INSPECTOR,
+    Role.COUNTY_ADMIN,
+    Role.COUNTY_INSPECTOR,
+}
+
+
+def as_(client, world, role):
+    client.force_login(world.user(role) if role else world.users[None])
+    return client
+
+
+@pytest.mark.parametrize("role", ALL)
+def test_it_shows_plans_only_in_scope(client, world, plan, role):
+    other = services.create_plan(
+        actor=world.user(Role.SYSTEM_ADMIN),
+        title="石嘴山计划",
+        kind=PlanKind.COMPREHENSIVE,
+        region=world.other_county,
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 12, 31),
+    )
+    response = as_(client, world, role).get(reverse("inspection-plans"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    sees_inside = role in {Role.SYSTEM_ADMIN, Role.CITY_ADMIN, Role.CITY_INSPECTOR,
+                           Role.COUNTY_ADMIN, Role.COUNTY_INSPECTOR}  # fmt: skip
+    assert (plan.title in body) == sees_inside
+    assert (other.title in body) == (role == Role.SYSTEM_ADMIN)
+    detail = client.get(reverse("inspection-plan", args=[plan.pk]))
+    assert detail.status_code == (200 if sees_inside else 404)
+
+
+@pytest.mark.parametrize("role", ALL)
+def test_it_lets_only_planners_create_plans(client, world, role):
+    as_(client, world, role)
+    response = client.post(
+        reverse("inspection-plan-new"),
+        {
+            "title": "专项巡查",
+            "kind": PlanKind.PATROL_TIMELY,
+            "region": world.county.pk,
+            "period_start": "2026-12-01",
+            "period_end": "2026-12-31",
+        },
+    )
+    if role in PLANNERS:
+        assert response.status_code == 302
+        assert Plan.objects.filter(title="专项巡查", region=world.county).exists()
+    else:
+        assert response.status_code == 403
+        assert not Plan.objects.exists()
+
+
+def test_a_plan_outside_the_planners_area_is_a_field_error(client, world):
+    as_(client, world, Role.COUNTY_ADMIN)
+    response = client.post(
+        reverse("inspection-plan-new"),
+        {
+            "title": "越界",
+            "kind": PlanKind.COMPREHENSIVE,
+            "region": world.other_county.pk,
+            "period_start": "2026-12-31",
+            "period_end": "2026-12-01",
+        },
+    )
+    assert response.status_code == 400
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.parametrize("role", ALL)
+def test_it_shows_a_visit_by_role(client, world, visit, role):
+    response = as_(client, world, role).get(reverse("inspection-visit", args=[visit.pk]))
+    if role in REGULATORS:  # every regulator's scope covers `inside`
+        assert response.status_code == 200
+        form = b"visit-form" in response.content
+        assert form == (role == Role.GRID_INSPECTOR)  # only the assigned inspector fills it in
+    else:
+        # the enterprise side does not see a visit before it is done (四不两直)
+        assert response.status_code == 404
+
+
+def post_visit(client, visit, fail=(), **extra):
+    data = {
+        "inspector_signature": signature(),
+        "representative_signature": signature(),
+        "representative": "李四",
+        "summary": "现场检查",
+    }
+    for _, items in visit_items(visit):
+        for item in items:
+            data[f"outcome_{item.pk}"] = Outcome.FAIL if item.pk in fail else Outcome.PASS
+            if item.pk in fail:
+                data[f"place_{item.pk}"] = "除尘间"
+                data[f"description_{item.pk}"] = item.text
+                data[f"category_{item.pk}"] = item.category
+    data.update(extra)
+    return client.post(
+        reverse("inspection-visit-submit", args=[visit.pk]),
+        data,
+        **{"HTTP_ACCEPT": "application/json"},
+    )
+
+
+def test_the_assigned_inspector_submits_and_the_enterprise_then_sees_it(client, world, visit):
+    major = next(i for _, items in visit_items(visit) for i in items if i.is_major and i.criterion)
+    as_(client, world, Role.GRID_INSPECTOR)
+    response = post_visit(client, visit, fail={major.pk})
+    assert response.status_code == 200 and response.json()["ok"]
+    again = post_visit(client, visit, fail={major.pk})  # the offline queue sends it again
+    assert again.status_code == 200
+    assert Hazard.objects.count() == 1
+    visit.refresh_from_db()
+    assert visit.state == VisitState.SUBMITTED
+    pdf = client.get(reverse("inspection-visit-record", args=[visit.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    for role in ENTERPRISE_STAFF | {Role.EXPERT}:
+        as_(client, world, role)
+        assert client.get(reverse("inspection-visit", args=[visit.pk])).status_code == 200
+        history = client.get(reverse("inspection-history", args=[world.inside.pk]))
+        assert visit.enterprise.name in history.content.decode()
+
+
+def test_a_bad_submission_answers_with_fields_and_changes_nothing(client, world, visit):
+    as_(client, world, Role.GRID_INSPECTOR)
+    response = post_visit(
+        client, visit, inspector_signature="data:image/png;base64,AAAA", representative=""
+    )
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert "inspector_signature" in fields and "representative" in fields
+    assert Visit.objects.get(pk=visit.pk).state == VisitState.ASSIGNED
+    html = client.post(reverse("inspection-visit-submit", args=[visit.pk]), {"outcome_x": "<b>"})
+    assert html.status_code == 400 and b"visit-form" in html.content
+
+
+@pytest.mark.parametrize("role", ALL)
+def test_someone_else_cannot_submit(client, world, visit, role):
+    if role == Role.GRID_INSPECTOR:
+        return
+    as_(client, world, role)
+    response = post_visit(client, visit)
+    assert response.status_code in (403, 404)
+    assert Visit.objects.get(pk=visit.pk).state == VisitState.ASSIGNED
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "inspection-plans-export",
+        "inspection-visits-export",
+        "inspection-calendar",
+        "inspection-coverage",
+        "inspection-criteria",
+    ],  # fmt: skip
+)
+def test_the_lists_render_and_export(client, world, visit, name):
+    as_(client, world, Role.COUNTY_ADMIN)
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    if name.endswith("export"):
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_coverage_counts_planned_done_and_major(client, world, visit):
+    major = next(i for _, items in visit_items(visit) for i in items if i.criterion)
+    as_(client, world, Role.GRID_INSPECTOR)
+    post_visit(client, visit, fail={major.pk})
+    as_(client, world, Role.COUNTY_ADMIN)
+    response = client.get(
+        reverse("inspection-coverage"), {"start": "2026-10-01", "end": "2026-12-31"}
+    )
+    row = response.context["rows"][0]
+    assert (row["planned"], row["done"], row["found"], row["major"]) == (1, 1, 1, 1)
+    assert client.get(reverse("inspection-coverage"), {"format": "xlsx"}).status_code == 200
+
+
+@pytest.mark.parametrize("role", ALL)
+def test_coverage_is_for_regulators(client, world, role):
+    response = as_(client, world, role).get(reverse("inspection-coverage"))
+    assert response.status_code == (200 if role in REGULATORS else 403)
+
+
+def test_the_enterprise_page_links_its_history(client, world):
+    as_(client, world, Role.COUNTY_ADMIN)
+    page = client.get(reverse("enterprise-detail", args=[world.inside.pk]))
+    assert reverse("inspection-history", args=[world.inside.pk]).encode() in page.content
+
+
+def test_plan_actions_generate_and_assign(client, world, plan):
+    as_(client, world, Role.COUNTY_ADMIN)
+    client.post(reverse("inspection-plan-action", args=[plan.pk, "target"]))
+    plan.refresh_from_db()
+    assert plan.targeted_at and plan.targets.filter(enterprise=world.inside).exists()
+    client.post(reverse("inspection-plan-action", args=[plan.pk, "assign"]))
+    assert Visit.objects.filter(plan=plan, enterprise=world.inside).exists()
+    as_(client, world, Role.GRID_INSPECTOR)  # may read, not plan
+    assert client.post(reverse("inspection-plan-action", args=[plan.pk, "assign"])).status_code in (
+        403,
+        404,
+    )
+
+
+def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_kept(
+    client, world, visit, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    item = next(i for _, items in visit_items(visit) for i in items)
+    as_(client, world, Role.GRID_INSPECTOR)
+    fake = SimpleUploadedFile("evil.jpg", b"<?php echo 1; ?>", content_type="image/jpeg")
+    response = post_visit(client, visit, fail={item.pk}, **{f"photos_{item.pk}": fake})
+    assert response.status_code == 400
+    assert f"photos_{item.pk}" in response.json()["error"]["fields"]
+    assert not Hazard.objects.exists()
+    assert Visit.objects.get(pk=visit.pk).state == VisitState.ASSIGNED
+
+
+def test_photos_are_served_only_within_scope(client, world, visit, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from safeloop.inspections.models import VisitPhoto
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 200, 10)).save(buffer, format="PNG")
+    item = next(i for _, items in visit_items(visit) for i in items)
+    as_(client, world, Role.GRID_INSPECTOR)
+    photo = SimpleUploadedFile("p.png", buffer.getvalue(), content_type="image/png")
+    assert post_visit(client, visit, **{f"photos_{item.pk}": photo}).status_code == 200
+    stored = VisitPhoto.objects.get()
+    assert client.get(reverse("inspection-photo", args=[stored.pk])).status_code == 200
+    as_(client, world, Role.COUNTY_ADMIN)
+    assert (
+        client.get(reverse("inspection-photo", args=[stored.pk]) + "?size=thumb").status_code == 200
+    )
+    client.force_login(world.users[None])
+    assert client.get(reverse("inspection-photo", args=[stored.pk])).status_code == 404
+
+
+def test_a_planner_adds_an_unannounced_visit_by_hand(client, world):
+    plan = services.create_plan(
+        actor=world.user(Role.COUNTY_ADMIN),
+        title="四不两直暗访",
+        kind=PlanKind.UNANNOUNCED,
+        region=world.county,
+        period_start=date(2026, 12, 1),
+        period_end=date(2026, 12, 31),
+    )
+    url = reverse("inspection-plan-add-visit", args=[plan.pk])
+    inspector = world.user(Role.GRID_INSPECTOR)
+    as_(client, world, Role.COUNTY_ADMIN)
+    outside = client.post(
+        url,
+        {"uscc": world.outside.uscc, "inspector": inspector.pk, "scheduled_on": "2026-12-05"},
+    )
+    assert outside.status_code == 400 and b'data-field="uscc"' in outside.content
+    early = client.post(
+        url, {"uscc": world.inside.uscc, "inspector": inspector.pk, "scheduled_on": "2026-11-05"}
+    )
+    assert early.status_code == 400 and not Visit.objects.exists()
+    ok = client.post(
+        url, {"uscc": world.inside.uscc, "inspector": inspector.pk, "scheduled_on": "2026-12-05"}
+    )
+    assert ok.status_code == 302
+    visit = Visit.objects.get()
+    assert visit.inspector == inspector and visit.enterprise == world.inside
+    as_(client, world, Role.SAFETY_MANAGER)  # not announced to the enterprise
+    assert client.get(reverse("inspection-visit", args=[visit.pk])).status_code == 404
+    assert client.post(url, {}).status_code == 404
