@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "safeloop.inspections",
     "safeloop.alerts",
     "safeloop.bulletins",
+    "safeloop.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -72,6 +72,7 @@ urlpatterns = [
     path("inspections/", include("safeloop.inspections.urls")),
     path("alerts/", include("safeloop.alerts.urls")),
     path("bulletins/", include("safeloop.bulletins.urls")),
+    path("dashboards/", include("safeloop.dashboards.urls")),
     path("", include("safeloop.web.urls")),
 ]
 

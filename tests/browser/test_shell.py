@@ -18,7 +18,7 @@ def test_a_city_administrator_sees_the_yinchuan_hierarchy(page):
     seed()
     sign_in(page, "city_admin")
     page.wait_for_url("**/")
-    assert page.locator("h1").inner_text().startswith("欢迎")
+    assert "安全态势看板" in page.locator("h1").inner_text()  # regulators land on the dashboard
     page.click("[data-menu=org-tree]")
     tree = page.locator("#org-tree").inner_text()
     for name in [
@@ -48,7 +48,7 @@ def test_english_switch_and_sign_out(page):
     page.wait_for_url("**/")
     page.click("[data-lang=en]")
     page.wait_for_selector("text=Sign out")
-    assert "Welcome" in page.locator("h1").inner_text()
+    assert "Situation dashboard" in page.locator("h1").inner_text()
     page.click("#logout")
     page.wait_for_url("**/login/")
     page.goto("/")

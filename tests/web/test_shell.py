@@ -97,6 +97,7 @@ MENU = {
     "warning-list": set(ALL) - {None},
     "key-unit-list": set(ALL) - {None},
     "bulletin-list": set(BULLETIN_READERS),
+    "dashboard": set(ALL) - {None},
 }
 
 

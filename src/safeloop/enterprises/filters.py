@@ -12,6 +12,15 @@ from safeloop.enterprises.choices import RISK_FEATURES, Scale, Sector, Status
 from safeloop.enterprises.models import Enterprise, Licence, SpecialOperator
 from safeloop.orgs.models import GridCell, Park, Region
 
+# The four colours of the risk profile (risks.choices.Level; named here, as the ledger sits
+# below the risks app and does not import it).
+RISK_LEVELS = [
+    ("red", _("Major risk (red)")),
+    ("orange", _("Considerable risk (orange)")),
+    ("yellow", _("General risk (yellow)")),
+    ("blue", _("Low risk (blue)")),
+]
+
 
 def _regions(request):
     user = getattr(request, "user", None)
@@ -64,6 +73,15 @@ class EnterpriseFilter(django_filters.FilterSet):
     risk = django_filters.ChoiceFilter(
         label=_("risk feature"), choices=list(RISK_FEATURES.items()), method="filter_risk"
     )
+    # The risk profile's level and colours (the dashboards link here); "none": not graded.
+    risk_level = django_filters.ChoiceFilter(
+        label=_("risk level"),
+        choices=RISK_LEVELS + [("none", _("Not graded"))],
+        method="filter_risk_level",
+    )
+    risk_colour = django_filters.ChoiceFilter(
+        label=_("has risk points of colour"), choices=RISK_LEVELS, method="filter_risk_colour"
+    )
     expiring_within = django_filters.NumberFilter(
         label=_("expiring within (days)"),
         method="filter_expiring",
@@ -92,13 +110,32 @@ class EnterpriseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Enterprise
-        fields = ["q", "region", "park", "grid", "sector", "scale", "status", "risk"]
+        fields = [
+            "q",
+            "region",
+            "park",
+            "grid",
+            "sector",
+            "scale",
+            "status",
+            "risk",
+            "risk_level",
+            "risk_colour",
+        ]
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(search_q(value)) if value.strip() else queryset
 
     def filter_risk(self, queryset, name, value):
         return queryset.filter(**{value: True})
+
+    def filter_risk_level(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(Q(risk_profile__isnull=True) | Q(risk_profile__level=""))
+        return queryset.filter(risk_profile__level=value)
+
+    def filter_risk_colour(self, queryset, name, value):
+        return queryset.filter(**{f"risk_profile__{value}__gt": 0})
 
     def filter_expiring(self, queryset, name, value):
         return queryset.filter(expiring_q(int(value)))

@@ -34,6 +34,19 @@ class HazardFilter(django_filters.FilterSet):
     deadline_to = django_filters.DateFilter(
         field_name="deadline", lookup_expr="lte", label=_("deadline to"), widget=DATE
     )
+    # Found and closed (accepted) on local dates: the dashboards' monthly trend links here.
+    found_from = django_filters.DateFilter(
+        field_name="found_at", lookup_expr="date__gte", label=_("found from"), widget=DATE
+    )
+    found_to = django_filters.DateFilter(
+        field_name="found_at", lookup_expr="date__lte", label=_("found to"), widget=DATE
+    )
+    closed_from = django_filters.DateFilter(
+        field_name="accepted_at", lookup_expr="date__gte", label=_("closed from"), widget=DATE
+    )
+    closed_to = django_filters.DateFilter(
+        field_name="accepted_at", lookup_expr="date__lte", label=_("closed to"), widget=DATE
+    )
 
     class Meta:
         model = Hazard
@@ -49,6 +62,10 @@ class HazardFilter(django_filters.FilterSet):
             "enterprise",
             "deadline_from",
             "deadline_to",
+            "found_from",
+            "found_to",
+            "closed_from",
+            "closed_to",
         ]
 
     def filter_overdue(self, queryset, name, value):
@@ -72,7 +89,10 @@ class HazardScreenFilter(HazardFilter):
     )
     region = django_filters.ChoiceFilter(method="filter_region", label=_("region"))
     park = django_filters.ModelChoiceFilter(
-        field_name="enterprise__park", queryset=_parks, label=_("park")
+        field_name="enterprise__park",
+        queryset=_parks,
+        label=_("park"),
+        null_label=_("not in a park"),
     )
     # Hidden: set by links from other screens (key units, warnings), not typed in.
     enterprise = django_filters.NumberFilter(

@@ -141,17 +141,18 @@ def unit_detail(request, pk):
 
 @login_required
 def risk_map(request):
-    return render(
-        request,
-        "risks/map.html",
-        {
-            "sectors": Sector.choices,
-            "tile_url": getattr(settings, "MAP_TILE_URL", None) or "",
-            "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
-            "has_boundaries": bool(getattr(settings, "MAP_BOUNDARIES_FILE", None)),
-            "boundaries_attribution": getattr(settings, "MAP_BOUNDARIES_ATTRIBUTION", ""),
-        },
-    )
+    return render(request, "risks/map.html", map_context())
+
+
+def map_context() -> dict:
+    """What risks/_map.html needs (the map page and the dashboards include it)."""
+    return {
+        "sectors": Sector.choices,
+        "tile_url": getattr(settings, "MAP_TILE_URL", None) or "",
+        "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+        "has_boundaries": bool(getattr(settings, "MAP_BOUNDARIES_FILE", None)),
+        "boundaries_attribution": getattr(settings, "MAP_BOUNDARIES_ATTRIBUTION", ""),
+    }
 
 
 @require_GET

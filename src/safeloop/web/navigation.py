@@ -19,6 +19,7 @@ class MenuItem:
 # Ordered by daily work: what needs attention, the loop, then records and administration.
 MENU = [
     MenuItem(_("Home"), "home", ALL_ROLES),
+    MenuItem(_("Dashboard"), "dashboard", ALL_ROLES),
     MenuItem(_("Early warnings"), "warning-list", ALL_ROLES),
     MenuItem(_("Key units"), "key-unit-list", ALL_ROLES),
     MenuItem(_("Hidden dangers"), "hazard-list", ALL_ROLES),

@@ -3,13 +3,16 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from safeloop.orgs.roles import ADMINS
+from safeloop.dashboards.views import dashboard
+from safeloop.orgs.roles import ADMINS, REGULATORS
 from safeloop.web import selectors
 from safeloop.web.filters import AuditEntryFilter
 
 
 @login_required
 def home(request):
+    if request.user.roles & REGULATORS:  # regulators land on their situation dashboard
+        return dashboard(request)
     return render(request, "web/home.html", {"counts": selectors.home_counts(request.user)})
 
 

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from safeloop.dashboards import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/<slug:table>.xlsx", views.export, name="dashboard-export"),
+]

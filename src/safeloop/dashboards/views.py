@@ -1,0 +1,56 @@
+"""The dashboards: one page per area (city, county, park; the user's scope), the enterprise's
+own loop, and each figure as an Excel sheet. Every read goes through the user's scope."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from safeloop.dashboards import selectors
+from safeloop.hazards.exports import workbook_response
+from safeloop.risks.views import map_context
+
+
+def _area(request):
+    if not request.user.grants():
+        raise Http404
+    focus = selectors.focus_for(
+        request.user,
+        region=request.GET.get("region", "")[:6],
+        park=request.GET.get("park", "")[:12],
+    )
+    return selectors.area_dashboard(request.user, focus)
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    if selectors.is_enterprise_user(request.user):
+        data = selectors.enterprise_dashboard(request.user)
+        return render(request, "dashboards/enterprise.html", data)
+    data = _area(request)
+    user = request.user
+    data.update(
+        drill_counties=selectors.counties_for(user, data["focus"]),
+        drill_parks=selectors.parks_for(user, data["focus"]),
+        **map_context(),
+        charts=[t.chart_data() for t in data["tables"]],
+    )
+    return render(request, "dashboards/area.html", data)
+
+
+@require_GET
+@login_required
+def export(request, table):
+    if selectors.is_enterprise_user(request.user):
+        tables = selectors.enterprise_dashboard(request.user)["tables"]
+        focus_title = ""
+    else:
+        data = _area(request)
+        tables, focus_title = data["tables"], data["focus"].title
+    found = next((t for t in tables if t.name == table), None)
+    if found is None:
+        raise Http404
+    rows = ([r.label, *(c.value for c in r.cells)] for r in found.rows)
+    header = [f"{focus_title} {found.title}".strip(), *found.columns]
+    return workbook_response(f"{found.name}.xlsx", [(found.title, header, rows)])

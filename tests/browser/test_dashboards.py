@@ -1,0 +1,53 @@
+"""The city dashboard in Debian's chromium: its charts render from local assets, and a click
+on a number opens the list of exactly those hidden dangers."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from safeloop.demo.seed import seed
+from safeloop.enterprises.models import Enterprise
+from safeloop.hazards import services
+from safeloop.orgs.models import User
+from tests.browser.test_shell import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+FIGURES = ["state", "level", "sector", "area", "trend", "overdue", "risk_levels", "risk_colours"]
+
+
+def test_the_city_dashboard_draws_its_charts_and_links_each_number(page, tmp_path):
+    seed()
+    inspector = User.objects.get(username="city_inspector")
+    for i, enterprise in enumerate(Enterprise.objects.order_by("pk")[:4]):
+        services.register(
+            actor=inspector,
+            enterprise=enterprise,
+            level="major" if i == 0 else "general",
+            source="1",
+            category="1",
+            place=f"车间{i}",
+            description="防护缺失",
+            deadline=timezone.localdate() + timedelta(days=20),
+        )
+    sign_in(page, "city_admin")
+    page.wait_for_url("**/")
+    assert page.locator("h1[data-focus]").count() == 1  # the home page is the dashboard
+    page.goto("/dashboards/")
+    for name in FIGURES:
+        chart = page.locator(f"[data-chart={name}]")
+        chart.wait_for()
+        assert chart.get_attribute("data-rendered") == "true"
+        assert chart.locator("canvas").count() >= 1
+    page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+
+    card = page.locator("#figure-level")
+    card.locator(".dash-toggle").click()  # the table view of the same figure
+    number = card.locator("tr[data-row=general] a[data-number]").nth(1)  # open, general
+    expected = number.inner_text()
+    assert expected == "3"
+    number.click()
+    page.wait_for_url(re.compile(r".*/hazards/\?.*level=general.*"))
+    assert page.locator(".total").inner_text().startswith(expected)
+    assert page.locator("[data-hazard]").count() == 3

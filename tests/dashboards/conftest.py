@@ -1,0 +1,44 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from safeloop.dashboards import tallies
+from safeloop.hazards import services as hazards
+from safeloop.orgs.roles import Role
+
+PLAN = {
+    "measures": "更换防护罩",
+    "funds_budgeted": Decimal("5000.00"),
+    "responsible_person": "张三",
+    "emergency_measures": "设置警戒区",
+}
+FIELDS = {"source": "1", "category": "1", "place": "冲压车间", "description": "防护罩缺失"}
+
+
+@pytest.fixture
+def assert_exact():
+    """The tallies equal the recomputation from the base tables, before and after a fold."""
+
+    def check():
+        assert tallies.differences() == []
+        tallies.fold()
+        assert tallies.differences() == []
+
+    return check
+
+
+@pytest.fixture
+def register(world):
+    def make(enterprise=None, *, level="general", days=30, **fields):
+        hazard, _ = hazards.register(
+            actor=world.user(Role.CITY_INSPECTOR),
+            enterprise=enterprise or world.inside,
+            level=level,
+            deadline=timezone.localdate() + timedelta(days=days),
+            **{**FIELDS, **PLAN, **fields},
+        )
+        return hazard
+
+    return make
