@@ -195,3 +195,11 @@ def test_sign_ins_sign_outs_and_failures_are_audited(world, client):
     assert AuditEntry.objects.filter(action="auth.login", actor=user).count() == 1
     assert AuditEntry.objects.filter(action="auth.logout", actor=user).count() == 1
     assert "wrong" not in str(list(AuditEntry.objects.values_list("changes", flat=True)))
+
+
+def test_select_boxes_offer_their_empty_choice_in_chinese():
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(BLANK_CHOICE_LABEL) == "- 请选择 -"
