@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.accidents.choices import Grade
 from safeloop.accidents.models import Accident
+from safeloop.accidents.services import EDITABLE
 from safeloop.enterprises.models import Enterprise
 from safeloop.risks.models import AccidentType
 
@@ -18,19 +19,7 @@ class AccidentForm(forms.ModelForm):
 
     class Meta:
         model = Accident
-        fields = [
-            "enterprise",
-            "occurred_at",
-            "place",
-            "summary",
-            "accident_type",
-            "deaths",
-            "missing",
-            "serious_injuries",
-            "minor_injuries",
-            "direct_loss",
-            "measures_taken",
-        ]
+        fields = ["enterprise", *EDITABLE]
         widgets = {"occurred_at": DATETIME, "summary": TEXT, "measures_taken": TEXT}
 
     def __init__(self, *args, user, **kwargs):
