@@ -33,6 +33,12 @@ SEES = {
 }
 
 
+# rows whose link opens a regulators' report (coverage, completion)
+NOT_FOR_EXPERTS = {
+    key: ("inspections",) for key in ("planned", "done", "share_done", "found", "major")
+} | {"rate": ("selfchecks",)}
+
+
 def _seen(world, role):
     return [getattr(world, name) for name in SEES.get(role, ("inside",))]
 
@@ -190,6 +196,16 @@ def test_it_counts_the_raw_rows_in_scope(world, client, loops, role):
 
     warnings = EarlyWarning.objects.filter(enterprise__in=seen, state__in=OPEN_WARNING_STATES)
     assert _column(tables["warnings"])["total"] == warnings.count() == len(seen)
+
+    # every link opens for this role (the expert gets no link to the regulators' reports)
+    for table in tables.values():
+        for row in table.rows:
+            url = row.cells[0].url
+            assert bool(url) == (
+                role != Role.EXPERT or table.name not in NOT_FOR_EXPERTS.get(row.key, ())
+            )
+            if url:
+                assert client.get(url).status_code == 200, url
 
 
 @pytest.mark.parametrize("area", ["", "region=640104", "park"])

@@ -14,6 +14,7 @@ from safeloop.dashboards.tables import Cell, Table, link
 from safeloop.enterprises.models import Enterprise
 from safeloop.inspections import selectors as inspections
 from safeloop.orgs.models import region_prefix
+from safeloop.orgs.roles import REGULATORS
 from safeloop.selfchecks import selectors as selfchecks
 from safeloop.selfchecks.choices import TaskState
 
@@ -34,6 +35,10 @@ def _rate(part: int, whole: int):
     return None if not whole else round(100 * part / whole, 1)
 
 
+def _supervises(user) -> bool:
+    return bool(user.roles & REGULATORS)
+
+
 def area_tables(user, focus, today: date) -> list[Table]:
     return [
         _inspection_coverage(user, focus, today),
@@ -49,7 +54,8 @@ def _inspection_coverage(user, focus, today) -> Table:
         focus.hazard_where(), scheduled_on__range=(start, end)
     )
     figures = inspections.coverage_totals(visits)
-    report = link("inspection-coverage", {}, start=start, end=end)
+    # the coverage report is the regulators' (an expert sees the numbers without the link)
+    report = link("inspection-coverage", {}, start=start, end=end) if _supervises(user) else ""
     table = Table(
         "inspections",
         _("Inspection coverage this quarter"),
@@ -85,6 +91,7 @@ def _selfcheck_completion(user, focus, today) -> Table:
     ]:
         table.add(label, [Cell(value, link("selfcheck-tasks", base, state=state))], key)
     completion = link("selfcheck-completion", {}, start=start, end=end)
+    completion = completion if _supervises(user) else ""
     table.add(_("completion rate %"), [Cell(figures.rate, completion)], "rate")
     table.note = _("Completion rate: done ÷ (done + missed); tasks still to do count neither way.")
     return table
