@@ -8,9 +8,11 @@ import pytest
 from django.db.models import Q
 from django.utils import timezone
 
-from safeloop.alerts.choices import OPEN_WARNING_STATES, WarningState
+from safeloop.alerts.choices import OPEN_WARNING_STATES, KeyReason, WarningState
 from safeloop.alerts.models import EarlyWarning, WarningRule
+from safeloop.alerts.selectors import key_units
 from safeloop.dashboards import activity
+from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import OPEN_STATES, Level
 from safeloop.hazards.models import Hazard
 from safeloop.inspections import services as inspections
@@ -193,6 +195,9 @@ def test_it_counts_the_raw_rows_in_scope(world, client, loops, role):
     major = open_hazards.filter(level=Level.MAJOR).values("enterprise").distinct().count()
     assert units["overdue"] == overdue == 1 and units["major_open"] == major
     assert units["total"] == 1  # only inside has a reason
+    listed = Enterprise.objects.filter(pk__in=[e.pk for e in seen])
+    for code in KeyReason.values:  # the key units list says the same, reason by reason
+        assert units[code] == key_units(listed, reasons=[code]).count(), code
 
     warnings = EarlyWarning.objects.filter(enterprise__in=seen, state__in=OPEN_WARNING_STATES)
     assert _column(tables["warnings"])["total"] == warnings.count() == len(seen)

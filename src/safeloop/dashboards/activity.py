@@ -99,11 +99,7 @@ def _selfcheck_completion(user, focus, today) -> Table:
 
 def _key_units(user, focus, today) -> Table:
     enterprises = Enterprise.objects.for_user(user).filter(focus.enterprise_where())
-    units = alerts.key_units(enterprises, today=today).order_by()
-    counts = units.aggregate(
-        total=Count("pk"),
-        **{code: Count("pk", filter=Q(**{f"r_{code}": True})) for code in KeyReason.values},
-    )
+    counts = alerts.key_unit_counts(enterprises, today=today)
     base = focus.hazard_params()
     table = Table("key_units", _("Key units"), [_("enterprises")])
     table.add(_("any reason"), [Cell(counts["total"], link("key-unit-list", base))], "total")
