@@ -51,3 +51,11 @@ def test_the_city_dashboard_draws_its_charts_and_links_each_number(page, tmp_pat
     page.wait_for_url(re.compile(r".*/hazards/\?.*level=general.*"))
     assert page.locator(".total").inner_text().startswith(expected)
     assert page.locator("[data-hazard]").count() == 3
+
+    # the key units card (a table, no chart): its total opens the key units list
+    page.goto("/dashboards/")
+    units = page.locator("#figure-key_units tr[data-row=total] a[data-number]")
+    expected = units.inner_text()
+    units.click()
+    page.wait_for_url(re.compile(r".*/alerts/key-units/.*"))
+    assert expected in page.locator(".total").inner_text()

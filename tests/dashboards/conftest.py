@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from safeloop.dashboards import tallies
 from safeloop.hazards import services as hazards
+from safeloop.hazards.models import Hazard
 from safeloop.orgs.roles import Role
 
 PLAN = {
@@ -42,3 +43,23 @@ def register(world):
         return hazard
 
     return make
+
+
+@pytest.fixture
+def three(world, register):
+    admin = world.user(Role.SYSTEM_ADMIN)
+    late = register(world.inside)
+    # Time passes: its deadline is now five days ago.
+    Hazard.objects.filter(pk=late.pk).update(deadline=timezone.localdate() - timedelta(days=5))
+    register(world.sibling)
+    hazards.register(
+        actor=admin,
+        enterprise=world.outside,
+        level="general",
+        source="1",
+        category="1",
+        place="车间",
+        description="石嘴山隐患",
+        deadline=None,
+        deadline_working_days=10,
+    )

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.alerts.choices import KeyReason, RuleCode, SubjectKind, WarningState
@@ -38,10 +39,17 @@ class WarningFilter(RegionChoiceMixin, django_filters.FilterSet):
     enterprise = django_filters.NumberFilter(
         field_name="enterprise_id", label=_("enterprise"), widget=forms.HiddenInput
     )
+    park = django_filters.NumberFilter(
+        method="filter_park", label=_("park"), widget=forms.HiddenInput
+    )
 
     class Meta:
         model = EarlyWarning
-        fields = ["state", "rule", "subject_kind", "region", "enterprise"]
+        fields = ["state", "rule", "subject_kind", "region", "enterprise", "park"]
+
+    def filter_park(self, queryset, name, value):
+        """A park's own warnings (an overdue cluster) and those of its enterprises."""
+        return queryset.filter(Q(park_id=value) | Q(enterprise__park_id=value))
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, request=request, **kwargs)

@@ -94,3 +94,35 @@ def reason_link(code: str, enterprise_id: int) -> str:
 
 def warnings_for(user) -> QuerySet:
     return EarlyWarning.objects.for_user(user, "view").select_related("rule", "enterprise")
+
+
+def key_unit_counts(enterprises: QuerySet, *, today=None) -> dict[str, int]:
+    """How many of `enterprises` (a queryset the caller has scoped) are key units, in total
+    ("total") and per reason: `key_units(...).count()` per reason, in one statement.
+
+    It starts from the reasons' id sets (a few thousand rows each) and joins the scoped
+    enterprises to them, rather than testing every enterprise against every reason: on a
+    city of 100,000 enterprises the annotated list's aggregate costs a full scan with five
+    subplan probes per row."""
+    from django.db import connection
+
+    today = today or timezone.localdate()
+    parts, params = [], []
+    codes = list(_reason_ids(today).items())
+    for i, (_code, ids) in enumerate(codes):
+        sql, sub_params = ids.order_by().query.sql_with_params()  # no sort: a set of ids
+        # the compiled SQL of our own querysets; values stay parameters
+        parts.append(f"SELECT r{i}.enterprise_id AS id, {i} AS reason FROM ({sql}) r{i}")  # noqa: S608
+        params.extend(sub_params)
+    scoped, scoped_params = enterprises.order_by().values("pk").query.sql_with_params()
+    flags = ", ".join(f"bool_or(k.reason = {i}) AS f{i}" for i in range(len(codes)))
+    counts = ", ".join(f"count(*) FILTER (WHERE f{i})" for i in range(len(codes)))
+    statement = (
+        f"SELECT count(*), {counts} FROM ("  # noqa: S608
+        f"SELECT k.id, {flags} FROM ({' UNION ALL '.join(parts)}) k "
+        f"WHERE k.id IN ({scoped}) GROUP BY k.id) units"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *scoped_params])
+        row = cursor.fetchone()
+    return {"total": row[0], **{code: n for (code, _ids), n in zip(codes, row[1:], strict=True)}}

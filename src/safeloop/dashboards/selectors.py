@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeloop.dashboards import tallies
+from safeloop.dashboards import activity, tallies
 from safeloop.dashboards.models import HazardCount, HazardMonth, RiskTally
 from safeloop.dashboards.tables import Cell, Table, link
 from safeloop.enterprises.choices import Sector
@@ -269,6 +269,7 @@ def area_dashboard(user, focus: Focus, *, from_base_tables: bool = False) -> dic
         months = _months(user, focus, since, tallied)
         risk_rows = _risks(user, focus, [d for d in (group, "level") if d], tallied)
         overdue_rows = _overdue(user, focus, _overdue_dim(group), today)
+        activity_tables = activity.area_tables(user, focus, today)
     base = focus.hazard_params()
     totals = [
         {
@@ -290,7 +291,13 @@ def area_dashboard(user, focus: Focus, *, from_base_tables: bool = False) -> dic
     ]
     if group:
         tables.insert(3, _by_area(counts, overdue_rows, group, group_title, base))
-    return {"focus": focus, "totals": totals, "tables": tables, "today": today}
+    return {
+        "focus": focus,
+        "totals": totals,
+        "tables": tables,
+        "activity_tables": activity_tables,  # shown as tables only, no chart
+        "today": today,
+    }
 
 
 class _snapshot:
@@ -586,7 +593,11 @@ def enterprise_dashboard(user) -> dict:
         "due_soon": open_items.filter(
             deadline__gte=today, deadline__lte=today + timedelta(days=14)
         ).count(),
-        "tables": [_by_state(counts, base), _by_level(counts, base)],
+        "tables": [
+            _by_state(counts, base),
+            _by_level(counts, base),
+            activity.enterprise_tasks(user, today),
+        ],
         "links": {
             "overdue": _hazards(base, overdue="true"),
             "due_soon": _hazards(

@@ -47,7 +47,8 @@ def export(request, table):
         focus_title = ""
     else:
         data = _area(request)
-        tables, focus_title = data["tables"], data["focus"].title
+        tables = [*data["tables"], *data["activity_tables"]]
+        focus_title = data["focus"].title
     found = next((t for t in tables if t.name == table), None)
     if found is None:
         raise Http404

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.hazards.filters import DATE
@@ -15,6 +16,9 @@ class TaskFilter(django_filters.FilterSet):
     frequency = django_filters.ChoiceFilter(choices=Frequency.choices, label=_("frequency"))
     region = django_filters.CharFilter(method="filter_region", label=_("region code"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("enterprise"))
+    park = django_filters.NumberFilter(
+        field_name="enterprise__park_id", label=_("park"), widget=forms.HiddenInput
+    )
     due_from = django_filters.DateFilter(
         field_name="due_date", lookup_expr="gte", label=_("due from"), widget=DATE
     )
@@ -25,7 +29,16 @@ class TaskFilter(django_filters.FilterSet):
 
     class Meta:
         model = SelfCheckTask
-        fields = ["state", "frequency", "region", "enterprise", "due_from", "due_to", "mine"]
+        fields = [
+            "state",
+            "frequency",
+            "region",
+            "enterprise",
+            "park",
+            "due_from",
+            "due_to",
+            "mine",
+        ]
 
     def filter_region(self, queryset, name, value):
         if not value.isdigit() or len(value) != 6:

@@ -87,6 +87,20 @@ def completion_by_enterprise(enterprises, start: date, end: date) -> dict[int, C
     }
 
 
+def completion_total(enterprises, start: date, end: date) -> Completion:
+    """`completion_by_enterprise` summed over all of `enterprises`: one aggregate query (the
+    dashboards' figure; no row per enterprise)."""
+    row = SelfCheckTask.objects.filter(
+        enterprise__in=enterprises.values("pk"), due_date__range=(start, end)
+    ).aggregate(
+        total=Count("id"),
+        done=Count("id", filter=Q(state=TaskState.DONE)),
+        missed=Count("id", filter=Q(state=TaskState.MISSED)),
+        pending=Count("id", filter=Q(state=TaskState.PENDING)),
+    )
+    return Completion(**row)
+
+
 def last_record_date_by_enterprise(enterprises) -> dict[int, date]:
     """The day of each enterprise's latest self-check record (absent: never recorded)."""
     rows = (
