@@ -201,6 +201,9 @@ def main():
         page("city_admin", "/dashboards/", ns.runs)
         page("county_admin", "/dashboards/", ns.runs)
         page("city_admin", "/dashboards/?region=640104", ns.runs)
+        print("\n## Activity panel, loaded by the page after it renders (server time)")
+        page("city_admin", "/dashboards/activity/", ns.runs)
+        page("county_admin", "/dashboards/activity/", ns.runs)
     if not ns.skip_naive:
         compare_with_base_tables(max(5, ns.runs // 10))
     if ns.creates:

@@ -147,9 +147,12 @@ def _column(table) -> dict:
 def _tables(client, query=""):
     from safeloop.dashboards import selectors
 
-    response = client.get(f"/dashboards/?{query}")
+    page = client.get(f"/dashboards/?{query}")
+    assert page.status_code == 200
+    assert 'hx-get="/dashboards/activity/' in page.content.decode()
+    response = client.get(f"/dashboards/activity/?{query}")
     assert response.status_code == 200
-    return {t.name: t for t in response.context["activity_tables"]}, response, selectors
+    return {t.name: t for t in response.context["tables"]}, response, selectors
 
 
 @pytest.mark.parametrize("role", REGULATORS)

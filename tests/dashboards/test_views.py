@@ -46,8 +46,9 @@ def test_it_shows_each_role_its_own_scope(world, client, three, role):
         return
     assert _total(html, "recorded") == str(SEES[role])
     assert _total(html, "overdue") == "1"
+    panel = client.get("/dashboards/activity/").content.decode()  # loaded by the page
     for name in ("inspections", "selfchecks", "key_units", "warnings"):
-        assert f'id="figure-{name}"' in html
+        assert f'id="figure-{name}"' in panel
     for name in TABLES:
         assert f'id="chart-data-{name}"' in html
 
@@ -167,3 +168,13 @@ def test_the_dashboard_from_tallies_equals_the_one_from_base_tables(world, three
         assert [t.chart_data() for t in other["tables"]] == [
             t.chart_data() for t in tallied["tables"]
         ]
+
+
+@pytest.mark.parametrize("role", ALL)
+def test_the_activity_panel_answers_the_area_roles_only(world, client, three, role):
+    client.force_login(world.users[role])
+    response = client.get("/dashboards/activity/")
+    area_role = role is not None and role not in (Role.ENTERPRISE_PRINCIPAL, Role.SAFETY_MANAGER)
+    assert response.status_code == (200 if area_role else 404)
+    outside = client.get("/dashboards/activity/?region=640202")
+    assert outside.status_code == (200 if role == Role.SYSTEM_ADMIN else 404)

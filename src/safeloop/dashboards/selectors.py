@@ -269,7 +269,6 @@ def area_dashboard(user, focus: Focus, *, from_base_tables: bool = False) -> dic
         months = _months(user, focus, since, tallied)
         risk_rows = _risks(user, focus, [d for d in (group, "level") if d], tallied)
         overdue_rows = _overdue(user, focus, _overdue_dim(group), today)
-        activity_tables = activity.area_tables(user, focus, today)
     base = focus.hazard_params()
     totals = [
         {
@@ -295,9 +294,16 @@ def area_dashboard(user, focus: Focus, *, from_base_tables: bool = False) -> dic
         "focus": focus,
         "totals": totals,
         "tables": tables,
-        "activity_tables": activity_tables,  # shown as tables only, no chart
         "today": today,
     }
+
+
+def area_activity(user, focus: Focus) -> list:
+    """The figures from the other loops (inspections, self-checks, key units, warnings): a
+    panel the page loads on its own, so the hidden-danger and risk figures never wait for
+    the key-unit count, the slowest read at city scale (docs/dashboards.md)."""
+    with _snapshot():
+        return activity.area_tables(user, focus, timezone.localdate())
 
 
 class _snapshot:

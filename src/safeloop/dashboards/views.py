@@ -11,15 +11,18 @@ from safeloop.hazards.exports import workbook_response
 from safeloop.risks.views import map_context
 
 
-def _area(request):
+def _focus(request):
     if not request.user.grants():
         raise Http404
-    focus = selectors.focus_for(
+    return selectors.focus_for(
         request.user,
         region=request.GET.get("region", "")[:6],
         park=request.GET.get("park", "")[:12],
     )
-    return selectors.area_dashboard(request.user, focus)
+
+
+def _area(request):
+    return selectors.area_dashboard(request.user, _focus(request))
 
 
 @require_GET
@@ -41,14 +44,26 @@ def dashboard(request):
 
 @require_GET
 @login_required
+def activity(request):
+    """The panel of figures from the other loops, loaded by the area page after it renders."""
+    if selectors.is_enterprise_user(request.user):
+        raise Http404
+    focus = _focus(request)
+    tables = selectors.area_activity(request.user, focus)
+    return render(request, "dashboards/_activity.html", {"tables": tables, "focus": focus})
+
+
+@require_GET
+@login_required
 def export(request, table):
     if selectors.is_enterprise_user(request.user):
         tables = selectors.enterprise_dashboard(request.user)["tables"]
         focus_title = ""
     else:
-        data = _area(request)
-        tables = [*data["tables"], *data["activity_tables"]]
-        focus_title = data["focus"].title
+        focus = _focus(request)
+        data = selectors.area_dashboard(request.user, focus)
+        tables = [*data["tables"], *selectors.area_activity(request.user, focus)]
+        focus_title = focus.title
     found = next((t for t in tables if t.name == table), None)
     if found is None:
         raise Http404
