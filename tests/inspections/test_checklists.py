@@ -274,3 +274,49 @@ def test_an_uncited_item_is_edited_in_place_and_retired_items_leave_visits(world
     own.refresh_from_db()
     cs.retire_item(item=item, actor=manager, version=own.version)
     assert all(c != own for c, _items in visit_items(visit))  # no active items left
+
+
+@pytest.mark.parametrize("role", ALL)
+def test_the_api_keeps_custom_checklists_by_the_same_rules(api, world, department, role):
+    api.as_user(world.user(role) if role else world.users[None])
+    body = {"name": "接口自查表", "enterprise": world.inside.pk}
+    response = api.post("/api/v1/inspection-checklists/", body)
+    if role not in ENTERPRISE_STAFF:
+        assert response.status_code in (400, 403)  # not theirs (or not even visible)
+        assert not Checklist.objects.filter(name="接口自查表").exists()
+        return
+    assert response.status_code == 201, response.content
+    checklist = response.json()
+    url = f"/api/v1/inspection-checklists/{checklist['id']}/"
+    item = api.post(url + "items/", {"text": "灭火器在有效期内", "category": "1",
+                                     "version": checklist["version"]})  # fmt: skip
+    assert item.status_code == 201 and item.json()["is_major"] is False
+    bad = api.post(url + "items/", {"text": "", "category": "99", "version": 2})
+    assert bad.status_code == 400
+    assert set(bad.json()["error"]["fields"]) == {"text", "category"}
+    stale = api.post(url + "retire/", {"reason": "停用", "version": 1})
+    assert stale.status_code == 409
+    change = {"text": "灭火器压力正常", "category": "1", "version": 2}
+    edited = api.post(url + f"items/{item.json()['id']}/", change)
+    assert edited.status_code == 200 and edited.json()["text"] == "灭火器压力正常"
+    retired = api.post(url + "retire/", {"reason": "停用", "version": 3})
+    assert retired.status_code == 200 and retired.json()["active"] is False
+    assert api.get(url).json()["active"] is False  # still readable
+
+
+def test_the_api_refuses_changes_to_official_checklists(api, world):
+    official = Checklist.objects.filter(kind=ChecklistKind.OFFICIAL).first()
+    api.as_user(world.user(Role.SYSTEM_ADMIN))
+    url = f"/api/v1/inspection-checklists/{official.pk}/"
+    assert api.post(url + "edit/", {"name": "改名"}).status_code == 403
+    assert api.post(url + "items/", {"text": "x", "category": "1"}).status_code == 403
+
+
+@pytest.mark.parametrize("applies_to", ["bogus", "feature:", "feature:no_such_flag", "sector:x"])
+def test_a_bad_applicability_is_a_field_error(api, world, department, applies_to):
+    api.as_user(world.user(Role.COUNTY_ADMIN))
+    body = {"name": "坏规则", "department": department.pk, "applies_to": applies_to}
+    response = api.post("/api/v1/inspection-checklists/", body)
+    assert response.status_code == 400
+    assert "applies_to" in response.json()["error"]["fields"]
+    assert not Checklist.objects.filter(name="坏规则").exists()

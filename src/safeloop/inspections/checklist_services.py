@@ -71,6 +71,19 @@ def _text(value, field, limit):
     return value
 
 
+def rule_from(applies_to: str | None) -> dict | None:
+    """ "everyone", "sector:<sector>" or "feature:<flag>" (the forms' and the API's value)
+    as the fields of an applicability rule; checked when the rule is saved."""
+    if not applies_to:
+        return None
+    if applies_to == "everyone":
+        return {"everyone": True}
+    kind, _sep, name = applies_to.partition(":")
+    if kind not in ("sector", "feature") or not name:
+        raise ValidationError({"applies_to": [_("Choose where the checklist applies.")]})
+    return {kind: name}
+
+
 def _set_rule(checklist, rule, actor):
     """A department's checklist applies where its one rule says (every enterprise, a sector
     or a risk feature) within the department's region; an enterprise's applies to itself."""
@@ -110,7 +123,7 @@ def create_checklist(*, actor, name, enterprise=None, department=None, rule=None
 
 
 @transaction.atomic
-def update_checklist(*, checklist, actor, version, name, rule=None) -> Checklist:
+def update_checklist(*, checklist, actor, version=None, name, rule=None) -> Checklist:
     checklist = _lock(checklist, actor, version)
     if not checklist.active:
         raise IllegalMove(_("This checklist is retired."))
@@ -123,7 +136,7 @@ def update_checklist(*, checklist, actor, version, name, rule=None) -> Checklist
 
 
 @transaction.atomic
-def retire_checklist(*, checklist, actor, version, reason) -> Checklist:
+def retire_checklist(*, checklist, actor, version=None, reason) -> Checklist:
     """Stop using the checklist on new visits; visits that used it keep their results."""
     reason = _text(reason, "reason", 500)
     checklist = _lock(checklist, actor, version)
@@ -169,7 +182,7 @@ def _touch(checklist, actor):
 
 
 @transaction.atomic
-def add_item(*, checklist, actor, version, **fields) -> ChecklistItem:
+def add_item(*, checklist, actor, version=None, **fields) -> ChecklistItem:
     """A custom item is never major: only an item citing an official criterion is (the
     model's constraint), and custom items cite none."""
     values = _clean_item(fields)
@@ -191,7 +204,7 @@ def _lock_item(item, actor, version):
 
 
 @transaction.atomic
-def edit_item(*, item, actor, version, **fields) -> ChecklistItem:
+def edit_item(*, item, actor, version=None, **fields) -> ChecklistItem:
     """Edit in place while no result cites the item; once one does, retire it and add its
     successor with the new values, so the old result keeps its item. Returns the item now
     in use."""
@@ -210,7 +223,7 @@ def edit_item(*, item, actor, version, **fields) -> ChecklistItem:
 
 
 @transaction.atomic
-def retire_item(*, item, actor, version) -> ChecklistItem:
+def retire_item(*, item, actor, version=None) -> ChecklistItem:
     checklist, item = _lock_item(item, actor, version)
     item.active = False
     item.save(action="inspections.checklist_item.retire", actor=actor)

@@ -99,13 +99,9 @@ class ChecklistForm(forms.Form):
             del self.fields["applies_to"]  # an enterprise's checklist applies to itself
 
     def rule(self) -> dict | None:
-        value = self.cleaned_data.get("applies_to")
-        if not value:
-            return None
-        if value == "everyone":
-            return {"everyone": True}
-        kind, _sep, name = value.partition(":")
-        return {kind: name}
+        from safeloop.inspections.checklist_services import rule_from
+
+        return rule_from(self.cleaned_data.get("applies_to"))
 
 
 class ChecklistItemForm(forms.Form):
