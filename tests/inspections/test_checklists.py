@@ -320,3 +320,24 @@ def test_a_bad_applicability_is_a_field_error(api, world, department, applies_to
     assert response.status_code == 400
     assert "applies_to" in response.json()["error"]["fields"]
     assert not Checklist.objects.filter(name="坏规则").exists()
+
+
+def test_a_failed_custom_item_in_a_self_inspection_is_a_general_hazard(world, own):
+    from datetime import date
+
+    from safeloop.hazards.models import Hazard
+    from safeloop.inspections import services
+    from safeloop.inspections.choices import PlanKind
+
+    principal = world.user(Role.ENTERPRISE_PRINCIPAL)
+    plan = services.create_plan(actor=principal, title="本企业月度自查", kind=PlanKind.SELF,
+                                enterprise=world.inside, period_start=date(2026, 11, 1),
+                                period_end=date(2026, 11, 30))  # fmt: skip
+    services.assign(plan=plan, actor=principal)
+    visit = plan.visits.get()
+    item = own.items.get()
+    assert item in [i for c, items in visit_items(visit) if c == own for i in items]
+    submit(visit, principal, answers(visit, fail={item.pk}))
+    hazard = Hazard.objects.get()
+    assert hazard.level == "general" and hazard.description == item.text
+    assert hazard.criterion == "消防法 第二十八条"
