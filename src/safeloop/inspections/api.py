@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category
-from safeloop.inspections import selectors, services
+from safeloop.inspections import checklist_services, selectors, services
 from safeloop.inspections.choices import Outcome, PlanKind
 from safeloop.inspections.models import (
     Checklist,
@@ -23,7 +23,7 @@ from safeloop.inspections.models import (
     Visit,
     VisitResult,
 )
-from safeloop.orgs.models import Region
+from safeloop.orgs.models import Department, Region
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -67,17 +67,131 @@ class ChecklistSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Checklist
-        fields = ["id", "name", "kind", "standard", "department", "enterprise", "active", "items"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "standard",
+            "department",
+            "enterprise",
+            "active",
+            "version",
+            "items",
+        ]
 
     def get_items(self, checklist) -> list[dict]:
         items = checklist.items.filter(active=True).order_by("order", "id")
         return ChecklistItemSerializer(items, many=True).data
 
 
-class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False)
+
+
+class ChecklistWriteSerializer(serializers.Serializer):
+    """A custom checklist: its name, its owner (on create) and, for a department's, where it
+    applies ("everyone", "sector:<sector>" or "feature:<flag>")."""
+
+    name = serializers.CharField(max_length=200)
+    enterprise = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), required=False
+    )
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), required=False
+    )
+    applies_to = serializers.CharField(max_length=60, required=False)
+    version = serializers.IntegerField(required=False)
+
+
+class ChecklistItemWriteSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000)
+    basis = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    clause = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    category = serializers.ChoiceField(Category.choices)
+    order = serializers.IntegerField(min_value=0, max_value=9999, required=False, default=0)
+    version = serializers.IntegerField(required=False)
+
+
+class RetireSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+    version = serializers.IntegerField(required=False)
+
+
+def _valid(serializer_class, request):
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+class ChecklistViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Every readable checklist; custom ones are kept here by their enterprise's staff or
+    their department's planners (checklist_services)."""
+
     queryset = Checklist.objects.all()
     serializer_class = ChecklistSerializer
     filterset_fields = ["kind", "active"]
+
+    @extend_schema(request=ChecklistWriteSerializer, responses=ChecklistSerializer)
+    def create(self, request):
+        data = _valid(ChecklistWriteSerializer, request)
+        checklist = checklist_services.create_checklist(
+            actor=request.user,
+            name=data["name"],
+            enterprise=data.get("enterprise"),
+            department=data.get("department"),
+            rule=checklist_services.rule_from(data.get("applies_to")),
+        )
+        return Response(ChecklistSerializer(checklist).data, status=201)
+
+    @extend_schema(request=ChecklistWriteSerializer, responses=ChecklistSerializer)
+    @action(detail=True, methods=["post"])
+    def edit(self, request, pk=None):
+        data = _valid(ChecklistWriteSerializer, request)
+        checklist = checklist_services.update_checklist(
+            checklist=self.get_object(),
+            actor=request.user,
+            version=data.get("version"),
+            name=data["name"],
+            rule=checklist_services.rule_from(data.get("applies_to")),
+        )
+        return Response(ChecklistSerializer(checklist).data)
+
+    @extend_schema(request=RetireSerializer, responses=ChecklistSerializer)
+    @action(detail=True, methods=["post"])
+    def retire(self, request, pk=None):
+        data = _valid(RetireSerializer, request)
+        checklist = checklist_services.retire_checklist(
+            checklist=self.get_object(), actor=request.user, **data
+        )
+        return Response(ChecklistSerializer(checklist).data)
+
+    @extend_schema(request=ChecklistItemWriteSerializer, responses=ChecklistItemSerializer)
+    @action(detail=True, methods=["post"], url_path="items")
+    def add_item(self, request, pk=None):
+        data = _valid(ChecklistItemWriteSerializer, request)
+        item = checklist_services.add_item(checklist=self.get_object(), actor=request.user, **data)
+        return Response(ChecklistItemSerializer(item).data, status=201)
+
+    def _item(self, item_id):
+        return get_object_or_404(ChecklistItem, pk=item_id, checklist=self.get_object())
+
+    @extend_schema(request=ChecklistItemWriteSerializer, responses=ChecklistItemSerializer)
+    @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>\d+)")
+    def edit_item(self, request, pk=None, item_id=None):
+        """Edit an item; one a result cites is retired and replaced (the answer names the
+        item now in use)."""
+        data = _valid(ChecklistItemWriteSerializer, request)
+        item = checklist_services.edit_item(item=self._item(item_id), actor=request.user, **data)
+        return Response(ChecklistItemSerializer(item).data)
+
+    @extend_schema(request=VersionSerializer, responses=ChecklistItemSerializer)
+    @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>\d+)/retire")
+    def retire_item(self, request, pk=None, item_id=None):
+        data = _valid(VersionSerializer, request)
+        item = checklist_services.retire_item(
+            item=self._item(item_id), actor=request.user, version=data.get("version")
+        )
+        return Response(ChecklistItemSerializer(item).data)
 
     def get_queryset(self):
         return Checklist.objects.for_user(self.request.user).order_by("kind", "name", "id")
@@ -133,10 +247,6 @@ class PlanCreateSerializer(serializers.Serializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["enterprise"].queryset = Enterprise.objects.for_user(request.user)
-
-
-class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False)
 
 
 class TargetSerializer(serializers.ModelSerializer):

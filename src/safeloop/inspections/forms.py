@@ -67,3 +67,62 @@ class AddVisitForm(forms.Form):
             raise forms.ValidationError(_("No enterprise with this code in the plan's region."))
         self.cleaned_data["enterprise"] = enterprise
         return code
+
+
+def _applies_to_choices():
+    from safeloop.enterprises.choices import RISK_FEATURES, Sector
+
+    return [
+        ("everyone", _("Every enterprise in the department's region")),
+        (_("Sector"), [(f"sector:{v}", label) for v, label in Sector.choices]),
+        (_("Key risk feature"), [(f"feature:{k}", label) for k, label in RISK_FEATURES.items()]),
+    ]
+
+
+def applies_to_value(checklist) -> str:
+    rule = checklist.rules.order_by("id").first()
+    if rule is None or rule.everyone:
+        return "everyone"
+    return f"sector:{rule.sector}" if rule.sector else f"feature:{rule.feature}"
+
+
+class ChecklistForm(forms.Form):
+    """A custom checklist: its name and, for a department's, where it applies."""
+
+    name = forms.CharField(label=_("name"), max_length=200)
+    applies_to = forms.ChoiceField(label=_("applies to"), choices=_applies_to_choices)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, for_enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        if for_enterprise:
+            del self.fields["applies_to"]  # an enterprise's checklist applies to itself
+
+    def rule(self) -> dict | None:
+        from safeloop.inspections.checklist_services import rule_from
+
+        return rule_from(self.cleaned_data.get("applies_to"))
+
+
+class ChecklistItemForm(forms.Form):
+    text = forms.CharField(
+        label=_("wording"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    basis = forms.CharField(label=_("basis (regulation)"), max_length=200, required=False)
+    clause = forms.CharField(label=_("clause"), max_length=60, required=False)
+    category = forms.ChoiceField(label=_("default hazard category"))
+    order = forms.IntegerField(label=_("order"), min_value=0, max_value=9999, initial=0)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        from safeloop.hazards.choices import Category
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = Category.choices
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -25,11 +25,14 @@ def applicable_checklists(enterprise):
     sector and risk-feature flags), plus its own custom ones; official ones first."""
     rules = ApplicabilityRule.objects.filter(checklist__active=True).select_related("checklist")
     ids = {rule.checklist_id for rule in rules if rule.matches(enterprise)}
+    code = enterprise.region_code
+    # a department's checklist applies in its region and everything below it
+    regions = {code, code[:4] + "00", code[:2] + "0000"}
     return (
         Checklist.objects.filter(active=True)
         .filter(
             Q(pk__in=ids, enterprise__isnull=True, department__isnull=True)
-            | Q(pk__in=ids, department__region__code=enterprise.region_code)
+            | Q(pk__in=ids, department__region__code__in=regions)
             | Q(enterprise=enterprise)
         )
         .order_by("-kind", "name")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeloop.inspections import views
+from safeloop.inspections import checklist_views, views
 
 urlpatterns = [
     path("", views.plan_list, name="inspection-plans"),
@@ -22,4 +22,20 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_history, name="inspection-history"),
     path("coverage/", views.coverage, name="inspection-coverage"),
     path("criteria/", views.criteria_library, name="inspection-criteria"),
+    path("checklists/", checklist_views.checklist_list, name="inspection-checklists"),
+    path("checklists/new/", checklist_views.checklist_new, name="inspection-checklist-new"),
+    path("checklists/<int:pk>/", checklist_views.checklist_detail, name="inspection-checklist"),
+    path(
+        "checklists/<int:pk>/edit/",
+        checklist_views.checklist_edit,
+        name="inspection-checklist-edit",
+    ),
+    path(
+        "checklists/<int:pk>/retire/",
+        checklist_views.checklist_retire,
+        name="inspection-checklist-retire",
+    ),
+    path("checklists/<int:pk>/items/new/", checklist_views.item_new, name="inspection-item-new"),
+    path("items/<int:pk>/edit/", checklist_views.item_edit, name="inspection-item-edit"),
+    path("items/<int:pk>/retire/", checklist_views.item_retire, name="inspection-item-retire"),
 ]

@@ -18,6 +18,7 @@ from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category
 from safeloop.inspections.choices import ChecklistKind
 from safeloop.inspections.models.criteria import CriteriaStandard, Criterion
+from safeloop.inspections.models.plans import PLANNERS
 from safeloop.orgs.models import Department
 from safeloop.orgs.roles import ADMINS, ALL_ROLES, ENTERPRISE_STAFF
 
@@ -60,10 +61,12 @@ class Checklist(AuditedModel):
     )
     region_code = models.CharField(_("region code"), max_length=6, blank=True, editable=False)
     active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ChecklistQuerySet.as_manager()
     scope_paths = {"region": "region_code", "enterprise": "enterprise_id"}
-    scope_roles = {"view": ALL_ROLES, "change": ADMINS | ENTERPRISE_STAFF}
+    # who may change which owner's checklist is narrowed further in checklist_services
+    scope_roles = {"view": ALL_ROLES, "change": ADMINS | PLANNERS | ENTERPRISE_STAFF}
 
     class Meta:
         verbose_name = _("checklist")
