@@ -81,6 +81,7 @@ def phase_import(path):
         result = Importer(actor=user, apply=True).run(path)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    reader_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
         "rows": result.total,
         "created": result.created,
@@ -89,6 +90,7 @@ def phase_import(path):
         "errors": result.error_count,
         "seconds": seconds,
         "peak_mb": peak,
+        "reader_peak_mb": reader_peak,
     }
 
 
@@ -176,7 +178,8 @@ def main(n: int):
     ratio = parse["seconds"] / first["seconds"]
     print(f"import (new rows):   {first['rows']:,} rows in {first['seconds']:.1f} s "
           f"({first['rows'] / first['seconds']:,.0f} rows/s), ratio to parse {ratio:.2f} "
-          f"(target ≥ 0.3), peak memory {first['peak_mb']:.0f} MB (target < 500), "
+          f"(target ≥ 0.3), peak memory {first['peak_mb']:.0f} MB "
+          f"+ sheet reader {first['reader_peak_mb']:.0f} MB (target < 500), "
           f"created {first['created']:,}, errors {first['errors']}")  # fmt: skip
     again = run_phase("import", path)
     print(f"re-import (no change): {again['seconds']:.1f} s "

@@ -1,6 +1,7 @@
 """The enterprise record: field validation, sector mapping, soft delete, versions, change
 requests, personnel masking and documents."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
+from pypinyin import Style, lazy_pinyin
 
 from safeloop.core.models import AuditEntry
 from safeloop.enterprises import services
@@ -67,6 +69,18 @@ def test_it_derives_region_code_sector_and_pinyin_on_save(world):
     e.refresh_from_db()
     assert (e.region_code, e.sector, e.pinyin_initials) == ("640104", "machinery", "yqnqy")
     assert pinyin_initials("宁夏示范冶金有限公司") == "nxsfyjyxgs"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["重庆长安汽车有限公司", "银行大厦2号", "ABC有限公司", "中国石化（宁夏）", "ｆｕｌｌ全角",
+     "行长", "乐乐音乐", "", "！？", "〇〇一", "𠀀字", "宁夏 银川 机械 制造"],
+)  # fmt: skip
+def test_pinyin_initials_word_by_word_equal_lazy_pinyin_of_the_whole_name(name):
+    """The initials are converted word by word (and remembered); polyphones read by their
+    phrase must come out as pypinyin reads the whole name."""
+    whole = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")).lower()
+    assert pinyin_initials(name) == re.sub(r"[^0-9a-z]", "", whole)[:60]
 
 
 def _valid(world, **overrides):

@@ -67,6 +67,12 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
+@pytest.fixture(params=["in process", "child process"])
+def reader(request, settings):
+    """Large files are read by a child process (sheet_reader); both readers must agree."""
+    settings.LEDGER_IMPORT_PARALLEL_BYTES = 0 if request.param == "child process" else 10**9
+
+
 @pytest.mark.parametrize("role", ALL)
 def test_the_template_is_for_regulators(world, client, role):
     client.force_login(world.users[role])
@@ -90,7 +96,7 @@ def test_the_template_is_for_regulators(world, client, role):
     assert "统一社会信用代码" in help_text and "WGS-84" in help_text
 
 
-def test_a_valid_file_is_checked_then_imported_all_at_once(world, client):
+def test_a_valid_file_is_checked_then_imported_all_at_once(world, client, reader):
     rows = [
         row(),
         row(
@@ -177,7 +183,7 @@ def test_an_import_updates_by_uscc_with_a_new_version(world, client):
     assert entry.changes["employees"] == [0, 77]
 
 
-def test_every_error_is_listed_by_row_and_column(world, client):
+def test_every_error_is_listed_by_row_and_column(world, client, reader):
     rows = [
         row(),
         row(**{"统一社会信用代码": "123", "从业人数": "很多", "规模": "巨型"}),
@@ -287,14 +293,14 @@ def test_it_refuses_a_corrupt_zip(world, client):
     assert "损坏" in refused(client, world, broken)
 
 
-def test_it_refuses_a_zip_that_is_not_a_workbook(world, client):
+def test_it_refuses_a_zip_that_is_not_a_workbook(world, client, reader):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         z.writestr("hello.txt", "不是工作簿")
     assert "无法读取" in refused(client, world, out.getvalue())
 
 
-def test_it_refuses_a_huge_sheet(world, client, settings):
+def test_it_refuses_a_huge_sheet(world, client, settings, reader):
     settings.LEDGER_IMPORT_MAX_ROWS = 20
     rows = [
         row(**{"统一社会信用代码": valid_uscc("640104", 8000 + i), "企业名称": f"导入{i}"})
@@ -303,7 +309,7 @@ def test_it_refuses_a_huge_sheet(world, client, settings):
     assert "超过 20 行" in refused(client, world, xlsx(rows))
 
 
-def test_a_sheet_declaring_a_million_rows_reads_only_what_is_there(world, client):
+def test_a_sheet_declaring_a_million_rows_reads_only_what_is_there(world, client, reader):
     content = xlsx([row()])
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(out, "w") as dst:
@@ -317,7 +323,7 @@ def test_a_sheet_declaring_a_million_rows_reads_only_what_is_there(world, client
     assert (b.status, b.total_rows, b.created_count) == ("checked", 1, 1)
 
 
-def test_it_refuses_merged_header_cells(world, client):
+def test_it_refuses_merged_header_cells(world, client, reader):
     message = refused(client, world, xlsx([row()], merge="A1:B1"))
     assert "表头第 B 列为空" in message and "合并单元格" in message
 
@@ -344,7 +350,7 @@ def test_formulas_are_cell_errors(world, client):
         ("20271231", "2027-12-31"),
     ],
 )
-def test_dates_as_text_are_read(world, client, text, expected):
+def test_dates_as_text_are_read(world, client, reader, text, expected):
     upload(client, world, xlsx([row(**{"标准化有效期至": text})]))
     confirm(client)
     assert Enterprise.objects.get(name="导入测试企业").standard_expiry.isoformat() == expected
@@ -357,7 +363,7 @@ def test_unreadable_dates_are_cell_errors(world, client, text):
     assert (r, header) == (2, "标准化有效期至") and text in message
 
 
-def test_full_width_digits_and_trailing_spaces_are_normalised(world, client):
+def test_full_width_digits_and_trailing_spaces_are_normalised(world, client, reader):
     code = valid_uscc("640104", 7010)
     wide = code.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789ABCDEFGHJKLMNPQRTUWXY"})
     upload(
@@ -410,6 +416,7 @@ def test_a_large_file_runs_as_a_background_job_with_progress(client, settings, d
     from tests.conftest import make_user
 
     settings.LEDGER_IMPORT_SYNC_BYTES = 1
+    settings.LEDGER_IMPORT_PARALLEL_BYTES = 1  # the worker reads it through the child process
     city = Region.objects.create(code="640100", name="银川市", level=RegionLevel.CITY)
     Region.objects.create(code="640104", name="兴庆区", level="county", parent=city)
     admin = make_user("bg_admin", Role.CITY_ADMIN, region=city)

@@ -14,9 +14,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from safeloop.core.bulk import copy_insert
 from safeloop.core.context import current
 from safeloop.core.models import AuditEntry
 from safeloop.core.scoping import reaches
@@ -31,6 +31,7 @@ from safeloop.enterprises.models import (
     SafetyManager,
     SectorRule,
 )
+from safeloop.enterprises.sheet_reader import open_sheet
 from safeloop.orgs.models import GridCell, Park, Region
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -48,6 +49,11 @@ class FileRefused(Exception):
 def sync_limit() -> int:
     """Files larger than this run as a background job."""
     return getattr(settings, "LEDGER_IMPORT_SYNC_BYTES", 256 * 1024)
+
+
+def parallel_limit() -> int:
+    """Files larger than this are read by a child process, beside the validation."""
+    return getattr(settings, "LEDGER_IMPORT_PARALLEL_BYTES", 1024 * 1024)
 
 
 def check_file(name: str, path) -> None:
@@ -124,21 +130,14 @@ class Importer:
 
     # reading
     def run(self, path) -> Result:
-        wb = load_workbook(path, read_only=True, data_only=False)
-        try:
-            ws = wb[C.SHEET] if C.SHEET in wb.sheetnames else wb.worksheets[0]
-            declared = ws.max_row or 0
-            ws.reset_dimensions()  # never trust the declared size: read what is there
+        in_child = os.path.getsize(path) > parallel_limit()
+        with open_sheet(path, C.SHEET, len(C.COLUMNS) + 20, in_child=in_child) as (declared, rows):
             self.total_hint = max(0, declared - 1)
-            rows = ws.iter_rows(values_only=True, max_col=len(C.COLUMNS) + 20)
-            header = next(rows, None)
-            positions = self._header(header)
+            positions = self._header(next(rows, None))
             with transaction.atomic():
                 self._rows(rows, positions)
                 if self.apply and self.result.error_count:
                     transaction.set_rollback(True)
-        finally:
-            wb.close()
         return self.result
 
     def _header(self, header) -> list[int]:
@@ -337,7 +336,7 @@ class Importer:
             if plan is not None:
                 manager_plans.append((e, plan, before_managers))
             if old is None:
-                creates.append(e)
+                creates.append((e, changes))
             elif changes or plan is not None:
                 e.version += 1
                 updates.append((e, changes))
@@ -385,9 +384,8 @@ class Importer:
             )
 
         self._entry = entry
-        Enterprise.objects.bulk_create(creates)
-        for e in creates:
-            audits.append(entry(e, "import", self._diff(None, e)))
+        copy_insert(Enterprise, [e for e, _ in creates], with_ids=True)
+        audits += [entry(e, "import", changes) for e, changes in creates]
         if updates:
             audited = [(e, changes) for e, changes in updates if changes]
             fields = {f for _, changes in updates for f in changes} | {"version"}
@@ -398,7 +396,7 @@ class Importer:
         self.result.created += len(creates)
         self.result.updated += len(updates)
         self._licences(licences, audits, entry)
-        AuditEntry.objects.bulk_create(audits)
+        copy_insert(AuditEntry, audits)
 
     def _licences(self, licences, audits, entry) -> None:
         if not licences:
@@ -436,7 +434,7 @@ class Importer:
                 for k, v in values.items():
                     setattr(lic, k, v)
                 changed.append((lic, diff))
-        Licence.objects.bulk_create(new)
+        copy_insert(Licence, new, with_ids=True)
         if changed:
             Licence.objects.bulk_update(
                 [lic for lic, _ in changed], ["authority", "valid_from", "valid_to"]
@@ -473,7 +471,7 @@ class Importer:
                 audits.append(
                     self._entry(row, "remove", {"removed_at": [None, now]}, SafetyManager)
                 )
-        SafetyManager.objects.bulk_create(new)
+        copy_insert(SafetyManager, new, with_ids=True)
         for row in new:
             values = dict(zip(managers_.FIELDS, row.values, strict=True))
             diff = {
@@ -486,7 +484,7 @@ class Importer:
             changed + moved, ["position", *managers_.FIELDS], batch_size=1000
         )
         SafetyManager.objects.bulk_update(removed, ["removed_at"], batch_size=1000)
-        AuditEntry.objects.bulk_create(audits)
+        copy_insert(AuditEntry, audits)
 
 
 def _plain(value):

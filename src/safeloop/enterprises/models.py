@@ -1,6 +1,7 @@
 """The enterprise ledger (一企一档): the record, its sector mapping, personnel, licences,
 documents and change requests. Writes with rules go through `services`."""
 
+import functools
 import re
 
 from django.conf import settings
@@ -9,7 +10,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style
+from pypinyin.converter import DefaultConverter
+from pypinyin.core import Pinyin
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent
 from stdnum.exceptions import ValidationError as StdnumError
@@ -71,9 +74,22 @@ def validate_id_number(value: str) -> None:
 
 
 def pinyin_initials(name: str) -> str:
-    """宁夏示范冶金有限公司 → nxsfyjyxgs (letters and digits only, lower case)."""
-    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
-    return re.sub(r"[^0-9a-z]", "", "".join(letters).lower())[:60]
+    """宁夏示范冶金有限公司 → nxsfyjyxgs (letters and digits only, lower case).
+
+    Exactly `lazy_pinyin(name, style=FIRST_LETTER)`, word by word: names share most of
+    their words (宁夏, 机械, 有限公司), so an import of 100,000 rows converts each once."""
+    letters = "".join(_word_initials(word) for word in _PINYIN.seg(name))
+    return re.sub(r"[^0-9a-z]", "", letters.lower())[:60]
+
+
+_PINYIN = Pinyin()
+_CONVERTER = DefaultConverter()
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_initials(word: str) -> str:
+    pinyins = _CONVERTER.convert(word, Style.FIRST_LETTER, False, "default", strict=True)
+    return "".join(p[0] for p in pinyins)
 
 
 class SectorRule(AuditedModel):
