@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # trigram and GIN indexes
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",

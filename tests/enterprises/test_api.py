@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from safeloop.core.models import AuditEntry
-from safeloop.enterprises.models import Enterprise, Licence, SpecialOperator
+from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, SpecialOperator
 from safeloop.orgs.roles import ADMINS, ENTERPRISE_STAFF, REGULATORS, Role
 from tests.conftest import valid_uscc
 
@@ -278,6 +278,25 @@ def test_the_list_filters(ledger, api, query, names):
     response = api.as_user(w.user(Role.CITY_ADMIN)).get(f"/api/v1/enterprises/?{query}")
     assert response.status_code == 200, response.content
     assert {e["name"] for e in response.json()["results"]} == names
+
+
+def test_a_safety_managers_certificate_counts_as_expiring(ledger, api):
+    today = timezone.localdate()
+    w = ledger
+    current = SafetyManager.objects.create(
+        enterprise=w.sibling, name="安全员乙", certificate_number="A640105", position=0,
+        certificate_valid_to=today + timedelta(days=50),
+    )  # fmt: skip
+    client = api.as_user(w.user(Role.CITY_ADMIN))
+
+    def names():
+        results = client.get("/api/v1/enterprises/?expiring_within=60").json()["results"]
+        return {e["name"] for e in results}
+
+    assert names() == {"园区内企业", "西夏企业"}
+    current.removed_at = timezone.now()  # a removed manager's certificate no longer counts
+    current.save()
+    assert names() == {"园区内企业"}
 
 
 def test_the_list_sorts(ledger, api):

@@ -5,10 +5,12 @@ import functools
 import re
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style
 from pypinyin.converter import DefaultConverter
@@ -292,7 +294,26 @@ class Enterprise(AuditedModel):
         indexes = [
             models.Index(fields=["region_code", "sector", "name"]),
             models.Index(fields=["status"]),
-            models.Index(fields=["pinyin_initials"]),
+            # the list's default order, walked page by page instead of sorting every row
+            models.Index(
+                fields=["name", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="enterprise_live_name_order",
+            ),
+            # search: a name containing the text (trigrams), a USCC or pinyin initials
+            # starting with it (pattern operators, whatever the database's collation)
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="enterprise_name_trgm"),
+            models.Index(
+                fields=["uscc"], opclasses=["varchar_pattern_ops"], name="enterprise_uscc_prefix"
+            ),
+            models.Index(
+                fields=["pinyin_initials"],
+                opclasses=["varchar_pattern_ops"],
+                name="enterprise_pinyin_prefix",
+            ),
+            # "expiring within N days" reads each end date by range
+            models.Index(fields=["standard_expiry"], name="enterprise_standard_expiry"),
+            models.Index(fields=["liability_expiry"], name="enterprise_liability_expiry"),
         ]
 
     def __str__(self):
@@ -383,6 +404,7 @@ class SpecialOperator(EnterpriseChild):
         verbose_name = _("special-operation worker")
         verbose_name_plural = _("special-operation workers")
         ordering = ["enterprise_id", "name", "id"]
+        indexes = [models.Index(fields=["valid_to"], name="specialoperator_valid_to")]
 
     def __str__(self):
         return f"{self.name} · {self.get_certificate_type_display()}"
@@ -444,7 +466,10 @@ class SafetyManager(EnterpriseChild):
         verbose_name_plural = _("safety managers")
         ordering = ["enterprise_id", "position", "id"]
         base_manager_name = "all_objects"
-        indexes = [models.Index(fields=["enterprise", "position"])]
+        indexes = [
+            models.Index(fields=["enterprise", "position"]),
+            models.Index(fields=["certificate_valid_to"], name="safetymanager_cert_valid_to"),
+        ]
 
     def __str__(self):
         return self.name
@@ -491,6 +516,7 @@ class Licence(EnterpriseChild):
         verbose_name = _("licence")
         verbose_name_plural = _("licences")
         ordering = ["enterprise_id", "kind", "-valid_to"]
+        indexes = [models.Index(fields=["valid_to"], name="licence_valid_to")]
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise", "kind", "number"], name="enterprises_licence_unique"
