@@ -58,3 +58,21 @@ def test_the_worker_folds_the_changes(world, register):
 def test_the_fold_is_scheduled_every_minute():
     periodic = {t.task.name: t for t in app.periodic_registry.periodic_tasks.values()}
     assert periodic["dashboards.fold_tallies"].cron == "* * * * *"
+
+
+def test_one_statement_updating_many_rows_keeps_the_tallies_exact(world, register, assert_exact):
+    """The UPDATE triggers see a whole statement's rows at once (a set difference decides
+    whether any key moved): a no-key change, a swap of states and a move of all rows."""
+    first, second = register(), register(level="major")
+    Hazard = type(first)
+    Hazard.objects.filter(pk__in=[first.pk, second.pk]).update(place="新车间")  # no key moves
+    assert_exact()
+    with connection.cursor() as cursor:  # the two exchange their levels in one statement
+        cursor.execute(
+            "UPDATE hazards_hazard SET level = CASE level WHEN 'major' THEN 'general' "
+            "ELSE 'major' END WHERE id IN (%s, %s)",
+            [first.pk, second.pk],
+        )
+    assert_exact()
+    Hazard.objects.filter(pk__in=[first.pk, second.pk]).update(state="voided")
+    assert_exact()

@@ -158,12 +158,13 @@ PRIMARY_KEY = {HAZARD: "id", ENTERPRISE: "id", PROFILE: "enterprise_id"}
 
 
 def _unchanged_guard(table: str) -> str:
-    columns, pk = KEY_COLUMNS[table], PRIMARY_KEY[table]
-    old = ", ".join(f"o.{c}" for c in columns)
-    new = ", ".join(f"n.{c}" for c in columns)
+    # A set difference of (key, columns), not a join of old and new rows on the key: inside
+    # EXISTS the planner expects an early match and joins by nested loops, quadratic in the
+    # rows of one UPDATE (8,000 hazards took 11 s, 50,000 would take minutes).
+    columns = ", ".join(dict.fromkeys([PRIMARY_KEY[table], *KEY_COLUMNS[table]]))
     return (
-        f"IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.{pk} = o.{pk} "
-        f"WHERE ({old}) IS DISTINCT FROM ({new})) THEN RETURN NULL; END IF;"
+        f"IF NOT EXISTS (SELECT {columns} FROM new_rows EXCEPT SELECT {columns} FROM old_rows) "
+        "THEN RETURN NULL; END IF;"
     )
 
 
