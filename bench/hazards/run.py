@@ -214,75 +214,90 @@ def write_path(clients: int, seconds: float, workers: int, threads: int, access_
     )
     port = 8765
     server = _serve(port, workers, threads, access_log)
+    database = settings.DATABASES["default"]["NAME"]
+
+    def meter():
+        return CpuMeter(app=lambda: _children(server.pid), db=lambda: _backends(database))
+
+    headers = {"Authorization": f"Token {token.key}", "Content-Type": "application/json"}
     try:
         _wait(port)
-        latencies, errors, lock = [], [], threading.Lock()
-        stop_at = time.monotonic() + seconds
-
-        def client_loop():
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            mine = []
-            while time.monotonic() < stop_at:
-                started = time.perf_counter()
-                conn.request(
-                    "POST",
-                    "/api/v1/hazards/",
-                    body=body,
-                    headers={
-                        "Authorization": f"Token {token.key}",
-                        "Content-Type": "application/json",
-                    },
-                )
-                response = conn.getresponse()
-                answer = response.read()
-                if response.status != 201:
-                    errors.append((response.status, answer[:200]))
-                    break
-                mine.append(time.perf_counter() - started)
-            with lock:
-                latencies.extend(mine)
-
-        pool = [threading.Thread(target=client_loop) for _ in range(clients)]
-        database = settings.DATABASES["default"]["NAME"]
-        meter = CpuMeter(app=lambda: _children(server.pid), db=lambda: _backends(database))
-        client_cpu = time.process_time()
-        with meter:
-            started = time.monotonic()
-            for t in pool:
-                t.start()
-            for t in pool:
-                t.join()
-            elapsed = time.monotonic() - started
-        client_cpu = time.process_time() - client_cpu
+        created = _load(port, clients, seconds, body, headers, 201, meter())
+        # The same request without its token: refused before any query. What the server
+        # stack alone (gunicorn, middleware, routing, DRF) costs, the floor under a creation.
+        refused = _load(
+            port, clients, seconds, body, {"Content-Type": "application/json"}, 401, meter()
+        )
     finally:
         server.terminate()
         server.wait()
-    if errors or not latencies:
-        raise SystemExit(f"the API answered {errors[:3]}; no figures")
-    api_rate = len(latencies) / elapsed
     print(
         f"\n## Write path: hazard creation through the API, {clients} clients, loopback; "
         f"gunicorn {workers} workers × {threads} threads, access log {access_log}"
     )
-    print(
-        f"  {len(latencies):,} requests in {elapsed:.1f} s: {api_rate:.0f} req/s, "
-        f"p50 {ms(statistics.median(latencies))}, p99 {ms(percentile(latencies, 99))}"
-    )
-    n = len(latencies)
-    app, db = meter.seconds("app") / n, meter.seconds("db") / n
-    print(
-        f"  CPU per request: web workers {ms(app)}, PostgreSQL {ms(db)}, "
-        f"load clients {ms(client_cpu / n)}"
-    )
+    for label, run in (("creation", created), ("refused, no token (the stack's floor)", refused)):
+        n, app, db = run["n"], run["app"], run["db"]
+        print(
+            f"  {label}: {n:,} requests in {run['elapsed']:.1f} s: {run['rate']:.0f} req/s, "
+            f"p50 {ms(run['p50'])}, p99 {ms(run['p99'])}; CPU per request: web workers "
+            f"{ms(app)}, PostgreSQL {ms(db)}, load clients {ms(run['client'])}"
+        )
+    api_rate, app, db, client_cpu = (created[k] for k in ("rate", "app", "db", "client"))
     pg_rate, pg_cpu = pgbench(clients, seconds, enterprise, user.pk)
     print(f"  pgbench, same SQL transaction (hazard + event + audit): {pg_rate:.0f} tps")
     print(f"  CPU per transaction: PostgreSQL {ms(pg_cpu['db'])}, pgbench {ms(pg_cpu['client'])}")
     print(f"  ratio API / pgbench: {api_rate / pg_rate:.2f}")
+    print(f"  ratio of the refused requests (no query) / pgbench: {refused['rate'] / pg_rate:.2f}")
     cores = os.cpu_count()
     print(
-        f"  bound on {cores} idle cores: API {cores / (app + db + client_cpu / n):.0f} req/s, "
+        f"  bound on {cores} idle cores: API {cores / (app + db + client_cpu):.0f} req/s, "
         f"pgbench {cores / (pg_cpu['db'] + pg_cpu['client']):.0f} tps"
     )
+
+
+def _load(port, clients, seconds, body, headers, expected, meter) -> dict:
+    """`clients` threads POST the body for `seconds`; latencies, rate and CPU per request."""
+    latencies, errors, lock = [], [], threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client_loop():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            conn.request("POST", "/api/v1/hazards/", body=body, headers=headers)
+            response = conn.getresponse()
+            answer = response.read()
+            if response.status != expected:
+                errors.append((response.status, answer[:200]))
+                break
+            mine.append(time.perf_counter() - started)
+        with lock:
+            latencies.extend(mine)
+
+    pool = [threading.Thread(target=client_loop) for _ in range(clients)]
+    client_cpu = time.process_time()
+    with meter:
+        started = time.monotonic()
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+        elapsed = time.monotonic() - started
+    client_cpu = time.process_time() - client_cpu
+    if errors or not latencies:
+        raise SystemExit(f"the API answered {errors[:3]}; no figures")
+    n = len(latencies)
+    return {
+        "n": n,
+        "elapsed": elapsed,
+        "rate": n / elapsed,
+        "p50": statistics.median(latencies),
+        "p99": percentile(latencies, 99),
+        "app": meter.seconds("app") / n,
+        "db": meter.seconds("db") / n,
+        "client": client_cpu / n,
+    }
 
 
 PGBENCH_SCRIPT = """
