@@ -1,6 +1,7 @@
 """Shared fixtures. `world` is the reusable role × scope fixture: one user per role, and
 objects inside and outside each user's scope. Later apps add their own rows to it."""
 
+import threading
 from dataclasses import dataclass, field
 
 import pytest
@@ -12,6 +13,22 @@ from safeloop.orgs.models import GridCell, Park, Region, RegionLevel, RoleAssign
 from safeloop.orgs.roles import Role
 
 PASSWORD = "Test#pass2026"
+
+
+def run_worker(queues: list[str], timeout: float = 120) -> None:
+    """Run the job worker until `queues` are empty, as `safeloop worker` does: with the
+    worker's own connection, in its own thread, away from any event loop of the tests."""
+    from procrastinate.contrib.django import app
+
+    def work():
+        with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
+            worker_app.run_worker(
+                queues=queues, wait=False, install_signal_handlers=False, listen_notify=False
+            )
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join(timeout=timeout)
 
 
 def valid_uscc(region_code: str, serial: int) -> str:

@@ -1,8 +1,6 @@
 """The periodic jobs, run by a real procrastinate worker on PostgreSQL: the rules evaluation
 and the monthly bulletins; both are scheduled daily and safe to repeat."""
 
-import threading
-
 import pytest
 from django.utils import timezone
 from procrastinate.contrib.django import app
@@ -14,18 +12,7 @@ from safeloop.alerts.tasks import evaluate_rules
 from safeloop.bulletins.models import Bulletin
 from safeloop.bulletins.tasks import last_month, monthly_bulletins
 from tests.alerts.test_rules import licence
-
-
-def run_worker(queues):
-    def work():
-        with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
-            worker_app.run_worker(
-                queues=queues, wait=False, install_signal_handlers=False, listen_notify=False
-            )
-
-    worker = threading.Thread(target=work)
-    worker.start()
-    worker.join(timeout=120)
+from tests.conftest import run_worker
 
 
 @pytest.mark.django_db(transaction=True)

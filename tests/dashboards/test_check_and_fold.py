@@ -1,7 +1,5 @@
 """The check command and the fold job, run as an operator and a worker would run them."""
 
-import threading
-
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -11,6 +9,7 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 
 from safeloop.dashboards.models import HazardCount, HazardCountChange
 from safeloop.dashboards.tasks import fold_tallies
+from tests.conftest import run_worker
 
 
 def test_it_reports_equal_summaries(world, register, capsys):
@@ -38,18 +37,7 @@ def test_the_worker_folds_the_changes(world, register):
     assert HazardCountChange.objects.count() == 2
     job_id = fold_tallies.defer(timestamp=int(timezone.now().timestamp()))
 
-    def work():
-        with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
-            worker_app.run_worker(
-                queues=["dashboards"],
-                wait=False,
-                install_signal_handlers=False,
-                listen_notify=False,
-            )
-
-    worker = threading.Thread(target=work)
-    worker.start()
-    worker.join(timeout=60)
+    run_worker(["dashboards"], timeout=60)
     assert ProcrastinateJob.objects.get(id=job_id).status == "succeeded"
     assert HazardCountChange.objects.count() == 0
     assert sum(HazardCount.objects.values_list("n", flat=True)) == 2

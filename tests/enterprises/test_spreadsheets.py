@@ -13,7 +13,7 @@ from safeloop.core.models import AuditEntry
 from safeloop.enterprises import columns as C
 from safeloop.enterprises.models import Enterprise, ImportBatch, Licence
 from safeloop.orgs.roles import REGULATORS, Role
-from tests.conftest import valid_uscc
+from tests.conftest import run_worker, valid_uscc
 
 ALL = [*Role, None]
 
@@ -410,8 +410,6 @@ def test_an_incomplete_licence_is_an_error(world, client):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_large_file_runs_as_a_background_job_with_progress(client, settings, django_db_setup):
-    from procrastinate.contrib.django import app
-
     from safeloop.orgs.models import Region, RegionLevel
     from tests.conftest import make_user
 
@@ -431,17 +429,11 @@ def test_a_large_file_runs_as_a_background_job_with_progress(client, settings, d
     page = client.get(f"/enterprises/import/{b.token}/").content.decode()
     assert "<progress" in page and 'hx-trigger="every 2s"' in page
 
-    def work():
-        with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
-            worker_app.run_worker(
-                queues=["imports"], wait=False, install_signal_handlers=False, listen_notify=False
-            )
-
-    work()
+    run_worker(["imports"])
     b.refresh_from_db()
     assert (b.status, b.created_count, b.processed_rows) == ("checked", 1500, 1500)
     client.post(f"/enterprises/import/{b.token}/confirm/")
-    work()
+    run_worker(["imports"])
     b.refresh_from_db()
     assert b.status == "applied"
     assert Enterprise.objects.filter(name__startswith="后台").count() == 1500

@@ -1,7 +1,6 @@
 """Task generation by frequency across month ends and holidays, the assignee rule, the
 idempotency of both jobs, their progress rows and audit entries, and the real worker."""
 
-import threading
 from datetime import date
 
 import pytest
@@ -17,6 +16,7 @@ from safeloop.selfchecks import generation
 from safeloop.selfchecks.choices import RunKind, RunStatus, TaskState
 from safeloop.selfchecks.models import JobRun, SelfCheckTask
 from safeloop.selfchecks.tasks import run_job
+from tests.conftest import run_worker
 from tests.selfchecks.conftest import FREQUENCIES
 
 D = date.fromisoformat
@@ -181,18 +181,7 @@ def test_the_worker_runs_a_queued_generation(world, make_measure):
     job = ProcrastinateJob.objects.get(task_name="selfchecks.run")
     assert job.args == {"run_id": run.pk}
 
-    def work():
-        with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
-            worker_app.run_worker(
-                queues=["selfchecks"],
-                wait=False,
-                install_signal_handlers=False,
-                listen_notify=False,
-            )
-
-    worker = threading.Thread(target=work)
-    worker.start()
-    worker.join(timeout=60)
+    run_worker(["selfchecks"], timeout=60)
     assert ProcrastinateJob.objects.get(pk=job.pk).status == "succeeded"
     run.refresh_from_db()
     assert (run.status, run.created, run.requested_by) == (
