@@ -60,8 +60,11 @@ def hazards(count: int, enterprise_count: int) -> None:
     first = Enterprise.objects.filter(uscc__startswith="BENCH").order_by("pk").first().pk
     # found_at spreads over five years; the last 5 % of ids (the newest) stay open.
     open_from = int(count * 0.95)
+    enterprise = f"{first} + (g::bigint * 7919) % {enterprise_count}"
     values = {
-        "enterprise_id": f"{first} + (g::bigint * 7919) % {enterprise_count}",
+        "enterprise_id": enterprise,
+        # the hazard carries its enterprise's county, as registration copies it
+        "region_code": f"(SELECT region_code FROM enterprises_enterprise WHERE id = {enterprise})",
         "found_at": f"now() - (interval '1825 days') * (1 - g::float / {count})",
         "state": f"CASE WHEN g > {open_from} THEN (ARRAY['pending','rectifying','rectifying',"
         f"'rectifying','awaiting'])[1 + g % 5] WHEN g % 50 = 0 THEN 'voided' "
