@@ -133,6 +133,18 @@ def test_a_valid_file_is_checked_then_imported_all_at_once(world, client, reader
     assert entry.actor == world.user(Role.COUNTY_ADMIN) and entry.region_code == "640104"
 
 
+def test_text_with_copy_format_characters_is_written_exactly(world, client, reader):
+    """New rows are written with COPY: tabs, line breaks, backslashes and quotes in a cell
+    arrive in the record and its audit entry as typed."""
+    address = '银川市\t兴庆区\n"一号"路 \\N \\. 100%'
+    upload(client, world, xlsx([row(**{"地址": address})]))
+    confirm(client)
+    e = Enterprise.objects.get(name="导入测试企业")
+    assert e.address == address
+    entry = AuditEntry.objects.get(action="enterprises.enterprise.import", object_id=str(e.pk))
+    assert entry.changes["address"] == [None, address]
+
+
 def test_reimporting_the_same_file_changes_nothing(world, client):
     content = xlsx(
         [
