@@ -1,10 +1,9 @@
-import importlib
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
+from safeloop.alerts.demo import ensure_rules
 from safeloop.alerts.models import WarningRule
 from safeloop.hazards.choices import Level, State
 from safeloop.hazards.models import Hazard
@@ -29,12 +28,10 @@ def hazard_on(enterprise, **fields):
 @pytest.fixture
 def rule(db):
     """The rule row with this code as the migration loaded it, with `changes` saved on it.
-    A transactional (worker) test empties the table; the seed then loads it again."""
+    A transactional (worker) test empties the table; `ensure_rules` loads it again."""
 
     def get(code, **changes):
-        if not WarningRule.objects.filter(code=code).exists():
-            seed = importlib.import_module("safeloop.alerts.migrations.0002_default_rules").seed
-            seed(apps, None)
+        ensure_rules()
         found = WarningRule.objects.get(code=code)
         for name, value in changes.items():
             setattr(found, name, value)
