@@ -11,7 +11,6 @@ fewest open visits gets the next visit (ties by user id), so workloads stay leve
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db import connection
 from django.db.models import Count
 
 from safeloop.inspections.choices import VisitState
@@ -109,29 +108,3 @@ def build_visits(plan: Plan) -> tuple[list[Visit], int]:
                 )
             )
     return visits, unassigned
-
-
-COPY_COLUMNS = (
-    "plan_id",
-    "enterprise_id",
-    "region_code",
-    "inspector_id",
-    "scheduled_on",
-    "state",
-    "summary",
-    "representative",
-    "submission_key",
-    "version",
-)
-
-
-def insert_visits(visits: list[Visit]) -> None:
-    """Write new visits with COPY: a city's quarter is tens of thousands of rows, which
-    bulk_create builds and sends an order of magnitude slower. The plan's audit entry
-    records the run (services.assign)."""
-    table = Visit._meta.db_table
-    statement = f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for v in visits:
-            row = (v.plan_id, v.enterprise_id, v.region_code, v.inspector_id, v.scheduled_on)
-            copy.write_row((*row, v.state, "", "", "", 1))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from safeloop.core import audit
+from safeloop.core.bulk import copy_insert
 from safeloop.core.images import clean_image
 from safeloop.core.scoping import ensure_in_scope
 from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
@@ -134,7 +135,9 @@ def assign(*, plan, actor, version=None) -> tuple[int, int]:
         unassigned = 0
     else:
         visits, unassigned = assignment.build_visits(plan)
-    assignment.insert_visits(visits)
+    # COPY: a city's quarter is tens of thousands of visits; the plan's audit entries below
+    # record the run
+    copy_insert(Visit, visits)
     plan.state = PlanState.PUBLISHED
     plan.version += 1
     plan.save(action="inspections.plan.assign", actor=actor)
