@@ -70,6 +70,9 @@ case "$cmd" in
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
     exec .venv/bin/safeloop manage makemigrations --check --dry-run ;;
+  types)
+    ensure_venv
+    exec .venv/bin/mypy ;;
   test)
     ensure_venv
     ensure_chromium
@@ -78,5 +81,6 @@ case "$cmd" in
     echo "usage: ./dev.sh demo [--bind 127.0.0.1:8000]   start the demo (embedded PostgreSQL unless DATABASE_URL is set)"
     echo "       ./dev.sh test [pytest args]              run the whole test suite"
     echo "       ./dev.sh lint                            ruff, formatting, missing migrations"
+    echo "       ./dev.sh types                           mypy over core and every services and selectors module"
     exit 2 ;;
 esac

@@ -9,8 +9,8 @@ from django.utils import timezone
 from safeloop.accidents.models import Accident
 from safeloop.core.models import AuditEntry
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS, Role
+from tests.scope import ROLES
 
-ALL = [*Role, None]
 URL = "/api/v1/accidents/"
 
 
@@ -27,7 +27,7 @@ def body(enterprise, **extra):
     }
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_lists_and_reads_only_inside_the_scope(world, api, make_accident, role):
     inside = make_accident()
     outside = make_accident(enterprise=world.outside, actor=world.user(Role.SYSTEM_ADMIN))
@@ -42,7 +42,7 @@ def test_it_lists_and_reads_only_inside_the_scope(world, api, make_accident, rol
     )
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_lets_staff_and_regulators_report_inside_their_scope_only(world, api, role):
     client = api.as_user(world.users[role])
     inside = client.post(URL, body(world.inside))
@@ -115,7 +115,7 @@ def test_it_regrades_on_correction_and_refuses_a_stale_version(world, api, make_
     assert actions == ["accidents.accident.record", "accidents.accident.update"]
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_regulators_void_with_a_reason(world, api, make_accident, role):
     accident = make_accident()
     client = api.as_user(world.users[role])

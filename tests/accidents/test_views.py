@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 from safeloop.accidents.models import Accident
 from safeloop.accidents.selectors import enterprise_ids_with_accident
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS, Role
-
-ALL = [*Role, None]
+from tests.scope import ROLES
 
 
 def form_data(world, **extra):
@@ -31,7 +30,7 @@ def form_data(world, **extra):
     }
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_lists_accidents_in_scope_only(client, world, make_accident, role):
     make_accident(place="内部事故")
     make_accident(enterprise=world.outside, actor=world.user(Role.SYSTEM_ADMIN), place="外部事故")
@@ -44,7 +43,7 @@ def test_it_lists_accidents_in_scope_only(client, world, make_accident, role):
     assert ("外部事故" in page) == (role == Role.SYSTEM_ADMIN)
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_opens_the_report_form_to_staff_and_regulators(client, world, role):
     client.force_login(world.users[role])
     response = client.get("/accidents/new/")
@@ -96,7 +95,7 @@ def test_it_corrects_with_the_version_and_reports_a_conflict(client, world, make
     assert accident.deaths == 3
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_voids_through_the_form_for_regulators_only(client, world, make_accident, role):
     accident = make_accident()
     client.force_login(world.users[role])

@@ -7,12 +7,11 @@ from safeloop.alerts import evaluation, services
 from safeloop.alerts.choices import RuleCode, WarningState
 from safeloop.alerts.models import EarlyWarning
 from safeloop.alerts.workflow import WARNING_WORKFLOW
+from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
 from safeloop.core.models import AuditEntry
-from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
 from safeloop.orgs.roles import REGULATORS, Role
 from tests.alerts.test_rules import licence
-
-ALL = [*Role, None]
+from tests.scope import ROLES
 
 
 @pytest.fixture
@@ -42,7 +41,7 @@ def expected_kinds(role, inside: bool) -> set[str]:
     return kinds
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("state", list(WarningState))
 @pytest.mark.parametrize("move", WARNING_WORKFLOW.moves)
 def test_every_state_move_and_role(world, make_warning, role, state, move):
@@ -75,7 +74,7 @@ def test_every_state_move_and_role(world, make_warning, role, state, move):
     )
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_nobody_moves_a_warning_outside_their_scope(world, make_warning, role):
     warning = make_warning(enterprise=world.outside)
     user = world.users[role]

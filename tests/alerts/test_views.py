@@ -15,8 +15,7 @@ from safeloop.hazards.choices import Level
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS, Role
 from tests.alerts.conftest import hazard_on
 from tests.alerts.test_rules import licence
-
-ALL = [*Role, None]
+from tests.scope import ROLES
 
 
 @pytest.fixture
@@ -37,7 +36,7 @@ def ids(pattern, html):
     return {int(pk) for pk in re.findall(pattern, html)}
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_the_warning_list_shows_the_scope(world, three, client, role):
     client.force_login(world.users[role])
     response = client.get("/alerts/")
@@ -48,7 +47,7 @@ def test_the_warning_list_shows_the_scope(world, three, client, role):
     assert (three[world.outside.pk].pk in shown) is (role == Role.SYSTEM_ADMIN)
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_the_warning_detail_answers_404_outside_the_scope(world, three, client, role):
     client.force_login(world.users[role])
     for warning in three.values():
@@ -57,7 +56,7 @@ def test_the_warning_detail_answers_404_outside_the_scope(world, three, client, 
         assert response.status_code == (200 if visible else 404)
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_moves_offered_and_made_on_the_screen(world, three, client, role):
     warning = three[world.inside.pk]
     client.force_login(world.users[role])
@@ -114,7 +113,7 @@ def test_bad_filters_change_nothing_and_do_not_fail(world, three, client):
         assert client.get(f"/alerts/key-units/?{query}").status_code in (200, 400)
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_the_key_units_list_and_export_follow_the_scope(world, three, client, role):
     user = world.users[role]
     client.force_login(user)
@@ -149,7 +148,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, url, db):
 
 
 # ---------------------------------------------------------------- API
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_the_warnings_api_follows_the_scope(world, three, api, role):
     user = world.users[role]
     api.as_user(user)
@@ -160,7 +159,7 @@ def test_the_warnings_api_follows_the_scope(world, three, api, role):
         assert response.status_code == (200 if warning.pk in visible_warnings(user) else 404)
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_acknowledge_and_close_over_the_api(world, three, api, role):
     warning = three[world.inside.pk]
     api.as_user(world.users[role])
@@ -193,7 +192,7 @@ def test_api_bad_input(world, three, api):
     assert EarlyWarning.objects.get(pk=warning.pk).state == WarningState.OPEN
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_the_key_units_api_follows_the_scope(world, three, api, role):
     user = world.users[role]
     api.as_user(user)

@@ -9,9 +9,9 @@ from django.utils import timezone
 from safeloop.bulletins import services
 from safeloop.bulletins.models import Bulletin
 from safeloop.bulletins.tasks import last_month
+from safeloop.core.errors import IllegalMove
 from safeloop.core.models import AuditEntry
 from safeloop.core.scoping import OutOfScope
-from safeloop.core.workflow import IllegalMove
 from safeloop.orgs.roles import Role
 
 

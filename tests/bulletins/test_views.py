@@ -4,8 +4,7 @@ import pytest
 
 from safeloop.bulletins.models import BULLETIN_READERS, Bulletin
 from safeloop.orgs.roles import Role
-
-ALL = [*Role, None]
+from tests.scope import ROLES
 
 
 @pytest.fixture
@@ -22,7 +21,7 @@ def visible(user):
     return set(Bulletin.objects.for_user(user).values_list("pk", flat=True))
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_the_list_shows_the_scope_to_regulators_only(world, bulletins, client, role):
     client.force_login(world.users[role])
     response = client.get("/bulletins/")
@@ -43,7 +42,7 @@ def test_the_list_shows_the_scope_to_regulators_only(world, bulletins, client, r
     assert (bulletins["other_city"].pk in shown) is (role == Role.SYSTEM_ADMIN)
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_preview_downloads_and_regeneration_follow_the_scope(world, bulletins, client, role):
     client.force_login(world.users[role])
     seen = visible(world.users[role])
@@ -63,7 +62,7 @@ def test_preview_downloads_and_regeneration_follow_the_scope(world, bulletins, c
         assert Bulletin.objects.get(pk=b.pk).generations == (2 if inside else 1)
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_generating_from_the_form(world, client, role, month):
     client.force_login(world.users[role])
     response = client.post(
@@ -95,7 +94,7 @@ def test_the_form_refuses_bad_input_in_chinese(world, client, month):
 
 
 # ---------------------------------------------------------------- API
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_the_api_follows_the_scope(world, bulletins, api, role):
     user = world.users[role]
     api.as_user(user)
@@ -118,7 +117,7 @@ def test_the_api_follows_the_scope(world, bulletins, api, role):
         )
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_generation_over_the_api_is_idempotent(world, api, role, month):
     api.as_user(world.users[role])
     data = {"region": world.county.pk, "month": month.strftime("%Y-%m")}

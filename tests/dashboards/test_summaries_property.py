@@ -9,7 +9,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
+from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
 from safeloop.dashboards import tallies
 from safeloop.enterprises import services as enterprises
 from safeloop.enterprises.models import Enterprise

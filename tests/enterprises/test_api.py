@@ -10,8 +10,8 @@ from safeloop.core.models import AuditEntry
 from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, SpecialOperator
 from safeloop.orgs.roles import ADMINS, ENTERPRISE_STAFF, REGULATORS, Role
 from tests.conftest import valid_uscc
+from tests.scope import ROLES
 
-ALL = [*Role, None]
 ID_NUMBER = "11010519491231002X"
 CREATORS = {
     Role.SYSTEM_ADMIN,
@@ -26,7 +26,7 @@ def visible(world, role, model=Enterprise):
     return model.objects.for_user(world.users[role])
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_lists_only_enterprises_in_scope(world, api, role):
     response = api.as_user(world.users[role]).get("/api/v1/enterprises/")
     assert response.status_code == 200
@@ -41,7 +41,7 @@ def test_it_lists_only_enterprises_in_scope(world, api, role):
     assert len(names) == expected
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_reads_inside_and_hides_outside_with_404(world, api, role):
     client = api.as_user(world.users[role])
     inside = client.get(f"/api/v1/enterprises/{world.inside.pk}/")
@@ -65,7 +65,7 @@ def new_enterprise(world, **extra):
     }
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_only_regulators_create_and_only_inside_their_scope(world, api, role):
     response = api.as_user(world.users[role]).post("/api/v1/enterprises/", new_enterprise(world))
     if role in CREATORS:
@@ -84,7 +84,7 @@ def test_only_regulators_create_and_only_inside_their_scope(world, api, role):
         assert not Enterprise.objects.filter(name="接口新建企业").exists()
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_who_may_update_the_inside_enterprise(world, api, role):
     response = api.as_user(world.users[role]).patch(
         f"/api/v1/enterprises/{world.inside.pk}/", {"employees": 88, "version": 1}
@@ -100,7 +100,7 @@ def test_who_may_update_the_inside_enterprise(world, api, role):
     assert world.inside.employees == (88 if response.status_code == 200 else 0)
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_nobody_but_the_system_admin_updates_outside_their_scope(world, api, role):
     response = api.as_user(world.users[role]).patch(
         f"/api/v1/enterprises/{world.outside.pk}/", {"employees": 5, "version": 1}
@@ -108,7 +108,7 @@ def test_nobody_but_the_system_admin_updates_outside_their_scope(world, api, rol
     assert response.status_code == (200 if role == Role.SYSTEM_ADMIN else 404)
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_only_admins_soft_delete(world, api, role):
     response = api.as_user(world.users[role]).delete(
         f"/api/v1/enterprises/{world.inside.pk}/?version=1"
@@ -327,7 +327,7 @@ def operator_payload(**extra):
     }
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_personnel_of_the_inside_enterprise_for_every_role(world, api, role):
     client = api.as_user(world.users[role])
     url = f"/api/v1/enterprises/{world.inside.pk}/personnel/"
@@ -345,7 +345,7 @@ def test_personnel_of_the_inside_enterprise_for_every_role(world, api, role):
         assert row["id_number"] == (ID_NUMBER if reveal else "1101**********002X")
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_personnel_outside_the_scope_is_404(world, api, role):
     op = SpecialOperator.objects.create(enterprise=world.outside, **operator_payload())
     client = api.as_user(world.users[role])
@@ -395,7 +395,7 @@ def licence_payload(**extra):
     }
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_licences_for_every_role_inside_and_outside(world, api, role):
     client = api.as_user(world.users[role])
     inside = f"/api/v1/enterprises/{world.inside.pk}/licences/"

@@ -15,8 +15,8 @@ from safeloop.enterprises.models import Enterprise, SafetyManager
 from safeloop.orgs.roles import ADMINS, ENTERPRISE_STAFF, REGULATORS, Role
 from tests.enterprises.test_spreadsheets import batch, confirm, row, upload, xlsx
 from tests.enterprises.test_views import edit_data, managers_data
+from tests.scope import ROLES
 
-ALL = [*Role, None]
 CERT = "11010519491231002X"
 ZHANG = {"name": "张三", "mobile": "13900000001", "duties": "专职安全员"}
 LI = {
@@ -114,7 +114,7 @@ def test_a_stale_version_refuses_the_list(world):
 # The API
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_who_may_replace_the_list_through_the_api(world, api, role):
     response = api.as_user(world.users[role]).patch(
         f"/api/v1/enterprises/{world.inside.pk}/",
@@ -131,7 +131,7 @@ def test_who_may_replace_the_list_through_the_api(world, api, role):
     assert world.inside.safety_managers.count() == expected
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_nobody_but_the_system_admin_reaches_managers_outside_the_scope(world, api, role):
     response = api.as_user(world.users[role]).patch(
         f"/api/v1/enterprises/{world.outside.pk}/", {"version": 1, "safety_managers": [ZHANG]}

@@ -14,8 +14,7 @@ from safeloop.enterprises import columns as C
 from safeloop.enterprises.models import Enterprise, ImportBatch, Licence
 from safeloop.orgs.roles import REGULATORS, Role
 from tests.conftest import run_worker, valid_uscc
-
-ALL = [*Role, None]
+from tests.scope import ROLES
 
 
 def row(**values) -> dict:
@@ -73,7 +72,7 @@ def reader(request, settings):
     settings.LEDGER_IMPORT_PARALLEL_BYTES = 0 if request.param == "child process" else 10**9
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_the_template_is_for_regulators(world, client, role):
     client.force_login(world.users[role])
     response = client.get("/enterprises/import/template/")
@@ -245,7 +244,7 @@ def test_the_confirm_step_writes_all_rows_or_none(world, client):
     assert not Enterprise.objects.filter(name="导入测试企业").exists()
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_only_regulators_import_and_only_inside_their_scope(world, client, role):
     rows = [
         row(),
@@ -465,7 +464,7 @@ def exported(client, world, role=Role.CITY_ADMIN, query=""):
     return load_workbook(io.BytesIO(content))[C.SHEET]
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_the_export_holds_the_enterprises_in_scope(world, client, role):
     ws = exported(client, world, role)
     names = {r[1] for r in ws.iter_rows(min_row=2, values_only=True)}

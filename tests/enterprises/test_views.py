@@ -11,8 +11,8 @@ from safeloop.core.models import AuditEntry
 from safeloop.enterprises.models import ChangeRequest, Document, Enterprise, SpecialOperator
 from safeloop.orgs.roles import ADMINS, ENTERPRISE_STAFF, REGULATORS, Role
 from tests.conftest import valid_uscc
+from tests.scope import ROLES
 
-ALL = [*Role, None]
 ID_NUMBER = "11010519491231002X"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -26,7 +26,7 @@ def names_on(html: str) -> set[str]:
     return set(re.findall(r'href="/enterprises/\d+/">([^<]+)</a>', html))
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_the_list_shows_only_the_enterprises_in_scope(world, client, role):
     response = as_user(client, world, role).get("/enterprises/")
     assert response.status_code == 200
@@ -69,7 +69,7 @@ def test_the_list_paginates(world, client):
     assert len(first) == 25 and len(second) == 6 and not first & second
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("tab", ["basic", "permits", "personnel", "documents", "history"])
 def test_every_tab_of_the_detail_page_for_every_role(world, client, role, tab):
     c = as_user(client, world, role)
@@ -135,7 +135,7 @@ def form_data(world, **extra):
     return {**data, **extra}
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_who_may_create_on_the_page(world, client, role):
     c = as_user(client, world, role)
     page = c.get("/enterprises/new/")
@@ -211,7 +211,7 @@ def edit_data(enterprise, **extra):
     }
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_who_may_edit_on_the_page(world, client, role):
     c = as_user(client, world, role)
     response = c.post(
@@ -258,7 +258,7 @@ def test_a_stale_edit_shows_a_conflict_and_keeps_the_newer_record(world, client)
     assert world.inside.address == "别人刚改的"
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_bulk_edit_is_for_regulators_in_scope(world, client, role):
     c = as_user(client, world, role)
     response = c.post(
@@ -301,7 +301,7 @@ def test_bulk_assigns_a_grid_cell(world, client):
     assert world.inside.grid == cell
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_personnel_on_the_page_masks_ids_for_unauthorised_roles(world, client, role):
     c = as_user(client, world, role)
     c.post(

@@ -9,8 +9,8 @@ from django.utils import timezone
 from safeloop.hazards.choices import State
 from safeloop.hazards.models import Hazard
 from safeloop.orgs.roles import Role
+from tests.scope import ROLES
 
-ALL = [*Role, None]
 SEES_INSIDE = set(Role)  # every role of the world is placed over the `inside` enterprise
 
 
@@ -26,7 +26,7 @@ def payload(world, **extra):
     }
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_each_role_lists_only_hazards_in_scope(world, make_hazard, api, role):
     inside = make_hazard()
     outside = Hazard.objects.create(
@@ -48,7 +48,7 @@ def test_each_role_lists_only_hazards_in_scope(world, make_hazard, api, role):
     assert detail.status_code == (200 if role == Role.SYSTEM_ADMIN else 404)
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_who_may_register_through_the_api(world, departments, api, role):
     response = api.as_user(world.users[role]).post("/api/v1/hazards/", payload(world))
     if role in {Role.EXPERT}:

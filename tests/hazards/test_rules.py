@@ -9,8 +9,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
 from safeloop.core.models import AuditEntry, CalendarOverride, Notification
-from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
 from safeloop.hazards import services, tasks
 from safeloop.hazards.choices import Level, State
 from safeloop.hazards.models import Accountability, Hazard, HazardPolicy, Listing

@@ -10,7 +10,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from safeloop.core.workflow import CREATED, IllegalMove, NotPermitted
+from safeloop.core.errors import IllegalMove, NotPermitted
+from safeloop.core.workflow import CREATED
 from safeloop.hazards import services
 from safeloop.hazards.choices import Level, State
 from safeloop.hazards.models import Hazard

@@ -18,8 +18,8 @@ from safeloop.hazards.choices import Level, State
 from safeloop.hazards.models import Hazard
 from safeloop.orgs.roles import Role
 from tests.hazards.test_views import hazard_on
+from tests.scope import ROLES
 
-ALL = [*Role, None]
 TODAY = timezone.localdate
 
 
@@ -31,7 +31,7 @@ def fresh_cache():
 
 
 # ---------------------------------------------------------------- inbox
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_each_user_reads_only_their_own_inbox(world, client, role):
     user = world.users[role]
     other = world.user(Role.CITY_ADMIN if role != Role.CITY_ADMIN else Role.COUNTY_ADMIN)
@@ -105,7 +105,7 @@ def tile(html, name):
     return re.search(rf'data-stat="{name}"><span class="n[^"]*">([^<]*)<', html).group(1)
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_statistics_count_only_the_scope(world, figures, client, role):
     client.force_login(world.users[role])
     response = client.get("/hazards/statistics/")

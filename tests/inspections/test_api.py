@@ -10,15 +10,14 @@ from safeloop.inspections.selectors import visit_items
 from safeloop.orgs.roles import REGULATORS, Role
 from tests.inspections.conftest import signature
 from tests.inspections.test_views import PLANNERS
-
-ALL = [*Role, None]
+from tests.scope import ROLES
 
 
 def login(api, world, role):
     return api.as_user(world.user(role) if role else world.users[None])
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_plans_are_scoped(api, world, plan, role):
     login(api, world, role)
     ids = [p["id"] for p in api.get("/api/v1/inspection-plans/").json()["results"]]
@@ -28,7 +27,7 @@ def test_plans_are_scoped(api, world, plan, role):
     )
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_creating_a_plan_follows_the_role_and_scope(api, world, role):
     login(api, world, role)
     body = {
@@ -82,7 +81,7 @@ def test_target_and_assign_through_the_api(api, world, plan):
     assert again.status_code == 409  # no longer a draft
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_visits_are_scoped_and_hidden_from_the_enterprise_until_done(api, world, visit, role):
     login(api, world, role)
     response = api.get(f"/api/v1/inspection-visits/{visit.pk}/")

@@ -5,8 +5,8 @@ keeps it, wording and all, after the item is edited or the checklist retired."""
 import pytest
 from django.urls import reverse
 
+from safeloop.core.errors import Conflict, NotPermitted
 from safeloop.core.models import AuditEntry
-from safeloop.core.workflow import Conflict, NotPermitted
 from safeloop.inspections import checklist_services as cs
 from safeloop.inspections.choices import ChecklistKind, Outcome
 from safeloop.inspections.models import Checklist, ChecklistItem, VisitResult

@@ -13,8 +13,8 @@ from safeloop.inspections.models import Plan, Visit
 from safeloop.inspections.selectors import visit_items
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS, Role
 from tests.inspections.conftest import signature
+from tests.scope import ROLES
 
-ALL = [*Role, None]
 PLANNERS = {
     Role.SYSTEM_ADMIN,
     Role.CITY_ADMIN,
@@ -29,7 +29,7 @@ def as_(client, world, role):
     return client
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_shows_plans_only_in_scope(client, world, plan, role):
     other = services.create_plan(
         actor=world.user(Role.SYSTEM_ADMIN),
@@ -50,7 +50,7 @@ def test_it_shows_plans_only_in_scope(client, world, plan, role):
     assert detail.status_code == (200 if sees_inside else 404)
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_planners_create_plans(client, world, role):
     as_(client, world, role)
     response = client.post(
@@ -87,7 +87,7 @@ def test_a_plan_outside_the_planners_area_is_a_field_error(client, world):
     assert not Plan.objects.exists()
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_shows_a_visit_by_role(client, world, visit, role):
     response = as_(client, world, role).get(reverse("inspection-visit", args=[visit.pk]))
     if role in REGULATORS:  # every regulator's scope covers `inside`
@@ -153,7 +153,7 @@ def test_a_bad_submission_answers_with_fields_and_changes_nothing(client, world,
     assert html.status_code == 400 and b"visit-form" in html.content
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_someone_else_cannot_submit(client, world, visit, role):
     if role == Role.GRID_INSPECTOR:
         return
@@ -194,7 +194,7 @@ def test_coverage_counts_planned_done_and_major(client, world, visit):
     assert client.get(reverse("inspection-coverage"), {"format": "xlsx"}).status_code == 200
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_coverage_is_for_regulators(client, world, role):
     response = as_(client, world, role).get(reverse("inspection-coverage"))
     assert response.status_code == (200 if role in REGULATORS else 403)

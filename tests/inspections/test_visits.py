@@ -132,7 +132,7 @@ def test_a_resubmission_after_going_offline_creates_no_duplicates(world, visit):
 
 
 def test_only_the_assigned_inspector_submits(world, visit):
-    from safeloop.core.workflow import NotPermitted
+    from safeloop.core.errors import NotPermitted
 
     with pytest.raises(NotPermitted):
         submit(visit, world.user(Role.COUNTY_INSPECTOR), answers(visit))

@@ -5,11 +5,10 @@ import pytest
 from safeloop.core.models import AuditEntry
 from safeloop.orgs.models import Park, Region
 from safeloop.orgs.roles import ADMINS, Role
+from tests.scope import ROLES
 
-ALL = [*Role, None]
 
-
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_lists_only_parks_in_scope(world, api, role):
     response = api.as_user(world.users[role]).get("/api/v1/parks/")
     assert response.status_code == 200
@@ -18,7 +17,7 @@ def test_it_lists_only_parks_in_scope(world, api, role):
     assert names == set(visible)
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_hides_out_of_scope_regions_with_404(world, api, role):
     response = api.as_user(world.users[role]).get(f"/api/v1/regions/{world.other_county.pk}/")
     expected = 200 if role == Role.SYSTEM_ADMIN else 404
@@ -27,7 +26,7 @@ def test_it_hides_out_of_scope_regions_with_404(world, api, role):
         assert response.json()["error"]["code"] == "not_found"
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_admins_in_scope_change_a_park(world, api, role):
     response = api.as_user(world.users[role]).patch(
         f"/api/v1/parks/{world.park.pk}/", {"note": "改"}
@@ -103,7 +102,7 @@ def test_it_requires_authentication(db, client):
     assert "error" in response.json()
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_me_describes_the_user_and_roles(world, api, role):
     body = api.as_user(world.users[role]).get("/api/v1/me/").json()
     assert body["username"] == world.users[role].username

@@ -13,10 +13,10 @@ from safeloop.risks.models import (
     RiskAssessment,
     RiskPoint,
 )
+from tests.scope import ROLES
 
 from .conftest import lec, substance
 
-ALL = [*Role, None]
 EDITORS = {
     Role.SYSTEM_ADMIN,
     Role.CITY_ADMIN,
@@ -88,7 +88,7 @@ def keys(world, endpoint, results) -> set[str]:
 
 
 @pytest.mark.parametrize("endpoint", [*ENDPOINTS, "risk-profiles"])
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_lists_only_rows_in_scope_and_hides_others_with_404(world, api, rows, endpoint, role):
     client = api.as_user(world.users[role])
     response = client.get(f"/api/v1/{endpoint}/")
@@ -108,7 +108,7 @@ PATCHES = {
 
 
 @pytest.mark.parametrize("endpoint", list(PATCHES))
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_editors_in_scope_change_and_delete(world, api, rows, endpoint, role):
     client = api.as_user(world.users[role])
     for key in ("inside", "sibling"):
@@ -156,7 +156,7 @@ def create_payload(world, rows, endpoint, key):
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_editors_create_in_scope(world, api, rows, endpoint, role):
     model = {
         "risk-points": RiskPoint,
@@ -260,7 +260,7 @@ def test_it_filters_profiles_by_level_and_rolls_up_by_region_and_park(world, api
     assert client.get("/api/v1/risk-rollup/?by=planet").status_code == 400
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_serves_the_reference_tables_read_only(world, api, role):
     client = api.as_user(world.users[role])
     body = client.get("/api/v1/risk-reference/").json()

@@ -16,10 +16,10 @@ from safeloop.risks.models import (
     RiskAssessment,
     RiskPoint,
 )
+from tests.scope import ROLES
 
 from .conftest import accident_type, lec, substance
 
-ALL = [*Role, None]
 EDITORS = {
     Role.SYSTEM_ADMIN,
     Role.CITY_ADMIN,
@@ -96,7 +96,7 @@ def screens(row) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_opens_each_screen_only_to_editors_in_scope(world, client, rows, role):
     client.force_login(world.users[role])
     for where, row in rows.items():
@@ -104,7 +104,7 @@ def test_it_opens_each_screen_only_to_editors_in_scope(world, client, rows, role
             assert client.get(url).status_code == expected_status(role, where), (url, role)
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_offers_the_edit_links_only_to_editors(world, client, rows, role):
     if not sees(role, "inside"):
         return
@@ -161,7 +161,7 @@ def unit_post(version="", lines=(("氯", "", "10"),), **fields):
     return data
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_each_write_works_for_editors_and_changes_nothing_for_others(world, client, rows, role):
     client.force_login(world.users[role])
     row = rows["inside"]

@@ -8,10 +8,9 @@ import pytest
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.roles import Role
 from safeloop.risks import services
+from tests.scope import ROLES
 
 from .conftest import lec, substance
-
-ALL = [*Role, None]
 
 
 def decoded(response) -> dict:
@@ -56,7 +55,7 @@ def placed(world):
     return {"point": point, "unit": unit}
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_serves_map_data_for_the_users_scope_only(world, client, placed, role):
     client.force_login(world.users[role])
     response = client.get("/risks/map/data.json")
@@ -125,7 +124,7 @@ def test_the_map_page_loads_only_local_assets(world, client, placed):
     assert 'data-tile-url=""' in html
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_shows_an_enterprise_card_and_pages_only_in_scope(world, client, placed, role):
     client.force_login(world.users[role])
     sees_inside = role is not None

@@ -12,8 +12,7 @@ from safeloop.hazards.models import Hazard
 from safeloop.orgs.roles import ADMINS, ENTERPRISE_STAFF, REGULATORS, Role
 from safeloop.selfchecks.choices import TaskState
 from safeloop.selfchecks.models import JobRun, SelfCheckRecord, SelfCheckTask
-
-ALL = [*Role, None]
+from tests.scope import ROLES
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +25,7 @@ def tasks(world, make_task):
     return {"inside": make_task(), "outside": make_task(enterprise=world.outside)}
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_each_role_lists_only_tasks_in_scope(world, tasks, api, role):
     api.as_user(world.users[role])
     response = api.get("/api/v1/selfcheck-tasks/")
@@ -38,7 +37,7 @@ def test_each_role_lists_only_tasks_in_scope(world, tasks, api, role):
     assert detail.status_code == (200 if role == Role.SYSTEM_ADMIN else 404)
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_who_may_record_through_the_api(world, tasks, api, role):
     api.as_user(world.users[role])
     response = api.post(
@@ -140,7 +139,7 @@ def test_filters(world, tasks, api):
     assert api.get("/api/v1/selfcheck-tasks/?due_from=soon").status_code == 400
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_completion_is_for_regulators_in_scope(world, tasks, api, role):
     api.as_user(world.users[role])
     response = api.get("/api/v1/selfcheck-completion/?start=2026-01-01&end=2026-01-31")
@@ -168,7 +167,7 @@ def test_a_bad_completion_window_is_a_field_error(world, api, query):
     assert set(response.json()["error"]["fields"]) & {"start", "end"}
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_job_runs_are_for_administrators_and_only_the_system_administrator_starts_one(
     world, api, role
 ):

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from safeloop.core.errors import IllegalMove, NotPermitted
 from safeloop.core.models import AuditEntry
-from safeloop.core.workflow import IllegalMove, NotPermitted
 from safeloop.hazards.choices import Source, State
 from safeloop.hazards.models import Hazard, HazardPhoto
 from safeloop.orgs.roles import Role

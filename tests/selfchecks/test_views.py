@@ -15,8 +15,7 @@ from safeloop.hazards.models import Hazard
 from safeloop.orgs.roles import ADMINS, ENTERPRISE_STAFF, REGULATORS, Role
 from safeloop.selfchecks.choices import TaskState
 from safeloop.selfchecks.models import JobRun, SelfCheckRecord, SelfCheckTask
-
-ALL = [*Role, None]
+from tests.scope import ROLES
 
 
 def as_user(client, world, role):
@@ -40,7 +39,7 @@ def today_tasks(world, make_measure, generate):
     }
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_my_tasks_show_what_is_assigned_to_me_today(world, today_tasks, client, role):
     response = as_user(client, world, role).get("/selfchecks/")
     assert response.status_code == 200
@@ -61,7 +60,7 @@ def test_my_week_includes_the_weekly_task(world, make_measure, generate, client)
     assert set(weekly.values_list("pk", flat=True)) <= week
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_the_task_list_is_scoped(world, today_tasks, client, role):
     html = as_user(client, world, role).get("/selfchecks/tasks/").content.decode()
     shown = tasks_on(html)
@@ -84,7 +83,7 @@ def test_the_list_filters_and_exports(world, today_tasks, client):
     assert bad.status_code == 200 and tasks_on(bad.content.decode()) == set()
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_the_record_form_is_offered_to_the_enterprises_staff(world, today_tasks, client, role):
     html = as_user(client, world, role).get(f"/selfchecks/tasks/{today_tasks['inside'].pk}/")
     if role is None:
@@ -177,7 +176,7 @@ def test_a_bad_photo_is_a_field_error(world, today_tasks, client, settings, tmp_
     assert not SelfCheckRecord.objects.exists()
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_the_completion_table_is_for_regulators_in_scope(world, today_tasks, client, role):
     response = as_user(client, world, role).get("/selfchecks/completion/")
     if role not in REGULATORS:
@@ -198,7 +197,7 @@ def test_the_completion_table_exports_and_refuses_a_bad_window(world, today_task
     assert bad.status_code == 400 and "errorlist" in bad.content.decode()
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_job_runs_screen(world, client, role):
     JobRun.objects.create(kind="generate", day=timezone.localdate(), total=10, done=4)
     response = as_user(client, world, role).get("/selfchecks/runs/")
@@ -222,7 +221,7 @@ def test_a_bad_run_request_starts_nothing(world, client):
     assert not JobRun.objects.exists()
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_the_menu_shows_the_right_entry(world, client, role):
     html = as_user(client, world, role).get("/").content.decode()
     assert ('data-menu="selfcheck-mine"' in html) is (role in ENTERPRISE_STAFF)

@@ -12,8 +12,7 @@ from django.utils import timezone
 from safeloop.bulletins.models import BULLETIN_READERS
 from safeloop.orgs.roles import ADMINS, ENTERPRISE_STAFF, REGULATORS, Role
 from tests.conftest import PASSWORD
-
-ALL = [*Role, None]
+from tests.scope import ROLES
 
 
 def sign_in(client, username, password=PASSWORD, ip="192.0.2.10"):
@@ -84,20 +83,20 @@ def test_each_request_extends_the_session(world, client, settings):
 
 
 MENU = {
-    "home": set(ALL) - {None},
-    "org-tree": set(ALL) - {None, Role.EXPERT},
-    "risk-overview": set(ALL) - {None},
-    "enterprise-list": set(ALL) - {None},
-    "hazard-list": set(ALL) - {None},
-    "accident-list": set(ALL) - {None},
+    "home": set(ROLES) - {None},
+    "org-tree": set(ROLES) - {None, Role.EXPERT},
+    "risk-overview": set(ROLES) - {None},
+    "enterprise-list": set(ROLES) - {None},
+    "hazard-list": set(ROLES) - {None},
+    "accident-list": set(ROLES) - {None},
     "audit-log": set(ADMINS),
     "selfcheck-mine": set(ENTERPRISE_STAFF),
     "selfcheck-completion": set(REGULATORS),
     "inspection-plans": set(REGULATORS | ENTERPRISE_STAFF),
-    "warning-list": set(ALL) - {None},
-    "key-unit-list": set(ALL) - {None},
+    "warning-list": set(ROLES) - {None},
+    "key-unit-list": set(ROLES) - {None},
     "bulletin-list": set(BULLETIN_READERS),
-    "dashboard": set(ALL) - {None},
+    "dashboard": set(ROLES) - {None},
 }
 
 

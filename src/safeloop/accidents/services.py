@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from safeloop.accidents.grading import NoRule, grade_for, is_late
 from safeloop.accidents.models import Accident
+from safeloop.core.errors import Conflict
 from safeloop.core.scoping import can, ensure_in_scope
-from safeloop.core.workflow import Conflict
 
 EDITABLE = (
     "occurred_at",

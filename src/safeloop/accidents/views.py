@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from safeloop.accidents import selectors, services
 from safeloop.accidents.forms import AccidentFilterForm, AccidentForm, VoidForm
+from safeloop.core.errors import Conflict
 from safeloop.core.scoping import can
-from safeloop.core.workflow import Conflict
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.exports import workbook_response
 

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from safeloop.alerts.models import EarlyWarning
 from safeloop.alerts.workflow import WARNING_WORKFLOW, actor_kinds
+from safeloop.core.errors import Conflict, IllegalMove
 from safeloop.core.scoping import ensure_in_scope
-from safeloop.core.workflow import Conflict, IllegalMove
 
 NOTE_MAX = 2000
 

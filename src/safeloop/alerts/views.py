@@ -16,7 +16,7 @@ from safeloop.alerts.choices import KeyReason, WarningState
 from safeloop.alerts.filters import KeyUnitFilter, WarningFilter
 from safeloop.alerts.forms import MoveForm
 from safeloop.alerts.workflow import WARNING_WORKFLOW
-from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
+from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.exports import workbook_response
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from safeloop.bulletins import documents, figures
 from safeloop.bulletins.models import Bulletin
+from safeloop.core.errors import IllegalMove
 from safeloop.core.scoping import OutOfScope, ensure_in_scope
-from safeloop.core.workflow import IllegalMove
 from safeloop.orgs.models import Department, DepartmentKind, Region, RegionLevel
 
 

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from safeloop.bulletins import documents, services
 from safeloop.bulletins.forms import GenerateForm
 from safeloop.bulletins.models import BULLETIN_READERS, Bulletin
+from safeloop.core.errors import IllegalMove
 from safeloop.core.scoping import OutOfScope
-from safeloop.core.workflow import IllegalMove
 
 
 def _reader(request):

@@ -1,15 +1,15 @@
 """API conventions shared by every app: one error shape, scoped viewsets."""
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+from typing import Any
+
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from safeloop.core.errors import fields_for, message_for, status_for
 from safeloop.core.scoping import can, ensure_in_scope
-from safeloop.core.workflow import Conflict, IllegalMove
 
 
 def _flatten(detail):
@@ -20,31 +20,34 @@ def _flatten(detail):
     return str(detail)
 
 
-class WorkflowConflict(exceptions.APIException):
+class ServiceConflict(exceptions.APIException):
     status_code = 409
     default_code = "conflict"
     default_detail = "conflict"
 
 
+def _as_drf(exc):
+    """A service error (core.errors) as the DRF exception of the same status."""
+    status = status_for(exc)
+    if status is None:
+        return exc
+    if status == 400:
+        return exceptions.ValidationError(fields_for(exc))
+    if status == 403:
+        return exceptions.PermissionDenied(message_for(exc) or None)
+    if status == 404:
+        return exceptions.NotFound()
+    code = getattr(exc, "code", "conflict")
+    return ServiceConflict(message_for(exc), code=code)
+
+
 def exception_handler(exc, context):
-    """Every error is `{"error": {"code", "message", "fields"}}`; fields map name → messages."""
-    if isinstance(exc, IllegalMove):
-        if exc.field:
-            exc = exceptions.ValidationError({exc.field: [str(exc.message)]})
-        else:
-            exc = WorkflowConflict(str(exc.message), code="illegal_move")
-    elif isinstance(exc, Conflict):
-        exc = WorkflowConflict(str(exc), code="conflict")
-    elif isinstance(exc, ObjectDoesNotExist):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
+    """Every error is `{"error": {"code", "message", "fields"}}`; fields map name → messages.
+    Service errors get the statuses of `safeloop.core.errors.status_for`, as on the screens."""
+    if not isinstance(exc, exceptions.APIException | Http404):
+        exc = _as_drf(exc)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -66,15 +69,18 @@ def exception_handler(exc, context):
     return response
 
 
-class ScopedViewSetMixin:
+class ScopedViewSetMixin(viewsets.GenericViewSet):
     """Reads go through `for_user(user, "view")`: an object outside the user's scope is a 404.
     A visible object the user may not change is a 403 on writes."""
 
     write_action = "change"
 
     def get_queryset(self):
-        return self.queryset.model.objects.for_user(self.request.user, "view").order_by(
-            *(self.queryset.query.order_by or ["pk"])
+        base = self.queryset  # type: ignore[arg-type]  # the stubs read it as a descriptor
+        assert isinstance(base, QuerySet), "a scoped viewset names its queryset"
+        model: Any = base.model
+        return model.objects.for_user(self.request.user, "view").order_by(
+            *(base.query.order_by or ["pk"])
         )
 
     def get_object(self):

@@ -8,7 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
         from safeloop.core import rulecache
         from safeloop.core.models import CalendarOverride
 
         rulecache.forget_on_change(CalendarOverride, "calendar-overrides")
+        # every app's lifecycles join the registry (core.workflow.REGISTRY)
+        autodiscover_modules("workflow")

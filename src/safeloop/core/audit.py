@@ -3,36 +3,16 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
-from safeloop.core.context import current
 from safeloop.core.models import AuditEntry
 
 
-def action_code(obj, verb: str) -> str:
-    """`create` on an orgs.Park becomes `orgs.park.create`; codes with a dot stay as given."""
-    if "." in verb:
-        return verb
-    return f"{obj._meta.app_label}.{obj._meta.model_name}.{verb}"
-
-
 def record(verb: str, obj=None, *, changes: dict | None = None, actor=None) -> AuditEntry:
-    context = current()
-    actor = actor or context.user
-    return AuditEntry.objects.create(
-        actor=actor,
-        actor_label=(actor.get_username() if actor else "system")[:150],
-        action=action_code(obj, verb) if obj is not None else verb,
-        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
-        region_code=getattr(obj, "region_code", "") or "",
-        changes=changes or {},
-        request_id=context.request_id,
-        ip=context.ip,
-    )
+    """One audit entry for `obj` (None: an event about no one record); `verb` is a move or
+    an action code (`app.model.verb`). The actor defaults to the request's or job's."""
+    return AuditEntry.write(verb, obj, changes=changes, actor=actor)
 
 
 def prune(*, older_than_days: int | None = None) -> int:

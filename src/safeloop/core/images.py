@@ -70,19 +70,19 @@ def clean_image(upload, *, field: str = "file") -> CleanImage:
             }
         )
     taken_at = _taken_at(image)
-    image = ImageOps.exif_transpose(image)  # keep the orientation the phone meant
-    if image.mode not in ("RGB", "RGBA", "L"):
-        image = image.convert("RGB")
-    clean = _encode(image, kind)
-    thumb = image.copy()
+    upright: Image.Image = ImageOps.exif_transpose(image)  # the orientation the phone meant
+    if upright.mode not in ("RGB", "RGBA", "L"):
+        upright = upright.convert("RGB")
+    clean = _encode(upright, kind)
+    thumb = upright.copy()
     thumb.thumbnail(THUMBNAIL_SIZE)
     return CleanImage(
         content=ContentFile(clean, name=f"photo.{FORMATS[kind][0]}"),
         thumbnail=ContentFile(_encode(thumb, kind), name=f"thumb.{FORMATS[kind][0]}"),
         sha256=hashlib.sha256(clean).hexdigest(),
         taken_at=taken_at,
-        width=image.width,
-        height=image.height,
+        width=upright.width,
+        height=upright.height,
     )
 
 

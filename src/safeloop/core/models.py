@@ -4,6 +4,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.core.context import current
+
 
 class AuditEntry(models.Model):
     """One append-only line of the global audit log.
@@ -41,6 +43,30 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_repr}"
+
+    @staticmethod
+    def action_code(obj, verb: str) -> str:
+        """`create` on an orgs.Park becomes `orgs.park.create`; codes with a dot stay."""
+        if "." in verb:
+            return verb
+        return f"{obj._meta.app_label}.{obj._meta.model_name}.{verb}"
+
+    @classmethod
+    def write(cls, verb: str, obj=None, *, changes: dict | None = None, actor=None):
+        context = current()
+        actor = actor or context.user
+        return cls.objects.create(
+            actor=actor,
+            actor_label=(actor.get_username() if actor else "system")[:150],
+            action=cls.action_code(obj, verb) if obj is not None else verb,
+            content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+            object_id=str(obj.pk) if obj is not None else "",
+            object_repr=str(obj)[:200] if obj is not None else "",
+            region_code=getattr(obj, "region_code", "") or "",
+            changes=changes or {},
+            request_id=context.request_id,
+            ip=context.ip,
+        )
 
 
 class AuditedModel(models.Model):
@@ -81,8 +107,6 @@ class AuditedModel(models.Model):
 
     def save(self, *args, action: str | None = None, actor=None, **kwargs):
         """`action` names a workflow move; `actor` overrides the request's user (services)."""
-        from safeloop.core import audit
-
         adding = self._state.adding
         before = {} if adding else getattr(self, "_audit_before", {})
         # The row and its audit entry commit together. Inside a caller's transaction no
@@ -92,18 +116,26 @@ class AuditedModel(models.Model):
             after = self._audit_values()
             changes = self._audit_diff(before, after)
             if adding or changes:
-                audit.record(
+                AuditEntry.write(
                     action or ("create" if adding else "update"), self, changes=changes, actor=actor
                 )
         self._audit_before = after
 
     def delete(self, *args, **kwargs):
-        from safeloop.core import audit
-
         with transaction.atomic():
             changes = self._audit_diff(self._audit_values(), {})
-            audit.record("delete", self, changes=changes)
+            AuditEntry.write("delete", self, changes=changes)
             return super().delete(*args, **kwargs)
+
+
+class Versioned(models.Model):
+    """An editable record with an optimistic version: every change bumps it, every change
+    request names the version it read (`safeloop.core.services.lock` and `bump`)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 class CalendarOverride(AuditedModel):

@@ -9,6 +9,7 @@ import smtplib
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.core.mail import send_mail
 from django.db import connection
@@ -22,7 +23,7 @@ def notify(
 ) -> int:
     """One inbox message per recipient (a User query or a list of users); with a dedupe key,
     at most once each. One INSERT … SELECT, whatever the number of recipients."""
-    from safeloop.orgs.models import User
+    User = get_user_model()
 
     if not isinstance(recipients, QuerySet):
         recipients = User.objects.filter(pk__in={u.pk for u in recipients if u is not None})
@@ -59,7 +60,7 @@ def _email(user, subject: str, text: str) -> None:
 
 def send_emails(messages: list) -> None:
     """Email messages written in bulk by jobs: [(recipient id, title), …]."""
-    from safeloop.orgs.models import User
+    User = get_user_model()
 
     emails = dict(
         User.objects.filter(pk__in={m[0] for m in messages})

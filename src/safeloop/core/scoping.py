@@ -9,9 +9,10 @@ and so on down to one enterprise.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+
+from safeloop.core.errors import OutOfScope
 
 EVERYTHING = "*"
 
@@ -24,10 +25,6 @@ class Grant:
     grid_id: int | None = None
     enterprise_id: int | None = None
     everywhere: bool = False
-
-
-class OutOfScope(PermissionDenied):
-    """The object is not, or would no longer be, inside the actor's scope."""
 
 
 def grant_q(model, grant: Grant) -> Q | None:
@@ -80,7 +77,7 @@ class ScopedQuerySet(models.QuerySet):
         """Rows `user` may act on; `roles` narrows to grants of those roles only."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        allowed = set(self.model.scope_roles.get(action, ()))
+        allowed = set(getattr(self.model, "scope_roles", {}).get(action, ()))
         if roles is not None:
             allowed = allowed & set(roles) if EVERYTHING not in allowed else set(roles)
         condition = None

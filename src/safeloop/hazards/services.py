@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeloop.core import calendar
+from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
 from safeloop.core.images import clean_image
 from safeloop.core.models import DocumentCounter
 from safeloop.core.notify import notify
-from safeloop.core.workflow import CREATED, Conflict, IllegalMove, NotPermitted
+from safeloop.core.workflow import CREATED
 from safeloop.hazards.actors import actor_kinds
 from safeloop.hazards.choices import ExtensionStatus, Level, ListingLevel, Source, State
 from safeloop.hazards.models import (

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
 from safeloop.core.models import Notification
-from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
 from safeloop.hazards import exports, selectors, services
 from safeloop.hazards.actors import actor_kinds
 from safeloop.hazards.choices import ExtensionStatus, Level, State

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from safeloop.core import audit
+from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
 from safeloop.core.scoping import ensure_in_scope
-from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category
 from safeloop.inspections.choices import ChecklistKind

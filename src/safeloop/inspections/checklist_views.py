@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
+from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
 from safeloop.inspections import checklist_services as services
 from safeloop.inspections.choices import ChecklistKind
 from safeloop.inspections.forms import (

@@ -17,9 +17,9 @@ from PIL import Image, UnidentifiedImageError
 
 from safeloop.core import audit
 from safeloop.core.bulk import copy_insert
+from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
 from safeloop.core.images import clean_image
 from safeloop.core.scoping import ensure_in_scope
-from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards import services as hazard_services
 from safeloop.hazards.choices import Category, Level, Source

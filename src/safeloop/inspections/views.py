@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
 from safeloop.core.scoping import can
-from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category
 from safeloop.inspections import exports, selectors, services

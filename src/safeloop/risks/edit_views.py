@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from safeloop.core.errors import Conflict
 from safeloop.core.scoping import can
-from safeloop.core.workflow import Conflict
 from safeloop.enterprises.models import Enterprise
 from safeloop.risks import forms, services
 from safeloop.risks.models import ControlMeasure, HazardUnit, RiskPoint

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from safeloop.core import audit
 from safeloop.core.context import ActionContext, action_context, current
+from safeloop.core.errors import Conflict
 from safeloop.core.scoping import ensure_in_scope
-from safeloop.core.workflow import Conflict
 from safeloop.risks import grading, selectors
 from safeloop.risks.choices import DirectReason, Level, Method, highest
 from safeloop.risks.models import (

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
 from safeloop.core.images import clean_image
 from safeloop.core.scoping import ensure_in_scope
-from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
 from safeloop.hazards import services as hazards
 from safeloop.hazards.choices import Category, Level, Source
 from safeloop.hazards.models import PhotoStage

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safeloop.core import audit
-from safeloop.core.workflow import Conflict, IllegalMove, NotPermitted
+from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.roles import ADMINS, Role
 from safeloop.selfchecks import exports, selectors, services, tasks
