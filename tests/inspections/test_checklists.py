@@ -13,8 +13,9 @@ from safeloop.inspections.models import Checklist, ChecklistItem, VisitResult
 from safeloop.inspections.selectors import applicable_checklists, visit_items
 from safeloop.orgs.models import Department
 from safeloop.orgs.roles import ENTERPRISE_STAFF, Role
-from tests.inspections.test_views import ALL, PLANNERS, as_
+from tests.inspections.test_views import PLANNERS, as_
 from tests.inspections.test_visits import answers, submit
+from tests.scope import ROLES
 
 # planners keep their department's checklists
 DEPARTMENT_KEEPERS = PLANNERS
@@ -60,7 +61,7 @@ def item_post(**kw):
     return data
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_the_enterprise_staff_keep_its_checklist(client, world, department, role):
     as_(client, world, role)
     response = client.post(reverse("inspection-checklist-new"), {"name": "自查表", "owner": ""})
@@ -93,7 +94,7 @@ def test_it_lets_only_the_enterprise_staff_keep_its_checklist(client, world, dep
     assert AuditEntry.objects.filter(object_id=str(item.pk)).exists()
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_it_shows_and_guards_an_enterprise_checklist_by_scope(client, world, department, own, role):
     as_(client, world, role)
     listing = client.get(reverse("inspection-checklists"))
@@ -140,7 +141,7 @@ def test_a_department_checklist_is_kept_only_by_its_own_department(world, depart
         cs.create_checklist(actor=world.user(Role.GRID_INSPECTOR), name="x", department=department)
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_official_checklists_are_read_only_here(client, world, department, role):
     official = Checklist.objects.filter(kind=ChecklistKind.OFFICIAL).first()
     as_(client, world, role)
@@ -276,7 +277,7 @@ def test_an_uncited_item_is_edited_in_place_and_retired_items_leave_visits(world
     assert all(c != own for c, _items in visit_items(visit))  # no active items left
 
 
-@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("role", ROLES)
 def test_the_api_keeps_custom_checklists_by_the_same_rules(api, world, department, role):
     api.as_user(world.user(role) if role else world.users[None])
     body = {"name": "接口自查表", "enterprise": world.inside.pk}
