@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from safeloop.accidents import selectors, services
 from safeloop.accidents.forms import AccidentFilterForm, AccidentForm, VoidForm
+from safeloop.core.documents import workbook_response
 from safeloop.core.errors import Conflict
 from safeloop.core.scoping import can
 from safeloop.enterprises.models import Enterprise
-from safeloop.hazards.exports import workbook_response
 
 
 def _errors_to_form(form, error: ValidationError) -> None:

@@ -16,9 +16,9 @@ from safeloop.alerts.choices import KeyReason, WarningState
 from safeloop.alerts.filters import KeyUnitFilter, WarningFilter
 from safeloop.alerts.forms import MoveForm
 from safeloop.alerts.workflow import WARNING_WORKFLOW
+from safeloop.core.documents import workbook_response
 from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
 from safeloop.enterprises.models import Enterprise
-from safeloop.hazards.exports import workbook_response
 
 PAGE_SIZE = 25
 MOVE_LABELS = {t.move: t.label for t in WARNING_WORKFLOW.transitions}

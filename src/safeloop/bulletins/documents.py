@@ -8,8 +8,7 @@ from fpdf.fonts import FontFace
 from openpyxl import Workbook
 
 from safeloop.alerts.choices import KeyReason
-from safeloop.hazards.exports import safe
-from safeloop.hazards.notices import Notice, _chinese_date
+from safeloop.core.documents import RedHeadDocument, safe_cell
 
 LEVELS = {"general": "一般", "major": "重大"}
 STATUS = {"closed": "本月销号", "overdue": "逾期未整改", "rectifying": "整改中"}
@@ -97,10 +96,10 @@ def workbook(title: str, figures: dict) -> bytes:
     for name, header, rows in _sheets(figures):
         sheet = book.create_sheet(title=name)
         if name == "概况":
-            sheet.append([safe(title)])
-        sheet.append([safe(h) for h in header])
+            sheet.append([safe_cell(title)])
+        sheet.append([safe_cell(h) for h in header])
         for row in rows:
-            sheet.append([safe(v) for v in row])
+            sheet.append([safe_cell(v) for v in row])
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -110,7 +109,7 @@ def workbook(title: str, figures: dict) -> bytes:
 HEADINGS = FontFace(emphasis="", fill_color=(232, 238, 245))
 
 
-class BulletinPdf(Notice):
+class BulletinPdf(RedHeadDocument):
     def heading(self, text: str) -> None:
         self.ln(2)
         self.set_font("cjk", size=15)
@@ -202,4 +201,4 @@ def pdf(issuer: str, title: str, number: str, figures: dict, issued_on) -> bytes
     return bytes(doc.output())
 
 
-__all__ = ["workbook", "pdf", "_chinese_date"]
+__all__ = ["workbook", "pdf"]

@@ -39,7 +39,8 @@ def _overrides(start: date, end: date) -> dict[date, bool]:
 def _all_overrides() -> dict[date, bool]:
     from safeloop.core.models import CalendarOverride
 
-    return dict(CalendarOverride.objects.values_list("day", "is_workday"))
+    # for a day overridden more than once, the newest override (added last) counts
+    return dict(CalendarOverride.objects.order_by("id").values_list("day", "is_workday"))
 
 
 @dataclass(frozen=True)

@@ -140,9 +140,10 @@ class Versioned(models.Model):
 
 class CalendarOverride(AuditedModel):
     """An administrator's word on one day, for years the statutory calendar data does not
-    cover yet or for a local adjustment."""
+    cover yet or for a local adjustment. Added, never edited or deleted (core/admin.py): a
+    correction is a newer override for the same day, and the newest one counts."""
 
-    day = models.DateField(_("day"), unique=True)
+    day = models.DateField(_("day"), db_index=True)
     is_workday = models.BooleanField(_("working day"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
@@ -150,7 +151,7 @@ class CalendarOverride(AuditedModel):
     class Meta:
         verbose_name = _("calendar override")
         verbose_name_plural = _("calendar overrides")
-        ordering = ["day"]
+        ordering = ["day", "id"]
 
     def __str__(self):
         return f"{self.day} {'workday' if self.is_workday else 'rest day'}"

@@ -6,8 +6,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from safeloop.core.documents import workbook_response
 from safeloop.dashboards import selectors
-from safeloop.hazards.exports import workbook_response
 from safeloop.risks.views import map_context
 
 

@@ -2,11 +2,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.core.widgets import DATE
 from safeloop.enterprises.choices import DocumentKind, Status
 from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, SpecialOperator
 from safeloop.orgs.models import GridCell, Park, Region
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 EDITABLE = [
     "name",

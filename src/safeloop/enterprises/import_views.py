@@ -6,20 +6,19 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safeloop.core import audit
+from safeloop.core.documents import XLSX, xlsx_response
 from safeloop.enterprises import selectors, spreadsheets
 from safeloop.enterprises.filters import EnterpriseFilter
 from safeloop.enterprises.imports import run_batch, sync_limit
 from safeloop.enterprises.models import ImportBatch, ImportStatus
 from safeloop.orgs.roles import REGULATORS
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _regulator(request):
@@ -27,17 +26,10 @@ def _regulator(request):
         raise PermissionDenied
 
 
-def _xlsx(workbook, filename):
-    response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    workbook.save(response)
-    return response
-
-
 @login_required
 def template_download(request):
     _regulator(request)
-    return _xlsx(spreadsheets.template(request.user), "enterprise-ledger-template.xlsx")
+    return xlsx_response(spreadsheets.template(request.user), "enterprise-ledger-template.xlsx")
 
 
 @login_required
@@ -116,4 +108,4 @@ def import_confirm(request, token):
 @login_required
 def import_errors(request, token):
     batch = _batch(request, token)
-    return _xlsx(spreadsheets.error_report(batch), f"import-errors-{batch.token[:8]}.xlsx")
+    return xlsx_response(spreadsheets.error_report(batch), f"import-errors-{batch.token[:8]}.xlsx")

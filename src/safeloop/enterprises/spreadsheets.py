@@ -10,21 +10,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from safeloop.core.documents import neutralise
 from safeloop.enterprises import columns as C
 from safeloop.enterprises.choices import LicenceKind
 from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, mask
 from safeloop.orgs.models import Park, Region
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 BOLD = Font(bold=True)
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
-
-
-def neutralise(value):
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
 
 
 def template(user) -> Workbook:

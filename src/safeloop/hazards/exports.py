@@ -1,44 +1,10 @@
 """Excel exports of the hazard screens: openpyxl's write-only mode, so a long list streams
 row by row, and every text cell that a spreadsheet would read as a formula is neutralised."""
 
-from datetime import date, datetime
-from decimal import Decimal
-from io import BytesIO
-
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def safe(value):
-    """A cell value that cannot run as a formula (CSV/formula injection)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if isinstance(value, (int, float, Decimal, date)) and not isinstance(value, bool):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def workbook_response(filename: str, sheets: list[tuple[str, list[str], object]]):
-    """sheets: (title, header, rows) each; rows is any iterable of sequences."""
-    book = Workbook(write_only=True)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title=safe(title)[:31] or "Sheet")
-        sheet.append([safe(h) for h in header])
-        for row in rows:
-            sheet.append([safe(v) for v in row])
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+from safeloop.core.documents import workbook_response
 
 
 def hazard_list(queryset):

@@ -4,12 +4,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.core.widgets import DATE
 from safeloop.enterprises.choices import Sector
 from safeloop.hazards.choices import OPEN_STATES, Category, Level, Source, State
 from safeloop.hazards.models import Hazard
 from safeloop.orgs.models import Park, Region, region_prefix
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class HazardFilter(django_filters.FilterSet):

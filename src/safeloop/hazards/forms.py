@@ -6,12 +6,12 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.core.widgets import DATE
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category, Level, Source
 from safeloop.hazards.models import Hazard, PhotoStage
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # On a phone this opens the camera; elsewhere it is an ordinary file choice.
 CAMERA = forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"})
 TEXT = forms.Textarea(attrs={"rows": 3})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.core import rulecache
 from safeloop.core.models import AuditedModel
+from safeloop.core.photos import UploadedPhoto
 from safeloop.core.scoping import ScopedManager
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import (
@@ -448,22 +449,12 @@ class PhotoStage(models.TextChoices):
     AFTER = "after", _("After rectification")
 
 
-class HazardPhoto(AuditedModel):
-    """A photo of the hidden danger, stored without metadata (no GPS); the EXIF capture time
-    is kept here. Served only through the scoped photo view, never as a public media URL."""
+class HazardPhoto(UploadedPhoto):
+    """A photo of the hidden danger before or after rectification (see core.photos)."""
 
+    upload_dir = "hazards"
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="photos")
     stage = models.CharField(_("stage"), max_length=8, choices=PhotoStage.choices)
-    image = models.FileField(_("photo"), upload_to="hazards/%Y/%m/")
-    thumbnail = models.FileField(_("thumbnail"), upload_to="hazards/%Y/%m/thumbs/")
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    taken_at = models.DateTimeField(_("taken at (EXIF)"), null=True, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["stage", "uploaded_at", "id"]

@@ -2,17 +2,11 @@
 shipped in core/fonts embedded: the 隐患整改通知书 for a hidden danger a regulator found, and the
 挂牌督办通知书 for a listed major one."""
 
-from pathlib import Path
-
 from django.utils import timezone
-from fpdf import FPDF
 
-import safeloop.core
+from safeloop.core.documents import RedHeadDocument, chinese_date
 from safeloop.hazards.models import Hazard, Listing
 from safeloop.orgs.models import Department, DepartmentKind
-
-FONT = Path(safeloop.core.__file__).parent / "fonts" / "NotoSansSC-GB2312.otf"
-RED = (200, 16, 46)
 
 
 def issuing_department(hazard: Hazard) -> Department | None:
@@ -26,54 +20,13 @@ def issuing_department(hazard: Hazard) -> Department | None:
     )
 
 
-def _chinese_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-class Notice(FPDF):
-    def __init__(self, issuer: str, title: str, number: str):
-        super().__init__(format="A4")
-        self.add_font("cjk", fname=str(FONT))
-        self.set_margins(28, 30, 26)
-        self.set_auto_page_break(auto=True, margin=25)
-        self.add_page()
-        self.set_text_color(*RED)
-        self.set_font("cjk", size=24)
-        self.cell(0, 14, issuer, align="C", new_x="LMARGIN", new_y="NEXT")
-        self.set_draw_color(*RED)
-        self.set_line_width(0.8)
-        self.line(self.l_margin, self.get_y() + 2, self.w - self.r_margin, self.get_y() + 2)
-        self.ln(8)
-        self.set_text_color(0, 0, 0)
-        self.set_font("cjk", size=20)
-        self.cell(0, 12, title, align="C", new_x="LMARGIN", new_y="NEXT")
-        self.set_font("cjk", size=13)
-        self.cell(0, 9, number, align="C", new_x="LMARGIN", new_y="NEXT")
-        self.ln(4)
-
-    def paragraph(self, text: str, indent: bool = True) -> None:
-        self.set_font("cjk", size=14)
-        # Chinese wraps at any character, not at spaces.
-        self.multi_cell(
-            0, 9, ("　　" if indent else "") + text, new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR"
-        )
-
-    def signature(self, issuer: str, day) -> None:
-        self.ln(14)
-        self.set_font("cjk", size=14)
-        self.cell(0, 9, issuer, align="R", new_x="LMARGIN", new_y="NEXT")
-        self.cell(0, 9, _chinese_date(day), align="R", new_x="LMARGIN", new_y="NEXT")
-        self.set_font("cjk", size=10)
-        self.cell(0, 8, "（盖章）", align="R", new_x="LMARGIN", new_y="NEXT")
-
-
 def rectification_notice(hazard: Hazard) -> bytes:
     department = issuing_department(hazard)
     issuer = department.name if department else "安全生产监管部门"
-    pdf = Notice(issuer, "事故隐患整改通知书", hazard.notice_number)
+    pdf = RedHeadDocument(issuer, "事故隐患整改通知书", hazard.notice_number)
     pdf.paragraph(f"{hazard.enterprise.name}：", indent=False)
     pdf.paragraph(
-        f"经{_chinese_date(timezone.localtime(hazard.found_at).date())}检查，发现你单位存在下列"
+        f"经{chinese_date(timezone.localtime(hazard.found_at).date())}检查，发现你单位存在下列"
         f"{hazard.get_level_display()}事故隐患："
     )
     pdf.paragraph(f"地点：{hazard.place}")
@@ -82,7 +35,7 @@ def rectification_notice(hazard: Hazard) -> bytes:
         pdf.paragraph(f"判定依据：{hazard.criterion}")
     pdf.paragraph(
         "依据《中华人民共和国安全生产法》的规定，现责令你单位落实整改措施、资金、时限、责任人和"
-        f"应急预案，于{_chinese_date(hazard.deadline)}前整改完毕，并将整改情况书面报告我单位。"
+        f"应急预案，于{chinese_date(hazard.deadline)}前整改完毕，并将整改情况书面报告我单位。"
         "逾期未整改或整改不到位的，将依法予以处理。"
     )
     pdf.signature(issuer, timezone.localdate())
@@ -92,18 +45,18 @@ def rectification_notice(hazard: Hazard) -> bytes:
 def listing_notice(listing: Listing) -> bytes:
     hazard = listing.hazard
     issuer = listing.department.name
-    pdf = Notice(issuer, "重大事故隐患挂牌督办通知书", listing.notice_number)
+    pdf = RedHeadDocument(issuer, "重大事故隐患挂牌督办通知书", listing.notice_number)
     pdf.paragraph(f"{hazard.enterprise.name}：", indent=False)
     pdf.paragraph(
         f"你单位存在的重大事故隐患（地点：{hazard.place}；{hazard.description}），"
-        f"经研究，自{_chinese_date(listing.listed_at)}起由我单位挂牌督办。"
+        f"经研究，自{chinese_date(listing.listed_at)}起由我单位挂牌督办。"
     )
     pdf.paragraph(
         "请你单位主要负责人亲自组织，制定并落实治理方案，做到治理目标、措施、资金、时限、责任、"
         "应急预案“五落实”；治理期间采取有效的安全防范措施，必要时局部或全部停产停业。"
     )
     pdf.paragraph(
-        f"整改期限至{_chinese_date(listing.deadline)}。整改完成后，请向我单位提出验收申请，并提交"
+        f"整改期限至{chinese_date(listing.deadline)}。整改完成后，请向我单位提出验收申请，并提交"
         "专家或评价机构的评估报告；经验收合格后予以摘牌销号。逾期未完成整改的，将依法予以处理。"
     )
     pdf.signature(issuer, listing.listed_at)

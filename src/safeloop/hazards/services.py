@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from safeloop.core import calendar
 from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
-from safeloop.core.images import clean_image
 from safeloop.core.models import DocumentCounter
 from safeloop.core.notify import notify
+from safeloop.core.photos import attach_photo
 from safeloop.core.workflow import CREATED
 from safeloop.hazards.actors import actor_kinds
 from safeloop.hazards.choices import ExtensionStatus, Level, ListingLevel, Source, State
@@ -534,20 +534,7 @@ def add_photo(*, hazard, actor, upload, stage) -> HazardPhoto:
         _("A photo of this stage cannot be added in state “%s”.") % hazard.get_state_display(),
         "stage",
     )
-    clean = clean_image(upload, field="file")
-    photo = HazardPhoto(
-        hazard=hazard,
-        stage=stage,
-        sha256=clean.sha256,
-        width=clean.width,
-        height=clean.height,
-        taken_at=clean.taken_at,
-        uploaded_by=actor,
-    )
-    photo.image.save(clean.content.name, clean.content, save=False)
-    photo.thumbnail.save(clean.thumbnail.name, clean.thumbnail, save=False)
-    photo.save(actor=actor)
-    return photo
+    return attach_photo(HazardPhoto, upload=upload, actor=actor, hazard=hazard, stage=stage)
 
 
 # The service of each move of an existing hazard: the API and the screens dispatch through it.

@@ -4,7 +4,7 @@ write-only workbooks, formula injection neutralised)."""
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from safeloop.hazards.exports import workbook_response
+from safeloop.core.documents import workbook_response
 
 
 def plans(queryset):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.core.widgets import DATE
 from safeloop.enterprises.models import Enterprise
 from safeloop.inspections.choices import PlanKind
 from safeloop.orgs.models import Region, User
@@ -15,8 +16,8 @@ class PlanForm(forms.Form):
         label=_("kind"), choices=[c for c in PlanKind.choices if c[0] != PlanKind.SELF]
     )
     region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none())
-    period_start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("from"), widget=DATE)
+    period_end = forms.DateField(label=_("to"), widget=DATE)
     note = forms.CharField(
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -38,9 +39,7 @@ class AddVisitForm(forms.Form):
 
     uscc = forms.CharField(label=_("enterprise (unified social credit code)"), max_length=18)
     inspector = forms.ModelChoiceField(label=_("inspector"), queryset=User.objects.none())
-    scheduled_on = forms.DateField(
-        label=_("scheduled on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    scheduled_on = forms.DateField(label=_("scheduled on"), widget=DATE)
 
     def __init__(self, *args, plan, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,15 +4,15 @@ in core/fonts embedded and both signatures drawn in."""
 import io
 
 from django.utils import timezone
-from fpdf import FPDF, FontFace
+from fpdf import FontFace
 
-from safeloop.hazards.notices import FONT
+from safeloop.core.documents import CjkPdf, chinese_date
 from safeloop.inspections.choices import Outcome
 
 MARKS = {Outcome.PASS: "符合", Outcome.FAIL: "不符合", Outcome.NOT_APPLICABLE: "不适用"}
 
 
-class Record(FPDF):
+class Record(CjkPdf):
     def footer(self):
         self.set_y(-15)
         self.set_font("cjk", size=9)
@@ -25,10 +25,7 @@ def _line(pdf, label: str, value: str) -> None:
 
 
 def inspection_record(visit) -> bytes:
-    pdf = Record(format="A4")
-    pdf.add_font("cjk", fname=str(FONT))
-    pdf.set_margins(18, 18, 18)
-    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf = Record(margins=(18, 18, 18), bottom=20)
     pdf.add_page()
     pdf.set_font("cjk", size=20)
     pdf.cell(0, 12, "安全生产检查记录", align="C", new_x="LMARGIN", new_y="NEXT")
@@ -38,7 +35,7 @@ def inspection_record(visit) -> bytes:
     _line(pdf, "地址", enterprise.address or "—")
     _line(pdf, "检查计划", f"{visit.plan.title}（{visit.plan.get_kind_display()}）")
     when = timezone.localtime(visit.submitted_at) if visit.submitted_at else timezone.now()
-    _line(pdf, "检查时间", when.strftime("%Y年%m月%d日 %H:%M"))
+    _line(pdf, "检查时间", f"{chinese_date(when)} {when:%H:%M}")
     _line(pdf, "检查人员", str(visit.inspector))
     _line(pdf, "企业陪同人员", visit.representative or "—")
     pdf.ln(3)

@@ -18,7 +18,7 @@ from PIL import Image, UnidentifiedImageError
 from safeloop.core import audit
 from safeloop.core.bulk import copy_insert
 from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
-from safeloop.core.images import clean_image
+from safeloop.core.photos import attach_photo
 from safeloop.core.scoping import ensure_in_scope
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards import services as hazard_services
@@ -378,16 +378,4 @@ def submit_visit(
 
 
 def _add_photo(result, upload, actor, *, field):
-    clean = clean_image(upload, field=field)
-    photo = VisitPhoto(
-        result=result,
-        sha256=clean.sha256,
-        width=clean.width,
-        height=clean.height,
-        taken_at=clean.taken_at,
-        uploaded_by=actor,
-    )
-    photo.image.save(clean.content.name, clean.content, save=False)
-    photo.thumbnail.save(clean.thumbnail.name, clean.thumbnail, save=False)
-    photo.save(actor=actor)
-    return photo
+    return attach_photo(VisitPhoto, upload=upload, actor=actor, field=field, result=result)

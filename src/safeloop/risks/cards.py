@@ -1,16 +1,12 @@
 """岗位风险告知卡 (post risk card) as PDF, with the Chinese font shipped in core/fonts embedded
 (subset to the characters used), so it prints the same on any machine."""
 
-from pathlib import Path
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from fpdf import FPDF
 
-import safeloop.core
+from safeloop.core.documents import CjkPdf
 
-FONT = Path(safeloop.core.__file__).parent / "fonts" / "NotoSansSC-GB2312.otf"
 COLOURS = {  # RGB of the four safety colours
     "red": (215, 38, 61),
     "orange": (241, 143, 1),
@@ -27,13 +23,7 @@ LEVEL_NAMES = {
 }
 
 
-class Card(FPDF):
-    def __init__(self):
-        super().__init__(format="A4")
-        self.add_font("cjk", fname=str(FONT))
-        self.set_auto_page_break(auto=True, margin=15)
-        self.set_margins(15, 15, 15)
-
+class Card(CjkPdf):
     def section(self, title: str, body: str) -> None:
         self.set_font("cjk", size=12)
         self.set_fill_color(232, 238, 245)

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.core.widgets import DATE
 from safeloop.risks.choices import DirectReason, Method
 from safeloop.risks.models import (
     AccidentType,
@@ -23,7 +24,6 @@ from safeloop.risks.models import (
 )
 from safeloop.risks.services import MEASURE_FIELDS, POINT_FIELDS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
 MAX_SUBSTANCE_LINES = 50
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from safeloop.core.documents import neutralise
 from safeloop.core.scoping import can, grant_q
 from safeloop.enterprises.models import Enterprise
 from safeloop.risks import services
@@ -59,13 +60,6 @@ REASON_NAMES = {v: k for k, v in REASON_LABELS.items()}
 
 class FileRefused(Exception):
     """The file as a whole cannot be read; nothing is written."""
-
-
-def neutralise(value):
-    """Text that a spreadsheet would run as a formula is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _num(value):

@@ -1,7 +1,6 @@
 """Risk pages: the overview with roll-ups, one enterprise's risks, a point, a hazard unit with
 its calculation, and the four-colour map with its compact data endpoint."""
 
-import io
 import tempfile
 from fractions import Fraction
 
@@ -13,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from safeloop.core.documents import xlsx_response
 from safeloop.core.scoping import can
 from safeloop.enterprises.choices import Sector
 from safeloop.enterprises.models import Enterprise
@@ -192,14 +192,8 @@ def export_points(request):
     points = RiskPoint.objects.for_user(request.user, "view").filter(is_deleted=False)
     if request.GET.get("enterprise"):
         points = points.filter(enterprise_id=request.GET["enterprise"])
-    stream = io.BytesIO()
-    spreadsheets.export(points.order_by("enterprise__name", "name")).save(stream)
-    response = HttpResponse(
-        stream.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="risk-points.xlsx"'
-    return response
+    workbook = spreadsheets.export(points.order_by("enterprise__name", "name"))
+    return xlsx_response(workbook, "risk-points.xlsx")
 
 
 @login_required

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeloop.hazards.exports import workbook_response
+from safeloop.core.documents import workbook_response
 
 
 def task_list(queryset):

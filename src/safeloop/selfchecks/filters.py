@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.hazards.filters import DATE
+from safeloop.core.widgets import DATE
 from safeloop.orgs.models import region_prefix
 from safeloop.risks.choices import Frequency
 from safeloop.selfchecks.choices import TaskState

@@ -1,11 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.core.widgets import DATE
 from safeloop.hazards.choices import Category, Level
 from safeloop.selfchecks.choices import HazardAction, Result
 from safeloop.selfchecks.services import MAX_PHOTOS, NOTE_MAX
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.core.models import AuditedModel
+from safeloop.core.photos import Photo
 from safeloop.core.scoping import ScopedManager
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.roles import ALL_ROLES, ENTERPRISE_STAFF
@@ -200,17 +201,11 @@ class SelfCheckRecord(AuditedModel):
         return f"{self.task_id} {self.result}"
 
 
-class SelfCheckPhoto(AuditedModel):
-    """A photo of a record, stored without metadata (core.images); served only through the
-    scoped photo view."""
+class SelfCheckPhoto(Photo):
+    """A photo of a record (see core.photos); the record says who took it and when."""
 
+    upload_dir = "selfchecks"
     record = models.ForeignKey(SelfCheckRecord, on_delete=models.PROTECT, related_name="photos")
-    image = models.FileField(_("photo"), upload_to="selfchecks/%Y/%m/")
-    thumbnail = models.FileField(_("thumbnail"), upload_to="selfchecks/%Y/%m/thumbs/")
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    taken_at = models.DateTimeField(_("taken at (EXIF)"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

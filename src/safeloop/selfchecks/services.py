@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
-from safeloop.core.images import clean_image
+from safeloop.core.photos import attach_photo
 from safeloop.core.scoping import ensure_in_scope
 from safeloop.hazards import services as hazards
 from safeloop.hazards.choices import Category, Level, Source
@@ -163,15 +163,4 @@ def _rename(error: ValidationError):
 
 
 def _add_photo(record, upload, actor) -> SelfCheckPhoto:
-    clean = clean_image(upload, field="photos")
-    photo = SelfCheckPhoto(
-        record=record,
-        sha256=clean.sha256,
-        width=clean.width,
-        height=clean.height,
-        taken_at=clean.taken_at,
-    )
-    photo.image.save(clean.content.name, clean.content, save=False)
-    photo.thumbnail.save(clean.thumbnail.name, clean.thumbnail, save=False)
-    photo.save(actor=actor)
-    return photo
+    return attach_photo(SelfCheckPhoto, upload=upload, actor=actor, field="photos", record=record)

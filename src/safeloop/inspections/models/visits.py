@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.core.models import AuditedModel
+from safeloop.core.photos import UploadedPhoto
 from safeloop.core.scoping import ScopedQuerySet
 from safeloop.enterprises.models import Enterprise
 from safeloop.inspections.choices import Outcome, VisitState
@@ -142,20 +143,11 @@ class VisitResult(models.Model):
         return self.visit.region_code
 
 
-class VisitPhoto(AuditedModel):
-    """A photo of one result, stored without metadata (see core.images)."""
+class VisitPhoto(UploadedPhoto):
+    """A photo of one result (see core.photos)."""
 
+    upload_dir = "inspections"
     result = models.ForeignKey(VisitResult, on_delete=models.PROTECT, related_name="photos")
-    image = models.FileField(_("photo"), upload_to="inspections/%Y/%m/")
-    thumbnail = models.FileField(_("thumbnail"), upload_to="inspections/%Y/%m/thumbs/")
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    taken_at = models.DateTimeField(_("taken at (EXIF)"), null=True, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("inspection photo")
