@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from safeloop.core.errors import Invalid, fields_for
 from safeloop.core.scoping import can, grant_q
 from safeloop.enterprises.models import Enterprise
 from safeloop.risks import services
@@ -252,8 +253,8 @@ def import_points(*, actor, path, apply: bool) -> Result:
         for number, enterprise, fields, accident_types, assessment in plans:
             try:
                 _apply_row(actor, enterprise, fields, accident_types, assessment, result)
-            except ValidationError as e:  # a rule the row check could not see
-                result.errors.extend((number, "", m) for m in e.messages)
+            except (ValidationError, Invalid) as e:  # a rule the row check could not see
+                result.errors.extend((number, "", m) for ms in fields_for(e).values() for m in ms)
         if result.errors:
             transaction.set_rollback(True)
             result.created = result.updated = result.assessed = 0
