@@ -37,15 +37,21 @@ def _editable(request, model, pk, *related):
     return get_for_user_or_404(queryset, request.user, pk, action="change")
 
 
-def _on_the_screen(write):
-    """`write` with a stale version explained the screens' way: the form keeps the input
-    and now carries the current version."""
+REGRADE_CONFLICT = gettext_lazy(
+    "Someone else changed this point meanwhile; nothing was re-graded. "
+    "The page now shows the point as it is."
+)
+
+
+def _on_the_screen(write, conflict=CONFLICT):
+    """`write` with a stale version explained the screens' way: on a form, the form keeps
+    the input and now carries the current version."""
 
     def run():
         try:
             return write()
         except Conflict as error:
-            raise Conflict(CONFLICT) from error
+            raise Conflict(conflict) from error
 
     return run
 
@@ -151,13 +157,13 @@ def point_regrade(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return views.point_page(request, point, status=400)
-    outcome = attempt(
-        request,
-        services.regrade_risk_point,
-        actor=request.user,
-        point=point,
-        version=_version(form),
+    regrade = _on_the_screen(
+        lambda: services.regrade_risk_point(
+            actor=request.user, point=point, version=_version(form)
+        ),
+        REGRADE_CONFLICT,
     )
+    outcome = attempt(request, regrade)
     if not outcome:
         return views.point_page(request, point, status=outcome.status)
     messages.success(request, _("Re-graded under the active scheme."))
