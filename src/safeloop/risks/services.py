@@ -1,8 +1,10 @@
 """Every write to risk points, assessments, measures and hazard units.
 
-Each service takes keyword-only arguments and the acting user, locks what it changes, checks
-the value lists, writes (audited by the models), re-checks that the result is inside the
-actor's scope, and keeps the enterprise's roll-up current — all in one transaction.
+Each service is core's `@service` (one transaction, audited as `actor`, every locked or
+tracked record re-checked in the actor's scope before commit): it takes keyword-only
+arguments, locks what it changes with core's `lock` (404 outside scope, 403 seen but not
+changeable, 409 stale integer version), checks the value lists (400 on the field), writes,
+bumps the version of what changed, and keeps the enterprise's roll-up current.
 """
 
 from collections.abc import Iterable, Sequence
