@@ -13,7 +13,7 @@ from safeloop.risks.models import (
     RiskAssessment,
     RiskPoint,
 )
-from tests.scope import ROLES
+from tests.scope import ROLES, assert_status, ids_in
 
 from .conftest import lec, substance
 
@@ -278,3 +278,75 @@ def test_it_describes_the_risk_endpoints_in_the_schema(world, api):
     text = response.content.decode()
     for path in ("/api/v1/risk-points/", "/api/v1/hazard-units/", "/api/v1/risk-reference/"):
         assert path in text
+
+
+# Who changes the risk records of `inside` (docs/roles-and-scope.md, docs/risks.md): its
+# staff, the expert assigned to it, administrators; regulators who see it read (403);
+# anyone else does not see it (404).
+CHANGES_INSIDE = {
+    Role.SYSTEM_ADMIN: 200,
+    Role.CITY_ADMIN: 200,
+    Role.CITY_INSPECTOR: 403,
+    Role.COUNTY_ADMIN: 200,
+    Role.COUNTY_INSPECTOR: 403,
+    Role.PARK_OFFICER: 403,
+    Role.GRID_INSPECTOR: 403,
+    Role.ENTERPRISE_PRINCIPAL: 200,
+    Role.SAFETY_MANAGER: 200,
+    Role.EXPERT: 200,
+    None: 404,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_experts_edit_the_risk_records_of_the_enterprises_they_advise(world, api, rows, role):
+    """Exactly one status per role for editing and deleting a point and a unit of `inside`,
+    and for recording one there on the screens; the expert is among the editors."""
+    expected = CHANGES_INSIDE[role]
+    client = api.as_user(world.users[role])
+    for endpoint, change in (("risk-points", {"post": "巡检"}), ("hazard-units", {"name": "改"})):
+        obj = rows["inside"][endpoint]
+        obj.refresh_from_db()
+        url = f"/api/v1/{endpoint}/{obj.pk}/"
+        patched = client.patch(url, {**change, "version": obj.version})
+        assert_status(patched, expected, f"{endpoint} {role}")
+        version = obj.version + (expected == 200)
+        gone = client.delete(f"{url}?version={version}")
+        assert_status(gone, 204 if expected == 200 else expected, f"delete {endpoint} {role}")
+    screen = client.get(f"/risks/enterprises/{world.inside.pk}/points/new/")
+    assert_status(screen, expected, f"new point screen {role}")
+
+
+@pytest.mark.parametrize("endpoint", list(PATCHES))
+def test_a_stale_version_is_a_conflict_on_every_endpoint(world, api, rows, endpoint):
+    obj = rows["inside"][endpoint]
+    client = api.as_user(world.user(Role.SAFETY_MANAGER))
+    url = f"/api/v1/{endpoint}/{obj.pk}/"
+    body = client.get(url).json()
+    assert isinstance(body["version"], int)
+    assert_status(client.patch(url, {**PATCHES[endpoint], "version": body["version"]}), 200)
+    assert client.get(url).json()["version"] == body["version"] + 1
+    stale = {**PATCHES[endpoint], "version": body["version"]}
+    refused = client.patch(url, stale)
+    assert_status(refused, 409)
+    assert refused.json()["error"]["code"] == "conflict"
+    assert_status(client.delete(f"{url}?version={body['version']}"), 409)
+    assert_status(client.delete(f"{url}?version=abc"), 400)
+    assert_status(client.patch(url, {**PATCHES[endpoint], "version": "abc"}), 400)
+    obj.refresh_from_db()
+    assert not obj.is_deleted
+
+
+def test_the_api_and_the_export_read_the_same_point_filter(world, api, rows):
+    client = api.as_user(world.user(Role.SAFETY_MANAGER))
+    inside, sibling = world.inside.pk, world.sibling.pk
+    listed = client.get(f"/api/v1/risk-points/?enterprise={inside}")
+    assert ids_in(listed) == {rows["inside"]["risk-points"].pk}
+    # An enterprise the user cannot see is no valid choice, whether or not it exists.
+    assert_status(client.get(f"/api/v1/risk-points/?enterprise={sibling}"), 400)
+    assert_status(client.get("/api/v1/risk-points/?enterprise=999999"), 400)
+    assert_status(client.get(f"/risks/export.xlsx?enterprise={inside}"), 200)
+    assert_status(client.get(f"/risks/export.xlsx?enterprise={sibling}"), 400)
+    assert_status(client.get("/risks/export.xlsx?level=purple"), 400)
+    assert_status(client.get("/api/v1/risk-points/?level=purple"), 400)
+    assert_status(client.get("/risks/map/data.json?sector=nowhere"), 400)

@@ -178,22 +178,22 @@ def test_each_write_works_for_editors_and_changes_nothing_for_others(world, clie
     post(f"/risks/enterprises/{world.inside.pk}/points/new/", POINT)
     post(
         f"/risks/points/{point.pk}/edit/",
-        {**POINT, "name": "改名", "version": services.version_of(point)},
+        {**POINT, "name": "改名", "version": point.version},
     )
     point.refresh_from_db()
     post(
         f"/risks/points/{point.pk}/assess/",
-        {"method": "ls", "ls_l": "4", "ls_s": "5", "version": services.version_of(point)},
+        {"method": "ls", "ls_l": "4", "ls_s": "5", "version": point.version},
     )
     post(f"/risks/points/{point.pk}/measures/new/", MEASURE)
     post(
         f"/risks/measures/{measure.pk}/edit/",
-        {**MEASURE, "version": services.version_of(measure)},
+        {**MEASURE, "version": measure.version},
     )
     post(f"/risks/enterprises/{world.inside.pk}/units/new/", unit_post())
-    post(f"/risks/units/{unit.pk}/edit/", unit_post(services.version_of(unit)))
+    post(f"/risks/units/{unit.pk}/edit/", unit_post(unit.version))
     measure.refresh_from_db()
-    post(f"/risks/measures/{measure.pk}/delete/", {"version": services.version_of(measure)})
+    post(f"/risks/measures/{measure.pk}/delete/", {"version": measure.version})
     if ok:
         point.refresh_from_db()
         assert point.name == "改名" and point.level == "red"  # LS 4×5 = 20
@@ -251,7 +251,7 @@ def test_it_refuses_values_outside_the_official_lists(world, client, manager, ma
     point = make_point()
     client.force_login(manager)
     url = f"/risks/points/{point.pk}/assess/"
-    version = services.version_of(point)
+    version = point.version
     response = client.post(
         url, {"method": "lec", "lec_l": "7", "lec_e": "6", "lec_c": "", "version": version}
     )
@@ -330,9 +330,7 @@ def test_editing_a_unit_keeps_untouched_lines_and_drops_cleared_ones(world, clie
     url = f"/risks/units/{unit.pk}/edit/"
     page = client.get(url).content.decode()
     assert 'name="lines-INITIAL_FORMS" value="3"' in page
-    data = unit_post(
-        services.version_of(unit), lines=(("氯", "", "3"), ("氨", "", "12"), ("", "", ""))
-    )
+    data = unit_post(unit.version, lines=(("氯", "", "3"), ("氨", "", "12"), ("", "", "")))
     data.update({"lines-TOTAL_FORMS": "5", "lines-INITIAL_FORMS": "3"})
     response = client.post(url, data)
     assert response.status_code == 302
@@ -343,7 +341,7 @@ def test_editing_a_unit_keeps_untouched_lines_and_drops_cleared_ones(world, clie
 def test_a_stale_edit_is_a_conflict_and_changes_nothing(world, client, manager, rows):
     point = rows["inside"]["point"]
     client.force_login(manager)
-    stale = services.version_of(point)
+    stale = point.version
     services.update_risk_point(actor=manager, point=point, location="别人改的")
     response = client.post(
         f"/risks/points/{point.pk}/edit/", {**POINT, "name": "我的改动", "version": stale}
@@ -354,8 +352,8 @@ def test_a_stale_edit_is_a_conflict_and_changes_nothing(world, client, manager, 
     point.refresh_from_db()
     assert point.name == "inside-point" and point.location == "别人改的"
     # the form now carries the current version: saving again is a fresh decision
-    fresh = services.version_of(point)
-    assert f'value="{fresh}"' in html
+    fresh = point.version
+    assert f'name="version" value="{fresh}"' in html
     response = client.post(
         f"/risks/points/{point.pk}/edit/", {**POINT, "name": "我的改动", "version": fresh}
     )
@@ -366,9 +364,9 @@ def test_stale_assessment_delete_and_unit_edit_are_conflicts(world, client, mana
     row = rows["inside"]
     point, measure, unit = row["point"], row["measure"], row["unit"]
     client.force_login(manager)
-    old_point = services.version_of(point)
-    old_measure = services.version_of(measure)
-    old_unit = services.version_of(unit)
+    old_point = point.version
+    old_measure = measure.version
+    old_unit = unit.version
     services.assess_risk_point(actor=manager, point=point, **lec(1, 1, 1))
     services.update_measure(actor=manager, measure=measure, responsible="赵六")
     services.update_unit(actor=manager, unit=unit, people_within_500m=40)
@@ -388,7 +386,8 @@ def test_stale_assessment_delete_and_unit_edit_are_conflicts(world, client, mana
     )
     assert client.post(f"/risks/units/{unit.pk}/edit/", unit_post(old_unit)).status_code == 409
     response = client.post(f"/risks/points/{point.pk}/regrade/", {"version": old_point})
-    assert response.status_code == 302
+    assert response.status_code == 409  # the point page again, saying why
+    assert 'id="regrade-point"' in response.content.decode()
     assert point.assessments.count() == 2  # the regrade was refused too
     assert not RiskPoint.objects.get(pk=point.pk).is_deleted
     assert not ControlMeasure.objects.get(pk=measure.pk).is_deleted
@@ -399,17 +398,12 @@ def test_deleting_keeps_the_records_and_updates_the_roll_up(world, client, manag
     row = rows["inside"]
     point, unit = row["point"], row["unit"]
     client.force_login(manager)
-    response = client.post(
-        f"/risks/points/{point.pk}/delete/", {"version": services.version_of(point)}
-    )
+    response = client.post(f"/risks/points/{point.pk}/delete/", {"version": point.version})
     assert response.status_code == 302
     assert client.get(f"/risks/points/{point.pk}/").status_code == 404
     assert RiskPoint.objects.get(pk=point.pk).is_deleted
     assert (
-        client.post(
-            f"/risks/units/{unit.pk}/delete/", {"version": services.version_of(unit)}
-        ).status_code
-        == 302
+        client.post(f"/risks/units/{unit.pk}/delete/", {"version": unit.version}).status_code == 302
     )
     profile = EnterpriseRiskProfile.objects.get(enterprise=world.inside)
     assert (profile.level, profile.yellow, profile.major_hazard) == ("", 0, False)
@@ -418,9 +412,7 @@ def test_deleting_keeps_the_records_and_updates_the_roll_up(world, client, manag
 def test_regrading_from_the_point_page_writes_a_new_assessment(world, client, manager, rows):
     point = rows["inside"]["point"]
     client.force_login(manager)
-    response = client.post(
-        f"/risks/points/{point.pk}/regrade/", {"version": services.version_of(point)}
-    )
+    response = client.post(f"/risks/points/{point.pk}/regrade/", {"version": point.version})
     assert response.status_code == 302
     point.refresh_from_db()
     assert point.assessments.count() == 2

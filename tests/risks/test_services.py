@@ -7,13 +7,19 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from safeloop.core.errors import Conflict, Invalid, NotFound, NotPermitted
 from safeloop.core.models import AuditEntry
-from safeloop.core.scoping import OutOfScope
 from safeloop.orgs.roles import Role
 from safeloop.risks import services
-from safeloop.risks.models import EnterpriseRiskProfile, GradingScheme, RiskAssessment, RiskPoint
+from safeloop.risks.models import (
+    EnterpriseRiskProfile,
+    GradingScheme,
+    HazardUnit,
+    RiskAssessment,
+    RiskPoint,
+)
 
-from .conftest import accident_type, lec
+from .conftest import accident_type, category, lec, substance
 
 
 def profile(enterprise):
@@ -108,7 +114,7 @@ def test_it_keeps_the_enterprise_roll_up_current_after_edits_and_deletions(
     services.delete_risk_point(actor=manager, point=a)
     services.delete_risk_point(actor=manager, point=c)
     assert counts(world.inside) == ("", (0, 0, 0, 0, 0))
-    with pytest.raises(RiskPoint.DoesNotExist):
+    with pytest.raises(NotFound):
         services.delete_risk_point(actor=manager, point=a)  # already gone
 
 
@@ -132,14 +138,95 @@ def test_it_audits_points_assessments_and_accident_types(world, make_point, asse
 
 
 def test_it_refuses_writes_outside_the_actors_scope(world, make_point, manager):
-    with pytest.raises(OutOfScope):
+    """Outside the actor's scope: NotFound (404); seen but not theirs to change: exactly
+    NotPermitted (403), before anything is written."""
+    with pytest.raises(NotFound):
         services.create_risk_point(actor=manager, enterprise=world.sibling, name="X", kind="place")
     point = make_point(world.sibling)
+    with pytest.raises(NotFound):
+        services.update_risk_point(actor=manager, point=point, name="改")
     inspector = world.user(Role.CITY_INSPECTOR)  # sees it, may not change it
-    with pytest.raises(OutOfScope):
-        services.update_risk_point(actor=inspector, point=point, name="改")
-    with pytest.raises(OutOfScope):
-        services.assess_risk_point(actor=inspector, point=point, **lec(1, 1, 1))
+    calls = [
+        lambda: services.create_risk_point(
+            actor=inspector, enterprise=world.sibling, name="X", kind="place"
+        ),
+        lambda: services.update_risk_point(actor=inspector, point=point, name="改"),
+        lambda: services.assess_risk_point(actor=inspector, point=point, **lec(1, 1, 1)),
+        lambda: services.delete_risk_point(actor=inspector, point=point),
+        lambda: services.create_measure(
+            actor=inspector,
+            point=point,
+            kind="ppe",
+            description="手套",
+            control_level="team",
+            responsible="李四",
+            inspection_frequency="weekly",
+        ),
+    ]
+    for call in calls:
+        with pytest.raises(NotPermitted) as refused:
+            call()
+        assert type(refused.value) is NotPermitted
+    point.refresh_from_db()
+    assert (point.name, point.version, point.is_deleted) == ("1#反应釜", 1, False)
+    assert not RiskAssessment.objects.filter(risk_point=point).exists()
+
+
+def test_every_change_moves_the_integer_version_and_a_stale_one_is_refused(
+    world, make_point, assess, manager
+):
+    point = make_point()
+    assert point.version == 1
+    services.update_risk_point(actor=manager, point=point, location="一车间", version=1)
+    point.refresh_from_db()
+    assert point.version == 2
+    services.update_risk_point(actor=manager, point=point, location="一车间", version=2)
+    point.refresh_from_db()
+    assert point.version == 2  # nothing changed: no new version, no audit entry
+    services.update_risk_point(
+        actor=manager, point=point, accident_types=[accident_type("WSA10009")], version=2
+    )
+    point.refresh_from_db()
+    assert point.version == 3  # the accident types are part of the point
+    assess(point, version=3, **lec(3, 6, 7))
+    point.refresh_from_db()
+    assert point.version == 4  # so is its current assessment
+    for stale in (
+        lambda: services.update_risk_point(actor=manager, point=point, name="改", version=3),
+        lambda: services.assess_risk_point(actor=manager, point=point, version=3, **lec(1, 1, 1)),
+        lambda: services.regrade_risk_point(actor=manager, point=point, version=3),
+        lambda: services.delete_risk_point(actor=manager, point=point, version=3),
+    ):
+        with pytest.raises(Conflict):
+            stale()
+    point.refresh_from_db()
+    assert (point.version, point.name, point.is_deleted) == (4, "1#反应釜", False)
+    services.regrade_risk_point(actor=manager, point=point, version=4)
+    services.delete_risk_point(actor=manager, point=point, version=5)
+    assert RiskPoint.objects.get(pk=point.pk).version == 6
+
+
+def test_a_units_substances_are_part_of_its_version(world, manager):
+    unit = services.create_unit(
+        actor=manager,
+        enterprise=world.inside,
+        name="罐区",
+        kind="storage",
+        people_within_500m=10,
+        substances=[{"substance": substance("氯"), "quantity": Decimal("3")}],
+    )
+    assert unit.version == 1
+    same = [{"substance": substance("氯"), "quantity": Decimal("3.0000")}]
+    services.update_unit(actor=manager, unit=unit, substances=same, version=1)
+    assert HazardUnit.objects.get(pk=unit.pk).version == 1
+    more = [*same, {"category": category("W5.1"), "label": "溶剂", "quantity": Decimal("5")}]
+    services.update_unit(actor=manager, unit=unit, substances=more, version=1)
+    assert HazardUnit.objects.get(pk=unit.pk).version == 2
+    with pytest.raises(Conflict):
+        services.update_unit(actor=manager, unit=unit, people_within_500m=99, version=1)
+    with pytest.raises(Invalid) as refused:
+        services.update_unit(actor=manager, unit=unit, substances=[], version=2)
+    assert refused.value.fields() == {"substances": ["请至少填写一种危险物质。"]}
 
 
 def test_it_flags_overdue_reviews(make_point):

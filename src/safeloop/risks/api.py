@@ -13,6 +13,13 @@ from safeloop.orgs.models import User
 from safeloop.orgs.roles import ENTERPRISE_STAFF
 from safeloop.risks import services
 from safeloop.risks.choices import DirectReason, Level, Method
+from safeloop.risks.filters import (
+    ControlMeasureFilter,
+    HazardUnitFilter,
+    RiskAssessmentFilter,
+    RiskPointFilter,
+    RiskProfileFilter,
+)
 from safeloop.risks.models import (
     AccidentType,
     AccidentTypeCodeSet,
@@ -38,23 +45,24 @@ def visible_enterprises(request):
     return Enterprise.objects.for_user(request.user, "view")
 
 
-class VersionField(serializers.SerializerMethodField):
-    """The record's version: send it back as `version` with PUT/PATCH (or `?version=` with
-    DELETE) and the change is refused with 409 if someone else changed the record meanwhile."""
-
-    def __init__(self):
-        super().__init__(method_name="get_version")
-
-
-class Versioned:
-    def get_version(self, obj) -> str:
-        return services.version_of(obj)
+def version_field() -> serializers.IntegerField:
+    """The record's integer version: send it back as `version` with PUT/PATCH (or
+    `?version=` with DELETE and regrade) and the change is refused with 409 if someone else
+    changed the record meanwhile. Without it no check is made (older clients)."""
+    return serializers.IntegerField(required=False, min_value=1)
 
 
-def expected_version(request) -> str | None:
+def sent_version(request) -> int | None:
+    """The version a DELETE or an action names (`?version=`, or in the body): 400 on the
+    `version` field when it is not a whole number ≥ 1."""
     value = request.data.get("version") if hasattr(request.data, "get") else None
     value = value if value is not None else request.query_params.get("version")
-    return str(value) if value is not None else None
+    if value in (None, ""):
+        return None
+    try:
+        return version_field().run_validation(value)
+    except serializers.ValidationError as error:
+        raise serializers.ValidationError({"version": error.detail}) from None
 
 
 class EnterpriseField(serializers.PrimaryKeyRelatedField):
@@ -64,9 +72,9 @@ class EnterpriseField(serializers.PrimaryKeyRelatedField):
         return visible_enterprises(self.context["request"])
 
 
-class RiskPointSerializer(Versioned, serializers.ModelSerializer):
+class RiskPointSerializer(serializers.ModelSerializer):
     enterprise = EnterpriseField()
-    version = VersionField()
+    version = version_field()
     accident_types = serializers.PrimaryKeyRelatedField(
         many=True, queryset=AccidentType.objects.all(), required=False
     )
@@ -116,22 +124,24 @@ class ServiceViewSet(ScopedModelViewSet):
         return qs
 
     def perform_create(self, serializer):
-        serializer.instance = self.create_object(dict(serializer.validated_data))
+        data = dict(serializer.validated_data)
+        data.pop("version", None)  # a new record starts at version 1
+        serializer.instance = self.create_object(data)
 
     def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
         serializer.instance = self.update_object(
-            serializer.instance,
-            {**serializer.validated_data, "expected_version": expected_version(self.request)},
+            serializer.instance, {**data, "version": data.get("version")}
         )
 
     def perform_destroy(self, instance):
-        self.delete_object(instance, expected_version(self.request))
+        self.delete_object(instance, sent_version(self.request))
 
 
 class RiskPointViewSet(ServiceViewSet):
     queryset = RiskPoint.objects.order_by("enterprise_id", "name", "pk")
     serializer_class = RiskPointSerializer
-    filterset_fields = ["enterprise", "level", "kind"]
+    filterset_class = RiskPointFilter
     select = ("enterprise",)
 
     def get_queryset(self):
@@ -145,7 +155,7 @@ class RiskPointViewSet(ServiceViewSet):
         return services.update_risk_point(actor=self.request.user, point=point, **data)
 
     def delete_object(self, point, version):
-        services.delete_risk_point(actor=self.request.user, point=point, expected_version=version)
+        services.delete_risk_point(actor=self.request.user, point=point, version=version)
 
     @extend_schema(request=None, responses={201: "RiskAssessmentSerializer"})
     @action(detail=True, methods=["post"])
@@ -153,7 +163,7 @@ class RiskPointViewSet(ServiceViewSet):
         """Re-grade the current assessment under the active scheme (a new assessment)."""
         point = self.get_object()
         assessment = services.regrade_risk_point(
-            actor=request.user, point=point, expected_version=expected_version(request)
+            actor=request.user, point=point, version=sent_version(request)
         )
         return Response(RiskAssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
@@ -218,7 +228,7 @@ class RiskAssessmentViewSet(
 
     queryset = RiskAssessment.objects.order_by("-assessed_at", "-pk")
     serializer_class = RiskAssessmentSerializer
-    filterset_fields = ["risk_point", "enterprise", "level", "method"]
+    filterset_class = RiskAssessmentFilter
 
     def get_queryset(self):
         return super().get_queryset().select_related("scheme", "assessed_by")
@@ -233,8 +243,8 @@ class RiskAssessmentViewSet(
         )
 
 
-class ControlMeasureSerializer(Versioned, serializers.ModelSerializer):
-    version = VersionField()
+class ControlMeasureSerializer(serializers.ModelSerializer):
+    version = version_field()
 
     class Meta:
         model = ControlMeasure
@@ -277,7 +287,7 @@ class ControlMeasureSerializer(Versioned, serializers.ModelSerializer):
 class ControlMeasureViewSet(ServiceViewSet):
     queryset = ControlMeasure.objects.order_by("risk_point_id", "kind", "pk")
     serializer_class = ControlMeasureSerializer
-    filterset_fields = ["risk_point", "enterprise", "kind", "control_level"]
+    filterset_class = ControlMeasureFilter
 
     def create_object(self, data):
         point = data.pop("risk_point")
@@ -288,7 +298,7 @@ class ControlMeasureViewSet(ServiceViewSet):
         return services.update_measure(actor=self.request.user, measure=measure, **data)
 
     def delete_object(self, measure, version):
-        services.delete_measure(actor=self.request.user, measure=measure, expected_version=version)
+        services.delete_measure(actor=self.request.user, measure=measure, version=version)
 
 
 class UnitSubstanceSerializer(serializers.ModelSerializer):
@@ -314,9 +324,9 @@ class UnitSubstanceSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class HazardUnitSerializer(Versioned, serializers.ModelSerializer):
+class HazardUnitSerializer(serializers.ModelSerializer):
     enterprise = EnterpriseField()
-    version = VersionField()
+    version = version_field()
     substances = UnitSubstanceSerializer(many=True)
     steps = serializers.SerializerMethodField()
 
@@ -356,7 +366,7 @@ class HazardUnitSerializer(Versioned, serializers.ModelSerializer):
 class HazardUnitViewSet(ServiceViewSet):
     queryset = HazardUnit.objects.order_by("enterprise_id", "name", "pk")
     serializer_class = HazardUnitSerializer
-    filterset_fields = ["enterprise", "identified", "grade", "kind"]
+    filterset_class = HazardUnitFilter
     select = ("enterprise",)
 
     def get_queryset(self):
@@ -370,7 +380,7 @@ class HazardUnitViewSet(ServiceViewSet):
         return services.update_unit(actor=self.request.user, unit=unit, **data)
 
     def delete_object(self, unit, version):
-        services.delete_unit(actor=self.request.user, unit=unit, expected_version=version)
+        services.delete_unit(actor=self.request.user, unit=unit, version=version)
 
 
 class RiskProfileSerializer(serializers.ModelSerializer):
@@ -400,7 +410,7 @@ class RiskProfileViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = EnterpriseRiskProfile.objects.order_by("enterprise_id")
     serializer_class = RiskProfileSerializer
-    filterset_fields = ["level", "major_hazard", "enterprise__region_code", "enterprise__park"]
+    filterset_class = RiskProfileFilter
 
     def get_queryset(self):
         return super().get_queryset().select_related("enterprise")

@@ -5,18 +5,17 @@ Excel import use, whose errors come back on the form's fields. Outside the user'
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from safeloop.core.errors import Conflict
-from safeloop.core.scoping import can
+from safeloop.core.views import attempt, get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
-from safeloop.risks import forms, services
+from safeloop.risks import forms, selectors, services, views
 from safeloop.risks.models import ControlMeasure, HazardUnit, RiskPoint
-from safeloop.risks.models.points import RISK_EDITORS
 
 CONFLICT = gettext_lazy(
     "Someone else changed this record while you were editing it; nothing was saved. "
@@ -24,77 +23,62 @@ CONFLICT = gettext_lazy(
 )
 
 
-def may_edit_risks(user, enterprise) -> bool:
-    """Whether the user may record risks for the enterprise (the risk models' change roles,
-    reaching the enterprise through the same grants)."""
-    return (
-        Enterprise.objects.for_user(user, "view", roles=RISK_EDITORS)
-        .filter(pk=enterprise.pk)
-        .exists()
-    )
-
-
 def _enterprise(request, pk) -> Enterprise:
-    enterprise = get_object_or_404(Enterprise.objects.for_user(request.user, "view"), pk=pk)
-    if not may_edit_risks(request.user, enterprise):
+    """An enterprise whose risks the user records: 404 outside scope, 403 when seen only."""
+    enterprise = get_for_user_or_404(Enterprise, request.user, pk)
+    if not selectors.may_edit_risks(request.user, enterprise):
         raise PermissionDenied
     return enterprise
 
 
 def _editable(request, model, pk, *related):
-    queryset = model.objects.for_user(request.user, "view").filter(is_deleted=False)
-    obj = get_object_or_404(queryset.select_related("enterprise", *related), pk=pk)
-    if not can(request.user, "change", obj):
-        raise PermissionDenied
-    return obj
+    """A live record the user may change: 404 outside scope, 403 when seen only."""
+    queryset = model.objects.filter(is_deleted=False).select_related("enterprise", *related)
+    return get_for_user_or_404(queryset, request.user, pk, action="change")
 
 
-def _put_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+REGRADE_CONFLICT = gettext_lazy(
+    "Someone else changed this point meanwhile; nothing was re-graded. "
+    "The page now shows the point as it is."
+)
 
 
-def _save(form, write) -> int | None:
-    """Run the service; None on success, else the status for the page that shows why."""
-    try:
-        write()
-    except Conflict:
-        form.add_error(None, CONFLICT)
-        return 409
-    except ValidationError as error:
-        _put_errors(form, error)
-        return 400
-    except PermissionDenied:
-        form.add_error(None, _("You may not make this change."))
-        return 403
-    return None
+def _on_the_screen(write, conflict=CONFLICT):
+    """`write` with a stale version explained the screens' way: on a form, the form keeps
+    the input and now carries the current version."""
+
+    def run():
+        try:
+            return write()
+        except Conflict as error:
+            raise Conflict(conflict) from error
+
+    return run
 
 
 def _submit(request, form, write, *, done, then, template, context, extra=(), current=None):
     """The one flow of every screen: GET shows the form; POST validates the form (and any
     `extra` forms), calls `write` (a service call returning the record), and redirects to
-    `then(record)`; otherwise the form comes back with the errors and a status saying why.
-    After a conflict the form keeps the user's input and carries the current version
-    (`current()`), so saving again is a fresh decision over the record as it is now."""
+    `then(record)`; otherwise the form comes back with the errors and the status the API
+    would answer (400 invalid, 409 stale; 403 and 404 are raised). After a conflict the form
+    keeps the user's input and carries the current version (`current()`), so saving again
+    is a fresh decision over the record as it is now."""
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid() and all(f.is_valid() for f in extra):
-            saved = []
-            status = _save(form, lambda: saved.append(write()))
-            if status is None:
+            outcome = attempt(request, _on_the_screen(write), form=form)
+            if outcome:
                 messages.success(request, done)
-                return redirect(*then(saved[0]))
-            if status == 409 and current is not None:
+                return redirect(*then(outcome.value))
+            status = outcome.status
+            if isinstance(outcome.error, Conflict) and current is not None:
                 form.data = form.data.copy()
-                form.data[form.add_prefix("version")] = services.version_of(current())
+                form.data[form.add_prefix("version")] = current().version
     return render(request, f"risks/{template}", {"form": form, **context}, status=status)
 
 
-def _version(form) -> str:
+def _version(form) -> int | None:
     return form.cleaned_data["version"]
 
 
@@ -121,7 +105,7 @@ def point_create(request, pk):
 @login_required
 def point_edit(request, pk):
     point = _editable(request, RiskPoint, pk)
-    initial = {"version": services.version_of(point)}
+    initial = {"version": point.version}
     form = forms.RiskPointForm(request.POST or None, instance=point, initial=initial)
     return _submit(
         request,
@@ -129,7 +113,7 @@ def point_edit(request, pk):
         lambda: services.update_risk_point(
             actor=request.user,
             point=point,
-            expected_version=_version(form),
+            version=_version(form),
             **form.service_arguments(),
         ),
         done=_("Saved."),
@@ -144,7 +128,7 @@ def point_edit(request, pk):
 def point_assess(request, pk):
     point = _editable(request, RiskPoint, pk, "current_assessment")
     form = forms.AssessmentForm(
-        request.POST or None, initial={"version": services.version_of(point), "method": "lec"}
+        request.POST or None, initial={"version": point.version, "method": "lec"}
     )
     return _submit(
         request,
@@ -152,7 +136,7 @@ def point_assess(request, pk):
         lambda: services.assess_risk_point(
             actor=request.user,
             point=point,
-            expected_version=_version(form),
+            version=_version(form),
             **form.service_arguments(),
         ),
         done=_("Assessment recorded."),
@@ -166,29 +150,33 @@ def point_assess(request, pk):
 @login_required
 @require_POST
 def point_regrade(request, pk):
+    """The button on the point page: back to the page when done; refused, the page again
+    with the reason and the status (400, or 409 when the point changed meanwhile)."""
     point = _editable(request, RiskPoint, pk, "current_assessment")
     form = forms.VersionForm(request.POST)
-    form.is_valid()
-    status = _save(
-        form,
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return views.point_page(request, point, status=400)
+    regrade = _on_the_screen(
         lambda: services.regrade_risk_point(
-            actor=request.user, point=point, expected_version=_version(form)
+            actor=request.user, point=point, version=_version(form)
         ),
+        REGRADE_CONFLICT,
     )
-    if status is None:
-        messages.success(request, _("Re-graded under the active scheme."))
-    else:
-        messages.error(request, " ".join(str(e) for e in form.non_field_errors()))
+    outcome = attempt(request, regrade)
+    if not outcome:
+        return views.point_page(request, point, status=outcome.status)
+    messages.success(request, _("Re-graded under the active scheme."))
     return redirect("risk-point", pk=point.pk)
 
 
 def _delete(request, obj, delete, *, done, back):
     """GET asks for confirmation; POST soft-deletes with the version shown."""
-    form = forms.VersionForm(request.POST or None, initial={"version": services.version_of(obj)})
+    form = forms.VersionForm(request.POST or None, initial={"version": obj.version})
     return _submit(
         request,
         form,
-        lambda: delete(expected_version=_version(form)),
+        lambda: delete(version=_version(form)),
         done=done,
         then=lambda _result: back,
         template="confirm_delete.html",
@@ -232,7 +220,7 @@ def measure_create(request, pk):
 @login_required
 def measure_edit(request, pk):
     measure = _editable(request, ControlMeasure, pk, "risk_point")
-    initial = {"version": services.version_of(measure)}
+    initial = {"version": measure.version}
     form = forms.MeasureForm(request.POST or None, instance=measure, initial=initial)
     return _submit(
         request,
@@ -240,7 +228,7 @@ def measure_edit(request, pk):
         lambda: services.update_measure(
             actor=request.user,
             measure=measure,
-            expected_version=_version(form),
+            version=_version(form),
             **form.service_arguments(),
         ),
         done=_("Saved."),
@@ -268,7 +256,7 @@ def measure_delete(request, pk):
 
 def _unit_forms(request, unit=None):
     data = request.POST if request.method == "POST" else None
-    initial = {"version": services.version_of(unit)} if unit else None
+    initial = {"version": unit.version} if unit else None
     form = forms.UnitForm(data, instance=unit, initial=initial)
     lines = forms.SubstanceFormSet(
         data, prefix="lines", initial=forms.substance_initial(unit) if unit else None
@@ -313,7 +301,7 @@ def unit_edit(request, pk):
         lambda: services.update_unit(
             actor=request.user,
             unit=unit,
-            expected_version=_version(form),
+            version=_version(form),
             **_unit_fields(form, lines),
         ),
         extra=[lines],

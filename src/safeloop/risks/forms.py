@@ -28,14 +28,25 @@ TEXT = forms.Textarea(attrs={"rows": 3})
 MAX_SUBSTANCE_LINES = 50
 
 
-def version_field():
-    return forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
+def version_field(required: bool = False):
+    """The integer version of the record the page showed (hidden). Required wherever an
+    existing record is changed, so a screen never saves without the check."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=required, min_value=1)
+
+
+class EditsARecord:
+    """A model form whose version is required when it edits an existing record."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["version"].required = True
 
 
 class VersionForm(forms.Form):
     """Regrading and deleting: only the version of the record the user saw."""
 
-    version = version_field()
+    version = version_field(required=True)
 
 
 class AccidentTypeChoice(forms.ModelMultipleChoiceField):
@@ -43,7 +54,7 @@ class AccidentTypeChoice(forms.ModelMultipleChoiceField):
         return f"{obj.code} {obj.name} ({obj.code_set.code})"
 
 
-class RiskPointForm(forms.ModelForm):
+class RiskPointForm(EditsARecord, forms.ModelForm):
     version = version_field()
     accident_types = AccidentTypeChoice(
         label=_("possible accident types"),
@@ -83,7 +94,7 @@ class AssessmentForm(forms.Form):
     """The inputs are offered from the official lists; the service checks them again, so a
     hand-made request with another value gets the service's field error."""
 
-    version = version_field()
+    version = version_field(required=True)
     method = forms.ChoiceField(label=_("method"), choices=Method.choices, widget=forms.RadioSelect)
     lec_l = forms.CharField(label=_("L (likelihood)"), required=False, max_length=20)
     lec_e = forms.CharField(label=_("E (exposure)"), required=False, max_length=20)
@@ -124,7 +135,7 @@ class AssessmentForm(forms.Form):
         }
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(EditsARecord, forms.ModelForm):
     version = version_field()
 
     class Meta:
@@ -136,7 +147,7 @@ class MeasureForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in MEASURE_FIELDS}
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(EditsARecord, forms.ModelForm):
     version = version_field()
 
     class Meta:

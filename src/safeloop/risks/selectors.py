@@ -14,7 +14,9 @@ from django.db.models import Count, Q, Sum
 from safeloop.enterprises.choices import Sector
 from safeloop.enterprises.models import Enterprise
 from safeloop.risks.choices import LEVEL_RANK, Level
+from safeloop.risks.filters import MapFilter
 from safeloop.risks.models import EnterpriseRiskProfile, HazardUnit, RiskPoint
+from safeloop.risks.models.points import RISK_EDITORS
 
 # Level codes of the map payload: 0 none, 1 blue … 4 red.
 LEVEL_CODES = ["", Level.BLUE, Level.YELLOW, Level.ORANGE, Level.RED]
@@ -41,6 +43,16 @@ def _read_boundaries(path: str) -> bytes:
     if json.loads(body).get("type") != "FeatureCollection":
         raise ValueError(f"{path} is not a GeoJSON FeatureCollection")
     return body
+
+
+def may_edit_risks(user, enterprise: Enterprise) -> bool:
+    """Whether `user` may record risks for `enterprise`: the risk models' change roles
+    (`RISK_EDITORS`), reaching the enterprise through the same grants as its risk rows."""
+    return (
+        Enterprise.objects.for_user(user, "view", roles=RISK_EDITORS)
+        .filter(pk=enterprise.pk)
+        .exists()
+    )
 
 
 def points_for(user, enterprise) -> list[RiskPoint]:
@@ -122,15 +134,12 @@ def build_map_payload(user, *, sector: str | None = None, region_code: str | Non
     qs = Enterprise.objects.for_user(user, "view").filter(
         latitude__isnull=False, longitude__isnull=False
     )
-    if sector:
-        qs = qs.filter(sector=sector)
-    if region_code:
-        qs = qs.filter(region_code__startswith=region_code)
-    meta = {
-        "scale": COORDINATE_SCALE,
-        "levels": LEVEL_CODES,
-        "sectors": [code for code, _label in Sector.choices],
-    }
+    filterset = MapFilter({"sector": sector or "", "region": region_code or ""}, queryset=qs)
+    if not filterset.is_valid():  # the page's filters came through the same FilterSet
+        raise ValueError(filterset.errors)
+    qs = filterset.qs
+    sectors = [str(code) for code, _label in Sector.choices]
+    meta = {"scale": COORDINATE_SCALE, "levels": LEVEL_CODES, "sectors": sectors}
     head = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"groups":['
     try:
         inner, params = (
@@ -171,5 +180,5 @@ def build_map_payload(user, *, sector: str | None = None, region_code: str | Non
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL enable_hashjoin = off")
-        cursor.execute(sql, [head, meta["sectors"], COORDINATE_SCALE, COORDINATE_SCALE, *params])
+        cursor.execute(sql, [head, sectors, COORDINATE_SCALE, COORDINATE_SCALE, *params])
         return cursor.fetchone()[0]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from safeloop.core.documents import neutralise
+from safeloop.core.errors import Invalid, fields_for
 from safeloop.core.scoping import can, grant_q
 from safeloop.enterprises.models import Enterprise
 from safeloop.risks import services
@@ -246,8 +247,8 @@ def import_points(*, actor, path, apply: bool) -> Result:
         for number, enterprise, fields, accident_types, assessment in plans:
             try:
                 _apply_row(actor, enterprise, fields, accident_types, assessment, result)
-            except ValidationError as e:  # a rule the row check could not see
-                result.errors.extend((number, "", m) for m in e.messages)
+            except (ValidationError, Invalid) as e:  # a rule the row check could not see
+                result.errors.extend((number, "", m) for ms in fields_for(e).values() for m in ms)
         if result.errors:
             transaction.set_rollback(True)
             result.created = result.updated = result.assessed = 0

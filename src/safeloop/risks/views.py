@@ -7,35 +7,41 @@ from fractions import Fraction
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from safeloop.core.documents import xlsx_response
+from safeloop.core.errors import NON_FIELD
 from safeloop.core.scoping import can
+from safeloop.core.views import get_for_user_or_404
 from safeloop.enterprises.choices import Sector
 from safeloop.enterprises.models import Enterprise
 from safeloop.risks import cards, grading, selectors, services, spreadsheets
 from safeloop.risks.choices import Level
-from safeloop.risks.edit_views import may_edit_risks
+from safeloop.risks.filters import MapFilter, RiskPointFilter, RiskProfileFilter
 from safeloop.risks.models import EnterpriseRiskProfile, HazardUnit, RiskPoint
 
 
 def _enterprise(request, pk):
-    return get_object_or_404(Enterprise.objects.for_user(request.user, "view"), pk=pk)
+    return get_for_user_or_404(Enterprise, request.user, pk)
+
+
+def _live(model, *related):
+    return model.objects.filter(is_deleted=False).select_related("enterprise", *related)
 
 
 @login_required
 def overview(request):
-    level = request.GET.get("level", "")
     profiles = (
         EnterpriseRiskProfile.objects.for_user(request.user, "view")
         .select_related("enterprise__region", "enterprise__park")
         .order_by("enterprise__name")
     )
-    if level in Level.values:
-        profiles = profiles.filter(level=level)
+    filterset = RiskProfileFilter(request.GET, queryset=profiles, request=request)
+    # The API answers a bad filter with 400; the page shows no rows for it, as the ledger.
+    profiles = filterset.qs if filterset.is_valid() else profiles.none()
     page = Paginator(profiles, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -45,7 +51,7 @@ def overview(request):
             "by_park": selectors.rollup(request.user, "park"),
             "page": page,
             "levels": Level.choices,
-            "level": level,
+            "level": request.GET.get("level", ""),
         },
     )
 
@@ -61,19 +67,19 @@ def enterprise_risks(request, pk):
             "profile": EnterpriseRiskProfile.objects.filter(enterprise=enterprise).first(),
             "points": selectors.points_for(request.user, enterprise),
             "units": selectors.units_for(request.user, enterprise),
-            "may_edit": may_edit_risks(request.user, enterprise),
+            "may_edit": selectors.may_edit_risks(request.user, enterprise),
         },
     )
 
 
 @login_required
 def point_detail(request, pk):
-    point = get_object_or_404(
-        RiskPoint.objects.for_user(request.user, "view")
-        .filter(is_deleted=False)
-        .select_related("enterprise"),
-        pk=pk,
-    )
+    return point_page(request, get_for_user_or_404(_live(RiskPoint), request.user, pk))
+
+
+def point_page(request, point: RiskPoint, *, status: int = 200) -> HttpResponse:
+    """The point page (also shown again, with the reason and its status, when a re-grade
+    from its button is refused)."""
     return render(
         request,
         "risks/point.html",
@@ -83,8 +89,8 @@ def point_detail(request, pk):
             "measures": point.measures.filter(is_deleted=False),
             "accident_types": point.accident_types.select_related("code_set"),
             "may_change": can(request.user, "change", point),
-            "version": services.version_of(point),
         },
+        status=status,
     )
 
 
@@ -96,12 +102,7 @@ def _card_response(points, filename: str) -> HttpResponse:
 
 @login_required
 def point_card(request, pk):
-    point = get_object_or_404(
-        RiskPoint.objects.for_user(request.user, "view")
-        .filter(is_deleted=False)
-        .select_related("enterprise", "current_assessment"),
-        pk=pk,
-    )
+    point = get_for_user_or_404(_live(RiskPoint, "current_assessment"), request.user, pk)
     return _card_response([point], f"risk-card-{point.pk}.pdf")
 
 
@@ -116,12 +117,7 @@ def enterprise_cards(request, pk):
 
 @login_required
 def unit_detail(request, pk):
-    unit = get_object_or_404(
-        HazardUnit.objects.for_user(request.user, "view")
-        .filter(is_deleted=False)
-        .select_related("enterprise"),
-        pk=pk,
-    )
+    unit = get_for_user_or_404(_live(HazardUnit), request.user, pk)
     result = services.compute_unit(unit)
     rows = [
         (line, grading.dec(line.ratio), grading.dec(Fraction(line.beta) * line.ratio))
@@ -158,10 +154,13 @@ def map_context() -> dict:
 @require_GET
 @login_required
 def map_data(request):
+    filterset = MapFilter(request.GET)
+    if not filterset.is_valid():
+        return _bad_filter(filterset)
     body = selectors.map_payload(
         request.user,
-        sector=request.GET.get("sector") or None,
-        region_code=request.GET.get("region") or None,
+        sector=filterset.form.cleaned_data.get("sector") or None,
+        region_code=filterset.form.cleaned_data.get("region") or None,
     )
     return HttpResponse(body, content_type="application/json")
 
@@ -187,12 +186,25 @@ def map_card(request, pk):
     )
 
 
+def _bad_filter(filterset) -> JsonResponse:
+    """400 in the API's error shape, for a filter the FilterSet refuses."""
+    fields = {
+        (NON_FIELD if name == "__all__" else name): [str(m) for m in messages]
+        for name, messages in filterset.errors.items()
+    }
+    message = _("Invalid filter.")
+    return JsonResponse(
+        {"error": {"code": "invalid", "message": message, "fields": fields}}, status=400
+    )
+
+
 @login_required
 def export_points(request):
     points = RiskPoint.objects.for_user(request.user, "view").filter(is_deleted=False)
-    if request.GET.get("enterprise"):
-        points = points.filter(enterprise_id=request.GET["enterprise"])
-    workbook = spreadsheets.export(points.order_by("enterprise__name", "name"))
+    filterset = RiskPointFilter(request.GET, queryset=points, request=request)
+    if not filterset.is_valid():  # a file of other rows than asked for would mislead
+        return _bad_filter(filterset)
+    workbook = spreadsheets.export(filterset.qs.order_by("enterprise__name", "name"))
     return xlsx_response(workbook, "risk-points.xlsx")
 
 

@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.core.models import AuditedModel
+from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.scoping import ScopedManager
 from safeloop.orgs.roles import ALL_ROLES
 from safeloop.risks.choices import HazardGrade, UnitKind
@@ -16,7 +16,7 @@ from safeloop.risks.models.points import RISK_EDITORS, THROUGH_ENTERPRISE, Enter
 from safeloop.risks.models.reference import HazardCategory, HazardousSubstance
 
 
-class HazardUnit(EnterpriseScoped):
+class HazardUnit(Versioned, EnterpriseScoped):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=12, choices=UnitKind.choices)
     people_within_500m = models.PositiveIntegerField(_("people within 500 m"))

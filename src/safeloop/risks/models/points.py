@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.core.models import AuditedModel
+from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.scoping import ScopedManager
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.roles import ADMINS, ALL_ROLES, ENTERPRISE_STAFF, Role
@@ -59,7 +59,7 @@ class EnterpriseScoped(AuditedModel):
         return self.enterprise.region_code
 
 
-class RiskPoint(EnterpriseScoped):
+class RiskPoint(Versioned, EnterpriseScoped):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=12, choices=PointKind.choices)
     location = models.CharField(_("location in the plant"), max_length=200, blank=True)
@@ -166,7 +166,7 @@ class RiskAssessment(EnterpriseScoped):
             raise ValidationError({"risk_point": _("The point belongs to another enterprise.")})
 
 
-class ControlMeasure(EnterpriseScoped):
+class ControlMeasure(Versioned, EnterpriseScoped):
     risk_point = models.ForeignKey(
         RiskPoint, verbose_name=_("risk point"), on_delete=models.PROTECT, related_name="measures"
     )
