@@ -90,8 +90,9 @@ def accident_export(request):
     return workbook_response(f"accidents-{stamp}.xlsx", [(_("Accidents"), header, rows)])
 
 
-def _accident(request, pk) -> Accident:
-    return get_for_user_or_404(selectors.accidents_for(request.user), request.user, pk)
+def _accident(request, pk, action: str = "view") -> Accident:
+    """404 outside the user's scope; 403 when seen but `action` is not theirs."""
+    return get_for_user_or_404(selectors.accidents_for(request.user), request.user, pk, action)
 
 
 def _detail(request, accident: Accident, void_form=None, status=200):
@@ -141,13 +142,13 @@ def accident_create(request):
 
 @login_required
 def accident_edit(request, pk):
-    accident = get_for_user_or_404(selectors.accidents_for(request.user), request.user, pk)
+    accident = _accident(request, pk, "change")
     if "correct" not in services.allowed_moves(accident, request.user):
-        # Seen but not theirs to correct (403), or no longer correctable (409).
-        if accident.voided:
-            messages.error(request, _("This accident record was voided."))
-            return _detail(request, accident, status=409)
-        raise PermissionDenied
+        if not accident.voided:
+            raise PermissionDenied
+        # The state has no correction (409), as the service would answer.
+        messages.error(request, _("This accident record was voided."))
+        return _detail(request, accident, status=409)
     form = AccidentForm(request.POST or None, instance=accident, user=request.user)
     status = 200
     if request.method == "POST":
@@ -172,7 +173,7 @@ def accident_edit(request, pk):
 @login_required
 @require_POST
 def accident_void(request, pk):
-    accident = _accident(request, pk)
+    accident = _accident(request, pk, "void")
     form = VoidForm(request.POST)
     status = 400
     if form.is_valid():
@@ -188,11 +189,9 @@ def accident_void(request, pk):
             messages.success(request, _("The record was voided."))
             return redirect("accident-detail", pk=pk)
         status = done.status
-    accident = _accident(request, pk)
+    accident = _accident(request, pk, "void")
     if "void" not in services.allowed_moves(accident, request.user):
-        if not accident.voided:
-            raise PermissionDenied
-        # Voided meanwhile: the move is gone; say so above the record.
+        # Voided meanwhile: the move is gone; say why above the record.
         for error in form.non_field_errors():
             messages.error(request, error)
     return _detail(request, accident, void_form=form, status=status)
