@@ -184,3 +184,21 @@ def test_voided_means_the_same_in_the_api_and_on_the_screen(world, api, client, 
     assert listed({}) == {standing.pk, voided.pk}
     assert shown({}) == {standing.pk}
     assert api.get(f"{URL}{voided.pk}/").json()["state"] == "voided"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_correction_answers_one_status_per_role(world, api, client, make_accident, role):
+    """The API and the screen agree: 404 unseen, 403 seen but not theirs, 200/302 done."""
+    accident = make_accident()
+    user = world.users[role]
+    api.as_user(user)
+    response = api.patch(f"{URL}{accident.pk}/", {"deaths": 1, "version": 1})
+    screen = client.get(f"/accidents/{accident.pk}/edit/")
+    if role is None:
+        expected = 404
+    elif role in REGULATORS | ENTERPRISE_STAFF:
+        expected = 200
+    else:
+        expected = 403
+    assert response.status_code == expected, response.content
+    assert screen.status_code == expected
