@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from safeloop.accidents import services
 from safeloop.accidents.models import Accident
 from safeloop.core.models import AuditEntry
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS, Role
@@ -140,7 +141,10 @@ def test_it_needs_a_reason_to_void_and_freezes_a_voided_record(world, api, make_
     assert client.post(f"{url}void/", {"reason": "  ", "version": 1}).status_code == 400
     assert client.post(f"{url}void/", {"reason": "误报", "version": 1}).status_code == 200
     again = client.patch(url, {"deaths": 5, "version": 2})
-    assert again.status_code == 400
+    assert again.status_code == 409  # no correction from the voided state
+    assert again.json()["error"]["code"] == "illegal_move"
+    assert client.post(f"{url}void/", {"reason": "再次", "version": 2}).status_code == 409
+    assert client.get(url).json()["allowed_moves"] == []
     assert client.delete(url).status_code == 405
 
 
@@ -152,3 +156,49 @@ def test_it_filters_by_year_and_grade(world, api, make_accident):
     found = client.get(URL, data={"year": year, "grade": "serious"}).json()["results"]
     assert [a["id"] for a in found] == [old.pk]
     assert client.get(URL, data={"grade": "bogus"}).status_code == 400
+    assert client.get(URL, data={"year": "x"}).status_code == 400
+
+
+def test_voided_means_the_same_in_the_api_and_on_the_screen(world, api, client, make_accident):
+    standing = make_accident(place="有效记录")
+    voided = make_accident(place="作废记录")
+    admin = world.user(Role.COUNTY_ADMIN)
+    services.void(actor=admin, accident=voided, reason="重复录入", version=voided.version)
+    api.as_user(admin)
+
+    def listed(query):
+        return {a["id"] for a in api.get(URL, data=query).json()["results"]}
+
+    def shown(query):
+        page = client.get("/accidents/", data=query).content.decode()
+        return {
+            pk
+            for pk, place in [(standing.pk, "有效记录"), (voided.pk, "作废记录")]
+            if place in page
+        }
+
+    assert listed({"voided": "true"}) == shown({"voided": "true"}) == {voided.pk}
+    assert listed({"voided": "false"}) == shown({"voided": "false"}) == {standing.pk}
+    assert listed({"voided": ""}) == shown({"voided": ""}) == {standing.pk, voided.pk}
+    # Only the default differs: the screen starts from the records that stand.
+    assert listed({}) == {standing.pk, voided.pk}
+    assert shown({}) == {standing.pk}
+    assert api.get(f"{URL}{voided.pk}/").json()["state"] == "voided"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_correction_answers_one_status_per_role(world, api, client, make_accident, role):
+    """The API and the screen agree: 404 unseen, 403 seen but not theirs, 200/302 done."""
+    accident = make_accident()
+    user = world.users[role]
+    api.as_user(user)
+    response = api.patch(f"{URL}{accident.pk}/", {"deaths": 1, "version": 1})
+    screen = client.get(f"/accidents/{accident.pk}/edit/")
+    if role is None:
+        expected = 404
+    elif role in REGULATORS | ENTERPRISE_STAFF:
+        expected = 200
+    else:
+        expected = 403
+    assert response.status_code == expected, response.content
+    assert screen.status_code == expected

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from safeloop.accidents import services
 from safeloop.accidents.models import Accident
 from safeloop.accidents.selectors import enterprise_ids_with_accident
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS, Role
@@ -68,13 +69,14 @@ def test_it_shows_field_errors_in_chinese_and_saves_nothing(client, world):
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'data-field="deaths"' in page and "has-error" in page
     assert "选择一个有效的选项" in page  # the outside enterprise is not offered
     assert not Accident.objects.exists()
     response = client.post(
         "/accidents/new/", form_data(world, occurred_at=future), HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
+    assert response.status_code == 400
     assert "事故不可能发生在未来" in response.content.decode()
     assert not Accident.objects.exists()
 
@@ -90,7 +92,7 @@ def test_it_corrects_with_the_version_and_reports_a_conflict(client, world, make
     stale = client.post(
         f"/accidents/{accident.pk}/edit/", {**data, "deaths": "10"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
-    assert stale.status_code == 200 and "已被他人修改" in stale.content.decode()
+    assert stale.status_code == 409 and "已被他人修改" in stale.content.decode()
     accident.refresh_from_db()
     assert accident.deaths == 3
 
@@ -104,8 +106,24 @@ def test_it_voids_through_the_form_for_regulators_only(client, world, make_accid
     assert accident.voided == (role in REGULATORS)
     if role is None:
         assert response.status_code == 404
-    elif role not in REGULATORS:
+    elif role in REGULATORS:
+        assert response.status_code == 302
+    else:
         assert response.status_code == 403
+
+
+def test_voiding_needs_a_reason_and_a_voided_record_is_frozen(client, world, make_accident):
+    accident = make_accident()
+    client.force_login(world.user(Role.COUNTY_ADMIN))
+    blank = client.post(f"/accidents/{accident.pk}/void/", {"reason": "", "version": 1})
+    assert blank.status_code == 400
+    done = client.post(f"/accidents/{accident.pk}/void/", {"reason": "误报", "version": 1})
+    assert done.status_code == 302
+    again = client.post(f"/accidents/{accident.pk}/void/", {"reason": "再次", "version": 2})
+    assert again.status_code == 409
+    assert client.get(f"/accidents/{accident.pk}/edit/").status_code == 409
+    page = client.get(f"/accidents/{accident.pk}/").content.decode()
+    assert 'id="void-form"' not in page and 'id="edit"' not in page
 
 
 def test_it_exports_the_filtered_list(client, world, make_accident):
@@ -122,7 +140,9 @@ def test_it_tells_which_enterprises_had_an_accident_in_a_year(world, make_accide
     this_year = timezone.localdate().year
     make_accident()
     voided = make_accident(enterprise=world.sibling, actor=world.user(Role.CITY_ADMIN))
-    Accident.objects.filter(pk=voided.pk).update(voided=True)
+    services.void(
+        actor=world.user(Role.CITY_ADMIN), accident=voided, reason="误报", version=voided.version
+    )
     make_accident(
         enterprise=world.outside,
         actor=world.user(Role.SYSTEM_ADMIN),

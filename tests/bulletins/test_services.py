@@ -9,9 +9,8 @@ from django.utils import timezone
 from safeloop.bulletins import services
 from safeloop.bulletins.models import Bulletin
 from safeloop.bulletins.tasks import last_month
-from safeloop.core.errors import IllegalMove
+from safeloop.core.errors import Invalid, NotPermitted
 from safeloop.core.models import AuditEntry
-from safeloop.core.scoping import OutOfScope
 from safeloop.orgs.roles import Role
 
 
@@ -52,23 +51,27 @@ def test_the_job_makes_each_missing_bulletin_once(world, mixed):
     ],
 )
 def test_only_an_ended_month_has_a_bulletin(world, generate, bad_month):
-    with pytest.raises(IllegalMove) as error:
+    with pytest.raises(Invalid) as error:
         generate(world.city, month=bad_month)
-    assert error.value.field == "month"
+    assert set(error.value.fields()) == {"month"}
     assert not Bulletin.objects.exists()
 
 
-def test_a_park_level_region_or_out_of_scope_actor_is_refused(world, generate):
+def test_a_park_level_region_an_out_of_scope_region_or_a_non_reader_is_refused(world, generate):
     from safeloop.orgs.models import Region
 
     province = Region.objects.create(code="640000", name="宁夏", level="province")
-    with pytest.raises(IllegalMove):
+    with pytest.raises(Invalid) as error:
         generate(province)
-    with pytest.raises(OutOfScope):
+    assert set(error.value.fields()) == {"region"}
+    # A region outside the reader's scope is a wrong choice of region (400), as in the form.
+    with pytest.raises(Invalid) as error:
         generate(world.city, actor=world.user(Role.COUNTY_ADMIN))
-    with pytest.raises(OutOfScope):
+    assert set(error.value.fields()) == {"region"}
+    with pytest.raises(Invalid):
         generate(world.other_county, actor=world.user(Role.CITY_INSPECTOR))
-    with pytest.raises(OutOfScope):
+    # Someone who reads no bulletin may not make one (403).
+    with pytest.raises(NotPermitted):
         generate(world.county, actor=world.user(Role.PARK_OFFICER))
     assert not Bulletin.objects.exists()
     assert generate(world.county, actor=world.user(Role.COUNTY_INSPECTOR)).pk

@@ -27,8 +27,8 @@ class ReportingRuleAdmin(admin.ModelAdmin):
 
 @admin.register(m.Accident)
 class AccidentAdmin(admin.ModelAdmin):
-    list_display = ["enterprise", "occurred_at", "grade", "deaths", "voided"]
-    list_filter = ["grade", "voided"]
+    list_display = ["enterprise", "occurred_at", "grade", "deaths", "state"]
+    list_filter = ["grade", "state"]
     search_fields = ["enterprise__name", "place"]
 
     def has_add_permission(self, request):

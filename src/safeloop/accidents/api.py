@@ -1,7 +1,6 @@
 """/api/v1/accidents/: scoped list and detail, report (POST), correct (PATCH with
 `version`), and void (POST …/void/ with `reason` and `version`). No DELETE."""
 
-import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -9,19 +8,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from safeloop.accidents import services
-from safeloop.accidents.choices import Grade
+from safeloop.accidents.filters import AccidentFilter
 from safeloop.accidents.models import Accident
 from safeloop.core.api import ScopedModelViewSet
 from safeloop.enterprises.models import Enterprise
-
-
-class AccidentFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="occurred_at", lookup_expr="year")
-    grade = django_filters.ChoiceFilter(choices=Grade.choices)
-
-    class Meta:
-        model = Accident
-        fields = ["enterprise", "grade", "voided", "year"]
 
 
 class AccidentSerializer(serializers.ModelSerializer):
@@ -31,6 +21,8 @@ class AccidentSerializer(serializers.ModelSerializer):
         help_text=_("The version you read; required on updates (409 when it is stale)."),
     )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    voided = serializers.BooleanField(read_only=True)
+    allowed_moves = serializers.SerializerMethodField()
 
     class Meta:
         model = Accident
@@ -42,11 +34,16 @@ class AccidentSerializer(serializers.ModelSerializer):
             "grade",
             "reported_at",
             "reported_late",
+            "state",
             "voided",
             "void_reason",
             "version",
+            "allowed_moves",
         ]
-        read_only_fields = ["grade", "reported_at", "reported_late", "voided", "void_reason"]
+        read_only_fields = ["grade", "reported_at", "reported_late", "state", "void_reason"]
+
+    def get_allowed_moves(self, accident) -> list[str]:
+        return services.allowed_moves(accident, self.context["request"].user)
 
     def validate_enterprise(self, enterprise):
         # Outside the reader's scope reads like a key that does not exist.

@@ -9,3 +9,8 @@ class Grade(models.TextChoices):
     MAJOR = "major", _("Major")
     SERIOUS = "serious", _("Serious")
     GENERAL = "general", _("General")
+
+
+class AccidentState(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    VOIDED = "voided", _("Voided")

@@ -4,7 +4,6 @@ and their errors are put back on these fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.accidents.choices import Grade
 from safeloop.accidents.models import Accident
 from safeloop.accidents.services import EDITABLE
 from safeloop.enterprises.models import Enterprise
@@ -44,11 +43,3 @@ class AccidentForm(forms.ModelForm):
 class VoidForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("reason for voiding"), max_length=2000, widget=TEXT)
-
-
-class AccidentFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("year"), required=False, min_value=1949, max_value=2100)
-    grade = forms.ChoiceField(
-        label=_("grade"), required=False, choices=[("", "---------"), *Grade.choices]
-    )
-    voided = forms.BooleanField(label=_("include voided"), required=False)

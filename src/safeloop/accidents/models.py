@@ -9,8 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.accidents.choices import Grade
-from safeloop.core.models import AuditedModel
+from safeloop.accidents.choices import AccidentState, Grade
+from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.scoping import ScopedManager
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.roles import ALL_ROLES, ENTERPRISE_STAFF, REGULATORS
@@ -60,7 +60,7 @@ class ReportingRule(AuditedModel):
         return f"{self.report_within_minutes} min ({self.effective_from})"
 
 
-class Accident(AuditedModel):
+class Accident(Versioned, AuditedModel):
     enterprise = models.ForeignKey(
         Enterprise,
         verbose_name=_("enterprise"),
@@ -102,9 +102,15 @@ class Accident(AuditedModel):
         editable=False,
         related_name="+",
     )
-    voided = models.BooleanField(_("voided"), default=False, editable=False)
+    # Set only by ACCIDENT_WORKFLOW.apply (accidents/workflow.py).
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=AccidentState.choices,
+        default=AccidentState.REPORTED,
+        editable=False,
+    )
     void_reason = models.TextField(_("reason for voiding"), blank=True, editable=False)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager()
     scope_paths = {
@@ -128,6 +134,11 @@ class Accident(AuditedModel):
 
     def __str__(self):
         return f"{self.enterprise} {self.occurred_at:%Y-%m-%d} {self.place}"
+
+    @property
+    def voided(self) -> bool:
+        """Withdrawn as entered in error: still readable, no longer counted."""
+        return self.state == AccidentState.VOIDED
 
     @property
     def region_code(self) -> str:

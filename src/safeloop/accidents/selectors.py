@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from safeloop.accidents.choices import AccidentState
 from safeloop.accidents.models import Accident
 
 
@@ -9,10 +10,11 @@ def accidents_for(user) -> QuerySet[Accident]:
     return Accident.objects.for_user(user, "view").select_related("enterprise", "accident_type")
 
 
-def enterprise_ids_with_accident(year: int) -> QuerySet:
+def enterprise_ids_with_accident(year: int) -> QuerySet[Accident, int]:
     """Ids of enterprises with a (not voided) accident in `year`, for targeting and key units."""
     return (
-        Accident.objects.filter(voided=False, occurred_at__year=year)
+        Accident.objects.filter(occurred_at__year=year)
+        .exclude(state=AccidentState.VOIDED)
         .values_list("enterprise_id", flat=True)
         .distinct()
     )

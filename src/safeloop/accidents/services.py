@@ -1,16 +1,20 @@
-"""Every write to an accident: keyword-only, with the acting user; each checks the actor's
-right, grades the record by the rule data, and is audited. A record is voided with a
-reason, never deleted."""
+"""Every write to an accident: keyword-only, with the acting user, one function per move of
+the `accident` table (accidents/workflow.py). Each locks the record through the actor's
+scope (404 outside it, 403 when seen but not theirs to change), checks the move against the
+table (409 when the record's state has no such move), grades the record by the rule data, and
+is audited. A record is voided with a reason, never deleted."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeloop.accidents.grading import NoRule, grade_for, is_late
 from safeloop.accidents.models import Accident
-from safeloop.core.errors import Conflict
-from safeloop.core.scoping import can, ensure_in_scope
+from safeloop.accidents.workflow import ACCIDENT_WORKFLOW, actor_kinds
+from safeloop.core.errors import Invalid
+from safeloop.core.services import bump, lock, require, service, track
+from safeloop.enterprises.models import Enterprise
 
 EDITABLE = (
     "occurred_at",
@@ -27,8 +31,11 @@ EDITABLE = (
 
 
 def _grade(accident: Accident) -> None:
-    if accident.occurred_at and accident.occurred_at > timezone.now():
-        raise ValidationError({"occurred_at": [_("An accident cannot happen in the future.")]})
+    require(
+        not (accident.occurred_at and accident.occurred_at > timezone.now()),
+        _("An accident cannot happen in the future."),
+        "occurred_at",
+    )
     try:
         accident.grade = grade_for(
             day=timezone.localdate(accident.occurred_at),
@@ -38,71 +45,76 @@ def _grade(accident: Accident) -> None:
             direct_loss=accident.direct_loss,
         )
     except NoRule as error:
-        raise ValidationError({"occurred_at": [str(error)]}) from None
+        raise Invalid(str(error), field="occurred_at") from None
 
 
-def _locked(accident: Accident, actor, action: str, version: int | None) -> Accident:
-    try:
-        locked = Accident.objects.for_user(actor, action).select_for_update().get(pk=accident.pk)
-    except Accident.DoesNotExist:
-        raise PermissionDenied from None
-    if locked.voided:
-        raise ValidationError(_("This accident record was voided."))
-    if version is None:
-        raise ValidationError({"version": [_("Send the version you read.")]})
-    if locked.version != version:
-        raise Conflict(
-            _("This accident was changed by someone else (now version %s). Reload it.")
-            % locked.version
-        )
-    return locked
-
-
-@transaction.atomic
-def record(*, actor, enterprise, **fields) -> Accident:
-    """Report an accident of `enterprise`: its own staff or a regulator over it."""
-    if not can(actor, "change", enterprise):
-        raise PermissionDenied
+def _check_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
-    accident = Accident(enterprise=enterprise, reported_by=actor, **fields)
-    accident.reported_at = timezone.now()
+
+
+def _clean(accident: Accident) -> None:
+    """The model's own field rules (ValidationError: 400 field by field), then the grade."""
     accident.full_clean(exclude=["grade"])
     _grade(accident)
+
+
+@service
+def record(*, actor, enterprise: Enterprise, **fields: Any) -> Accident:
+    """Report an accident of `enterprise` (move `report`): its own staff or a regulator
+    over it. An enterprise the actor cannot see reads like one that does not exist (400)."""
+    _check_fields(fields)
+    require(
+        Enterprise.objects.for_user(actor, "view").filter(pk=enterprise.pk).exists(),
+        _("Invalid pk - object does not exist."),
+        "enterprise",
+    )
+    accident = Accident(enterprise=enterprise, reported_by=actor, **fields)
+    ACCIDENT_WORKFLOW.apply(accident, "report", actor_kinds(actor, accident))
+    accident.reported_at = timezone.now()
+    _clean(accident)
     accident.reported_late = is_late(
         occurred_at=accident.occurred_at, reported_at=accident.reported_at
     )
     accident.save(action="accidents.accident.record", actor=actor)
-    ensure_in_scope(actor, "change", accident)
+    track(accident, "change")
     return accident
 
 
-@transaction.atomic
-def update(*, actor, accident: Accident, version: int | None, **fields) -> Accident:
-    """Correct or complete a report (casualty figures change within 30 days, Art. 13);
-    the grade follows the figures."""
-    accident = _locked(accident, actor, "change", version)
+@service
+def update(*, actor, accident: Accident, version: int | None, **fields: Any) -> Accident:
+    """Correct or complete a report (move `correct`; casualty figures change within 30 days,
+    Art. 13); the grade follows the figures. The version read is required."""
+    _check_fields(fields)
+    accident = lock(Accident, actor, accident.pk, action="change", version=version)
+    ACCIDENT_WORKFLOW.apply(accident, "correct", actor_kinds(actor, accident))
+    require(version is not None, _("Send the version you read."), "version")
     for name, value in fields.items():
-        if name not in EDITABLE:
-            raise TypeError(f"not editable: {name}")
         setattr(accident, name, value)
-    accident.full_clean(exclude=["grade"])
-    _grade(accident)
-    accident.version += 1
+    _clean(accident)
+    bump(accident)
     accident.save(action="accidents.accident.update", actor=actor)
-    ensure_in_scope(actor, "change", accident)
     return accident
 
 
-@transaction.atomic
+@service
 def void(*, actor, accident: Accident, reason: str, version: int | None) -> Accident:
-    """A regulator withdraws a record entered in error; it stays readable."""
-    if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Give the reason for voiding.")]})
-    accident = _locked(accident, actor, "void", version)
-    accident.voided = True
+    """A regulator withdraws a record entered in error (move `void`); it stays readable."""
+    accident = lock(Accident, actor, accident.pk, action="void", version=version)
+    ACCIDENT_WORKFLOW.apply(accident, "void", actor_kinds(actor, accident))
+    require((reason or "").strip(), _("Give the reason for voiding."), "reason")
+    require(version is not None, _("Send the version you read."), "version")
     accident.void_reason = reason.strip()
-    accident.version += 1
+    bump(accident)
     accident.save(action="accidents.accident.void", actor=actor)
     return accident
+
+
+MOVES = {"report": record, "correct": update, "void": void}
+
+
+def allowed_moves(accident: Accident, user) -> list[str]:
+    """The moves `user` may make on `accident` now (what the screens and the API offer)."""
+    state = ACCIDENT_WORKFLOW.current(accident)
+    return ACCIDENT_WORKFLOW.moves_for(state, actor_kinds(user, accident))

@@ -1,49 +1,38 @@
 """The accident pages: scoped list with filters and Excel export, detail, report, correct
-and void. Reads through `for_user`; writes through the services."""
+and void. Reads through `for_user`; writes through the services, whose errors are answered
+by `core.views.attempt` as the API answers them."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safeloop.accidents import selectors, services
-from safeloop.accidents.forms import AccidentFilterForm, AccidentForm, VoidForm
+from safeloop.accidents.filters import AccidentFilter, screen_query
+from safeloop.accidents.forms import AccidentForm, VoidForm
+from safeloop.accidents.models import Accident
 from safeloop.core.documents import workbook_response
-from safeloop.core.errors import Conflict
-from safeloop.core.scoping import can
+from safeloop.core.views import attempt, get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
 
 
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, texts in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _filtered(request):
-    form = AccidentFilterForm(request.GET or None)
-    accidents = selectors.accidents_for(request.user)
-    if form.is_valid():
-        if form.cleaned_data["year"]:
-            accidents = accidents.filter(occurred_at__year=form.cleaned_data["year"])
-        if form.cleaned_data["grade"]:
-            accidents = accidents.filter(grade=form.cleaned_data["grade"])
-        if not form.cleaned_data["voided"]:
-            accidents = accidents.filter(voided=False)
-    else:
-        accidents = accidents.filter(voided=False)
-    return form, accidents
+    """The list's filter (shared with the API) over the user's accidents; 400 when invalid."""
+    filterset = AccidentFilter(
+        screen_query(request.GET), queryset=selectors.accidents_for(request.user)
+    )
+    if filterset.is_valid():
+        return filterset, filterset.qs, 200
+    return filterset, filterset.queryset.none(), 400
 
 
 @login_required
 def accident_list(request):
-    form, accidents = _filtered(request)
+    filterset, accidents, status = _filtered(request)
     page = Paginator(accidents, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -51,13 +40,21 @@ def accident_list(request):
     return render(
         request,
         "accidents/list.html",
-        {"filter": form, "page": page, "query": query.urlencode(), "may_report": may_report},
+        {
+            "filter": filterset.form,
+            "page": page,
+            "query": query.urlencode(),
+            "may_report": may_report,
+        },
+        status=status,
     )
 
 
 @login_required
 def accident_export(request):
-    _form, accidents = _filtered(request)
+    _filterset, accidents, status = _filtered(request)
+    if status != 200:
+        return accident_list(request)
     header = [
         _("enterprise"),
         _("occurred at"),
@@ -93,19 +90,30 @@ def accident_export(request):
     return workbook_response(f"accidents-{stamp}.xlsx", [(_("Accidents"), header, rows)])
 
 
-@login_required
-def accident_detail(request, pk):
-    accident = get_object_or_404(selectors.accidents_for(request.user), pk=pk)
-    may_void = not accident.voided and can(request.user, "void", accident)
+def _accident(request, pk, action: str = "view") -> Accident:
+    """404 outside the user's scope; 403 when seen but `action` is not theirs."""
+    return get_for_user_or_404(selectors.accidents_for(request.user), request.user, pk, action)
+
+
+def _detail(request, accident: Accident, void_form=None, status=200):
+    moves = services.allowed_moves(accident, request.user)
+    if "void" in moves and void_form is None:
+        void_form = VoidForm(initial={"version": accident.version})
     return render(
         request,
         "accidents/detail.html",
         {
             "a": accident,
-            "may_change": not accident.voided and can(request.user, "change", accident),
-            "void_form": VoidForm(initial={"version": accident.version}) if may_void else None,
+            "may_change": "correct" in moves,
+            "void_form": void_form if "void" in moves else None,
         },
+        status=status,
     )
+
+
+@login_required
+def accident_detail(request, pk):
+    return _detail(request, _accident(request, pk))
 
 
 @login_required
@@ -113,57 +121,77 @@ def accident_create(request):
     if not Enterprise.objects.for_user(request.user, "change").exists():
         raise PermissionDenied
     form = AccidentForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            accident = services.record(
-                actor=request.user, enterprise=form.cleaned_data["enterprise"], **form.changes()
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            done = attempt(
+                request,
+                services.record,
+                form=form,
+                actor=request.user,
+                enterprise=form.cleaned_data["enterprise"],
+                **form.changes(),
             )
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        else:
-            messages.success(request, _("Accident reported."))
-            return redirect("accident-detail", pk=accident.pk)
-    return render(request, "accidents/form.html", {"form": form, "a": None})
+            if done:
+                messages.success(request, _("Accident reported."))
+                return redirect("accident-detail", pk=done.value.pk)
+            status = done.status
+    return render(request, "accidents/form.html", {"form": form, "a": None}, status=status)
 
 
 @login_required
 def accident_edit(request, pk):
-    accident = get_object_or_404(selectors.accidents_for(request.user), pk=pk)
-    if accident.voided or not can(request.user, "change", accident):
-        raise PermissionDenied
+    accident = _accident(request, pk, "change")
+    if "correct" not in services.allowed_moves(accident, request.user):
+        if not accident.voided:
+            raise PermissionDenied
+        # The state has no correction (409), as the service would answer.
+        messages.error(request, _("This accident record was voided."))
+        return _detail(request, accident, status=409)
     form = AccidentForm(request.POST or None, instance=accident, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update(
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            done = attempt(
+                request,
+                services.update,
+                form=form,
                 actor=request.user,
                 accident=accident,
                 version=form.cleaned_data.get("version"),
                 **form.changes(),
             )
-        except Conflict as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("accident-detail", pk=accident.pk)
-    return render(request, "accidents/form.html", {"form": form, "a": accident})
+            if done:
+                messages.success(request, _("Saved."))
+                return redirect("accident-detail", pk=accident.pk)
+            status = done.status
+    return render(request, "accidents/form.html", {"form": form, "a": accident}, status=status)
 
 
 @login_required
 @require_POST
 def accident_void(request, pk):
-    accident = get_object_or_404(selectors.accidents_for(request.user), pk=pk)
+    accident = _accident(request, pk, "void")
     form = VoidForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for voiding."))
-        return redirect("accident-detail", pk=pk)
-    try:
-        services.void(actor=request.user, accident=accident, **form.cleaned_data)
-    except Conflict as conflict:
-        messages.error(request, str(conflict))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The record was voided."))
-    return redirect("accident-detail", pk=pk)
+    status = 400
+    if form.is_valid():
+        done = attempt(
+            request,
+            services.void,
+            form=form,
+            actor=request.user,
+            accident=accident,
+            **form.cleaned_data,
+        )
+        if done:
+            messages.success(request, _("The record was voided."))
+            return redirect("accident-detail", pk=pk)
+        status = done.status
+    accident = _accident(request, pk, "void")
+    if "void" not in services.allowed_moves(accident, request.user):
+        # Voided meanwhile: the move is gone; say why above the record.
+        for error in form.non_field_errors():
+            messages.error(request, error)
+    return _detail(request, accident, void_form=form, status=status)

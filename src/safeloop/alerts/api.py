@@ -1,7 +1,6 @@
 """Warnings and key units over the API: the scoped list and detail of warnings with one
 endpoint per move, and the key units list with each enterprise's reasons and links."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action, api_view
@@ -10,10 +9,10 @@ from rest_framework.settings import api_settings
 
 from safeloop.alerts import selectors, services
 from safeloop.alerts.choices import KeyReason
-from safeloop.alerts.filters import WarningFilter
+from safeloop.alerts.filters import WarningFilter, filtered_key_units
 from safeloop.alerts.models import EarlyWarning
 from safeloop.alerts.services import NOTE_MAX
-from safeloop.orgs.models import region_prefix
+from safeloop.core.views import get_for_user_or_404
 
 
 class WarningSerializer(serializers.ModelSerializer):
@@ -75,7 +74,7 @@ def _make_move(move: str):
         request=MoveSerializer, responses=WarningSerializer, operation_id=f"warnings_{move}"
     )
     def perform(self, request, pk=None):
-        warning = get_object_or_404(selectors.warnings_for(request.user), pk=pk)
+        warning = get_for_user_or_404(selectors.warnings_for(request.user), request.user, pk)
         data = MoveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.MOVES[move](warning=warning, actor=request.user, **data.validated_data)
@@ -110,12 +109,6 @@ class KeyUnitSerializer(serializers.Serializer):
         return f"/enterprises/{enterprise.pk}/"
 
 
-class KeyUnitQuery(serializers.Serializer):
-    reason = serializers.MultipleChoiceField(choices=KeyReason.choices, required=False)
-    region = serializers.RegexField(r"^\d{6}$", required=False)
-    park = serializers.IntegerField(required=False, min_value=1)
-
-
 @extend_schema(
     parameters=[
         OpenApiParameter("reason", str, many=True, enum=KeyReason.values),
@@ -127,23 +120,9 @@ class KeyUnitQuery(serializers.Serializer):
 @api_view(["GET"])
 def key_units(request):
     """Enterprises needing key supervision (重点监管) in the caller's scope, with reasons."""
-    query = KeyUnitQuery(
-        data={
-            **(
-                {"reason": request.query_params.getlist("reason")}
-                if "reason" in request.query_params
-                else {}
-            ),
-            **{k: request.query_params[k] for k in ("region", "park") if k in request.query_params},
-        }
-    )
-    query.is_valid(raise_exception=True)
-    params = query.validated_data
-    units = selectors.key_units(request.user, reasons=sorted(params.get("reason", [])) or None)
-    if "region" in params:
-        units = units.filter(region_code__startswith=region_prefix(params["region"]))
-    if "park" in params:
-        units = units.filter(park_id=params["park"])
+    filterset, units = filtered_key_units(request)
+    if units is None:
+        raise exceptions.ValidationError(filterset.errors)
     paginator = api_settings.DEFAULT_PAGINATION_CLASS()
     page = paginator.paginate_queryset(units, request)
     return paginator.get_paginated_response(KeyUnitSerializer(page, many=True).data)

@@ -10,8 +10,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from safeloop.alerts import rules
-from safeloop.alerts.choices import RuleCode, WarningState
+from safeloop.alerts.choices import RuleCode
 from safeloop.alerts.models import EarlyWarning, WarningRule
+from safeloop.alerts.workflow import RAISED_STATE
 from safeloop.core import calendar
 from safeloop.core.notify import send_emails
 from safeloop.orgs.roles import ENTERPRISE_STAFF, Role
@@ -71,7 +72,7 @@ def evaluate(rule: WarningRule, today: date | None = None) -> dict:
         (rule_id, subject_kind, subject_id, subject_label, period, region_code, enterprise_id,
          park_id, grid_id, state, reason, details, link, raised_at, note, version)
       SELECT %(rule_id)s, subject_kind, subject_id, left(subject_label, 200), period,
-             region_code, enterprise_id, park_id, grid_id, '{WarningState.OPEN.value}',
+             region_code, enterprise_id, park_id, grid_id, %(raised_state)s,
              left(reason, 500), details, link, now(), '', 1
       FROM cand
       ON CONFLICT DO NOTHING
@@ -107,6 +108,7 @@ def evaluate(rule: WarningRule, today: date | None = None) -> dict:
         **chosen.params,
         **ROLE_PARAMS,
         "rule_id": rule.pk,
+        "raised_state": str(RAISED_STATE),
         "rule_code": rule.code,
         "ctype": ContentType.objects.get_for_model(EarlyWarning).pk,
         "request_id": f"job-{uuid.uuid4()}",

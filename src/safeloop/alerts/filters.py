@@ -1,3 +1,5 @@
+"""The filters of the alerts lists, each one shared by its screen and its API endpoint."""
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -78,3 +80,18 @@ class KeyUnitFilter(RegionChoiceMixin, django_filters.FilterSet):
 
     def keep(self, queryset, name, value):
         return queryset
+
+
+def filtered_key_units(request):
+    """The key units list through its filter, for the screen, its export and the API: the
+    filterset and the rows (None when the query is invalid: 400)."""
+    from safeloop.alerts.selectors import key_units
+
+    # The filter's own queryset is never read: key_units gives the scoped one.
+    filterset = KeyUnitFilter(request.GET, queryset=Enterprise.objects.none(), request=request)
+    if not filterset.is_valid():
+        return filterset, None
+    reasons = filterset.form.cleaned_data.get("reason") or None
+    base = key_units(request.user, reasons=reasons)
+    filterset.queryset = base
+    return filterset, filterset.filter_queryset(base)

@@ -3,6 +3,8 @@
 `key_units` takes a user (it reads through `Enterprise.objects.for_user`) or an enterprise
 queryset a caller has already scoped (a bulletin's county, a dashboard's filter)."""
 
+from typing import Any
+
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -71,15 +73,16 @@ def key_units(user_or_scope, *, reasons=None, today=None) -> QuerySet:
 
 
 def reasons_of(enterprise) -> list[tuple[str, str]]:
-    """(code, label) of the reasons an annotated enterprise row carries."""
+    """(code, label in the active language) of the reasons an annotated enterprise row
+    carries."""
     return [
-        (code, label)
-        for code, label in KeyReason.choices
-        if getattr(enterprise, f"r_{code}", False)
+        (reason.value, str(reason.label))
+        for reason in KeyReason
+        if getattr(enterprise, f"r_{reason.value}", False)
     ]
 
 
-REASON_LINKS = {
+REASON_LINKS: dict[str, str] = {
     KeyReason.RED_RISK: "/risks/enterprises/{pk}/",
     KeyReason.MAJOR_OPEN: "/hazards/?enterprise={pk}&level=major",
     KeyReason.OVERDUE: "/hazards/?enterprise={pk}&overdue=true",
@@ -92,7 +95,7 @@ def reason_link(code: str, enterprise_id: int) -> str:
     return REASON_LINKS[code].format(pk=enterprise_id)
 
 
-def warnings_for(user) -> QuerySet:
+def warnings_for(user) -> QuerySet[EarlyWarning]:
     return EarlyWarning.objects.for_user(user, "view").select_related("rule", "enterprise")
 
 
@@ -107,7 +110,8 @@ def key_unit_counts(enterprises: QuerySet, *, today=None) -> dict[str, int]:
     from django.db import connection
 
     today = today or timezone.localdate()
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     codes = list(_reason_ids(today).items())
     for i, (_code, ids) in enumerate(codes):
         sql, sub_params = ids.order_by().query.sql_with_params()  # no sort: a set of ids

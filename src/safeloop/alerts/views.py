@@ -3,22 +3,20 @@ Excel export. Reads go through the selectors (scoped); changes through `services
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safeloop.alerts import selectors, services
 from safeloop.alerts.choices import KeyReason, WarningState
-from safeloop.alerts.filters import KeyUnitFilter, WarningFilter
+from safeloop.alerts.filters import WarningFilter, filtered_key_units
 from safeloop.alerts.forms import MoveForm
 from safeloop.alerts.workflow import WARNING_WORKFLOW
 from safeloop.core.documents import workbook_response
-from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
-from safeloop.enterprises.models import Enterprise
+from safeloop.core.views import attempt, get_for_user_or_404
 
 PAGE_SIZE = 25
 MOVE_LABELS = {t.move: t.label for t in WARNING_WORKFLOW.transitions}
@@ -51,7 +49,7 @@ def warning_list(request):
 
 
 def _warning(request, pk):
-    return get_object_or_404(selectors.warnings_for(request.user), pk=pk)
+    return get_for_user_or_404(selectors.warnings_for(request.user), request.user, pk)
 
 
 def _detail(request, warning, failed=None, status=200):
@@ -82,24 +80,19 @@ def warning_move(request, pk, move):
     form = MoveForm(request.POST, move=move)
     status = 400
     if form.is_valid():
-        try:
-            services.MOVES[move](
-                warning=warning,
-                actor=request.user,
-                note=form.cleaned_data["note"],
-                version=form.cleaned_data["version"],
-            )
-        except Conflict:
-            form.add_error(None, _("Someone changed this warning meanwhile; nothing was saved."))
-            status = 409
-        except NotPermitted:
-            raise PermissionDenied from None
-        except IllegalMove as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error.message))
-            status = 400 if error.field else 409
-        else:
+        done = attempt(
+            request,
+            services.MOVES[move],
+            form=form,
+            warning=warning,
+            actor=request.user,
+            note=form.cleaned_data["note"],
+            version=form.cleaned_data["version"],
+        )
+        if done:
             messages.success(request, _("Done: %s.") % MOVE_LABELS[move])
             return redirect("warning-detail", pk=warning.pk)
+        status = done.status
     warning = _warning(request, pk)
     if move not in services.allowed_moves(warning, request.user):
         messages.error(
@@ -110,17 +103,6 @@ def warning_move(request, pk, move):
 
 
 # ---------------------------------------------------------------- key units
-def _key_units(request):
-    # The filter's own queryset is never read: key_units gives the scoped one.
-    filterset = KeyUnitFilter(request.GET, queryset=Enterprise.objects.none(), request=request)
-    if not filterset.is_valid():
-        return filterset, None
-    reasons = filterset.form.cleaned_data.get("reason") or None
-    base = selectors.key_units(request.user, reasons=reasons)
-    filterset.queryset = base
-    return filterset, filterset.filter_queryset(base)
-
-
 def _rows(enterprises):
     for e in enterprises:
         yield (
@@ -138,7 +120,7 @@ def _reason_choices():
 
 @login_required
 def key_unit_list(request):
-    filterset, units = _key_units(request)
+    filterset, units = filtered_key_units(request)
     if units is None:
         page = Paginator([], PAGE_SIZE).get_page(1)
         status = 400
@@ -160,7 +142,7 @@ def key_unit_list(request):
 
 @login_required
 def key_unit_export(request):
-    filterset, units = _key_units(request)
+    filterset, units = filtered_key_units(request)
     if units is None:
         return key_unit_list(request)
     header = [

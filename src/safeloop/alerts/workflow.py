@@ -3,13 +3,15 @@
 Actor kinds, decided per warning and user in `actor_kinds`:
 - enterprise: principal or safety manager of the warning's enterprise;
 - regulator: a regulator whose scope covers the warning.
-The job raises warnings (the system); people acknowledge and close them.
+- system: the evaluation job, which raises warnings (alerts/evaluation.py inserts them in
+  the state this table gives the `raise` move).
+People acknowledge and close them.
 """
 
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.alerts.choices import WarningState
-from safeloop.core.workflow import Transition, Workflow
+from safeloop.core.workflow import CREATED, SYSTEM, Workflow, t
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
 
 OPEN, ACKNOWLEDGED, CLOSED = WarningState.OPEN, WarningState.ACKNOWLEDGED, WarningState.CLOSED
@@ -18,18 +20,20 @@ ENTERPRISE, REGULATOR = "enterprise", "regulator"
 WARNING_WORKFLOW = Workflow(
     "warning",
     [
-        Transition(
-            "acknowledge",
-            frozenset([OPEN]),
-            ACKNOWLEDGED,
-            frozenset([ENTERPRISE, REGULATOR]),
-            _("Acknowledge"),
-        ),
-        Transition(
-            "close", frozenset([OPEN, ACKNOWLEDGED]), CLOSED, frozenset([REGULATOR]), _("Close")
-        ),
+        t("raise", [CREATED], OPEN, [SYSTEM], _("Raise")),
+        t("acknowledge", [OPEN], ACKNOWLEDGED, [ENTERPRISE, REGULATOR], _("Acknowledge")),
+        t("close", [OPEN, ACKNOWLEDGED], CLOSED, [REGULATOR], _("Close")),
     ],
+    model="alerts.EarlyWarning",
+    kinds={
+        SYSTEM: "the evaluation job",
+        ENTERPRISE: "principal or safety manager of the warning's enterprise",
+        REGULATOR: "a regulator whose scope covers the warning",
+    },
 )
+
+# The state a raised warning starts in: the job's INSERT reads it from the table.
+RAISED_STATE = WARNING_WORKFLOW.landing(CREATED, "raise")
 
 
 def actor_kinds(user, warning) -> set[str]:

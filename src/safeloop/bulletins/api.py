@@ -1,7 +1,6 @@
 """Bulletins over the API: list and detail with the figures, generation (idempotent per
 region and month), regeneration and the two files."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -10,6 +9,7 @@ from rest_framework.response import Response
 from safeloop.bulletins import services
 from safeloop.bulletins.models import BULLETIN_READERS, Bulletin
 from safeloop.bulletins.views import file_response
+from safeloop.core.views import get_for_user_or_404
 from safeloop.orgs.models import Region, RegionLevel
 
 
@@ -66,7 +66,7 @@ class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=None, responses=BulletinSerializer)
     @action(detail=True, methods=["post"])
     def regenerate(self, request, pk=None):
-        bulletin = get_object_or_404(Bulletin.objects.for_user(request.user, "change"), pk=pk)
+        bulletin = get_for_user_or_404(Bulletin, request.user, pk, "change")
         bulletin = services.generate(
             region=bulletin.region, month=bulletin.month, actor=request.user
         )

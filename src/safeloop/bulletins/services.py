@@ -1,5 +1,10 @@
 """Generating a bulletin: once per (region, month). Generating again recomputes the figures
-and rewrites both files on the same row, so a month never has two bulletins."""
+and rewrites both files on the same row, so a month never has two bulletins. A bulletin has
+no lifecycle (no draft or publication): it is the figures as last computed.
+
+Errors are the kit's: a non-regulator may not generate (403); a month that has not ended, a
+region that is not a city or county or not in the actor's scope is an input error (400 on
+that field, as the API answers an unknown key)."""
 
 from datetime import date
 
@@ -9,9 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeloop.bulletins import documents, figures
-from safeloop.bulletins.models import Bulletin
-from safeloop.core.errors import IllegalMove
-from safeloop.core.scoping import OutOfScope, ensure_in_scope
+from safeloop.bulletins.models import BULLETIN_READERS, Bulletin
+from safeloop.core.services import after_commit, allow, require, service, track
 from safeloop.orgs.models import Department, DepartmentKind, Region, RegionLevel
 
 
@@ -27,34 +31,40 @@ def issuer_of(region: Region) -> str:
 
 def check_month(month: date, today: date) -> date:
     first = month.replace(day=1)
-    if first >= today.replace(day=1):
-        raise IllegalMove(_("Only a month that has ended has a bulletin."), field="month")
-    if first.year < 2000:
-        raise IllegalMove(_("Choose a month from 2000 on."), field="month")
+    require(first < today.replace(day=1), _("Only a month that has ended has a bulletin."), "month")
+    require(first.year >= 2000, _("Choose a month from 2000 on."), "month")
     return first
 
 
 def _may_generate(actor, region: Region) -> None:
-    """A regulator whose scope covers the region (the system when actor is None)."""
+    """A bulletin reader (403 otherwise) whose scope covers the region (400 on `region`
+    otherwise); the system when actor is None."""
     if actor is None:
         return
+    allow(actor.roles & BULLETIN_READERS)
     roles = Bulletin.scope_roles["change"]
-    if not any(
-        g.role in roles
-        and (g.everywhere or (g.region_prefix and region.code.startswith(g.region_prefix)))
-        for g in actor.grants()
-    ):
-        raise OutOfScope(f"region {region.code} is outside the actor's scope")
+    require(
+        any(
+            g.role in roles
+            and (g.everywhere or (g.region_prefix and region.code.startswith(g.region_prefix)))
+            for g in actor.grants()
+        ),
+        _("Choose a region in your scope."),
+        "region",
+    )
 
 
-@transaction.atomic
+@service
 def generate(*, region: Region, month: date, actor, today: date | None = None) -> Bulletin:
     """Compute the figures of `month` for `region` (a city or county) and write the files."""
     today = today or timezone.localdate()
-    if region.level not in (RegionLevel.CITY, RegionLevel.COUNTY):
-        raise IllegalMove(_("Bulletins are made for a city or a county."), field="region")
-    month = check_month(month, today)
     _may_generate(actor, region)
+    require(
+        region.level in (RegionLevel.CITY, RegionLevel.COUNTY),
+        _("Bulletins are made for a city or a county."),
+        "region",
+    )
+    month = check_month(month, today)
     bulletin = Bulletin.objects.select_for_update().filter(region=region, month=month).first()
     if bulletin is None:
         bulletin = Bulletin(region=region, region_code=region.code, month=month)
@@ -63,7 +73,7 @@ def generate(*, region: Region, month: date, actor, today: date | None = None) -
     bulletin.number = f"{issuer}通〔{month.year}〕第{month.month}期"
     bulletin.figures = figures.compute(region, month, today)
     # The old files go only once the new ones are committed.
-    old = [f.name for f in (bulletin.xlsx, bulletin.pdf) if f]
+    old = [f.name for f in (bulletin.xlsx, bulletin.pdf) if f and f.name]
     stem = f"{month:%Y-%m}"
     workbook = documents.workbook(bulletin.title, bulletin.figures)
     bulletin.xlsx.save(f"{stem}.xlsx", ContentFile(workbook), save=False)
@@ -82,13 +92,14 @@ def generate(*, region: Region, month: date, actor, today: date | None = None) -
             bulletin.save(action=f"bulletins.bulletin.{verb}", actor=actor)
     except IntegrityError:
         # A concurrent first generation of the same month won: drop our files, use its row.
-        bulletin.pdf.storage.delete(bulletin.pdf.name)
-        bulletin.xlsx.storage.delete(bulletin.xlsx.name)
+        for made in (bulletin.pdf, bulletin.xlsx):
+            if made.name:
+                made.storage.delete(made.name)
         return generate(region=region, month=month, actor=actor, today=today)
-    if actor is not None:
-        ensure_in_scope(actor, "change", bulletin)
+    track(bulletin, "change")  # the kit re-checks it in the actor's scope before commit
     storage = bulletin.pdf.storage
-    transaction.on_commit(lambda: [storage.delete(name) for name in old])
+    for name in old:
+        after_commit(storage.delete, name)
     return bulletin
 
 

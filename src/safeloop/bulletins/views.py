@@ -8,15 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safeloop.bulletins import documents, services
 from safeloop.bulletins.forms import GenerateForm
 from safeloop.bulletins.models import BULLETIN_READERS, Bulletin
-from safeloop.core.errors import IllegalMove
-from safeloop.core.scoping import OutOfScope
+from safeloop.core.views import attempt, get_for_user_or_404
 
 
 def _reader(request):
@@ -25,7 +24,7 @@ def _reader(request):
 
 
 def _bulletin(request, pk, action="view"):
-    return get_object_or_404(Bulletin.objects.for_user(request.user, action), pk=pk)
+    return get_for_user_or_404(Bulletin, request.user, pk, action)
 
 
 def _list(request, form, status=200):
@@ -45,21 +44,21 @@ def bulletin_list(request):
 def bulletin_generate(request):
     _reader(request)
     form = GenerateForm(request.POST, user=request.user)
+    status = 400
     if form.is_valid():
-        try:
-            bulletin = services.generate(
-                region=form.cleaned_data["region"],
-                month=form.cleaned_data["month"],
-                actor=request.user,
-            )
-        except IllegalMove as error:
-            form.add_error(error.field, str(error.message))
-        except OutOfScope:
-            form.add_error("region", _("Choose a region in your scope."))
-        else:
+        done = attempt(
+            request,
+            services.generate,
+            form=form,
+            region=form.cleaned_data["region"],
+            month=form.cleaned_data["month"],
+            actor=request.user,
+        )
+        if done:
             messages.success(request, _("Bulletin generated."))
-            return redirect("bulletin-detail", pk=bulletin.pk)
-    return _list(request, form, status=400)
+            return redirect("bulletin-detail", pk=done.value.pk)
+        status = done.status
+    return _list(request, form, status=status)
 
 
 @login_required
@@ -87,8 +86,11 @@ def bulletin_detail(request, pk):
 def bulletin_regenerate(request, pk):
     _reader(request)
     bulletin = _bulletin(request, pk, "change")
-    services.generate(region=bulletin.region, month=bulletin.month, actor=request.user)
-    messages.success(request, _("Bulletin generated again from the current records."))
+    done = attempt(
+        request, services.generate, region=bulletin.region, month=bulletin.month, actor=request.user
+    )
+    if done:
+        messages.success(request, _("Bulletin generated again from the current records."))
     return redirect("bulletin-detail", pk=bulletin.pk)
 
 
