@@ -19,6 +19,8 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 # The lifecycles the platform has; a new one is added here when its table is registered.
 EXPECTED = {
     "hazard",
+    "plan",
+    "visit",
     "warning",
 }
 
