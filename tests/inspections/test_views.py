@@ -358,3 +358,28 @@ def test_cancelling_without_a_reason_is_a_field_error(client, world, visit):
     assert_status(client.post(url, {"reason": "", "version": visit.version}), 400)
     assert_status(client.post(url, {"reason": "改期", "version": visit.version + 1}), 409)
     assert Visit.objects.get(pk=visit.pk).state == VisitState.ASSIGNED
+
+
+def test_the_plan_list_and_the_api_read_one_filter(client, api, world, plan):
+    """The screen, its export and the API answer the same rows for the same query."""
+    other = services.create_plan(
+        actor=world.user(Role.COUNTY_ADMIN),
+        title="动态巡查",
+        kind=PlanKind.PATROL_DYNAMIC,
+        region=world.county,
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31),
+    )
+    services.close_plan(plan=other, actor=world.user(Role.COUNTY_ADMIN))
+    as_(client, world, Role.COUNTY_ADMIN)
+    page = client.get(reverse("inspection-plans"), {"state": "closed"})
+    assert [p.pk for p in page.context["page"]] == [other.pk]
+    api.as_user(world.user(Role.COUNTY_ADMIN))
+    listed = api.get("/api/v1/inspection-plans/?state=closed").json()["results"]
+    assert [p["id"] for p in listed] == [other.pk]
+    drafts = client.get(reverse("inspection-plans"), {"kind": PlanKind.COMPREHENSIVE})
+    assert [p.pk for p in drafts.context["page"]] == [plan.pk]
+    assert_status(api.get("/api/v1/inspection-plans/?state=nonsense"), 400)
+    assert (
+        list(client.get(reverse("inspection-plans"), {"state": "nonsense"}).context["page"]) == []
+    )

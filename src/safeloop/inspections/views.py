@@ -60,10 +60,17 @@ def plan_list(request):
     page = Paginator(plans.order_by("-period_start", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "inspections/plan_list.html",
-        {"page": page, "filter": filterset, "may_plan": _may_plan(request.user)},
+        {
+            "page": page,
+            "filter": filterset,
+            "query": query.urlencode(),
+            "may_plan": _may_plan(request.user),
+        },
     )
 
 
