@@ -20,6 +20,8 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 EXPECTED = {
     "accident",
     "hazard",
+    "plan",
+    "visit",
     "warning",
 }
 

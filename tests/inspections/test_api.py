@@ -10,7 +10,7 @@ from safeloop.inspections.selectors import visit_items
 from safeloop.orgs.roles import REGULATORS, Role
 from tests.inspections.conftest import signature
 from tests.inspections.test_views import PLANNERS
-from tests.scope import ROLES
+from tests.scope import ROLES, assert_hidden, assert_status
 
 
 def login(api, world, role):
@@ -152,3 +152,55 @@ def test_the_schema_names_the_endpoints(api, world):
     schema = api.get("/api/v1/schema/?format=json").json()
     assert "/api/v1/inspection-visits/{id}/submit/" in schema["paths"]
     assert "/api/v1/inspection-plans/{id}/target/" in schema["paths"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_closing_a_plan_through_the_api(api, world, plan, role):
+    """A county plan is closed by its planners; nobody else sees it (404)."""
+    login(api, world, role)
+    response = api.post(f"/api/v1/inspection-plans/{plan.pk}/close/", {"version": plan.version})
+    if role in PLANNERS:
+        assert_status(response, 200)
+        assert response.json()["state"] == "closed"
+        again = api.post(f"/api/v1/inspection-plans/{plan.pk}/close/", {})
+        assert_status(again, 409)
+        assert again.json()["error"]["code"] == "illegal_move"
+    else:
+        assert_hidden(response)
+        assert Plan.objects.get(pk=plan.pk).state == "draft"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_closing_a_self_inspection_plan_through_the_api(api, world, role):
+    """The enterprise's own plan: its staff and the planners in scope close it; the expert
+    and everyone else do not see it."""
+    from datetime import date
+
+    from safeloop.inspections import services
+    from safeloop.inspections.choices import PlanKind
+
+    principal = world.user(Role.ENTERPRISE_PRINCIPAL)
+    plan = services.create_plan(actor=principal, title="自查", kind=PlanKind.SELF,
+                                enterprise=world.inside, period_start=date(2026, 11, 1),
+                                period_end=date(2026, 11, 30))  # fmt: skip
+    login(api, world, role)
+    response = api.post(f"/api/v1/inspection-plans/{plan.pk}/close/", {})
+    if role in PLANNERS | {Role.ENTERPRISE_PRINCIPAL, Role.SAFETY_MANAGER}:
+        assert_status(response, 200)
+    else:
+        assert_hidden(response)
+
+
+def test_a_plan_with_an_open_visit_is_not_closed_and_a_stale_one_conflicts(api, world, visit):
+    login(api, world, Role.COUNTY_ADMIN)
+    url = f"/api/v1/inspection-plans/{visit.plan_id}/close/"
+    assert_status(api.post(url, {"version": 99}), 409)  # stale
+    open_visit = api.post(url, {})
+    assert_status(open_visit, 409)
+    assert open_visit.json()["error"]["code"] == "illegal_move"
+    cancel = f"/api/v1/inspection-visits/{visit.pk}/cancel/"
+    assert_status(api.post(cancel, {"reason": ""}), 400)
+    assert_status(api.post(cancel, {"reason": "企业停产", "version": visit.version}), 200)
+    assert_status(api.post(url, {}), 200)
+    login(api, world, Role.GRID_INSPECTOR)  # sees the visit, may not cancel it
+    assert_status(api.post(cancel, {"reason": "x"}), 409)  # already cancelled: no such move

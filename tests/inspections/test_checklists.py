@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from safeloop.core.errors import Conflict, NotPermitted
 from safeloop.core.models import AuditEntry
+from safeloop.enterprises.models import Enterprise
 from safeloop.inspections import checklist_services as cs
 from safeloop.inspections.choices import ChecklistKind, Outcome
 from safeloop.inspections.models import Checklist, ChecklistItem, VisitResult
@@ -15,7 +16,7 @@ from safeloop.orgs.models import Department
 from safeloop.orgs.roles import ENTERPRISE_STAFF, Role
 from tests.inspections.test_views import PLANNERS, as_
 from tests.inspections.test_visits import answers, submit
-from tests.scope import ROLES
+from tests.scope import ROLES, assert_status
 
 # planners keep their department's checklists
 DEPARTMENT_KEEPERS = PLANNERS
@@ -283,7 +284,11 @@ def test_the_api_keeps_custom_checklists_by_the_same_rules(api, world, departmen
     body = {"name": "接口自查表", "enterprise": world.inside.pk}
     response = api.post("/api/v1/inspection-checklists/", body)
     if role not in ENTERPRISE_STAFF:
-        assert response.status_code in (400, 403)  # not theirs (or not even visible)
+        # an enterprise outside the user's scope is no valid choice (400); one they see but
+        # do not keep is refused (403)
+        user = world.user(role) if role else world.users[None]
+        sees = Enterprise.objects.for_user(user).filter(pk=world.inside.pk).exists()
+        assert_status(response, 403 if sees else 400)
         assert not Checklist.objects.filter(name="接口自查表").exists()
         return
     assert response.status_code == 201, response.content

@@ -2,6 +2,10 @@
 placeholders), its retired 2017 predecessor, 民爆 2024, and revisions that leave old records
 pointing at the wording they were judged by."""
 
+import pytest
+
+from safeloop.core.errors import IllegalMove
+from safeloop.inspections import services
 from safeloop.inspections.models import ChecklistItem, CriteriaStandard, Criterion, VisitResult
 from safeloop.orgs.roles import Role
 from tests.inspections.test_visits import answers, dust_item, submit
@@ -38,7 +42,7 @@ def test_a_revision_keeps_the_old_wording_for_old_results(world, visit):
     item = dust_item(visit)
     submit(visit, world.user(Role.GRID_INSPECTOR), answers(visit, fail={item.pk}))
     old = item.criterion
-    new = old.revise(text="新措辞", verified=True)
+    new = services.revise_criterion(criterion=old, actor=None, text="新措辞", verified=True)
     old.refresh_from_db()
     assert old.superseded_by == new and new.revision == 2
     result = VisitResult.objects.get(checklist_item=item)
@@ -47,6 +51,8 @@ def test_a_revision_keeps_the_old_wording_for_old_results(world, visit):
     assert item.criterion == new and item.text == "新措辞"
     assert Criterion.current.filter(pk=new.pk).exists()
     assert not Criterion.current.filter(pk=old.pk).exists()
+    with pytest.raises(IllegalMove):  # only the latest revision is revised
+        services.revise_criterion(criterion=old, actor=None, text="再改", verified=True)
 
 
 def test_the_admin_revises_a_cited_item_and_retires_a_standard(client, world, visit):

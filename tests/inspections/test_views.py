@@ -13,7 +13,7 @@ from safeloop.inspections.models import Plan, Visit
 from safeloop.inspections.selectors import visit_items
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS, Role
 from tests.inspections.conftest import signature
-from tests.scope import ROLES
+from tests.scope import ROLES, assert_hidden, assert_status
 
 PLANNERS = {
     Role.SYSTEM_ADMIN,
@@ -159,7 +159,9 @@ def test_someone_else_cannot_submit(client, world, visit, role):
         return
     as_(client, world, role)
     response = post_visit(client, visit)
-    assert response.status_code in (403, 404)
+    # a regulator sees the visit but is not its inspector; the enterprise side and a user
+    # without a role do not see a visit before it is done
+    assert_status(response, 403 if role in REGULATORS else 404)
     assert Visit.objects.get(pk=visit.pk).state == VisitState.ASSIGNED
 
 
@@ -213,11 +215,15 @@ def test_plan_actions_generate_and_assign(client, world, plan):
     assert plan.targeted_at and plan.targets.filter(enterprise=world.inside).exists()
     client.post(reverse("inspection-plan-action", args=[plan.pk, "assign"]))
     assert Visit.objects.filter(plan=plan, enterprise=world.inside).exists()
-    as_(client, world, Role.GRID_INSPECTOR)  # may read, not plan
-    assert client.post(reverse("inspection-plan-action", args=[plan.pk, "assign"])).status_code in (
-        403,
-        404,
+    as_(client, world, Role.GRID_INSPECTOR)  # plans are not in a grid inspector's scope
+    assert_hidden(client.post(reverse("inspection-plan-action", args=[plan.pk, "assign"])))
+    as_(client, world, Role.COUNTY_INSPECTOR)  # a planner, but the plan is published now
+    again = client.post(reverse("inspection-plan-action", args=[plan.pk, "target"]))
+    assert_status(again, 409)
+    stale = client.post(
+        reverse("inspection-plan-action", args=[plan.pk, "assign"]), {"version": "1"}
     )
+    assert_status(stale, 409)
 
 
 def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_kept(
@@ -291,3 +297,89 @@ def test_a_planner_adds_an_unannounced_visit_by_hand(client, world):
     as_(client, world, Role.SAFETY_MANAGER)  # not announced to the enterprise
     assert client.get(reverse("inspection-visit", args=[visit.pk])).status_code == 404
     assert client.post(url, {}).status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_plan_page_offers_close_to_whoever_may_close_it(client, world, plan, role):
+    """A county plan: its planners see and use the close button; everyone else is answered
+    404, as the API does (test_api)."""
+    as_(client, world, role)
+    page = client.get(reverse("inspection-plan", args=[plan.pk]))
+    response = client.post(
+        reverse("inspection-plan-action", args=[plan.pk, "close"]), {"version": plan.version}
+    )
+    plan.refresh_from_db()
+    if role in PLANNERS:
+        assert_status(page, 200)
+        assert b'id="close-plan"' in page.content
+        assert_status(response, 302)
+        assert plan.state == "closed"
+        closed = client.get(reverse("inspection-plan", args=[plan.pk]))
+        assert b'id="close-plan"' not in closed.content and b'id="assign"' not in closed.content
+        assert_status(client.post(reverse("inspection-plan-action", args=[plan.pk, "close"])), 409)
+    else:
+        assert_hidden(page)
+        assert_hidden(response)
+        assert plan.state == "draft"
+
+
+def test_a_plan_with_open_visits_offers_no_close_and_refuses_it(client, world, visit):
+    as_(client, world, Role.COUNTY_ADMIN)
+    page = client.get(reverse("inspection-plan", args=[visit.plan_id]))
+    assert b'id="close-blocked"' in page.content and b'id="close-plan"' not in page.content
+    response = client.post(reverse("inspection-plan-action", args=[visit.plan_id, "close"]))
+    assert_status(response, 409)
+    assert Plan.objects.get(pk=visit.plan_id).state == "draft"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_planner_cancels_a_visit_on_its_page(client, world, visit, role):
+    as_(client, world, role)
+    page = client.get(reverse("inspection-visit", args=[visit.pk]))
+    url = reverse("inspection-visit-cancel", args=[visit.pk])
+    response = client.post(url, {"reason": "企业停产", "version": visit.version})
+    visit.refresh_from_db()
+    if role in PLANNERS:
+        assert b'id="cancel-visit"' in page.content
+        assert_status(response, 302)
+        assert visit.state == VisitState.CANCELLED
+    elif role in REGULATORS:  # sees the visit, may not cancel it
+        assert b'id="cancel-visit"' not in page.content
+        assert_status(response, 403)
+        assert visit.state == VisitState.ASSIGNED
+    else:
+        assert_hidden(response)
+        assert visit.state == VisitState.ASSIGNED
+
+
+def test_cancelling_without_a_reason_is_a_field_error(client, world, visit):
+    as_(client, world, Role.COUNTY_ADMIN)
+    url = reverse("inspection-visit-cancel", args=[visit.pk])
+    assert_status(client.post(url, {"reason": "", "version": visit.version}), 400)
+    assert_status(client.post(url, {"reason": "改期", "version": visit.version + 1}), 409)
+    assert Visit.objects.get(pk=visit.pk).state == VisitState.ASSIGNED
+
+
+def test_the_plan_list_and_the_api_read_one_filter(client, api, world, plan):
+    """The screen, its export and the API answer the same rows for the same query."""
+    other = services.create_plan(
+        actor=world.user(Role.COUNTY_ADMIN),
+        title="动态巡查",
+        kind=PlanKind.PATROL_DYNAMIC,
+        region=world.county,
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31),
+    )
+    services.close_plan(plan=other, actor=world.user(Role.COUNTY_ADMIN))
+    as_(client, world, Role.COUNTY_ADMIN)
+    page = client.get(reverse("inspection-plans"), {"state": "closed"})
+    assert [p.pk for p in page.context["page"]] == [other.pk]
+    api.as_user(world.user(Role.COUNTY_ADMIN))
+    listed = api.get("/api/v1/inspection-plans/?state=closed").json()["results"]
+    assert [p["id"] for p in listed] == [other.pk]
+    drafts = client.get(reverse("inspection-plans"), {"kind": PlanKind.COMPREHENSIVE})
+    assert [p.pk for p in drafts.context["page"]] == [plan.pk]
+    assert_status(api.get("/api/v1/inspection-plans/?state=nonsense"), 400)
+    assert (
+        list(client.get(reverse("inspection-plans"), {"state": "nonsense"}).context["page"]) == []
+    )

@@ -2,8 +2,8 @@
 nothing, and a resubmission never duplicates anything."""
 
 import pytest
-from django.core.exceptions import ValidationError
 
+from safeloop.core.errors import IllegalMove, Invalid, NotFound, NotPermitted
 from safeloop.hazards.choices import Level
 from safeloop.hazards.models import Hazard
 from safeloop.inspections import services
@@ -93,9 +93,9 @@ def test_a_failure_anywhere_creates_nothing(world, visit):
     rows = answers(visit, fail={first.pk, second.pk})
     # the second finding carries a deadline in the past: the hazards service refuses it
     rows[[r["item"] for r in rows].index(second.pk)]["hazard"]["deadline"] = "2000-01-01"
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Invalid) as caught:
         submit(visit, inspector, rows)
-    assert f"deadline_{second.pk}" in caught.value.message_dict
+    assert f"deadline_{second.pk}" in caught.value.fields()
     visit.refresh_from_db()
     assert visit.state == VisitState.ASSIGNED
     assert not Hazard.objects.exists()
@@ -105,7 +105,7 @@ def test_a_failure_anywhere_creates_nothing(world, visit):
 def test_a_missing_signature_or_answer_changes_nothing(world, visit):
     inspector = world.user(Role.GRID_INSPECTOR)
     rows = answers(visit)[1:]
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Invalid) as caught:
         services.submit_visit(
             visit=visit,
             actor=inspector,
@@ -114,7 +114,7 @@ def test_a_missing_signature_or_answer_changes_nothing(world, visit):
             representative_signature="<script>",
             representative="",
         )
-    fields = caught.value.message_dict
+    fields = caught.value.fields()
     assert {"inspector_signature", "representative_signature", "representative"} <= set(fields)
     assert any(f.startswith("outcome_") for f in fields)
     assert not VisitResult.objects.exists()
@@ -132,23 +132,20 @@ def test_a_resubmission_after_going_offline_creates_no_duplicates(world, visit):
 
 
 def test_only_the_assigned_inspector_submits(world, visit):
-    from safeloop.core.errors import NotPermitted
-
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted):  # sees the visit, is not its inspector: 403
         submit(visit, world.user(Role.COUNTY_INSPECTOR), answers(visit))
-    with pytest.raises(type(visit).DoesNotExist):
+    with pytest.raises(NotFound):  # not announced to the enterprise: 404
         submit(visit, world.user(Role.ENTERPRISE_PRINCIPAL), answers(visit))
 
 
 def test_an_adviser_is_never_assigned(world, plan):
     from datetime import date
 
-    from safeloop.core.workflow import IllegalMove
     from safeloop.orgs.models import RoleAssignment
 
     inspector = world.user(Role.GRID_INSPECTOR)
     RoleAssignment.objects.create(user=inspector, role=Role.EXPERT, enterprise=world.inside)
-    with pytest.raises(IllegalMove):
+    with pytest.raises(Invalid) as caught:
         services.add_visit(
             plan=plan,
             actor=world.user(Role.COUNTY_ADMIN),
@@ -156,6 +153,7 @@ def test_an_adviser_is_never_assigned(world, plan):
             inspector=inspector,
             scheduled_on=date(2026, 11, 2),
         )
+    assert set(caught.value.fields()) == {"inspector"}
 
 
 def test_an_enterprise_runs_its_own_self_inspection_plan(world):
@@ -185,7 +183,6 @@ def test_an_enterprise_runs_its_own_self_inspection_plan(world):
 def test_an_enterprise_cannot_plan_for_the_regulator(world):
     from datetime import date
 
-    from safeloop.core.workflow import NotPermitted
     from safeloop.inspections.choices import PlanKind
 
     with pytest.raises(NotPermitted):
@@ -200,9 +197,7 @@ def test_an_enterprise_cannot_plan_for_the_regulator(world):
 
 
 def test_a_planner_cancels_an_assigned_visit_with_a_reason(world, visit):
-    from safeloop.core.workflow import IllegalMove, NotPermitted
-
-    with pytest.raises(IllegalMove):
+    with pytest.raises(Invalid):
         services.cancel_visit(visit=visit, actor=world.user(Role.COUNTY_ADMIN), reason=" ")
     with pytest.raises(NotPermitted):
         services.cancel_visit(visit=visit, actor=world.user(Role.GRID_INSPECTOR), reason="重复")
@@ -210,3 +205,5 @@ def test_a_planner_cancels_an_assigned_visit_with_a_reason(world, visit):
         visit=visit, actor=world.user(Role.COUNTY_ADMIN), reason="企业停产"
     )
     assert cancelled.state == VisitState.CANCELLED
+    with pytest.raises(IllegalMove):  # no longer assigned
+        services.cancel_visit(visit=visit, actor=world.user(Role.COUNTY_ADMIN), reason="再次")

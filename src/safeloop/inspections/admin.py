@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.inspections import models as m
+from safeloop.inspections import selectors, services
 
 
 class CriterionInline(admin.TabularInline):
@@ -60,9 +61,9 @@ class CriterionAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        if change and obj.is_referenced():
-            original = m.Criterion.objects.get(pk=obj.pk)
-            new = original.revise(
+        if change and selectors.criterion_is_cited(obj):
+            new = services.revise_criterion(
+                criterion=obj,
                 text=obj.text,
                 verified=obj.verified,
                 source_note=obj.source_note,

@@ -14,6 +14,13 @@ from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category
 from safeloop.inspections import checklist_services, selectors, services
 from safeloop.inspections.choices import Outcome, PlanKind
+from safeloop.inspections.filters import (
+    ChecklistFilter,
+    CriterionFilter,
+    PlanFilter,
+    ResultFilter,
+    VisitFilter,
+)
 from safeloop.inspections.models import (
     Checklist,
     ChecklistItem,
@@ -53,7 +60,7 @@ class CriterionViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Criterion.objects.select_related("standard").order_by("standard", "area", "id")
     serializer_class = CriterionSerializer
-    filterset_fields = ["standard__code", "area", "verified"]
+    filterset_class = CriterionFilter
 
 
 class ChecklistItemSerializer(serializers.ModelSerializer):
@@ -102,6 +109,12 @@ class ChecklistWriteSerializer(serializers.Serializer):
     applies_to = serializers.CharField(max_length=60, required=False)
     version = serializers.IntegerField(required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:  # an enterprise the user cannot see is no valid choice
+            self.fields["enterprise"].queryset = Enterprise.objects.for_user(request.user)
+
 
 class ChecklistItemWriteSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=2000)
@@ -118,7 +131,7 @@ class RetireSerializer(serializers.Serializer):
 
 
 def _valid(serializer_class, request):
-    data = serializer_class(data=request.data)
+    data = serializer_class(data=request.data, context={"request": request})
     data.is_valid(raise_exception=True)
     return dict(data.validated_data)
 
@@ -129,7 +142,7 @@ class ChecklistViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = Checklist.objects.all()
     serializer_class = ChecklistSerializer
-    filterset_fields = ["kind", "active"]
+    filterset_class = ChecklistFilter
 
     @extend_schema(request=ChecklistWriteSerializer, responses=ChecklistSerializer)
     def create(self, request):
@@ -268,7 +281,7 @@ class TargetSerializer(serializers.ModelSerializer):
 class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Plan.objects.all()
     serializer_class = PlanSerializer
-    filterset_fields = ["kind", "state", "region_code"]
+    filterset_class = PlanFilter
 
     def get_queryset(self):
         return selectors.plans_for(self.request.user).order_by("-period_start", "-id")
@@ -297,6 +310,14 @@ class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         services.assign(plan=self.get_object(), actor=request.user, **data.validated_data)
         return Response(PlanSerializer(Plan.objects.get(pk=pk)).data)
+
+    @extend_schema(request=VersionSerializer, responses=PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close the plan once none of its visits is still assigned (409 otherwise)."""
+        data = _valid(VersionSerializer, request)
+        plan = services.close_plan(plan=self.get_object(), actor=request.user, **data)
+        return Response(PlanSerializer(plan).data)
 
     @extend_schema(responses=TargetSerializer(many=True))
     @action(detail=True)
@@ -351,6 +372,11 @@ class SubmitSerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000)
+    version = serializers.IntegerField(required=False)
+
+
 class ResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = VisitResult
@@ -371,7 +397,7 @@ class ResultSerializer(serializers.ModelSerializer):
 class VisitViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Visit.objects.all()
     serializer_class = VisitSerializer
-    filterset_fields = ["state", "plan", "enterprise", "inspector"]
+    filterset_class = VisitFilter
 
     def get_queryset(self):
         return selectors.visits_for(self.request.user).order_by("scheduled_on", "id")
@@ -405,6 +431,14 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(VisitSerializer(visit).data, status=201 if created else 200)
 
+    @extend_schema(request=CancelSerializer, responses=VisitSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Call off an assigned visit, saying why."""
+        data = _valid(CancelSerializer, request)
+        visit = services.cancel_visit(visit=self.get_object(), actor=request.user, **data)
+        return Response(VisitSerializer(visit).data)
+
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, url_path="record.pdf", url_name="record")
     def record(self, request, pk=None):
@@ -418,7 +452,7 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
 class ResultViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = VisitResult.objects.all()
     serializer_class = ResultSerializer
-    filterset_fields = ["visit", "outcome", "is_major"]
+    filterset_class = ResultFilter
 
     def get_queryset(self):
         return VisitResult.objects.filter(

@@ -4,16 +4,17 @@ Official, sector, feature and general checklists are the administrator's (Django
 read-only here. Nothing is deleted: a checklist or an item is retired (`active = False`), and
 an item that a visit result already cites is never rewritten — editing it retires it and adds
 its successor, so the old result keeps pointing at the item it was judged by.
-Every change bumps the checklist's `version`; a stale version is a conflict.
+Every change bumps the checklist's `version`; a stale version is a conflict (409). A
+checklist outside the actor's scope is not found (404); one they see but do not keep is
+refused (403); a retired one takes no change (409).
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from safeloop.core import audit
-from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
-from safeloop.core.scoping import ensure_in_scope
+from safeloop.core.errors import IllegalMove, Invalid
+from safeloop.core.services import allow, bump, lock, require, service, track
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category
 from safeloop.inspections.choices import ChecklistKind
@@ -48,39 +49,39 @@ def may_keep(actor, checklist) -> bool:
     return department is not None and checklist.department_id == department.pk
 
 
-def _lock(checklist, actor, version) -> Checklist:
-    locked = (
-        Checklist.objects.for_user(actor, "change")
-        .select_for_update()
-        .filter(pk=checklist.pk)
-        .first()
-    )
-    if locked is None or not may_keep(actor, locked):
-        raise NotPermitted(_("You may not change this checklist."))
-    if version is not None and locked.version != version:
-        raise Conflict(_("Someone changed this checklist meanwhile; reload and try again."))
+def _lock(checklist: Checklist, actor, version: int | None) -> Checklist:
+    locked = lock(Checklist, actor, checklist.pk, version=version)
+    allow(may_keep(actor, locked), _("You may not change this checklist."))
     return locked
 
 
-def _text(value, field, limit):
+def _open(checklist: Checklist) -> None:
+    if not checklist.active:
+        raise IllegalMove(_("This checklist is retired."))
+
+
+def _text(value, field: str, limit: int) -> str:
     value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: [_("This field is required.")]})
-    if len(value) > limit:
-        raise ValidationError({field: [_("At most %d characters.") % limit]})
+    require(value, _("This field is required."), field)
+    require(len(value) <= limit, _("At most %d characters.") % limit, field)
     return value
 
 
-def rule_from(applies_to: str | None) -> dict | None:
+def rule_from(applies_to: str | dict | None) -> dict | None:
     """ "everyone", "sector:<sector>" or "feature:<flag>" (the forms' and the API's value)
     as the fields of an applicability rule; checked when the rule is saved."""
     if not applies_to:
         return None
+    if isinstance(applies_to, dict):
+        return applies_to
     if applies_to == "everyone":
         return {"everyone": True}
     kind, _sep, name = applies_to.partition(":")
-    if kind not in ("sector", "feature") or not name:
-        raise ValidationError({"applies_to": [_("Choose where the checklist applies.")]})
+    require(
+        kind in ("sector", "feature") and name,
+        _("Choose where the checklist applies."),
+        "applies_to",
+    )
     return {kind: name}
 
 
@@ -89,7 +90,7 @@ def _set_rule(checklist, rule, actor):
     or a risk feature) within the department's region; an enterprise's applies to itself."""
     if checklist.enterprise_id:
         return
-    rule = rule or {"everyone": True}
+    rule = rule_from(rule) or {"everyone": True}
     current = checklist.rules.order_by("id").first() or ApplicabilityRule(checklist=checklist)
     current.everyone = bool(rule.get("everyone"))
     current.sector = rule.get("sector", "")
@@ -98,18 +99,30 @@ def _set_rule(checklist, rule, actor):
     try:
         current.full_clean(exclude=["checklist"])
     except ValidationError as error:
-        raise ValidationError({"applies_to": error.messages}) from None
+        raise Invalid({"applies_to": error.messages}) from None
     current.save(actor=actor)
 
 
-@transaction.atomic
-def create_checklist(*, actor, name, enterprise=None, department=None, rule=None) -> Checklist:
-    if (enterprise is None) == (department is None):
-        raise IllegalMove(_("A custom checklist has exactly one owner."), field="owner")
-    if enterprise is not None and not staff_enterprises(actor).filter(pk=enterprise.pk).exists():
-        raise NotPermitted(_("Only the enterprise's own staff keep its checklists."))
-    if department is not None and department != owned_department(actor):
-        raise NotPermitted(_("You keep only your own department's checklists."))
+@service
+def create_checklist(
+    *, actor, name, enterprise=None, department=None, rule: str | dict | None = None
+) -> Checklist:
+    """A custom checklist of an enterprise (its staff) or of the actor's own department;
+    `rule` ("everyone", "sector:<sector>", "feature:<flag>" or their fields) says where a
+    department's applies."""
+    require(
+        (enterprise is None) != (department is None),
+        _("A custom checklist has exactly one owner."),
+        "owner",
+    )
+    allow(
+        enterprise is None or staff_enterprises(actor).filter(pk=enterprise.pk).exists(),
+        _("Only the enterprise's own staff keep its checklists."),
+    )
+    allow(
+        department is None or department == owned_department(actor),
+        _("You keep only your own department's checklists."),
+    )
     checklist = Checklist(
         name=_text(name, "name", 200),
         kind=ChecklistKind.CUSTOM,
@@ -118,32 +131,38 @@ def create_checklist(*, actor, name, enterprise=None, department=None, rule=None
     )
     checklist.save(actor=actor)
     _set_rule(checklist, rule, actor)
-    ensure_in_scope(actor, "change", checklist)
+    track(checklist, "change")
     return checklist
 
 
-@transaction.atomic
-def update_checklist(*, checklist, actor, version=None, name, rule=None) -> Checklist:
+@service
+def update_checklist(
+    *,
+    checklist: Checklist,
+    actor,
+    version: int | None = None,
+    name,
+    rule: str | dict | None = None,
+) -> Checklist:
     checklist = _lock(checklist, actor, version)
-    if not checklist.active:
-        raise IllegalMove(_("This checklist is retired."))
+    _open(checklist)
     checklist.name = _text(name, "name", 200)
-    checklist.version += 1
+    bump(checklist)
     checklist.save(actor=actor)
     _set_rule(checklist, rule, actor)
-    ensure_in_scope(actor, "change", checklist)
     return checklist
 
 
-@transaction.atomic
-def retire_checklist(*, checklist, actor, version=None, reason) -> Checklist:
+@service
+def retire_checklist(
+    *, checklist: Checklist, actor, version: int | None = None, reason
+) -> Checklist:
     """Stop using the checklist on new visits; visits that used it keep their results."""
-    reason = _text(reason, "reason", 500)
     checklist = _lock(checklist, actor, version)
-    if not checklist.active:
-        raise IllegalMove(_("This checklist is retired."))
+    _open(checklist)
+    reason = _text(reason, "reason", 500)
     checklist.active = False
-    checklist.version += 1
+    bump(checklist)
     checklist.save(action="inspections.checklist.retire", actor=actor)
     audit.record(
         "inspections.checklist.retire.reason",
@@ -172,44 +191,47 @@ def _clean_item(fields) -> dict:
     if not isinstance(values["order"], int) or not 0 <= values["order"] <= 9999:
         errors["order"] = [_("Enter a whole number from 0 to 9999.")]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     return values
 
 
-def _touch(checklist, actor):
-    checklist.version += 1
+def _touch(checklist: Checklist, actor) -> None:
+    bump(checklist)
     checklist.save(action="inspections.checklist.items", actor=actor)
 
 
-@transaction.atomic
-def add_item(*, checklist, actor, version=None, **fields) -> ChecklistItem:
+@service
+def add_item(*, checklist: Checklist, actor, version: int | None = None, **fields) -> ChecklistItem:
     """A custom item is never major: only an item citing an official criterion is (the
     model's constraint), and custom items cite none."""
-    values = _clean_item(fields)
     checklist = _lock(checklist, actor, version)
-    if not checklist.active:
-        raise IllegalMove(_("This checklist is retired."))
+    _open(checklist)
+    values = _clean_item(fields)
     item = ChecklistItem(checklist=checklist, is_major=False, criterion=None, **values)
     item.save(actor=actor)
     _touch(checklist, actor)
     return item
 
 
-def _lock_item(item, actor, version):
+def _lock_item(item: ChecklistItem, actor, version: int | None) -> tuple[Checklist, ChecklistItem]:
+    """The item's checklist through the kit's lock (scope, keeper, version), then the item,
+    which has no scope of its own but its checklist's."""
     checklist = _lock(item.checklist, actor, version)
-    item = ChecklistItem.objects.select_for_update().get(pk=item.pk, checklist=checklist)
+    item = lock(
+        ChecklistItem, None, item.pk, queryset=ChecklistItem.objects.filter(checklist=checklist)
+    )
     if not checklist.active or not item.active:
         raise IllegalMove(_("This item is retired."))
     return checklist, item
 
 
-@transaction.atomic
-def edit_item(*, item, actor, version=None, **fields) -> ChecklistItem:
+@service
+def edit_item(*, item: ChecklistItem, actor, version: int | None = None, **fields) -> ChecklistItem:
     """Edit in place while no result cites the item; once one does, retire it and add its
     successor with the new values, so the old result keeps its item. Returns the item now
     in use."""
-    values = _clean_item(fields)
     checklist, item = _lock_item(item, actor, version)
+    values = _clean_item(fields)
     if VisitResult.objects.filter(checklist_item=item).exists():
         item.active = False
         item.save(action="inspections.checklist_item.supersede", actor=actor)
@@ -222,8 +244,8 @@ def edit_item(*, item, actor, version=None, **fields) -> ChecklistItem:
     return item
 
 
-@transaction.atomic
-def retire_item(*, item, actor, version=None) -> ChecklistItem:
+@service
+def retire_item(*, item: ChecklistItem, actor, version: int | None = None) -> ChecklistItem:
     checklist, item = _lock_item(item, actor, version)
     item.active = False
     item.save(action="inspections.checklist_item.retire", actor=actor)

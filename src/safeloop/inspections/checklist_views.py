@@ -7,15 +7,17 @@ Reads are scoped (`Checklist.objects.for_user`); every change is one call of
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
+from safeloop.core.views import attempt, get_for_user_or_404
 from safeloop.inspections import checklist_services as services
 from safeloop.inspections.choices import ChecklistKind
+from safeloop.inspections.filters import ChecklistFilter, filtered
 from safeloop.inspections.forms import (
     ChecklistForm,
     ChecklistItemForm,
@@ -35,27 +37,16 @@ def _owners(user) -> list[tuple[str, object]]:
 
 
 def _checklist(request, pk) -> Checklist:
-    return get_object_or_404(
-        Checklist.objects.for_user(request.user).select_related("enterprise", "department"), pk=pk
+    return get_for_user_or_404(
+        Checklist.objects.select_related("enterprise", "department"), request.user, pk
     )
 
 
-def _run(form, call):
-    """Call the service; its refusals become form errors. Returns (result, HTTP status)."""
-    try:
-        return call(), 200
-    except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    except Conflict as error:
-        form.add_error(None, str(error))
-        return None, 409
-    except IllegalMove as error:
-        field = error.field if error.field in form.fields else None
-        form.add_error(field, str(error.message))
-    except NotPermitted:
-        raise PermissionDenied from None
-    return None, 400
+def _run(request, form, func, **kwargs):
+    """Run the service through `core.views.attempt`: its errors land on the form with the
+    API's status. Returns (result or None, HTTP status)."""
+    done = attempt(request, func, actor=request.user, form=form, **kwargs)
+    return (done.value, 200) if done else (None, done.status)
 
 
 def _version(form):
@@ -64,9 +55,11 @@ def _version(form):
 
 @login_required
 def checklist_list(request):
+    filterset, checklists = filtered(
+        ChecklistFilter, request, Checklist.objects.for_user(request.user)
+    )
     checklists = (
-        Checklist.objects.for_user(request.user)
-        .select_related("enterprise", "department", "standard")
+        checklists.select_related("enterprise", "department", "standard")
         .annotate(item_count=Count("items", filter=Q(items__active=True)))
         .order_by("-active", "kind", "name", "id")
     )
@@ -78,7 +71,12 @@ def checklist_list(request):
     return render(
         request,
         "inspections/checklist_list.html",
-        {"checklists": checklists, "kept": kept, "may_create": bool(_owners(request.user))},
+        {
+            "checklists": checklists,
+            "filter": filterset,
+            "kept": kept,
+            "may_create": bool(_owners(request.user)),
+        },
     )
 
 
@@ -95,14 +93,13 @@ def checklist_new(request):
         owner = dict(owners).get(form.cleaned_data["owner"])
         is_enterprise = form.cleaned_data["owner"].startswith("enterprise:")
         checklist, status = _run(
+            request,
             form,
-            lambda: services.create_checklist(
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                enterprise=owner if is_enterprise else None,
-                department=None if is_enterprise else owner,
-                rule=None if is_enterprise else form.rule(),
-            ),
+            services.create_checklist,
+            name=form.cleaned_data["name"],
+            enterprise=owner if is_enterprise else None,
+            department=None if is_enterprise else owner,
+            rule=None if is_enterprise else form.cleaned_data.get("applies_to"),
         )
         if checklist is not None:
             return redirect("inspection-checklist", pk=checklist.pk)
@@ -131,7 +128,7 @@ def _form_page(request, form, title, status, checklist=None):
 
 
 @login_required
-def checklist_detail(request, pk):
+def checklist_detail(request, pk, status=200):
     checklist = _checklist(request, pk)
     items = checklist.items.select_related("criterion__standard").order_by("order", "id")
     may_keep = checklist.active and services.may_keep(request.user, checklist)
@@ -147,6 +144,7 @@ def checklist_detail(request, pk):
             "item_form": ChecklistItemForm(initial={"version": checklist.version}),
             "retire_form": RetireForm(initial={"version": checklist.version}),
         },
+        status=status,
     )
 
 
@@ -169,14 +167,13 @@ def checklist_edit(request, pk):
     status = 400
     if request.method == "POST" and form.is_valid():
         done, status = _run(
+            request,
             form,
-            lambda: services.update_checklist(
-                checklist=checklist,
-                actor=request.user,
-                version=_version(form),
-                name=form.cleaned_data["name"],
-                rule=form.rule(),
-            ),
+            services.update_checklist,
+            checklist=checklist,
+            version=_version(form),
+            name=form.cleaned_data["name"],
+            rule=form.cleaned_data.get("applies_to"),
         )
         if done is not None:
             messages.success(request, _("Saved."))
@@ -191,13 +188,12 @@ def checklist_retire(request, pk):
     status = 400
     if request.method == "POST" and form.is_valid():
         done, status = _run(
+            request,
             form,
-            lambda: services.retire_checklist(
-                checklist=checklist,
-                actor=request.user,
-                version=_version(form),
-                reason=form.cleaned_data["reason"],
-            ),
+            services.retire_checklist,
+            checklist=checklist,
+            version=_version(form),
+            reason=form.cleaned_data["reason"],
         )
         if done is not None:
             messages.success(request, _("The checklist is retired; past visits keep it."))
@@ -216,13 +212,12 @@ def item_new(request, pk):
     status = 400
     if request.method == "POST" and form.is_valid():
         done, status = _run(
+            request,
             form,
-            lambda: services.add_item(
-                checklist=checklist,
-                actor=request.user,
-                version=_version(form),
-                **_item_values(form),
-            ),
+            services.add_item,
+            checklist=checklist,
+            version=_version(form),
+            **_item_values(form),
         )
         if done is not None:
             return redirect("inspection-checklist", pk=checklist.pk)
@@ -230,8 +225,10 @@ def item_new(request, pk):
 
 
 def _item(request, pk) -> ChecklistItem:
-    item = get_object_or_404(ChecklistItem.objects.select_related("checklist"), pk=pk)
-    _kept(request, item.checklist_id)
+    item = ChecklistItem.objects.select_related("checklist").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    _kept(request, item.checklist_id)  # 404 outside scope, 403 not theirs to keep
     return item
 
 
@@ -244,11 +241,9 @@ def item_edit(request, pk):
     status = 400
     if request.method == "POST" and form.is_valid():
         done, status = _run(
-            form,
-            lambda: services.edit_item(
-                item=item, actor=request.user, version=_version(form), **_item_values(form)
-            ),
-        )
+            request, form, services.edit_item, item=item, version=_version(form),
+            **_item_values(form),
+        )  # fmt: skip
         if done is not None:
             return redirect("inspection-checklist", pk=item.checklist_id)
     return _form_page(request, form, _("Edit item"), status, item.checklist)
@@ -258,15 +253,13 @@ def item_edit(request, pk):
 @login_required
 def item_retire(request, pk):
     item = _item(request, pk)
-    version = request.POST.get("version")
-    try:
-        services.retire_item(
-            item=item,
-            actor=request.user,
-            version=int(version) if version and version.isdigit() else None,
-        )
-    except (IllegalMove, Conflict) as error:
-        messages.error(request, str(getattr(error, "message", error)))
-    except NotPermitted:
-        raise PermissionDenied from None
+    done = attempt(
+        request,
+        services.retire_item,
+        item=item,
+        actor=request.user,
+        version=request.POST.get("version") or None,
+    )
+    if not done:
+        return checklist_detail(request, item.checklist_id, status=done.status)
     return redirect("inspection-checklist", pk=item.checklist_id)

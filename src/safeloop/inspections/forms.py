@@ -97,11 +97,6 @@ class ChecklistForm(forms.Form):
         if for_enterprise:
             del self.fields["applies_to"]  # an enterprise's checklist applies to itself
 
-    def rule(self) -> dict | None:
-        from safeloop.inspections.checklist_services import rule_from
-
-        return rule_from(self.cleaned_data.get("applies_to"))
-
 
 class ChecklistItemForm(forms.Form):
     text = forms.CharField(
@@ -123,5 +118,12 @@ class ChecklistItemForm(forms.Form):
 class RetireForm(forms.Form):
     reason = forms.CharField(
         label=_("reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class CancelVisitForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -9,15 +9,22 @@ from safeloop.inspections.models import (
     ApplicabilityRule,
     Checklist,
     ChecklistItem,
+    Criterion,
     Plan,
     PlanTarget,
     Visit,
+    VisitResult,
 )
 
 
 def accident_enterprise_ids(year: int) -> list[int]:
     """Enterprises with an accident in `year`: the one place targeting asks the accidents app."""
     return list(enterprise_ids_with_accident(year))
+
+
+def criterion_is_cited(criterion: Criterion) -> bool:
+    """Whether a visit result cites this revision: then it is revised, never edited."""
+    return VisitResult.objects.filter(criterion=criterion).exists()
 
 
 def applicable_checklists(enterprise):
@@ -46,7 +53,9 @@ def visit_items(visit):
     items = ChecklistItem.objects.filter(checklist__in=checklists, active=True).select_related(
         "criterion__standard"
     )
-    by_checklist = {c.pk: (c, []) for c in checklists}
+    by_checklist: dict[int, tuple[Checklist, list[ChecklistItem]]] = {
+        c.pk: (c, []) for c in checklists
+    }
     for item in items.order_by("checklist_id", "order", "id"):
         by_checklist[item.checklist_id][1].append(item)
     return [group for group in by_checklist.values() if group[1]]

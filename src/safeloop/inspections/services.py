@@ -1,7 +1,11 @@
-"""Every write of the inspections app: plans, targeting, assignment and the visit's submit.
+"""Every write of the inspections app: plans, targeting, assignment, the visit's submit and
+cancel, and the criteria's revisions.
 
-Each service takes keyword-only arguments and the acting user, locks what it changes, checks
-state and right, writes an audit entry, and leaves the object inside the actor's scope.
+Each service is a `safeloop.core.services.service` (one transaction, audited as `actor`, every
+record it locks re-checked in the actor's scope before commit); it locks what it changes
+(404 outside scope, 403 visible but not theirs, 409 stale version), moves states only through
+the tables in `workflow.py` (409 a move this state does not have, 403 an actor kind the move
+does not allow) and refuses bad input with a field-level 400.
 """
 
 import base64
@@ -9,24 +13,24 @@ import binascii
 import io
 from datetime import date
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from safeloop.core import audit
 from safeloop.core.bulk import copy_insert
-from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
+from safeloop.core.errors import NON_FIELD, IllegalMove, Invalid, fields_for, status_for
 from safeloop.core.photos import attach_photo
-from safeloop.core.scoping import ensure_in_scope
+from safeloop.core.services import allow, bump, lock, require, service, track
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards import services as hazard_services
 from safeloop.hazards.choices import Category, Level, Source
 from safeloop.inspections import assignment, targeting
-from safeloop.inspections.choices import Outcome, PlanKind, PlanState, Reason, VisitState
+from safeloop.inspections.actors import plan_kinds, visit_kinds
+from safeloop.inspections.choices import Outcome, PlanKind, Reason, VisitState
 from safeloop.inspections.models import (
     ChecklistItem,
+    Criterion,
     Plan,
     PlanTarget,
     TargetingPolicy,
@@ -35,6 +39,7 @@ from safeloop.inspections.models import (
     VisitResult,
 )
 from safeloop.inspections.selectors import visit_items
+from safeloop.inspections.workflow import INSPECTOR, PLAN_WORKFLOW, VISIT_WORKFLOW
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
 
 SIGNATURE_MAX_BYTES = 512 * 1024
@@ -44,35 +49,28 @@ SOURCE_OF_PLAN = {
 }
 
 
-def _require(condition, message, field=None):
-    if not condition:
-        raise IllegalMove(message, field=field)
-
-
-def _lock_plan(plan: Plan, actor, version: int | None) -> Plan:
-    locked = Plan.objects.for_user(actor, "change").select_for_update().filter(pk=plan.pk).first()
-    if locked is None:
-        if Plan.objects.for_user(actor).filter(pk=plan.pk).exists():
-            raise NotPermitted(_("You may not change this plan."))
-        raise Plan.DoesNotExist
-    if version is not None and locked.version != version:
-        raise Conflict(_("Someone changed this plan meanwhile; reload and try again."))
-    return locked
-
-
 # ---------------------------------------------------------------- plans
-@transaction.atomic
+@service
 def create_plan(
-    *, actor, title, kind, region=None, period_start, period_end, enterprise=None, note=""
+    *,
+    actor,
+    title,
+    kind,
+    region=None,
+    period_start,
+    period_end,
+    enterprise: Enterprise | None = None,
+    note="",
 ) -> Plan:
     """A plan of one of the notice's kinds; enterprise staff only make their own
     self-inspection plan."""
     staff_only = bool(actor.roles) and actor.roles <= ENTERPRISE_STAFF
-    if staff_only and kind != PlanKind.SELF:
-        raise NotPermitted(_("An enterprise makes only its own self-inspection plan."))
+    allow(
+        not staff_only or kind == PlanKind.SELF,
+        _("An enterprise makes only its own self-inspection plan."),
+    )
     if enterprise is not None:
         region = enterprise.region
-    _require(region is not None, _("Choose the region."), "region")
     plan = Plan(
         title=title,
         kind=kind,
@@ -83,10 +81,12 @@ def create_plan(
         note=note,
         created_by=actor,
     )
+    PLAN_WORKFLOW.apply(plan, "create", plan_kinds(actor, plan))
+    require(region is not None, _("Choose the region."), "region")
     plan.full_clean(exclude=["created_by"])
     plan.save(actor=actor)
-    ensure_in_scope(actor, "change", plan)
-    if kind == PlanKind.SELF:
+    track(plan, "change")
+    if kind == PlanKind.SELF and enterprise is not None:
         PlanTarget.objects.create(
             plan=plan,
             enterprise=enterprise,
@@ -97,49 +97,54 @@ def create_plan(
     return plan
 
 
-@transaction.atomic
-def generate_targets(*, plan, actor, version=None, today=None) -> int:
+@service
+def generate_targets(*, plan: Plan, actor, version: int | None = None, today=None) -> int:
     """Choose the plan's enterprises by the targeting rules in force, replacing any earlier
     choice of this draft plan. One set-based statement: see targeting.py."""
-    plan = _lock_plan(plan, actor, version)
-    _require(plan.kind != PlanKind.SELF, _("A self-inspection plan targets its own enterprise."))
-    _require(plan.state == PlanState.DRAFT, _("Only a draft plan's targets can be generated."))
+    plan = lock(Plan, actor, plan.pk, version=version)
+    PLAN_WORKFLOW.apply(plan, "target", plan_kinds(actor, plan))
+    if plan.kind == PlanKind.SELF:
+        raise IllegalMove(_("A self-inspection plan targets its own enterprise."))
     policy = TargetingPolicy.current()
     PlanTarget.objects.filter(plan=plan).delete()
     count = targeting.generate(plan, policy, today=today or timezone.localdate())
     plan.policy = policy if policy.pk else None
     plan.targeted_at = timezone.now()
-    plan.version += 1
+    bump(plan)
     plan.save(action="inspections.plan.target", actor=actor)
     audit.record("inspections.plan.targets", plan, changes={"targets": [None, count]}, actor=actor)
     return count
 
 
-@transaction.atomic
-def assign(*, plan, actor, version=None) -> tuple[int, int]:
+@service
+def assign(*, plan: Plan, actor, version: int | None = None) -> tuple[int, int]:
     """Create the visits of the plan's targets, assigned by grid with workloads balanced and
     advisers excluded, and publish the plan. Returns (visits created, targets unassigned)."""
-    plan = _lock_plan(plan, actor, version)
-    _require(plan.state != PlanState.CLOSED, _("This plan is closed."))
+    plan = lock(Plan, actor, plan.pk, version=version)
+    kinds = plan_kinds(actor, plan)
+    PLAN_WORKFLOW.apply(plan, "assign", kinds)
+    visits: list[Visit]
     if plan.kind == PlanKind.SELF:
-        visits = [
-            Visit(
-                plan=plan,
-                enterprise=plan.enterprise,
-                region_code=plan.region_code,
-                inspector=actor,
-                scheduled_on=plan.period_start,
+        visits = []
+        if not plan.visits.exists():
+            visits.append(
+                Visit(
+                    plan=plan,
+                    enterprise=plan.enterprise,
+                    region_code=plan.region_code,
+                    inspector=actor,
+                    scheduled_on=plan.period_start,
+                )
             )
-        ]
-        visits = [] if plan.visits.exists() else visits
         unassigned = 0
     else:
         visits, unassigned = assignment.build_visits(plan)
+    for visit in visits:
+        VISIT_WORKFLOW.apply(visit, "create", kinds)
     # COPY: a city's quarter is tens of thousands of visits; the plan's audit entries below
     # record the run
     copy_insert(Visit, visits)
-    plan.state = PlanState.PUBLISHED
-    plan.version += 1
+    bump(plan)
     plan.save(action="inspections.plan.assign", actor=actor)
     audit.record(
         "inspections.plan.visits",
@@ -150,44 +155,94 @@ def assign(*, plan, actor, version=None) -> tuple[int, int]:
     return len(visits), unassigned
 
 
-@transaction.atomic
-def add_visit(*, plan, actor, enterprise, inspector, scheduled_on) -> Visit:
+@service
+def add_visit(*, plan: Plan, actor, enterprise: Enterprise, inspector, scheduled_on: date) -> Visit:
     """One visit by hand (an unannounced 四不两直 visit, a follow-up): same exclusions."""
-    plan = _lock_plan(plan, actor, None)
-    _require(plan.state != PlanState.CLOSED, _("This plan is closed."))
-    _require(
+    plan = lock(Plan, actor, plan.pk)
+    kinds = plan_kinds(actor, plan)
+    PLAN_WORKFLOW.apply(plan, "add_visit", kinds)
+    require(
         plan.period_start <= scheduled_on <= plan.period_end,
         _("The day lies outside the plan's period."),
         "scheduled_on",
     )
-    _require(
+    require(
         (inspector.pk, enterprise.pk) not in assignment.advisers(),
         _("This inspector advises the enterprise and may not inspect it."),
         "inspector",
     )
-    _require(
+    require(
         Enterprise.objects.for_user(inspector, roles=REGULATORS).filter(pk=enterprise.pk).exists(),
         _("The enterprise lies outside this inspector's area."),
         "inspector",
     )
     visit = Visit(plan=plan, enterprise=enterprise, inspector=inspector, scheduled_on=scheduled_on)
+    VISIT_WORKFLOW.apply(visit, "create", kinds)
     visit.save(actor=actor)
-    ensure_in_scope(actor, "change", visit)
+    track(visit, "change")
     return visit
 
 
-@transaction.atomic
-def cancel_visit(*, visit, actor, reason) -> Visit:
-    _require(bool(reason.strip()), _("Give the reason."), "reason")
-    locked = Visit.objects.for_user(actor, "change").select_for_update().filter(pk=visit.pk).first()
-    if locked is None:
-        raise NotPermitted(_("You may not change this visit."))
-    _require(locked.state == VisitState.ASSIGNED, _("Only an assigned visit can be cancelled."))
-    locked.state = VisitState.CANCELLED
-    locked.summary = reason
-    locked.version += 1
-    locked.save(action="inspections.visit.cancel", actor=actor)
-    return locked
+@service
+def close_plan(*, plan: Plan, actor, version: int | None = None) -> Plan:
+    """Close a plan once none of its visits is still assigned: each was submitted or
+    cancelled. A closed plan takes no more targets or visits; it stays readable."""
+    plan = lock(Plan, actor, plan.pk, version=version)
+    PLAN_WORKFLOW.apply(plan, "close", plan_kinds(actor, plan))
+    open_visits = plan.visits.filter(state=VisitState.ASSIGNED).count()
+    if open_visits:
+        raise IllegalMove(
+            _("%(n)d visits of this plan are still assigned: submit or cancel them first.")
+            % {"n": open_visits}
+        )
+    bump(plan)
+    plan.save(action="inspections.plan.close", actor=actor)
+    return plan
+
+
+@service
+def cancel_visit(*, visit: Visit, actor, reason: str, version: int | None = None) -> Visit:
+    """Call off an assigned visit, saying why (kept as its summary)."""
+    visit = lock(
+        Visit, actor, visit.pk, action="view", version=version,
+        queryset=Visit.objects.select_related("plan"),
+    )  # fmt: skip
+    VISIT_WORKFLOW.apply(visit, "cancel", visit_kinds(actor, visit))
+    require((reason or "").strip(), _("Give the reason."), "reason")
+    visit.summary = reason.strip()[:5000]
+    bump(visit)
+    visit.save(action="inspections.visit.cancel", actor=actor)
+    return visit
+
+
+# ---------------------------------------------------------------- the criteria
+@service
+def revise_criterion(
+    *, criterion: Criterion, actor, text: str, verified: bool, source_note: str = ""
+) -> Criterion:
+    """A new revision of this item; the old one stays for the results that cite it, and
+    checklist items follow to the new one."""
+    old = lock(Criterion, actor, criterion.pk)
+    if old.superseded_by_id:
+        raise IllegalMove(_("Only the latest revision of an item can be revised."))
+    new = Criterion(
+        standard=old.standard,
+        article=old.article,
+        item=old.item,
+        area=old.area,
+        text=text,
+        verified=verified,
+        source_note=source_note or old.source_note,
+        revision=old.revision + 1,
+    )
+    new.save(actor=actor)
+    old.superseded_by = new
+    old.save(action="inspections.criterion.supersede", actor=actor)
+    for item in ChecklistItem.objects.filter(criterion=old):
+        item.criterion = new
+        item.text = new.text or item.text
+        item.save(actor=actor)
+    return new
 
 
 # ---------------------------------------------------------------- the visit
@@ -205,26 +260,27 @@ def decode_signature(data: str, field: str) -> bytes:
     re-encoded, so nothing but pixels is kept."""
     prefix = "data:image/png;base64,"
     if not data or not data.startswith(prefix):
-        raise ValidationError({field: _("Sign in the box.")})
+        raise Invalid(_("Sign in the box."), field=field)
     try:
         raw = base64.b64decode(data[len(prefix) :], validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationError({field: _("The signature could not be read.")}) from None
+        raise Invalid(_("The signature could not be read."), field=field) from None
     if len(raw) > SIGNATURE_MAX_BYTES:
-        raise ValidationError({field: _("The signature image is too large.")})
+        raise Invalid(_("The signature image is too large."), field=field)
     try:
         image = Image.open(io.BytesIO(raw))
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise ValidationError({field: _("The signature could not be read.")}) from None
+        raise Invalid(_("The signature could not be read."), field=field) from None
     if image.format != "PNG" or image.width > 2000 or image.height > 1000:
-        raise ValidationError({field: _("The signature could not be read.")})
-    image = image.convert("RGBA")
-    on_white = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image)
-    if on_white.convert("L").getextrema()[0] > 200:
-        raise ValidationError({field: _("Sign in the box.")})  # blank: nothing was drawn
+        raise Invalid(_("The signature could not be read."), field=field)
+    rgba = image.convert("RGBA")
+    on_white = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
+    darkest = on_white.convert("L").getextrema()[0]  # one band: (min, max) of numbers
+    if isinstance(darkest, int | float) and darkest > 200:
+        raise Invalid(_("Sign in the box."), field=field)  # blank: nothing was drawn
     out = io.BytesIO()
-    image.save(out, format="PNG")
+    rgba.save(out, format="PNG")
     return out.getvalue()
 
 
@@ -248,7 +304,7 @@ def _answers_by_item(visit, answers) -> dict:
     for pk in missing:
         errors.setdefault(f"outcome_{pk}", [_("Choose pass, fail or not applicable.")])
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     return {items[pk]: answer for pk, answer in by_item.items()}
 
 
@@ -257,7 +313,7 @@ def _register_finding(visit, item, answer, actor, policy):
     level = Level.MAJOR if item.is_major else Level.GENERAL
     category = finding.get("category") or item.category
     if category not in Category.values:
-        raise ValidationError({f"category_{item.pk}": [_("Choose a category.")]})
+        raise Invalid(_("Choose a category."), field=f"category_{item.pk}")
     description = (finding.get("description") or "").strip() or item.text
     place = (finding.get("place") or "").strip() or visit.enterprise.name
     deadline = finding.get("deadline") or None
@@ -265,8 +321,8 @@ def _register_finding(visit, item, answer, actor, policy):
         try:
             deadline = date.fromisoformat(deadline)
         except ValueError:
-            raise ValidationError(
-                {f"deadline_{item.pk}": [_("Enter the deadline as a date, e.g. 2026-12-31.")]}
+            raise Invalid(
+                _("Enter the deadline as a date, e.g. 2026-12-31."), field=f"deadline_{item.pk}"
             ) from None
     working_days = None
     if deadline is None:
@@ -290,16 +346,22 @@ def _register_finding(visit, item, answer, actor, policy):
             description=description[:5000],
             found_at=timezone.now(),
         )
-    except IllegalMove as exc:
-        field = f"{exc.field}_{item.pk}" if exc.field else f"outcome_{item.pk}"
-        raise ValidationError({field: [str(exc.message)]}) from None
+    except Exception as exc:  # the hazards service refused the finding's input
+        if status_for(exc) != 400:
+            raise
+        raise Invalid(
+            {
+                (f"outcome_{item.pk}" if name == NON_FIELD else f"{name}_{item.pk}"): messages
+                for name, messages in fields_for(exc).items()
+            }
+        ) from None
     return hazard
 
 
-@transaction.atomic
+@service
 def submit_visit(
     *,
-    visit,
+    visit: Visit,
     actor,
     answers,
     inspector_signature,
@@ -310,19 +372,16 @@ def submit_visit(
 ) -> tuple[Visit, bool]:
     """Record the results, register a hidden danger for every failed item through the
     hazards services, keep the signatures and the PDF record — all or nothing. A repeated
-    submission of a submitted visit returns it unchanged (False)."""
-    locked = Visit.objects.for_user(actor, "do").select_for_update().filter(pk=visit.pk).first()
-    if locked is None:
-        raise Visit.DoesNotExist
-    visit = locked
-    if visit.state == VisitState.SUBMITTED and visit.submission_key == submission_key(visit):
+    submission of a submitted visit by its inspector returns it unchanged (False)."""
+    visit = lock(
+        Visit, actor, visit.pk, action="view", queryset=Visit.objects.select_related("plan")
+    )
+    kinds = visit_kinds(actor, visit)
+    repeated = visit.state == VisitState.SUBMITTED and visit.submission_key == submission_key(visit)
+    if repeated and INSPECTOR in kinds:
         return visit, False
-    if visit.inspector_id != actor.pk:
-        if not Visit.objects.for_user(actor).filter(pk=visit.pk).exists():
-            raise Visit.DoesNotExist  # a visit not yet announced to the enterprise
-        raise NotPermitted(_("Only the assigned inspector submits this visit."))
-    _require(visit.state == VisitState.ASSIGNED, _("This visit is not open."))
-    errors = {}
+    VISIT_WORKFLOW.apply(visit, "submit", kinds)
+    errors: dict[str, list[str]] = {}
     signatures = {}
     for field, data in (
         ("inspector_signature", inspector_signature),
@@ -330,17 +389,17 @@ def submit_visit(
     ):
         try:
             signatures[field] = decode_signature(data, field)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+        except Invalid as exc:
+            errors.update(exc.fields())
     if not (representative or "").strip():
         errors["representative"] = [_("Name the enterprise's representative.")]
     by_item = {}
     try:
         by_item = _answers_by_item(visit, answers)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    except Invalid as exc:
+        errors.update(exc.fields())
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     policy = TargetingPolicy.current()
     photos = photos or {}
     for item, answer in by_item.items():
@@ -364,16 +423,15 @@ def submit_visit(
     visit.summary = (summary or "")[:5000]
     visit.inspector_signature = signatures["inspector_signature"]
     visit.representative_signature = signatures["representative_signature"]
-    visit.state = VisitState.SUBMITTED
     visit.submitted_at = timezone.now()
     visit.started_at = visit.started_at or visit.submitted_at
     visit.submission_key = submission_key(visit)
-    visit.version += 1
+    bump(visit)
     from safeloop.inspections.record import inspection_record
 
     visit.record_pdf = inspection_record(visit)
     visit.save(action="inspections.visit.submit", actor=actor)
-    ensure_in_scope(actor, "do", visit)
+    track(visit, "do")
     return visit, True
 
 

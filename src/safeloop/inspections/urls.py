@@ -17,6 +17,7 @@ urlpatterns = [
     path("visits.xlsx", views.visit_export, name="inspection-visits-export"),
     path("visits/<int:pk>/", views.visit_detail, name="inspection-visit"),
     path("visits/<int:pk>/submit/", views.visit_submit, name="inspection-visit-submit"),
+    path("visits/<int:pk>/cancel/", views.visit_cancel, name="inspection-visit-cancel"),
     path("visits/<int:pk>/record.pdf", views.visit_record, name="inspection-visit-record"),
     path("photos/<int:pk>/", views.visit_photo, name="inspection-photo"),
     path("enterprises/<int:pk>/", views.enterprise_history, name="inspection-history"),

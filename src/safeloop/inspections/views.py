@@ -9,24 +9,27 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
-from safeloop.core.scoping import can
+from safeloop.core.errors import fields_for
+from safeloop.core.views import attempt, get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category
 from safeloop.inspections import exports, selectors, services
+from safeloop.inspections.actors import plan_kinds, visit_kinds
 from safeloop.inspections.choices import Outcome, PlanKind, PlanState, VisitState
-from safeloop.inspections.forms import AddVisitForm, PlanForm
+from safeloop.inspections.filters import PlanFilter, VisitFilter, filtered
+from safeloop.inspections.forms import AddVisitForm, CancelVisitForm, PlanForm
 from safeloop.inspections.models import CriteriaStandard, Plan, TargetingPolicy, Visit, VisitPhoto
 from safeloop.inspections.models.plans import PLANNERS
+from safeloop.inspections.workflow import PLAN_WORKFLOW, VISIT_WORKFLOW
 from safeloop.orgs.roles import REGULATORS
 
 PAGE_SIZE = 25
@@ -40,29 +43,40 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _error_response(error):
-    fields = (
-        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-    )
-    body = {"error": {"code": "invalid", "message": _("Invalid input."), "fields": fields}}
-    return JsonResponse(body, status=400)
+def _version(request) -> str | None:
+    """The version the form was rendered with (the service answers 400 when it is not a
+    number, 409 when it is stale)."""
+    return request.POST.get("version") or None
 
 
 # ---------------------------------------------------------------- plans
+def _plans(request):
+    return filtered(PlanFilter, request, selectors.plans_for(request.user))
+
+
 @login_required
 def plan_list(request):
-    plans = selectors.plans_for(request.user).order_by("-period_start", "-id")
-    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset, plans = _plans(request)
+    page = Paginator(plans.order_by("-period_start", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "inspections/plan_list.html",
-        {"page": page, "may_plan": _may_plan(request.user)},
+        {
+            "page": page,
+            "filter": filterset,
+            "query": query.urlencode(),
+            "may_plan": _may_plan(request.user),
+        },
     )
 
 
 @login_required
 def plan_export(request):
-    return exports.plans(selectors.plans_for(request.user).order_by("-period_start", "-id"))
+    return exports.plans(_plans(request)[1].order_by("-period_start", "-id"))
 
 
 @login_required
@@ -70,23 +84,21 @@ def plan_create(request):
     if not _may_plan(request.user):
         raise PermissionDenied
     form = PlanForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.create_plan(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except PermissionDenied:
-            form.add_error("region", _("This region lies outside your area."))
-        else:
-            return redirect("inspection-plan", pk=plan.pk)
-    return render(
-        request, "inspections/plan_form.html", {"form": form}, status=400 if form.errors else 200
-    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            done = attempt(
+                request, services.create_plan, actor=request.user, form=form, **form.cleaned_data
+            )
+            if done:
+                return redirect("inspection-plan", pk=done.value.pk)
+            status = done.status
+    return render(request, "inspections/plan_form.html", {"form": form}, status=status)
 
 
 def _plan(request, pk) -> Plan:
-    return get_object_or_404(selectors.plans_for(request.user), pk=pk)
+    return get_for_user_or_404(selectors.plans_for(request.user), request.user, pk)
 
 
 @login_required
@@ -94,6 +106,7 @@ def plan_detail(request, pk, add_form=None, status=200):
     plan = _plan(request, pk)
     targets = selectors.targets_for(request.user, plan)
     visits = selectors.visits_for(request.user).filter(plan=plan).order_by("scheduled_on", "id")
+    moves = set(PLAN_WORKFLOW.moves_for(plan.state, plan_kinds(request.user, plan)))
     return render(
         request,
         "inspections/plan_detail.html",
@@ -103,7 +116,9 @@ def plan_detail(request, pk, add_form=None, status=200):
             "target_count": targets.count(),
             "visits": Paginator(visits, 50).get_page(request.GET.get("vpage")),
             "visit_count": visits.count(),
-            "may_change": can(request.user, "change", plan),
+            "moves": moves,
+            "may_change": bool(moves),
+            "open_visits": plan.visits.filter(state=VisitState.ASSIGNED).count(),
             "policy": TargetingPolicy.current(),
             "is_self": plan.kind == PlanKind.SELF,
             "draft": plan.state == PlanState.DRAFT,
@@ -117,23 +132,22 @@ def plan_detail(request, pk, add_form=None, status=200):
 @require_POST
 def plan_add_visit(request, pk):
     plan = _plan(request, pk)
-    if not can(request.user, "change", plan):
-        raise PermissionDenied
     form = AddVisitForm(request.POST, plan=plan, user=request.user)
     if form.is_valid():
-        try:
-            services.add_visit(
-                plan=plan,
-                actor=request.user,
-                enterprise=form.cleaned_data["enterprise"],
-                inspector=form.cleaned_data["inspector"],
-                scheduled_on=form.cleaned_data["scheduled_on"],
-            )
-        except IllegalMove as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
+        done = attempt(
+            request,
+            services.add_visit,
+            plan=plan,
+            actor=request.user,
+            form=form,
+            enterprise=form.cleaned_data["enterprise"],
+            inspector=form.cleaned_data["inspector"],
+            scheduled_on=form.cleaned_data["scheduled_on"],
+        )
+        if done:
             messages.success(request, _("The visit is assigned."))
             return redirect("inspection-plan", pk=plan.pk)
+        return plan_detail(request, pk, add_form=form, status=done.status)
     return plan_detail(request, pk, add_form=form, status=400)
 
 
@@ -143,29 +157,35 @@ def plan_targets_export(request, pk):
     return exports.targets(plan, selectors.targets_for(request.user, plan))
 
 
+PLAN_ACTIONS = {
+    "target": services.generate_targets,
+    "assign": services.assign,
+    "close": services.close_plan,
+}
+
+
 @login_required
 @require_POST
 def plan_action(request, pk, action):
+    """Choose the targets, assign the visits or close the plan: the moves of the plan's
+    table, answered with the API's statuses (a refused move re-renders the page)."""
     plan = _plan(request, pk)
-    version = request.POST.get("version")
-    version = int(version) if version and version.isdigit() else None
-    try:
-        if action == "target":
-            count = services.generate_targets(plan=plan, actor=request.user, version=version)
-            messages.success(request, _("%d enterprises chosen.") % count)
-        elif action == "assign":
-            created, unassigned = services.assign(plan=plan, actor=request.user, version=version)
-            messages.success(request, _("%d visits assigned.") % created)
-            if unassigned:
-                messages.warning(
-                    request, _("%d enterprises have no eligible inspector.") % unassigned
-                )
-        else:
-            raise Http404
-    except (IllegalMove, Conflict) as error:
-        messages.error(request, str(getattr(error, "message", error)))
-    except NotPermitted:
-        raise PermissionDenied from None
+    if action not in PLAN_ACTIONS:
+        raise Http404
+    done = attempt(
+        request, PLAN_ACTIONS[action], plan=plan, actor=request.user, version=_version(request)
+    )
+    if not done:
+        return plan_detail(request, pk, status=done.status)
+    if action == "target":
+        messages.success(request, _("%d enterprises chosen.") % done.value)
+    elif action == "assign":
+        created, unassigned = done.value
+        messages.success(request, _("%d visits assigned.") % created)
+        if unassigned:
+            messages.warning(request, _("%d enterprises have no eligible inspector.") % unassigned)
+    else:
+        messages.success(request, _("The plan is closed."))
     return redirect("inspection-plan", pk=plan.pk)
 
 
@@ -179,9 +199,8 @@ def calendar_view(request):
     except ValueError:
         first = today.replace(day=1)
     last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
-    visits = selectors.visits_for(request.user).filter(scheduled_on__range=(first, last))
-    if request.GET.get("mine"):
-        visits = visits.filter(inspector=request.user)
+    filterset, visits = filtered(VisitFilter, request, selectors.visits_for(request.user))
+    visits = visits.filter(scheduled_on__range=(first, last))
     by_day = {}
     for visit in visits.order_by("scheduled_on", "id")[:2000]:
         by_day.setdefault(visit.scheduled_on, []).append(visit)
@@ -199,25 +218,23 @@ def calendar_view(request):
             "previous": (first - timedelta(days=1)).strftime("%Y-%m"),
             "next": (last + timedelta(days=1)).strftime("%Y-%m"),
             "plans": plans,
-            "mine": bool(request.GET.get("mine")),
+            "mine": bool(filterset.form.cleaned_data.get("mine"))
+            if filterset.is_valid()
+            else False,
             "today": today,
         },
     )
 
 
 def _visits(request):
-    visits = selectors.visits_for(request.user)
-    state = request.GET.get("state", "")
-    if state in VisitState.values:
-        visits = visits.filter(state=state)
-    if request.GET.get("mine"):
-        visits = visits.filter(inspector=request.user)
-    return visits.order_by("scheduled_on", "id"), state
+    filterset, visits = filtered(VisitFilter, request, selectors.visits_for(request.user))
+    return filterset, visits.order_by("scheduled_on", "id")
 
 
 @login_required
 def visit_list(request):
-    visits, state = _visits(request)
+    filterset, visits = _visits(request)
+    data = filterset.form.cleaned_data if filterset.is_valid() else {}
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -225,9 +242,10 @@ def visit_list(request):
         "inspections/visit_list.html",
         {
             "page": Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page")),
+            "filter": filterset,
             "states": VisitState.choices,
-            "state": state,
-            "mine": bool(request.GET.get("mine")),
+            "state": data.get("state") or "",
+            "mine": bool(data.get("mine")),
             "query": query.urlencode(),
         },
     )
@@ -235,24 +253,55 @@ def visit_list(request):
 
 @login_required
 def visit_export(request):
-    return exports.visits(_visits(request)[0])
+    return exports.visits(_visits(request)[1])
 
 
 def _visit(request, pk) -> Visit:
-    return get_object_or_404(selectors.visits_for(request.user), pk=pk)
+    return get_for_user_or_404(selectors.visits_for(request.user), request.user, pk)
 
 
 @login_required
-def visit_detail(request, pk):
+def visit_detail(request, pk, cancel_form=None, status=200):
     visit = _visit(request, pk)
-    if visit.state == VisitState.ASSIGNED and visit.inspector_id == request.user.pk:
-        return _visit_form(request, visit)
+    moves = VISIT_WORKFLOW.moves_for(visit.state, visit_kinds(request.user, visit))
+    if "submit" in moves and cancel_form is None:
+        return _visit_form(request, visit, status=status)
     results = visit.results.select_related("hazard").prefetch_related("photos").order_by("id")
+    if "cancel" in moves and cancel_form is None:
+        cancel_form = CancelVisitForm(initial={"version": visit.version})
     return render(
         request,
         "inspections/visit_detail.html",
-        {"visit": visit, "results": results, "outcomes": dict(Outcome.choices)},
+        {
+            "visit": visit,
+            "results": results,
+            "outcomes": dict(Outcome.choices),
+            "cancel_form": cancel_form,
+        },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def visit_cancel(request, pk):
+    visit = _visit(request, pk)
+    form = CancelVisitForm(request.POST)
+    if not form.is_valid():
+        return visit_detail(request, pk, cancel_form=form, status=400)
+    done = attempt(
+        request,
+        services.cancel_visit,
+        visit=visit,
+        actor=request.user,
+        form=form,
+        reason=form.cleaned_data["reason"],
+        version=form.cleaned_data["version"],
+    )
+    if not done:
+        return visit_detail(request, pk, cancel_form=form, status=done.status)
+    messages.success(request, _("The visit is cancelled."))
+    return redirect("inspection-visit", pk=visit.pk)
 
 
 def _visit_form(request, visit, errors=None, status=200):
@@ -315,30 +364,37 @@ def _answers_from_post(request, visit):
 def visit_submit(request, pk):
     visit = _visit(request, pk)
     answers, photos = _answers_from_post(request, visit)
-    try:
-        visit, _created = services.submit_visit(
-            visit=visit,
-            actor=request.user,
-            answers=answers,
-            inspector_signature=request.POST.get("inspector_signature", ""),
-            representative_signature=request.POST.get("representative_signature", ""),
-            representative=request.POST.get("representative", ""),
-            summary=request.POST.get("summary", ""),
-            photos=photos,
-        )
-    except ValidationError as error:
-        if _wants_json(request):
-            return _error_response(error)
-        return _visit_form(request, visit, errors=error.message_dict, status=400)
-    except IllegalMove as error:
-        if _wants_json(request):
-            return _error_response(ValidationError(str(error.message)))
-        messages.error(request, str(error.message))
-        return redirect("inspection-visit", pk=visit.pk)
-    except NotPermitted:
-        raise PermissionDenied from None
+    json = _wants_json(request)
+    done = attempt(
+        None if json else request,
+        services.submit_visit,
+        visit=visit,
+        actor=request.user,
+        answers=answers,
+        inspector_signature=request.POST.get("inspector_signature", ""),
+        representative_signature=request.POST.get("representative_signature", ""),
+        representative=request.POST.get("representative", ""),
+        summary=request.POST.get("summary", ""),
+        photos=photos,
+    )
+    if not done:
+        assert done.error is not None
+        if json:  # the offline queue: the API's error shape and status
+            error = done.error
+            body = {
+                "error": {
+                    "code": getattr(error, "code", "invalid"),
+                    "message": done.message,
+                    "fields": fields_for(error),
+                }
+            }
+            return JsonResponse(body, status=done.status)
+        if done.status == 400:
+            return _visit_form(request, visit, errors=fields_for(done.error), status=400)
+        return visit_detail(request, pk, status=done.status)
+    visit = done.value[0]
     url = reverse("inspection-visit", args=[visit.pk])
-    if _wants_json(request):
+    if json:
         return JsonResponse({"ok": True, "url": url, "visit": visit.pk})
     messages.success(request, _("The inspection is recorded."))
     return redirect(url)
@@ -356,8 +412,9 @@ def visit_record(request, pk):
 
 @login_required
 def visit_photo(request, pk):
-    photo = get_object_or_404(VisitPhoto, pk=pk)
-    if not selectors.visits_for(request.user).filter(pk=photo.result.visit_id).exists():
+    visible = VisitPhoto.objects.filter(result__visit__in=selectors.visits_for(request.user))
+    photo = visible.filter(pk=pk).first()
+    if photo is None:
         raise Http404
     stored = photo.thumbnail if request.GET.get("size") == "thumb" else photo.image
     response = FileResponse(stored.open("rb"))
@@ -368,7 +425,7 @@ def visit_photo(request, pk):
 # ---------------------------------------------------------------- history, coverage, library
 @login_required
 def enterprise_history(request, pk):
-    enterprise = get_object_or_404(Enterprise.objects.for_user(request.user), pk=pk)
+    enterprise = get_for_user_or_404(Enterprise, request.user, pk)
     visits = selectors.enterprise_history(request.user, enterprise)
     if request.GET.get("format") == "xlsx":
         return exports.visits(visits)

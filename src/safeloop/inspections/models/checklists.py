@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.core.models import AuditedModel
+from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.scoping import ScopedQuerySet
 from safeloop.enterprises.choices import RISK_FEATURES, Sector
 from safeloop.enterprises.models import Enterprise
@@ -33,7 +33,7 @@ class ChecklistQuerySet(ScopedQuerySet):
         return shared | scoped
 
 
-class Checklist(AuditedModel):
+class Checklist(AuditedModel, Versioned):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=ChecklistKind.choices)
     standard = models.ForeignKey(
@@ -61,7 +61,6 @@ class Checklist(AuditedModel):
     )
     region_code = models.CharField(_("region code"), max_length=6, blank=True, editable=False)
     active = models.BooleanField(_("active"), default=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ChecklistQuerySet.as_manager()
     scope_paths = {"region": "region_code", "enterprise": "enterprise_id"}

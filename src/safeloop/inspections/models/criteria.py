@@ -3,10 +3,10 @@
 A standard (工贸 2023, its 2017 predecessor, 民爆 2024) is retired, never deleted, so that
 records made under it keep pointing at the exact items they were judged by. An item that a
 result already references is revised, not edited: the revision is a new row and the old one
-stays readable (`Criterion.revise`).
+stays readable (`services.revise_criterion`).
 """
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -112,36 +112,3 @@ class Criterion(AuditedModel):
     @property
     def is_placeholder(self) -> bool:
         return not self.text.strip()
-
-    def is_referenced(self) -> bool:
-        from safeloop.inspections.models.visits import VisitResult
-
-        return VisitResult.objects.filter(criterion=self).exists()
-
-    @transaction.atomic
-    def revise(self, *, text: str, verified: bool, source_note: str = "", actor=None):
-        """A new revision of this item; the old one stays for the results that cite it, and
-        checklist items follow to the new one."""
-        from safeloop.inspections.models.checklists import ChecklistItem
-
-        old = Criterion.objects.select_for_update().get(pk=self.pk)
-        if old.superseded_by_id:
-            raise ValueError("only the latest revision can be revised")
-        new = Criterion(
-            standard=old.standard,
-            article=old.article,
-            item=old.item,
-            area=old.area,
-            text=text,
-            verified=verified,
-            source_note=source_note or old.source_note,
-            revision=old.revision + 1,
-        )
-        new.save(actor=actor)
-        old.superseded_by = new
-        old.save(action="inspections.criterion.supersede", actor=actor)
-        for item in ChecklistItem.objects.filter(criterion=old):
-            item.criterion = new
-            item.text = new.text or item.text
-            item.save(actor=actor)
-        return new

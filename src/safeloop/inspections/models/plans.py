@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.core.models import AuditedModel
+from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.scoping import ScopedManager
 from safeloop.enterprises.models import Enterprise
 from safeloop.inspections.choices import PlanKind, PlanState, Reason
@@ -96,7 +96,7 @@ class RiskFrequency(AuditedModel):
         return f"{self.level}: {self.months}"
 
 
-class Plan(AuditedModel):
+class Plan(AuditedModel, Versioned):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=PlanKind.choices)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)
@@ -128,7 +128,6 @@ class Plan(AuditedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager()
     # A city plan carries the city's code: region grants reach it by prefix. Enterprise staff

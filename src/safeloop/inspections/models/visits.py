@@ -6,13 +6,14 @@ revision of the criteria never rewrites what was found.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.core.models import AuditedModel
+from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.photos import UploadedPhoto
 from safeloop.core.scoping import ScopedQuerySet
 from safeloop.enterprises.models import Enterprise
-from safeloop.inspections.choices import Outcome, VisitState
+from safeloop.inspections.choices import Outcome, PlanKind, VisitState
 from safeloop.inspections.models.checklists import ChecklistItem
 from safeloop.inspections.models.criteria import Criterion
 from safeloop.inspections.models.plans import PLANNERS, Plan
@@ -30,17 +31,22 @@ ENTERPRISE_SIDE = ENTERPRISE_STAFF | {Role.EXPERT}
 class VisitQuerySet(ScopedQuerySet):
     def for_user(self, user, action: str = "view", *, roles=None):
         """Regulators see visits in their scope. The enterprise side (its staff and expert)
-        sees only submitted ones: a planned or unannounced visit is not announced to it."""
+        sees only submitted ones: a planned or unannounced visit is not announced to it;
+        the visits of its own self-inspection plan it sees from the start."""
         if action != "view":
             return super().for_user(user, action, roles=roles)
         regulators = REGULATORS if roles is None else REGULATORS & set(roles)
         base = super().for_user(user, action, roles=regulators)
         side = ENTERPRISE_SIDE if roles is None else ENTERPRISE_SIDE & set(roles)
-        enterprise = super().for_user(user, action, roles=side).filter(state=VisitState.SUBMITTED)
+        enterprise = (
+            super()
+            .for_user(user, action, roles=side)
+            .filter(Q(state=VisitState.SUBMITTED) | Q(plan__kind=PlanKind.SELF))
+        )
         return base | enterprise
 
 
-class Visit(AuditedModel):
+class Visit(AuditedModel, Versioned):
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="visits"
     )
@@ -66,7 +72,6 @@ class Visit(AuditedModel):
     inspector_signature = models.BinaryField(_("inspector's signature (PNG)"), null=True)
     representative_signature = models.BinaryField(_("representative's signature (PNG)"), null=True)
     record_pdf = models.BinaryField(_("inspection record (PDF)"), null=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = VisitQuerySet.as_manager()
     scope_paths = THROUGH_ENTERPRISE
