@@ -3,11 +3,13 @@ kind), allowed or refused as the table says, and where an allowed move lands. Th
 each table as rendered, and no code but `Workflow.apply` assigns a state field."""
 
 import ast
+import io
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.core.management import CommandError, call_command
 
 from safeloop.core.errors import IllegalMove, NotPermitted
 from safeloop.core.management.commands.workflow_table import doc_blocks
@@ -132,3 +134,14 @@ def test_it_lets_only_apply_assign_a_state():
             if where not in NOT_A_LIFECYCLE:
                 found.append(f"{where[0]}:{number}: {where[1]}")
     assert found == []
+
+
+def test_it_prints_the_named_table_only():
+    out = io.StringIO()
+    call_command("workflow_table", "warning", stdout=out)
+    assert out.getvalue().strip() == REGISTRY["warning"].render()
+
+
+def test_it_refuses_an_unknown_table():
+    with pytest.raises(CommandError, match="no such workflow: nothing"):
+        call_command("workflow_table", "nothing")

@@ -35,7 +35,7 @@ class Command(BaseCommand):
             "--write", action="store_true", help="update the tables the docs already carry"
         )
 
-    def handle(self, *names, write=False, **options):
+    def handle(self, *args, names=(), write=False, **options):
         unknown = [n for n in names if n not in REGISTRY]
         if unknown:
             raise CommandError(
