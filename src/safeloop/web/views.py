@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from safeloop.core.models import Notification
 from safeloop.dashboards.views import dashboard
@@ -26,6 +26,7 @@ def org_tree(request):
 
 
 @login_required
+@require_safe  # read-only: a POST is refused (405), never taken for a write
 def audit_log(request):
     if not request.user.roles & ADMINS:
         raise Http404
