@@ -21,6 +21,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 # The lifecycles the platform has; a new one is added here when its table is registered.
 EXPECTED = {
     "accident",
+    "extension",
     "hazard",
     "plan",
     "visit",

@@ -152,6 +152,20 @@ def test_filters(world, make_hazard, api):
     assert ids == [late.pk]
     assert api.get("/api/v1/hazards/?state=closed").json()["count"] == 0
     assert api.get("/api/v1/hazards/?region=640104").json()["count"] == 2
+    # the list screen's filter set: a city matches every county below it, a region or park
+    # outside the caller's scope is no choice at all
+    assert api.get("/api/v1/hazards/?region=640100").json()["count"] == 2
+    assert api.get(f"/api/v1/hazards/?park={world.park.pk}").json()["count"] == 2
+    outside = api.get("/api/v1/hazards/?region=640202")
+    assert outside.status_code == 400 and "region" in outside.json()["error"]["fields"]
+
+
+def test_the_screen_and_the_api_list_share_one_filter_set():
+    from safeloop.hazards.api import HazardViewSet
+    from safeloop.hazards.filters import HazardFilter
+    from safeloop.hazards.views import HazardFilter as ScreenFilter
+
+    assert HazardViewSet.filterset_class is HazardFilter is ScreenFilter
 
 
 def test_an_enterprise_out_of_scope_is_answered_like_one_that_does_not_exist(

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
+from safeloop.core.errors import Conflict, IllegalMove, Invalid, NotPermitted
 from safeloop.core.models import AuditEntry, CalendarOverride, Notification
 from safeloop.hazards import services, tasks
 from safeloop.hazards.choices import Level, State
@@ -52,7 +52,7 @@ def test_a_regulator_who_fixes_on_the_spot_needs_another_to_accept(world, depart
 
 
 def test_a_major_hazard_cannot_be_fixed_on_the_spot(world, departments):
-    with pytest.raises(IllegalMove) as error:
+    with pytest.raises(Invalid) as error:
         services.fix_on_spot(
             actor=world.user(R.SAFETY_MANAGER),
             enterprise=world.inside,
@@ -69,7 +69,7 @@ def test_a_major_hazard_cannot_be_fixed_on_the_spot(world, departments):
 
 def test_submission_needs_the_whole_plan_and_for_major_the_governance_plan(world, make_hazard):
     hazard = make_hazard(state=State.RECTIFYING, level=Level.MAJOR, plan_safety="")
-    with pytest.raises(IllegalMove) as error:
+    with pytest.raises(Invalid) as error:
         services.submit(hazard=hazard, actor=world.user(R.SAFETY_MANAGER), evidence="done")
     assert "safety measures" in str(error.value.message) or "安全" in str(error.value.message)
     services.plan(hazard=hazard, actor=world.user(R.SAFETY_MANAGER), plan_safety="应急预案")
@@ -111,7 +111,7 @@ def test_the_city_lists_when_the_policy_says_so(world, make_hazard):
 def test_acceptance_of_a_major_hazard_delists_it_and_needs_the_report(world, make_hazard):
     hazard = make_hazard(state=State.AWAITING, level=Level.MAJOR)
     county = world.user(R.COUNTY_INSPECTOR)
-    with pytest.raises(IllegalMove):
+    with pytest.raises(Invalid):
         services.accept(hazard=hazard, actor=county, opinion="合格", expert_report="")
     services.accept(hazard=hazard, actor=county, opinion="合格", expert_report="专家组意见")
     assert Listing.objects.get(hazard=hazard).delisted_at == timezone.localdate()
@@ -224,7 +224,7 @@ def test_a_deadline_in_working_days_is_computed_and_recorded(world, departments)
 
 def test_registration_needs_a_deadline_and_valid_choices(world, departments):
     manager = world.user(R.SAFETY_MANAGER)
-    with pytest.raises(IllegalMove) as error:
+    with pytest.raises(Invalid) as error:
         services.register(
             actor=manager,
             enterprise=world.inside,

@@ -1,4 +1,4 @@
-"""The inbox with its unread count, the statistics per scope with their exports, and the
+"""Moves notifying into the inbox, the statistics per scope with their exports, and the
 public pages: overdue major hidden dangers without personal data, and the report form."""
 
 import re
@@ -11,8 +11,6 @@ from django.core.cache import cache
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from safeloop.core.models import Notification
-from safeloop.core.notify import notify
 from safeloop.hazards import services
 from safeloop.hazards.choices import Level, State
 from safeloop.hazards.models import Hazard
@@ -30,48 +28,7 @@ def fresh_cache():
     cache.clear()
 
 
-# ---------------------------------------------------------------- inbox
-@pytest.mark.parametrize("role", ROLES)
-def test_each_user_reads_only_their_own_inbox(world, client, role):
-    user = world.users[role]
-    other = world.user(Role.CITY_ADMIN if role != Role.CITY_ADMIN else Role.COUNTY_ADMIN)
-    notify([user], kind="hazard", title="整改期限将至：配电房", link="/hazards/1/")
-    notify([other], kind="hazard", title="别人的消息")
-    client.force_login(user)
-    html = client.get("/hazards/inbox/").content.decode()
-    assert "整改期限将至：配电房" in html and "别人的消息" not in html
-    assert re.search(r'id="unread-count"[^>]*>1<', html)
-    theirs = Notification.objects.get(recipient=other)
-    assert client.post(f"/hazards/inbox/{theirs.pk}/read/").status_code == 404
-    assert Notification.objects.get(pk=theirs.pk).read_at is None
-
-
-def test_the_header_counts_unread_and_marking_read_clears_it(world, client):
-    user = world.user(Role.SAFETY_MANAGER)
-    for i in range(3):
-        notify([user], kind="hazard", title=f"消息{i}", link=f"/hazards/{i + 1}/")
-    client.force_login(user)
-    assert re.search(r'id="unread-count"[^>]*>3<', client.get("/").content.decode())
-    first = Notification.objects.filter(recipient=user).order_by("pk").first()
-    response = client.post(f"/hazards/inbox/{first.pk}/read/", {"open": "1"})
-    assert response.status_code == 302 and response["Location"] == "/hazards/1/"
-    assert re.search(r'id="unread-count"[^>]*>2<', client.get("/hazards/inbox/").content.decode())
-    unread = client.get("/hazards/inbox/?unread=1").content.decode()
-    assert "消息0" not in unread and "消息1" in unread
-    client.post("/hazards/inbox/read/")
-    assert 'id="unread-count"' not in client.get("/hazards/inbox/").content.decode()
-    assert not Notification.objects.filter(recipient=user, read_at__isnull=True).exists()
-
-
-def test_a_notification_never_redirects_off_site(world, client):
-    user = world.user(Role.SAFETY_MANAGER)
-    notify([user], kind="hazard", title="x", link="https://evil.example/")
-    client.force_login(user)
-    note = Notification.objects.get(recipient=user)
-    response = client.post(f"/hazards/inbox/{note.pk}/read/", {"open": "1"})
-    assert response["Location"] == "/hazards/inbox/"
-
-
+# ---------------------------------------------------------------- inbox (tests/web/test_inbox.py)
 def test_moves_notify_into_the_inbox(
     world, make_hazard, client, django_capture_on_commit_callbacks
 ):
@@ -79,7 +36,7 @@ def test_moves_notify_into_the_inbox(
     with django_capture_on_commit_callbacks(execute=True):
         services.submit(hazard=hazard, actor=world.user(Role.SAFETY_MANAGER), evidence="已整改")
     client.force_login(world.user(Role.ENTERPRISE_PRINCIPAL))
-    html = client.get("/hazards/inbox/").content.decode()
+    html = client.get("/inbox/").content.decode()
     assert "待您验收：冲压车间" in html
 
 

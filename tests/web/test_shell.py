@@ -131,7 +131,7 @@ def test_the_audit_log_filters(world, client):
 
 def test_the_audit_log_offers_no_edit_or_delete(world, client):
     client.force_login(world.user(Role.SYSTEM_ADMIN))
-    assert client.post("/audit/", {"action": "x"}).status_code in (200, 405)
+    assert client.post("/audit/", {"action": "x"}).status_code == 405
     from safeloop.core.models import AuditEntry
 
     assert not AuditEntry.objects.filter(action="x").exists()

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from safeloop.core.views import get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards import notices, services
 from safeloop.hazards.choices import Category, Level, Source
@@ -257,7 +258,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 def photos(self, request, pk=None):
     """Attach a photo (multipart: file, stage). Type is sniffed; metadata is stripped."""
-    hazard = get_object_or_404(Hazard.objects.for_user(request.user), pk=pk)
+    hazard = get_for_user_or_404(Hazard, request.user, pk)
     data = PhotoUploadSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     photo = services.add_photo(
@@ -276,7 +277,7 @@ HazardViewSet.photos = extend_schema(request=PhotoUploadSerializer, responses=Ph
 
 def photo_file(self, request, pk=None, photo_pk=None):
     """A photo, or its thumbnail with ?size=thumb, for users who may see the hazard."""
-    hazard = get_object_or_404(Hazard.objects.for_user(request.user), pk=pk)
+    hazard = get_for_user_or_404(Hazard, request.user, pk)
     photo = get_object_or_404(HazardPhoto, pk=photo_pk, hazard=hazard)
     stored = photo.thumbnail if request.GET.get("size") == "thumb" else photo.image
     response = FileResponse(stored.open("rb"))
@@ -299,15 +300,13 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 def rectification_notice(self, request, pk=None):
     """隐患整改通知书 (PDF) of a hidden danger a regulator found."""
-    hazard = get_object_or_404(
-        Hazard.objects.for_user(request.user).exclude(notice_number=""), pk=pk
-    )
+    hazard = get_for_user_or_404(Hazard.objects.exclude(notice_number=""), request.user, pk)
     return _pdf(notices.rectification_notice(hazard), f"{hazard.notice_number}.pdf")
 
 
 def listing_notice(self, request, pk=None):
     """挂牌督办通知书 (PDF) of a listed major hidden danger."""
-    hazard = get_object_or_404(Hazard.objects.for_user(request.user), pk=pk)
+    hazard = get_for_user_or_404(Hazard, request.user, pk)
     listing = get_object_or_404(Listing, hazard=hazard)
     return _pdf(notices.listing_notice(listing), f"{listing.notice_number}.pdf")
 
@@ -337,7 +336,7 @@ def _make_move_action(move: str):
         operation_id=f"hazards_{move}",
     )
     def perform(self, request, pk=None):
-        hazard = get_object_or_404(Hazard.objects.for_user(request.user), pk=pk)
+        hazard = get_for_user_or_404(Hazard, request.user, pk)
         data = serializer(data=request.data)
         data.is_valid(raise_exception=True)
         MOVE_SERVICE[move](hazard=hazard, actor=request.user, **data.validated_data)

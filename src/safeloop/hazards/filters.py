@@ -11,10 +11,20 @@ from safeloop.hazards.models import Hazard
 from safeloop.orgs.models import Park, Region, region_prefix
 
 
+def _parks(request):
+    return Park.objects.for_user(request.user).order_by("name")
+
+
 class HazardFilter(django_filters.FilterSet):
+    """The hidden-danger list's one filter set: the list screen and the API list both use
+    it (the API through its filter backend, which passes the request). The regions and
+    parks offered are those of the user's scope; one outside it is no choice (400 in the
+    API, a field error on the screen). A city matches every county below it."""
+
     state = django_filters.MultipleChoiceFilter(
         choices=State.choices,
         label=_("state"),
+        widget=forms.CheckboxSelectMultiple,
         distinct=False,  # no join: nothing to dedupe
     )
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("hazard level"))
@@ -24,9 +34,17 @@ class HazardFilter(django_filters.FilterSet):
         field_name="enterprise__sector", choices=Sector.choices, label=_("sector")
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
-    region = django_filters.CharFilter(field_name="region_code", label=_("region"))
-    park = django_filters.NumberFilter(field_name="enterprise__park_id", label=_("park"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("enterprise"))
+    region = django_filters.ChoiceFilter(method="filter_region", label=_("region"))
+    park = django_filters.ModelChoiceFilter(
+        field_name="enterprise__park",
+        queryset=_parks,
+        label=_("park"),
+        null_label=_("not in a park"),
+    )
+    # Hidden on the screen: set by links from other screens (key units, warnings).
+    enterprise = django_filters.NumberFilter(
+        field_name="enterprise_id", label=_("enterprise"), widget=forms.HiddenInput
+    )
     deadline_from = django_filters.DateFilter(
         field_name="deadline", lookup_expr="gte", label=_("deadline from"), widget=DATE
     )
@@ -71,36 +89,10 @@ class HazardFilter(django_filters.FilterSet):
         late = Q(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
         return queryset.filter(late) if value else queryset.exclude(late)
 
-
-def _parks(request):
-    return Park.objects.for_user(request.user).order_by("name")
-
-
-class HazardScreenFilter(HazardFilter):
-    """The list page's filters: the same fields, with the regions and parks of the user's
-    scope to choose from; a city matches every county below it."""
-
-    state = django_filters.MultipleChoiceFilter(
-        choices=State.choices,
-        label=_("state"),
-        widget=forms.CheckboxSelectMultiple,
-        distinct=False,
-    )
-    region = django_filters.ChoiceFilter(method="filter_region", label=_("region"))
-    park = django_filters.ModelChoiceFilter(
-        field_name="enterprise__park",
-        queryset=_parks,
-        label=_("park"),
-        null_label=_("not in a park"),
-    )
-    # Hidden: set by links from other screens (key units, warnings), not typed in.
-    enterprise = django_filters.NumberFilter(
-        field_name="enterprise_id", label=_("enterprise"), widget=forms.HiddenInput
-    )
-
-    def __init__(self, *args, request, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        regions = Region.objects.for_user(request.user).order_by("code")
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        user = request.user if request is not None else None
+        regions = Region.objects.for_user(user).order_by("code")
         self.filters["region"].extra["choices"] = [(r.code, r.name) for r in regions]
 
     def filter_region(self, queryset, name, value):

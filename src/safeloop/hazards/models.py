@@ -5,13 +5,14 @@ that sets the loop's limits."""
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.core import rulecache
-from safeloop.core.models import AuditedModel
+from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.photos import UploadedPhoto
 from safeloop.core.scoping import ScopedManager
 from safeloop.enterprises.models import Enterprise
@@ -33,6 +34,9 @@ THROUGH_ENTERPRISE = {
     "grid": "enterprise__grid_id",
     "enterprise": "enterprise_id",
 }
+
+
+ESCALATION_AUDIENCES = ("enterprise", "grid", "county", "city")
 
 
 def default_escalation():
@@ -79,6 +83,34 @@ class HazardPolicy(AuditedModel):
     def __str__(self):
         return f"{self.effective_from}: {self.source}"
 
+    def clean(self):
+        """A new policy starts today or later (what applied before stays as it was), and
+        its escalation steps name an audience and come in order of days."""
+        errors = {}
+        if (
+            self._state.adding
+            and self.effective_from
+            and (self.effective_from < timezone.localdate())
+        ):
+            errors["effective_from"] = _("A new policy cannot take effect in the past.")
+        steps = self.escalation
+        valid = isinstance(steps, list) and all(
+            isinstance(step, dict)
+            and set(step) == {"after_days", "notify"}
+            and isinstance(step["after_days"], int)
+            and step["after_days"] >= 0
+            and step["notify"] in ESCALATION_AUDIENCES
+            for step in steps
+        )
+        if not valid:
+            errors["escalation"] = _(
+                'Give a list of {"after_days": n, "notify": enterprise|grid|county|city}.'
+            )
+        elif [s["after_days"] for s in steps] != sorted(s["after_days"] for s in steps):
+            errors["escalation"] = _("List the escalation steps in order of days.")
+        if errors:
+            raise ValidationError(errors)
+
     def escalation_due(self, deadline, step: int):
         """The day step `step` fires for a hazard with this deadline (None: no more steps).
         A step fires once the hazard is `after_days` days overdue; 0 means its first late day."""
@@ -96,7 +128,7 @@ class HazardPolicy(AuditedModel):
         return policy or cls(effective_from=today, source="built-in defaults")
 
 
-class Hazard(AuditedModel):
+class Hazard(Versioned, AuditedModel):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
     )
@@ -226,7 +258,6 @@ class Hazard(AuditedModel):
     )
     escalation_due = models.DateField(_("next escalation due"), null=True, editable=False)
 
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     idempotency_key = models.CharField(max_length=100, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

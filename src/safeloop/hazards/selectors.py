@@ -7,7 +7,6 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeloop.core.models import Notification
 from safeloop.enterprises.choices import Sector
 from safeloop.hazards.actors import CITY_ROLES, COUNTY_ROLES
 from safeloop.hazards.choices import (
@@ -191,7 +190,7 @@ def stat_table(user, name: str) -> list[dict]:
     return [{"key": label(row.pop(field)), **_finish(row)} for row in rows]
 
 
-# ---------------------------------------------------------------- public and inbox
+# ---------------------------------------------------------------- public
 def public_overdue_major():
     """Overdue major hidden dangers under listed supervision: what the public page shows."""
     return (
@@ -202,9 +201,3 @@ def public_overdue_major():
         .select_related("enterprise", "listing__department")
         .order_by("deadline", "pk")
     )
-
-
-def unread_count(user) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

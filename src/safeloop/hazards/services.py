@@ -1,22 +1,24 @@
-"""Every change to a hidden danger: one function per move of the transition table.
+"""Every change to a hidden danger: one function per move of the transition tables.
 
-Each locks the row, checks the move against the table and the actor's kinds, writes, adds a
-timeline event and an audit entry, and notifies only after commit.
+Each is a `core.services.service`: it locks the row through the actor's scope (404 outside
+it, 403 visible but not theirs to change, 409 on a stale version), takes the landing state
+from the table (`HAZARD_WORKFLOW.apply`: 409 when the move does not exist in this state, 403
+when the actor is no kind that may make it), writes, adds a timeline event and an audit entry,
+is re-checked in the actor's scope before commit, and notifies only after commit.
 """
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeloop.core import calendar
-from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
+from safeloop.core.errors import IllegalMove
 from safeloop.core.models import DocumentCounter
 from safeloop.core.notify import notify
 from safeloop.core.photos import attach_photo
-from safeloop.core.workflow import CREATED
+from safeloop.core.services import after_commit, allow, bump, lock, require, service, track
 from safeloop.hazards.actors import actor_kinds
 from safeloop.hazards.choices import ExtensionStatus, Level, ListingLevel, Source, State
 from safeloop.hazards.models import (
@@ -29,29 +31,16 @@ from safeloop.hazards.models import (
     PhotoStage,
 )
 from safeloop.hazards.recipients import recipients
-from safeloop.hazards.workflow import HAZARD_WORKFLOW
+from safeloop.hazards.workflow import EXTENSION_WORKFLOW, HAZARD_WORKFLOW
 from safeloop.orgs.models import Department, DepartmentKind
 
 
 # ---------------------------------------------------------------- helpers
-def _lock(hazard: Hazard, actor, version: int | None) -> Hazard:
-    visible = Hazard.objects.for_user(actor) if actor is not None else Hazard.objects
-    locked = visible.select_for_update().filter(pk=hazard.pk).first()
-    if locked is None:
-        raise Hazard.DoesNotExist
-    if version is not None and locked.version != version:
-        raise Conflict(_("Someone changed this hidden danger meanwhile; reload and try again."))
-    return locked
-
-
-def _check(hazard: Hazard | None, move: str, actor, enterprise=None):
-    state = hazard.state if hazard else CREATED
-    return HAZARD_WORKFLOW.check(state, move, actor_kinds(actor, hazard, enterprise))
-
-
-def _require(condition, message, field=None):
+def _illegal_unless(condition, message: str) -> None:
+    """IllegalMove (409): the move exists, but the record's situation does not allow it now
+    (already listed, an extension waiting, none waiting…)."""
     if not condition:
-        raise IllegalMove(message, field=field)
+        raise IllegalMove(message)
 
 
 # Foreign keys are checked by the database itself, and the one unique constraint (the
@@ -68,7 +57,7 @@ UNVALIDATED = [
 
 
 def _record(hazard: Hazard, move: str, actor, from_state: str, note: str = "") -> HazardEvent:
-    hazard.version += 1
+    bump(hazard)
     hazard.full_clean(exclude=UNVALIDATED, validate_constraints=False)
     hazard.save(action=f"hazards.hazard.{move}", actor=actor)
     return HazardEvent.objects.create(
@@ -81,7 +70,7 @@ def _record(hazard: Hazard, move: str, actor, from_state: str, note: str = "") -
     )
 
 
-def _after_commit(hazard: Hazard, audience: str, title: str, key: str = ""):
+def _notify_after_commit(hazard: Hazard, audience: str, title: str, key: str = "") -> None:
     def send():
         notify(
             recipients(hazard, audience),
@@ -91,31 +80,35 @@ def _after_commit(hazard: Hazard, audience: str, title: str, key: str = ""):
             dedupe_key=key,
         )
 
-    transaction.on_commit(send)
+    after_commit(send)
 
 
 def _move(hazard, move, actor, version=None, note="", **fields) -> Hazard:
-    """Lock, check, apply `fields`, enter the target state and record. For simple moves."""
-    hazard = _lock(hazard, actor, version)
-    transition = _check(hazard, move, actor)
+    """Lock, apply the move of the table, set `fields` and record. For simple moves."""
+    hazard = lock(Hazard, actor, hazard.pk, version=version)
     from_state = hazard.state
+    HAZARD_WORKFLOW.apply(hazard, move, actor_kinds(actor, hazard))
     for name, value in fields.items():
         setattr(hazard, name, value)
-    if transition.target:
-        hazard.state = transition.target
     _record(hazard, move, actor, from_state, note)
     return hazard
 
 
+def _label(name: str) -> str:
+    """The verbose name of one of the hazard's own fields."""
+    return str(getattr(Hazard._meta.get_field(name), "verbose_name", name))
+
+
 def _deadline(deadline: date | None, working_days: int | None, start: date) -> tuple:
     if working_days is not None:
-        _require(
+        require(
             working_days > 0, _("Give a positive number of working days."), "deadline_working_days"
         )
         computed = calendar.add_working_days(start, working_days)
         return computed.day, working_days, computed.fell_back
-    _require(deadline is not None, _("Every hidden danger needs a deadline."), "deadline")
-    _require(deadline >= start, _("The deadline cannot be in the past."), "deadline")
+    require(deadline is not None, _("Every hidden danger needs a deadline."), "deadline")
+    assert deadline is not None
+    require(deadline >= start, _("The deadline cannot be in the past."), "deadline")
     return deadline, None, False
 
 
@@ -134,32 +127,32 @@ RECORD_FIELDS = [
 ]
 
 
-def _create(move, *, actor, enterprise, idempotency_key="", **fields):
-    """Create through `move`; a repeated idempotency key returns the first hazard."""
+def _create(move, *, actor, enterprise, idempotency_key="", **fields) -> tuple[Hazard, bool]:
+    """Create through `move` (unsaved, in its landing state); a repeated idempotency key
+    returns the first hazard instead."""
     if idempotency_key and actor is not None:
         existing = Hazard.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
         if existing:
             return existing, False
     kinds = actor_kinds(actor, None, enterprise)
-    transition = HAZARD_WORKFLOW.check(CREATED, move, kinds)
     hazard = Hazard(
         enterprise=enterprise,
         region_code=enterprise.region_code,
-        state=transition.target,
         created_by=actor,
         found_by=actor,
         idempotency_key=idempotency_key or "",
         **fields,
     )
+    HAZARD_WORKFLOW.apply(hazard, move, kinds)
     hazard.found_by_regulator = "regulator" in kinds and "enterprise" not in kinds
     return hazard, True
 
 
-def _save_new(hazard, move, actor, note=""):
+def _save_new(hazard: Hazard, move: str, actor, note="") -> tuple[Hazard, bool]:
     # Only an idempotency key can collide, so only then is a savepoint worth its round trips.
     try:
         with transaction.atomic(savepoint=bool(hazard.idempotency_key)):
-            hazard.version = 0
+            hazard.version = 0  # the first save bumps it to 1
             _record(hazard, move, actor, "", note)
     except IntegrityError:
         # The same idempotency key raced in from a retry: the first one won.
@@ -169,6 +162,11 @@ def _save_new(hazard, move, actor, note=""):
         if existing is None:
             raise
         return existing, False
+    # Re-checked in the creator's scope before commit: one may not record a hazard one could
+    # not then see and change. A report is not: anyone may report on any enterprise (the
+    # public too), and a reporter need not see what becomes of it.
+    if move != "report":
+        track(hazard, "change")
     return hazard, True
 
 
@@ -183,7 +181,7 @@ def _take_notice_number(hazard: Hazard) -> str:
     return f"{issuer}隐改〔{year}〕第{number}号"
 
 
-@transaction.atomic
+@service
 def register(
     *, actor, enterprise, deadline=None, deadline_working_days=None, idempotency_key="", **fields
 ) -> tuple[Hazard, bool]:
@@ -200,32 +198,34 @@ def register(
         hazard.notice_number = _take_notice_number(hazard)
     hazard, created = _save_new(hazard, "register", actor)
     if created:
-        _after_commit(hazard, "enterprise", _("New hidden danger registered: %s") % hazard.place)
+        _notify_after_commit(
+            hazard, "enterprise", _("New hidden danger registered: %s") % hazard.place
+        )
     return hazard, created
 
 
-@transaction.atomic
-def fix_on_spot(*, actor, enterprise, evidence, idempotency_key="", **fields):
+@service
+def fix_on_spot(
+    *, actor, enterprise, evidence, idempotency_key="", **fields
+) -> tuple[Hazard, bool]:
     """即查即改: a general hidden danger fixed while found goes straight to acceptance."""
     hazard, created = _create(
         "fix_on_spot", actor=actor, enterprise=enterprise, idempotency_key=idempotency_key, **fields
     )
     if not created:
         return hazard, False
-    _require(
+    require(
         hazard.level == Level.GENERAL,
         _("Only a general hidden danger can be fixed on the spot."),
         "level",
     )
-    _require(bool(evidence.strip()), _("Describe how it was fixed."), "evidence")
+    require(bool(evidence.strip()), _("Describe how it was fixed."), "evidence")
     now = timezone.now()
     hazard.evidence, hazard.deadline = evidence, timezone.localdate()
     hazard.submitted_by, hazard.submitted_at = actor, now
-    hazard, created = _save_new(hazard, "fix_on_spot", actor)
-    return hazard, created
+    return _save_new(hazard, "fix_on_spot", actor)
 
 
-@transaction.atomic
 def report(
     *,
     enterprise,
@@ -238,49 +238,60 @@ def report(
     level=Level.GENERAL,
     idempotency_key="",
 ) -> tuple[Hazard, bool]:
-    """A public report or a proposal: it waits for confirmation."""
+    """A public report or a proposal: it waits for confirmation. `actor` None: the public."""
+    return _report(
+        actor=actor,
+        enterprise=enterprise,
+        place=place,
+        description=description,
+        reporter_contact=reporter_contact,
+        source=source,
+        category=category,
+        level=level,
+        idempotency_key=idempotency_key,
+    )
+
+
+@service
+def _report(*, actor, enterprise, place, idempotency_key, **fields) -> tuple[Hazard, bool]:
     hazard, created = _create(
         "report",
         actor=actor,
         enterprise=enterprise,
         idempotency_key=idempotency_key,
         place=place,
-        description=description,
-        source=source,
-        category=category,
-        level=level,
-        reporter_contact=reporter_contact,
+        **fields,
     )
     if not created:
         return hazard, False
     hazard, created = _save_new(hazard, "report", actor)
     if created:
-        _after_commit(hazard, "grid", _("Hidden danger reported: %s") % place)
-        _after_commit(hazard, "county", _("Hidden danger reported: %s") % place)
+        _notify_after_commit(hazard, "grid", _("Hidden danger reported: %s") % place)
+        _notify_after_commit(hazard, "county", _("Hidden danger reported: %s") % place)
     return hazard, created
 
 
 # ---------------------------------------------------------------- moves
-@transaction.atomic
+@service
 def confirm(
     *, hazard, actor, deadline=None, deadline_working_days=None, level=None, version=None
 ) -> Hazard:
-    hazard = _lock(hazard, actor, version)
-    _check(hazard, "confirm", actor)
+    hazard = lock(Hazard, actor, hazard.pk, version=version)
+    from_state = hazard.state
+    HAZARD_WORKFLOW.apply(hazard, "confirm", actor_kinds(actor, hazard))
     if level:
         hazard.level = level
     hazard.deadline, hazard.deadline_working_days, hazard.deadline_fell_back = _deadline(
         deadline, deadline_working_days, timezone.localdate()
     )
-    hazard.state = State.RECTIFYING
-    _record(hazard, "confirm", actor, State.PENDING)
-    _after_commit(hazard, "enterprise", _("Hidden danger confirmed: %s") % hazard.place)
+    _record(hazard, "confirm", actor, from_state)
+    _notify_after_commit(hazard, "enterprise", _("Hidden danger confirmed: %s") % hazard.place)
     return hazard
 
 
-@transaction.atomic
+@service
 def reject(*, hazard, actor, reason, version=None) -> Hazard:
-    _require(bool(reason.strip()), _("Give the reason."), "reason")
+    require(bool(reason.strip()), _("Give the reason."), "reason")
     return _move(hazard, "reject", actor, version, note=reason, void_reason=reason)
 
 
@@ -299,13 +310,13 @@ PLAN_FIELDS = [
 ]
 
 
-@transaction.atomic
+@service
 def plan(*, hazard, actor, version=None, **fields) -> Hazard:
     """Record the rectification plan (五到位; the six-part governance plan when major)."""
     unknown = set(fields) - set(PLAN_FIELDS)
-    _require(not unknown, _("Unknown plan fields: %s") % ", ".join(sorted(unknown)))
-    hazard = _lock(hazard, actor, version)
-    _check(hazard, "plan", actor)
+    require(not unknown, _("Unknown plan fields: %s") % ", ".join(sorted(unknown)))
+    hazard = lock(Hazard, actor, hazard.pk, version=version)
+    HAZARD_WORKFLOW.apply(hazard, "plan", actor_kinds(actor, hazard))
     for name, value in fields.items():
         setattr(hazard, name, value)
     if not hazard.plan_missing():
@@ -314,13 +325,13 @@ def plan(*, hazard, actor, version=None, **fields) -> Hazard:
     return hazard
 
 
-@transaction.atomic
+@service
 def list_hazard(*, hazard, actor, deadline, version=None) -> Listing:
     """挂牌督办: the supervising level lists a major hidden danger, numbering its notice."""
-    hazard = _lock(hazard, actor, version)
-    _check(hazard, "list", actor)
-    _require(hazard.level == Level.MAJOR, _("Only a major hidden danger is listed."), "level")
-    _require(
+    hazard = lock(Hazard, actor, hazard.pk, version=version)
+    HAZARD_WORKFLOW.apply(hazard, "list", actor_kinds(actor, hazard))
+    require(hazard.level == Level.MAJOR, _("Only a major hidden danger is listed."), "level")
+    _illegal_unless(
         not Listing.objects.filter(hazard=hazard).exists(),
         _("This hidden danger is already listed."),
     )
@@ -337,9 +348,12 @@ def list_hazard(*, hazard, actor, deadline, version=None) -> Listing:
         .order_by("pk")
         .first()
     )
-    _require(department is not None, _("No supervising department is set up for region %s.") % code)
+    _illegal_unless(
+        department is not None, _("No supervising department is set up for region %s.") % code
+    )
+    assert department is not None
     today = timezone.localdate()
-    _require(deadline >= today, _("The deadline cannot be in the past."), "deadline")
+    require(deadline >= today, _("The deadline cannot be in the past."), "deadline")
     number = Listing.objects.filter(department=department, listed_at__year=today.year).count() + 1
     listing = Listing(
         hazard=hazard,
@@ -353,24 +367,26 @@ def list_hazard(*, hazard, actor, deadline, version=None) -> Listing:
     listing.save(actor=actor)
     hazard.deadline = deadline
     _record(hazard, "list", actor, hazard.state, note=listing.notice_number)
-    _after_commit(hazard, "enterprise", _("Listed for supervision: %s") % listing.notice_number)
+    _notify_after_commit(
+        hazard, "enterprise", _("Listed for supervision: %s") % listing.notice_number
+    )
     return listing
 
 
-@transaction.atomic
+@service
 def submit(*, hazard, actor, evidence, funds_spent=None, version=None) -> Hazard:
-    hazard = _lock(hazard, actor, version)
-    _check(hazard, "submit", actor)
+    hazard = lock(Hazard, actor, hazard.pk, version=version)
+    from_state = hazard.state
+    HAZARD_WORKFLOW.apply(hazard, "submit", actor_kinds(actor, hazard))
     missing = hazard.plan_missing()
-    _require(
+    require(
         not missing,
-        _("The plan is incomplete: %s")
-        % ", ".join(str(Hazard._meta.get_field(name).verbose_name) for name in missing),
+        _("The plan is incomplete: %s") % ", ".join(_label(name) for name in missing),
         "plan",
     )
-    _require(bool(evidence.strip()), _("Describe the rectification."), "evidence")
+    require(bool(evidence.strip()), _("Describe the rectification."), "evidence")
     if hazard.level == Level.MAJOR:
-        _require(
+        _illegal_unless(
             Listing.objects.filter(hazard=hazard).exists(),
             _(
                 "A major hidden danger is accepted by its listing department: it must be "
@@ -379,24 +395,26 @@ def submit(*, hazard, actor, evidence, funds_spent=None, version=None) -> Hazard
         )
     hazard.evidence, hazard.funds_spent = evidence, funds_spent
     hazard.submitted_by, hazard.submitted_at = actor, timezone.now()
-    hazard.state = State.AWAITING
-    _record(hazard, "submit", actor, State.RECTIFYING)
+    _record(hazard, "submit", actor, from_state)
     audience = (
-        "county" if hazard.level == Level.MAJOR or hazard.found_by_regulator else ("enterprise")
+        "county" if hazard.level == Level.MAJOR or hazard.found_by_regulator else "enterprise"
     )
-    _after_commit(hazard, audience, _("Awaiting your acceptance: %s") % hazard.place)
+    _notify_after_commit(hazard, audience, _("Awaiting your acceptance: %s") % hazard.place)
     return hazard
 
 
-@transaction.atomic
+@service
 def accept(*, hazard, actor, opinion, expert_report="", version=None) -> Hazard:
-    hazard = _lock(hazard, actor, version)
-    if actor is not None and actor.pk == hazard.submitted_by_id:
-        raise NotPermitted(_("Whoever submitted the rectification cannot accept it."))
-    _check(hazard, "accept", actor)
-    _require(bool(opinion.strip()), _("Give the acceptance opinion."), "opinion")
+    hazard = lock(Hazard, actor, hazard.pk, version=version)
+    allow(
+        actor is None or actor.pk != hazard.submitted_by_id,
+        _("Whoever submitted the rectification cannot accept it."),
+    )
+    from_state = hazard.state
+    HAZARD_WORKFLOW.apply(hazard, "accept", actor_kinds(actor, hazard))
+    require(bool(opinion.strip()), _("Give the acceptance opinion."), "opinion")
     if hazard.level == Level.MAJOR:
-        _require(
+        require(
             bool(expert_report.strip()),
             _("A major hidden danger needs the expert or evaluation report."),
             "expert_report",
@@ -406,50 +424,52 @@ def accept(*, hazard, actor, opinion, expert_report="", version=None) -> Hazard:
         listing.save(action="hazards.listing.delist", actor=actor)
     hazard.acceptance_opinion, hazard.expert_report = opinion, expert_report
     hazard.accepted_by, hazard.accepted_at = actor, timezone.now()
-    hazard.state = State.CLOSED
-    _record(hazard, "accept", actor, State.AWAITING, note=opinion)
-    _after_commit(hazard, "enterprise", _("Accepted and closed: %s") % hazard.place)
+    _record(hazard, "accept", actor, from_state, note=opinion)
+    _notify_after_commit(hazard, "enterprise", _("Accepted and closed: %s") % hazard.place)
     return hazard
 
 
-@transaction.atomic
+@service
 def return_for_rectification(*, hazard, actor, reason, version=None) -> Hazard:
-    hazard = _lock(hazard, actor, version)
-    if actor is not None and actor.pk == hazard.submitted_by_id:
-        raise NotPermitted(_("Whoever submitted the rectification cannot accept or return it."))
-    _check(hazard, "return", actor)
-    _require(bool(reason.strip()), _("Give the reason."), "reason")
+    hazard = lock(Hazard, actor, hazard.pk, version=version)
+    allow(
+        actor is None or actor.pk != hazard.submitted_by_id,
+        _("Whoever submitted the rectification cannot accept or return it."),
+    )
+    from_state = hazard.state
+    HAZARD_WORKFLOW.apply(hazard, "return", actor_kinds(actor, hazard))
+    require(bool(reason.strip()), _("Give the reason."), "reason")
     hazard.returns_count += 1
-    hazard.state = State.RECTIFYING
-    _record(hazard, "return", actor, State.AWAITING, note=reason)
-    _after_commit(hazard, "enterprise", _("Returned for rectification: %s") % hazard.place)
+    _record(hazard, "return", actor, from_state, note=reason)
+    _notify_after_commit(hazard, "enterprise", _("Returned for rectification: %s") % hazard.place)
     return hazard
 
 
-@transaction.atomic
+@service
 def request_extension(*, hazard, actor, new_deadline, reason, version=None) -> Extension:
-    hazard = _lock(hazard, actor, version)
-    _check(hazard, "request_extension", actor)
-    _require(bool(reason.strip()), _("Give the reason."), "reason")
-    _require(
+    hazard = lock(Hazard, actor, hazard.pk, version=version)
+    kinds = actor_kinds(actor, hazard)
+    HAZARD_WORKFLOW.apply(hazard, "request_extension", kinds)
+    require(bool(reason.strip()), _("Give the reason."), "reason")
+    require(
         new_deadline > hazard.deadline,
         _("The new deadline must be later than the current one."),
         "new_deadline",
     )
-    _require(
+    _illegal_unless(
         not hazard.extensions.filter(status=ExtensionStatus.REQUESTED).exists(),
         _("An extension request is already waiting for a decision."),
     )
     policy = HazardPolicy.current()
     if hazard.level == Level.GENERAL:
-        _require(
+        _illegal_unless(
             hazard.extensions_count < policy.general_max_extensions,
             _("A general hidden danger may be extended %d time(s) at most.")
             % policy.general_max_extensions,
         )
     else:
         notice = calendar.working_days_between(timezone.localdate(), hazard.deadline)
-        _require(
+        _illegal_unless(
             notice >= policy.major_extension_notice_working_days,
             _(
                 "A major hidden danger's extension must be requested at least %(n)d working "
@@ -464,9 +484,10 @@ def request_extension(*, hazard, actor, new_deadline, reason, version=None) -> E
         new_deadline=new_deadline,
         reason=reason,
     )
-    extension.save(actor=actor)
+    EXTENSION_WORKFLOW.apply(extension, "request", kinds)
+    extension.save(action="hazards.extension.request", actor=actor)
     _record(hazard, "request_extension", actor, hazard.state, note=reason)
-    _after_commit(
+    _notify_after_commit(
         hazard,
         "county" if hazard.level == Level.MAJOR else "grid",
         _("Extension requested: %s") % hazard.place,
@@ -474,18 +495,21 @@ def request_extension(*, hazard, actor, new_deadline, reason, version=None) -> E
     return extension
 
 
-@transaction.atomic
+@service
 def decide_extension(*, hazard, actor, approve: bool, note="", version=None) -> Extension:
-    hazard = _lock(hazard, actor, version)
-    _check(hazard, "decide_extension", actor)
+    hazard = lock(Hazard, actor, hazard.pk, version=version)
+    kinds = actor_kinds(actor, hazard)
+    HAZARD_WORKFLOW.apply(hazard, "decide_extension", kinds)
     extension = (
         hazard.extensions.select_for_update().filter(status=ExtensionStatus.REQUESTED).first()
     )
-    _require(extension is not None, _("No extension request is waiting."))
-    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    _illegal_unless(extension is not None, _("No extension request is waiting."))
+    assert extension is not None
+    move = "approve" if approve else "refuse"
+    EXTENSION_WORKFLOW.apply(extension, move, kinds)
     extension.decided_by, extension.decided_at = actor, timezone.now()
     extension.decision_note = note
-    extension.save(actor=actor)
+    extension.save(action=f"hazards.extension.{move}", actor=actor)
     if approve:
         hazard.deadline = extension.new_deadline
         hazard.extensions_count += 1
@@ -500,7 +524,7 @@ def decide_extension(*, hazard, actor, approve: bool, note="", version=None) -> 
         hazard.state,
         note=f"{extension.get_status_display()} {note}".strip(),
     )
-    _after_commit(
+    _notify_after_commit(
         hazard,
         "enterprise",
         _("Extension %(status)s: %(place)s")
@@ -509,9 +533,9 @@ def decide_extension(*, hazard, actor, approve: bool, note="", version=None) -> 
     return extension
 
 
-@transaction.atomic
+@service
 def void(*, hazard, actor, reason, version=None) -> Hazard:
-    _require(bool(reason.strip()), _("Give the reason."), "reason")
+    require(bool(reason.strip()), _("Give the reason."), "reason")
     return _move(hazard, "void", actor, version, note=reason, void_reason=reason)
 
 
@@ -521,20 +545,38 @@ PHOTO_STATES = {
 }
 
 
-@transaction.atomic
+@service
 def add_photo(*, hazard, actor, upload, stage) -> HazardPhoto:
     """Attach a photo: before-photos while the hazard is pending or rectifying, after-photos
     while rectifying or awaiting acceptance; by the enterprise or a regulator."""
-    hazard = _lock(hazard, actor, None)
-    if not actor_kinds(actor, hazard) & {"enterprise", "regulator"}:
-        raise NotPermitted(_("You may not add photos to this hidden danger."))
-    _require(stage in PHOTO_STATES, _("Choose before or after."), "stage")
-    _require(
+    hazard = lock(Hazard, actor, hazard.pk)
+    allow(
+        actor_kinds(actor, hazard) & {"enterprise", "regulator"},
+        _("You may not add photos to this hidden danger."),
+    )
+    require(stage in PHOTO_STATES, _("Choose before or after."), "stage")
+    require(
         hazard.state in PHOTO_STATES[stage],
         _("A photo of this stage cannot be added in state “%s”.") % hazard.get_state_display(),
         "stage",
     )
     return attach_photo(HazardPhoto, upload=upload, actor=actor, hazard=hazard, stage=stage)
+
+
+@service
+def record_found(*, actor, move, evidence="", photo=None, **fields) -> tuple[Hazard, bool]:
+    """The registration screen's one write: register or fix on the spot, with the photo the
+    form carried (of the danger; of the result when fixed on the spot), all or nothing."""
+    if move == "fix_on_spot":
+        fields.pop("deadline", None), fields.pop("deadline_working_days", None)
+        hazard, created = fix_on_spot(actor=actor, evidence=evidence, **fields)
+        stage = PhotoStage.AFTER
+    else:
+        hazard, created = register(actor=actor, **fields)
+        stage = PhotoStage.BEFORE
+    if created and photo:
+        add_photo(hazard=hazard, actor=actor, upload=photo, stage=stage)
+    return hazard, created
 
 
 # The service of each move of an existing hazard: the API and the screens dispatch through it.
@@ -555,7 +597,3 @@ MOVES = {
 def allowed_moves(hazard: Hazard, user) -> list[str]:
     moves = HAZARD_WORKFLOW.moves_for(hazard.state, actor_kinds(user, hazard))
     return [m for m in moves if m not in ("register", "fix_on_spot", "report")]
-
-
-def validation_error(exc: IllegalMove) -> ValidationError:
-    return ValidationError({exc.field or "non_field_errors": [str(exc.message)]})

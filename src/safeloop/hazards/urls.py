@@ -9,9 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.hazard_detail, name="hazard-detail"),
     path("<int:pk>/move/<slug:move>/", views.hazard_move, name="hazard-move"),
     path("<int:pk>/photos/", views.hazard_photo, name="hazard-photo-add"),
-    path("inbox/", views.inbox, name="hazard-inbox"),
-    path("inbox/read/", views.inbox_read, name="hazard-inbox-read-all"),
-    path("inbox/<int:pk>/read/", views.inbox_read, name="hazard-inbox-read"),
     path("statistics/", views.statistics, name="hazard-statistics"),
     path("statistics/<slug:table>.xlsx", views.statistics_export, name="hazard-statistics-export"),
 ]

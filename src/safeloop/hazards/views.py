@@ -1,29 +1,30 @@
 """The hidden-danger screens: list with saved views and export, detail with the allowed
-moves only, registration, inbox, statistics, and the public page and report form.
+moves only, registration, statistics, and the public page and report form (the inbox is
+the `web` app's).
 
-Reads go through `selectors` (always `Hazard.objects.for_user`); every change is one call
-of `safeloop.hazards.services`, whose errors come back as field messages."""
+Reads go through `selectors` and `get_for_user_or_404` (always `Hazard.objects.for_user`);
+every change is one call of `safeloop.hazards.services` through `core.views.attempt`, which
+answers its errors with the API's statuses: 400 bad input and 409 a stale version or a move
+not possible in this state (both with the form shown again), 403 and 404 raised."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
-from safeloop.core.models import Notification
+from safeloop.core.errors import Conflict, fields_for
+from safeloop.core.views import attempt, get_for_user_or_404
 from safeloop.hazards import exports, selectors, services
 from safeloop.hazards.actors import actor_kinds
 from safeloop.hazards.choices import ExtensionStatus, Level, State
-from safeloop.hazards.filters import HazardScreenFilter
+from safeloop.hazards.filters import HazardFilter
 from safeloop.hazards.forms import (
     MOVE_FORMS,
     PhotoForm,
@@ -32,7 +33,7 @@ from safeloop.hazards.forms import (
     may_register,
     move_form,
 )
-from safeloop.hazards.models import Hazard, PhotoStage
+from safeloop.hazards.models import Hazard
 from safeloop.hazards.workflow import HAZARD_WORKFLOW
 
 PAGE_SIZE = 25
@@ -62,7 +63,7 @@ def _filtered(request):
     view = request.GET.get("view", "")
     if view in VIEW_LABELS:
         base = selectors.saved_view(base, request.user, view)
-    filterset = HazardScreenFilter(request.GET, queryset=base, request=request)
+    filterset = HazardFilter(request.GET, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_valid() else base.none()
     return filterset, queryset.order_by("-found_at", "-id"), view
 
@@ -98,11 +99,11 @@ def hazard_export(request):
 
 
 def _hazard(request, pk) -> Hazard:
-    return get_object_or_404(
-        selectors.hazards_for(request.user).select_related(
-            "found_by", "submitted_by", "accepted_by"
-        ),
-        pk=pk,
+    """The hazard if the user can see it; 404 otherwise, whether or not it exists."""
+    return get_for_user_or_404(
+        Hazard.objects.select_related("found_by", "submitted_by", "accepted_by"),
+        request.user,
+        pk,
     )
 
 
@@ -175,16 +176,10 @@ def hazard_detail(request, pk):
     return _detail(request, _hazard(request, pk))
 
 
-def _put_errors(form, error) -> None:
-    """A service's error onto the form: on its field when the form has it."""
-    if isinstance(error, IllegalMove):
-        field = error.field if error.field in form.fields else None
-        form.add_error(field, str(error.message))
-    elif hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+STALE = gettext_lazy(
+    "Someone else changed this hidden danger while you were looking at it; nothing was "
+    "saved. The page now shows the current state: check it and try again."
+)
 
 
 @login_required
@@ -196,28 +191,22 @@ def hazard_move(request, pk, move):
     form = move_form(move, hazard, request.POST)
     status = 400
     if form.is_valid():
-        arguments = dict(form.cleaned_data)
-        try:
-            services.MOVES[move](hazard=hazard, actor=request.user, **arguments)
-        except Conflict:
-            form.add_error(
-                None,
-                _(
-                    "Someone else changed this hidden danger while you were looking at it; "
-                    "nothing was saved. The page now shows the current state: check it and "
-                    "try again."
-                ),
-            )
-            status = 409
-        except NotPermitted as error:
-            form.add_error(None, str(error) or _("You may not make this move."))
-            status = 403
-        except (IllegalMove, ValidationError) as error:
-            _put_errors(form, error)
-            status = 409 if isinstance(error, IllegalMove) and not error.field else 400
-        else:
+        done = attempt(
+            request,
+            services.MOVES[move],
+            form=form,
+            hazard=hazard,
+            actor=request.user,
+            **form.cleaned_data,
+        )
+        if done:
             messages.success(request, _("Done: %s.") % MOVE_LABELS[move])
             return redirect("hazard-detail", pk=hazard.pk)
+        status = done.status
+        if isinstance(done.error, Conflict):
+            # say what happened to this record, rather than the generic stale message
+            form.errors.pop(NON_FIELD_ERRORS, None)
+            form.add_error(None, str(STALE))
     # Show the current record; the failed form keeps what the user typed.
     hazard = _hazard(request, pk)
     if status == 409:
@@ -240,20 +229,22 @@ def hazard_photo(request, pk):
     if not stages:
         raise PermissionDenied
     form = PhotoForm(request.POST, request.FILES, stages=stages)
+    status = 400
     if form.is_valid():
-        try:
-            services.add_photo(
-                hazard=hazard,
-                actor=request.user,
-                upload=form.cleaned_data["file"],
-                stage=form.cleaned_data["stage"],
-            )
-        except (IllegalMove, ValidationError) as error:
-            _put_errors(form, error)
-        else:
+        done = attempt(
+            request,
+            services.add_photo,
+            form=form,
+            hazard=hazard,
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            stage=form.cleaned_data["stage"],
+        )
+        if done:
             messages.success(request, _("Photo added."))
             return redirect("hazard-detail", pk=hazard.pk)
-    return _detail(request, _hazard(request, pk), status=400, photo_form=form)
+        status = done.status
+    return _detail(request, _hazard(request, pk), status=status, photo_form=form)
 
 
 @login_required
@@ -266,71 +257,29 @@ def hazard_register(request):
         status = 400
         if form.is_valid():
             data = dict(form.cleaned_data)
-            move, key = data.pop("move"), data.pop("token")
-            evidence, photo = data.pop("evidence"), data.pop("photo")
-            try:
-                with transaction.atomic():
-                    if move == "fix_on_spot":
-                        data.pop("deadline"), data.pop("deadline_working_days")
-                        hazard, created = services.fix_on_spot(
-                            actor=request.user, idempotency_key=key, evidence=evidence, **data
-                        )
-                    else:
-                        hazard, created = services.register(
-                            actor=request.user, idempotency_key=key, **data
-                        )
-                    if created and photo:
-                        # fixed on the spot, the photo shows the result; else the danger
-                        stage = PhotoStage.AFTER if move == "fix_on_spot" else PhotoStage.BEFORE
-                        services.add_photo(
-                            hazard=hazard, actor=request.user, upload=photo, stage=stage
-                        )
-            except NotPermitted:
-                form.add_error("enterprise", _("You may not register for this enterprise."))
-                status = 403
-            except (IllegalMove, ValidationError) as error:
-                if isinstance(error, ValidationError) and "file" in getattr(
-                    error, "error_dict", {}
-                ):
-                    error = ValidationError({"photo": error.error_dict["file"]})
-                _put_errors(form, error)
-            else:
+            key = data.pop("token")
+            done = attempt(
+                request,
+                services.record_found,
+                form=form,
+                actor=request.user,
+                idempotency_key=key,
+                **data,
+            )
+            if done:
+                hazard, created = done.value
                 if created:
                     messages.success(request, _("Hidden danger recorded."))
                 else:
                     messages.info(request, _("This form was already sent; nothing was added."))
                 return redirect("hazard-detail", pk=hazard.pk)
+            status = done.status
+            photo_errors = fields_for(done.error).get("file") if done.error else None
+            if photo_errors:
+                # the photo service names its upload "file"; on this form it is "photo"
+                form.errors.pop(NON_FIELD_ERRORS, None)
+                form.add_error("photo", photo_errors)
     return render(request, "hazards/register.html", {"form": form}, status=status)
-
-
-# ---------------------------------------------------------------- inbox
-@login_required
-def inbox(request):
-    notes = Notification.objects.filter(recipient=request.user)
-    if request.GET.get("unread"):
-        notes = notes.filter(read_at__isnull=True)
-    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "hazards/inbox.html",
-        {"page": page, "unread_only": bool(request.GET.get("unread"))},
-    )
-
-
-@login_required
-@require_POST
-def inbox_read(request, pk=None):
-    notes = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
-    if pk is not None:
-        note = get_object_or_404(Notification, recipient=request.user, pk=pk)
-        notes.filter(pk=note.pk).update(read_at=timezone.now())
-        if request.POST.get("open") and url_has_allowed_host_and_scheme(
-            note.link, allowed_hosts={request.get_host()}
-        ):
-            return redirect(note.link or "hazard-inbox")
-    else:
-        notes.update(read_at=timezone.now())
-    return redirect("hazard-inbox")
 
 
 # ---------------------------------------------------------------- statistics

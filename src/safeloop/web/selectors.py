@@ -1,8 +1,10 @@
 """Reads for the shell's pages; each takes the user and stays inside their scope."""
 
+from typing import Any
+
 from django.db.models import Q
 
-from safeloop.core.models import AuditEntry
+from safeloop.core.models import AuditEntry, Notification
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.models import GridCell, Park, Region, RoleAssignment
 from safeloop.orgs.roles import ADMINS
@@ -45,16 +47,28 @@ def org_tree_for(user) -> list[dict]:
     the top level."""
     regions = list(Region.objects.for_user(user).order_by("code"))
     nodes = {r.pk: {"region": r, "children": [], "parks": [], "cells": []} for r in regions}
-    loose = {"region": None, "children": [], "parks": [], "cells": []}
+    loose: dict[str, Any] = {"region": None, "children": [], "parks": [], "cells": []}
     by_code = {node["region"].code: node for node in nodes.values()}
     for park in Park.objects.for_user(user).order_by("name"):
         by_code.get(park.region_code, loose)["parks"].append(park)
     for cell in GridCell.objects.for_user(user).order_by("code"):
         by_code.get(cell.region_code, loose)["cells"].append(cell)
-    roots = []
+    roots: list[dict] = []
     for node in nodes.values():
         parent = nodes.get(node["region"].parent_id)
         (parent["children"] if parent else roots).append(node)
     if loose["parks"] or loose["cells"]:
         roots.append(loose)
     return roots
+
+
+def notifications_for(user, *, unread_only: bool = False):
+    """The user's own inbox, newest first; nobody reads another's."""
+    notes = Notification.objects.filter(recipient=user)
+    return notes.filter(read_at__isnull=True) if unread_only else notes
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

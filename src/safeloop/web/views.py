@@ -1,8 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
 
+from safeloop.core.models import Notification
 from safeloop.dashboards.views import dashboard
 from safeloop.orgs.roles import ADMINS, REGULATORS
 from safeloop.web import selectors
@@ -22,6 +26,7 @@ def org_tree(request):
 
 
 @login_required
+@require_safe  # read-only: a POST is refused (405), never taken for a write
 def audit_log(request):
     if not request.user.roles & ADMINS:
         raise Http404
@@ -35,3 +40,33 @@ def audit_log(request):
         "web/audit_log.html",
         {"filter": filterset, "page": page, "query": query.urlencode()},
     )
+
+
+# ---------------------------------------------------------------- inbox
+INBOX_PAGE_SIZE = 25
+
+
+@login_required
+def inbox(request):
+    """The user's notifications from every part of the platform."""
+    unread_only = bool(request.GET.get("unread"))
+    notes = selectors.notifications_for(request.user, unread_only=unread_only)
+    page = Paginator(notes, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "web/inbox.html", {"page": page, "unread_only": unread_only})
+
+
+@login_required
+@require_POST
+def inbox_read(request, pk=None):
+    """Mark one notification read (and open its link with `open`), or all of them."""
+    notes = selectors.notifications_for(request.user, unread_only=True)
+    if pk is not None:
+        note = get_object_or_404(Notification, recipient=request.user, pk=pk)
+        notes.filter(pk=note.pk).update(read_at=timezone.now())
+        if request.POST.get("open") and url_has_allowed_host_and_scheme(
+            note.link, allowed_hosts={request.get_host()}
+        ):
+            return redirect(note.link or "inbox")
+    else:
+        notes.update(read_at=timezone.now())
+    return redirect("inbox")

@@ -1,8 +1,8 @@
-"""The header's inbox link with its unread count: `{% include "hazards/_inbox_badge.html" %}`."""
+"""The header's inbox link with its unread count: `{% include "web/_inbox_badge.html" %}`."""
 
 from django import template
 
-from safeloop.hazards.selectors import unread_count
+from safeloop.web.selectors import unread_count
 
 register = template.Library()
 
