@@ -20,6 +20,9 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 EXPECTED = {
     "hazard",
     "warning",
+    "selfcheck_task",
+    "change_request",
+    "import_batch",
 }
 
 
