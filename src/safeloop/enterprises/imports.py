@@ -543,4 +543,5 @@ def run_batch(batch: ImportBatch, *, apply: bool) -> ImportBatch:
         progress_db.close()
     if "errors" in outcome and "error_count" not in outcome:
         outcome["error_count"] = 1
-    return services.finish_batch(actor=None, batch=batch, outcome=outcome, failed=failed)
+    move = "fail" if failed else "applied" if apply else "checked"
+    return services.finish_batch(actor=None, batch=batch, move=move, outcome=outcome)

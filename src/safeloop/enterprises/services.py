@@ -6,13 +6,30 @@ import os
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeloop.core.errors import IllegalMove, Invalid, NotFound, NotPermitted
+from safeloop.core.errors import (
+    Conflict,
+    IllegalMove,
+    Invalid,
+    NotFound,
+    NotPermitted,
+    fields_for,
+)
 from safeloop.core.scoping import can
-from safeloop.core.services import after_commit, allow, bump, lock, require, service, track
+from safeloop.core.services import (
+    after_commit,
+    allow,
+    bump,
+    lock,
+    require,
+    service,
+    track,
+    untrack,
+)
 from safeloop.core.workflow import SYSTEM
 from safeloop.enterprises import safety_managers
 from safeloop.enterprises.models import (
@@ -21,7 +38,6 @@ from safeloop.enterprises.models import (
     Enterprise,
     EnterpriseChild,
     ImportBatch,
-    ImportStatus,
     SafetyManager,
 )
 from safeloop.enterprises.workflow import (
@@ -70,6 +86,21 @@ def _assign(obj, data: dict) -> list[str]:
             setattr(obj, field.attname, new)  # a new key drops the cached related object
             changed.append(name)
     return changed
+
+
+def _lock_enterprise(actor, pk, action: str, version: int | None) -> Enterprise:
+    """`lock`, with a conflict that tells the version the record has now."""
+    try:
+        return lock(Enterprise, actor, pk, action=action, version=version)
+    except Conflict:
+        now = Enterprise.objects.filter(pk=pk).values_list("version", flat=True).first()
+        raise Conflict(
+            _(
+                "This enterprise was changed by someone else (now version %(v)s). "
+                "Reload it and apply your change again."
+            )
+            % {"v": now}
+        ) from None
 
 
 def is_regulator_for(actor, enterprise: Enterprise) -> bool:
@@ -131,7 +162,7 @@ def update_enterprise(
     """Apply `data` (and, unless None, the whole list of safety managers) if the record is
     still at `expected_version` (None: an approved change request, which read no version).
     Enterprise staff may not change regulated fields (they file a change request instead)."""
-    locked = lock(Enterprise, actor, enterprise.pk, version=expected_version)
+    locked = _lock_enterprise(actor, enterprise.pk, "change", expected_version)
     regulator = regulated_ok or is_regulator_for(actor, locked)
     changed = _assign(locked, data)
     plan = None if safety_managers is None else _plan_managers(locked, safety_managers)
@@ -157,10 +188,11 @@ def update_enterprise(
 @service
 def delete_enterprise(*, actor, enterprise: Enterprise, expected_version: int) -> Enterprise:
     """Soft delete: the record stays for the history; its code becomes free for re-use."""
-    locked = lock(Enterprise, actor, enterprise.pk, action="delete", version=expected_version)
+    locked = _lock_enterprise(actor, enterprise.pk, "delete", expected_version)
     locked.deleted_at = timezone.now()
     bump(locked)
     locked.save(action="delete")
+    untrack(locked)  # deleted on purpose: it has left every scoped read
     return locked
 
 
@@ -199,7 +231,10 @@ def _check_proposed(enterprise: Enterprise, proposed: dict) -> None:
     require(proposed, _("Propose at least one change."))
     trial = Enterprise.objects.get(pk=enterprise.pk)
     _assign(trial, proposed)
-    trial.full_clean()
+    try:
+        trial.full_clean()
+    except ValidationError as error:
+        raise Invalid(fields_for(error)) from None
 
 
 def _serialise(proposed: dict) -> dict:
@@ -239,7 +274,8 @@ def decide_change_request(
     """A regulator in scope approves (the change is applied) or refuses a pending request;
     a decided request is 409."""
     queryset = ChangeRequest.objects.select_related("enterprise")
-    locked = lock(ChangeRequest, actor, change_request.pk, queryset=queryset)
+    # 404 outside the actor's scope; then the table: 409 decided, 403 for all but regulators
+    locked = lock(ChangeRequest, actor, change_request.pk, action="view", queryset=queryset)
     move = "approve" if approve else "refuse"
     try:
         CHANGE_REQUEST.apply(locked, move, actor_kinds(actor, locked.enterprise))
@@ -346,7 +382,7 @@ def _batch_kinds(actor, batch: ImportBatch) -> set[str]:
 
 
 @service
-def upload_batch(*, actor, upload) -> ImportBatch:
+def upload_batch(*, actor, upload, check: bool = True) -> ImportBatch:
     """Keep an uploaded file as a new batch and start its check (a background job for a
     large file: the caller runs `imports.run_batch` for a small one)."""
     allow_import(actor)
@@ -360,7 +396,7 @@ def upload_batch(*, actor, upload) -> ImportBatch:
     IMPORT_BATCH.apply(batch, "upload", _batch_kinds(actor, batch))
     batch.file.save(f"{batch.token}.xlsx", upload, save=False)
     batch.save()
-    return start_batch(actor=actor, batch=batch, apply=False)
+    return start_batch(actor=actor, batch=batch, apply=False) if check else batch
 
 
 @service
@@ -368,15 +404,15 @@ def start_batch(*, actor, batch: ImportBatch, apply: bool) -> ImportBatch:
     """Move the batch to checking (apply=False) or importing (apply=True). Importing needs
     a checked file without errors (409 otherwise). A background batch is queued for the
     worker once this commits; the caller runs a small one (`imports.run_batch`)."""
-    allow_import(actor)
-    batch = _lock_batch(actor, batch)
+    batch = _lock_batch(actor, batch)  # 404 for anyone but the uploader; then the table
     if apply:
-        if batch.status == ImportStatus.CHECKED and batch.error_count:
-            raise IllegalMove(_("Only a checked file without errors can be imported."))
+        refused = _("Only a checked file without errors can be imported.")
         try:
             IMPORT_BATCH.apply(batch, "apply", _batch_kinds(actor, batch))
         except IllegalMove:
-            raise IllegalMove(_("Only a checked file without errors can be imported.")) from None
+            raise IllegalMove(refused) from None
+        if batch.error_count:  # checked, with errors: the file must be corrected first
+            raise IllegalMove(refused)
     else:
         IMPORT_BATCH.apply(batch, "check", _batch_kinds(actor, batch))
     batch.processed_rows = 0
@@ -389,12 +425,10 @@ def start_batch(*, actor, batch: ImportBatch, apply: bool) -> ImportBatch:
 
 
 @service
-def finish_batch(*, actor, batch: ImportBatch, outcome: dict, failed: bool) -> ImportBatch:
-    """The job's end of a check or an import (actor None: the system): the outcome's counts
-    and errors, and the move its result calls for — checked, applied, or failed."""
+def finish_batch(*, actor, batch: ImportBatch, move: str, outcome: dict) -> ImportBatch:
+    """The job's end of a check or an import (actor None: the system): `move` is checked,
+    applied or fail, and the outcome's counts and errors are recorded."""
     batch = _lock_batch(actor, batch)
-    applying = batch.status == ImportStatus.APPLYING
-    move = "fail" if failed else "applied" if applying else "checked"
     IMPORT_BATCH.apply(batch, move, _batch_kinds(actor, batch))
     for name, value in outcome.items():
         setattr(batch, name, value)

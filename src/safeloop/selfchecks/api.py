@@ -114,7 +114,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         """Record the task done (排查记录): normal, or abnormal with the hidden danger's
         handling (register with a deadline, or fixed on the spot with the evidence).
         Multipart carries photos; JSON carries none."""
-        task = get_for_user_or_404(selectors.tasks_for(request.user), request.user, pk, "change")
+        task = get_for_user_or_404(selectors.tasks_for(request.user), request.user, pk)
         data = request.data
         if hasattr(data, "getlist"):  # multipart: several photos under one name
             data = {**data.dict(), "photos": data.getlist("photos")}

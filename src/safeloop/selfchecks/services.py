@@ -80,12 +80,15 @@ def record_task(
     for rectification with a deadline, or fixed on the spot with the evidence. A failure
     anywhere (a bad photo, a missing deadline) leaves nothing behind."""
     queryset = SelfCheckTask.objects.select_related("enterprise", "risk_point", "measure")
-    task = lock(SelfCheckTask, actor, task.pk, version=version, queryset=queryset)
+    # 404 outside the actor's scope, 409 stale; then the table: 409 done or missed, 403 for
+    # anyone but the enterprise's staff
+    task = lock(SelfCheckTask, actor, task.pk, action="view", version=version, queryset=queryset)
     state = task.get_state_display()
     try:
-        SELFCHECK_TASK.apply(task, "record", actor_kinds(actor, task))  # 409 done/missed, 403
+        SELFCHECK_TASK.apply(task, "record", actor_kinds(actor, task))
     except IllegalMove:
         raise IllegalMove(_("This task is %s: it can no longer be recorded.") % state) from None
+    track(task, "change")
     if task.period_start > timezone.localdate():
         raise IllegalMove(_("This task's period has not started yet."))
     require(result in Result.values, _("Choose normal or abnormal."), "result")

@@ -114,7 +114,7 @@ def task_detail(request, pk):
 @login_required
 @require_POST
 def task_record(request, pk):
-    task = _task(request, pk, "change")
+    task = _task(request, pk)
     form = RecordForm(request.POST, request.FILES)
     status = 400
     if form.is_valid():
