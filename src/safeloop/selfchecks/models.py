@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.core.models import AuditedModel
+from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.scoping import ScopedManager
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.roles import ALL_ROLES, ENTERPRISE_STAFF
@@ -71,7 +71,7 @@ class ScheduleRule(AuditedModel):
         return f"{self.get_frequency_display()} · {self.effective_from}"
 
 
-class SelfCheckTask(AuditedModel):
+class SelfCheckTask(Versioned, AuditedModel):
     """One check of one control measure for one period, assigned to one account."""
 
     # Foreign keys without an index of their own where a composite index below starts with
@@ -125,7 +125,6 @@ class SelfCheckTask(AuditedModel):
     state = models.CharField(
         _("state"), max_length=8, choices=TaskState.choices, default=TaskState.PENDING
     )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ScopedManager()
