@@ -1,5 +1,8 @@
-"""Every write to the ledger that has a rule. Keyword-only, with the acting user; each locks
-its row, checks the actor's right and the record's version, writes, and is audited."""
+"""Every write to the ledger that has a rule, on the core kit (`safeloop.core.services`):
+keyword-only, with the acting user, one transaction; each reads its row with `lock` (404
+outside the actor's scope, 403 visible but not permitted, 409 stale version), lets the
+workflow table decide change requests and import batches, writes, is audited, and has what
+it wrote re-checked in the actor's scope before commit."""
 
 import hashlib
 import os
