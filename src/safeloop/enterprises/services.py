@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from procrastinate.contrib.django import app
 
 from safeloop.core.errors import (
     Conflict,
@@ -420,10 +421,9 @@ def start_batch(*, actor, batch: ImportBatch, apply: bool) -> ImportBatch:
         IMPORT_BATCH.apply(batch, "check", _batch_kinds(actor, batch))
     batch.processed_rows = 0
     batch.save(update_fields=["status", "processed_rows"])
-    if batch.background:
-        from safeloop.enterprises.tasks import run_import
-
-        after_commit(run_import.defer, batch_id=batch.pk, apply=apply)
+    if batch.background:  # the job `enterprises.tasks.run_import`, named: no import cycle
+        job = app.configure_task("enterprises.run_import", allow_unknown=False)
+        after_commit(job.defer, batch_id=batch.pk, apply=apply)
     return batch
 
 
