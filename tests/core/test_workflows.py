@@ -26,6 +26,9 @@ EXPECTED = {
     "plan",
     "visit",
     "warning",
+    "selfcheck_task",
+    "change_request",
+    "import_batch",
 }
 
 

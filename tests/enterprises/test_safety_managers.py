@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from safeloop.core.errors import Conflict, Invalid
 from safeloop.core.models import AuditEntry
 from safeloop.enterprises import columns as C
 from safeloop.enterprises import services
@@ -86,9 +87,9 @@ def test_the_audit_masks_the_certificate_number(world):
     ],
 )
 def test_bad_managers_are_refused_with_the_person_and_field(world, entry, field):
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Invalid) as error:
         set_managers(world, [ZHANG, entry])
-    [message] = error.value.message_dict["safety_managers"]
+    [message] = error.value.errors["safety_managers"]
     assert message.startswith("第2名安全管理人员") and field in message
     world.inside.refresh_from_db()
     assert world.inside.version == 1 and managers_of(world.inside) == []
@@ -101,7 +102,7 @@ def test_more_than_twenty_managers_are_refused(world):
 
 def test_a_stale_version_refuses_the_list(world):
     set_managers(world, [ZHANG])
-    with pytest.raises(services.Conflict):
+    with pytest.raises(Conflict):
         services.update_enterprise(
             actor=world.user(Role.COUNTY_ADMIN),
             enterprise=world.inside,

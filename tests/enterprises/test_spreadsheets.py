@@ -226,7 +226,7 @@ def test_every_error_is_listed_by_row_and_column(world, client, reader):
     report = client.get(f"/enterprises/import/{b.token}/errors/")
     ws = load_workbook(io.BytesIO(report.content)).active
     assert ws.max_row == 7  # header + six errors
-    assert confirm(client).status_code == 200
+    assert confirm(client).status_code == 409  # a checked file with errors is not imported
     assert not Enterprise.objects.filter(name="导入测试企业").exists()
 
 

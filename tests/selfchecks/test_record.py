@@ -10,7 +10,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from safeloop.core.errors import IllegalMove, NotPermitted
+from safeloop.core.errors import (
+    Conflict,
+    IllegalMove,
+    NotFound,
+    NotPermitted,
+    ServiceError,
+    fields_for,
+    status_for,
+)
 from safeloop.core.models import AuditEntry
 from safeloop.hazards.choices import Source, State
 from safeloop.hazards.models import Hazard, HazardPhoto
@@ -18,6 +26,7 @@ from safeloop.orgs.roles import Role
 from safeloop.selfchecks import services
 from safeloop.selfchecks.choices import TaskState
 from safeloop.selfchecks.models import SelfCheckPhoto, SelfCheckRecord, SelfCheckTask
+from tests.scope import ROLES
 
 
 @pytest.fixture(autouse=True)
@@ -158,9 +167,10 @@ def test_the_hazard_key_returns_the_same_hazard_for_the_same_task(world, make_ta
 )
 def test_bad_input_names_its_field_and_writes_nothing(world, make_task, arguments, field):
     task = make_task()
-    with pytest.raises(IllegalMove) as error:
+    with pytest.raises(ServiceError) as error:
         services.record_task(task=task, actor=world.user(Role.SAFETY_MANAGER), **arguments)
-    assert error.value.field == field
+    assert status_for(error.value) == 400
+    assert field in fields_for(error.value)
     assert nothing_written(task)
 
 
@@ -194,8 +204,6 @@ def test_a_done_or_missed_task_cannot_be_recorded(world, make_task):
 
 
 def test_a_stale_version_is_a_conflict(world, make_task):
-    from safeloop.core.workflow import Conflict
-
     task = make_task()
     with pytest.raises(Conflict):
         services.record_task(
@@ -203,7 +211,7 @@ def test_a_stale_version_is_a_conflict(world, make_task):
         )
 
 
-@pytest.mark.parametrize("role", [*Role, None])
+@pytest.mark.parametrize("role", ROLES)
 def test_only_the_enterprises_staff_record(world, make_task, role):
     task = make_task()
     call = lambda: services.record_task(task=task, actor=world.users[role], result="normal")  # noqa: E731
@@ -211,7 +219,7 @@ def test_only_the_enterprises_staff_record(world, make_task, role):
         call()
         assert SelfCheckRecord.objects.count() == 1
     elif role is None:
-        with pytest.raises(SelfCheckTask.DoesNotExist):
+        with pytest.raises(NotFound):
             call()
     else:  # they see the task but may not record it
         with pytest.raises(NotPermitted):
@@ -220,5 +228,5 @@ def test_only_the_enterprises_staff_record(world, make_task, role):
 
 def test_another_enterprises_staff_cannot_see_the_task(world, make_task):
     task = make_task(enterprise=world.sibling)
-    with pytest.raises(SelfCheckTask.DoesNotExist):
+    with pytest.raises(NotFound):
         services.record_task(task=task, actor=world.user(Role.SAFETY_MANAGER), result="normal")

@@ -83,6 +83,14 @@ def track(obj, action: str = "change"):
     return obj
 
 
+def untrack(obj) -> None:
+    """Leave `obj` out of the running service's re-check: for a record the service has just
+    retired on purpose (a soft delete hides it from every scoped read)."""
+    touched = _touched.get()
+    if touched is not None:
+        touched[:] = [(o, a) for o, a in touched if not (type(o) is type(obj) and o.pk == obj.pk)]
+
+
 def lock(model, actor, pk, *, action: str = "change", version: int | None = None, queryset=None):
     """The row `pk` of `model`, locked for update.
 

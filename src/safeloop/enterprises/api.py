@@ -1,24 +1,16 @@
 """The ledger API: /api/v1/enterprises/ with the list filters, and nested personnel and
 licences. Writes go through the services; a stale `version` answers 409."""
 
-from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from safeloop.core.api import ScopedModelViewSet
-from safeloop.core.scoping import can, ensure_in_scope
+from safeloop.core.views import get_for_user_or_404
 from safeloop.enterprises import selectors, services
 from safeloop.enterprises.filters import EnterpriseFilter
 from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, SpecialOperator
-
-
-class ConflictError(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = _("The record changed since you read it.")
 
 
 class LicenceSerializer(serializers.ModelSerializer):
@@ -190,16 +182,13 @@ class EnterpriseViewSet(ScopedModelViewSet):
             raise exceptions.ValidationError(
                 {"version": [_("Send the version you read to update the record.")]}
             )
-        try:
-            serializer.instance = services.update_enterprise(
-                actor=self.request.user,
-                enterprise=serializer.instance,
-                data=data,
-                expected_version=version,
-                safety_managers=None if managers is None else [dict(m) for m in managers],
-            )
-        except services.Conflict as conflict:
-            raise ConflictError(str(conflict)) from conflict
+        serializer.instance = services.update_enterprise(
+            actor=self.request.user,
+            enterprise=serializer.instance,
+            data=data,
+            expected_version=version,
+            safety_managers=None if managers is None else [dict(m) for m in managers],
+        )
 
     @extend_schema(parameters=[OpenApiParameter("version", int, required=True)])
     def destroy(self, request, *args, **kwargs):
@@ -210,12 +199,9 @@ class EnterpriseViewSet(ScopedModelViewSet):
             raise exceptions.ValidationError(
                 {"version": [_("Send the version you read to delete the record.")]}
             ) from None
-        try:
-            services.delete_enterprise(
-                actor=request.user, enterprise=enterprise, expected_version=version
-            )
-        except services.Conflict as conflict:
-            raise ConflictError(str(conflict)) from conflict
+        services.delete_enterprise(
+            actor=request.user, enterprise=enterprise, expected_version=version
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -224,9 +210,8 @@ class EnterprisePartViewSet(ScopedModelViewSet):
 
     def enterprise(self) -> Enterprise:
         if not hasattr(self, "_enterprise"):
-            self._enterprise = get_object_or_404(
-                Enterprise.objects.for_user(self.request.user, "view"),
-                pk=self.kwargs["enterprise_pk"],
+            self._enterprise = get_for_user_or_404(
+                Enterprise, self.request.user, self.kwargs["enterprise_pk"]
             )
         return self._enterprise
 
@@ -234,13 +219,12 @@ class EnterprisePartViewSet(ScopedModelViewSet):
         return super().get_queryset().filter(enterprise=self.enterprise())
 
     def perform_create(self, serializer):
-        enterprise = self.enterprise()
-        if not can(self.request.user, "change", enterprise):
-            raise exceptions.PermissionDenied()
-        with transaction.atomic():
-            instance = serializer.save(enterprise=enterprise)
-            instance.full_clean()
-            ensure_in_scope(self.request.user, "change", instance)
+        model = serializer.Meta.model
+        serializer.instance = services.add_part(
+            actor=self.request.user,
+            enterprise=self.enterprise(),
+            part=model(**serializer.validated_data),
+        )
 
 
 class SpecialOperatorViewSet(EnterprisePartViewSet):

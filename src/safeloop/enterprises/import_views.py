@@ -1,34 +1,24 @@
 """Spreadsheet pages: template download, upload → check (dry run) → confirm, progress, error
 report, and the export of the filtered list."""
 
-import secrets
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safeloop.core import audit
 from safeloop.core.documents import XLSX, xlsx_response
-from safeloop.enterprises import selectors, spreadsheets
+from safeloop.core.views import attempt
+from safeloop.enterprises import selectors, services, spreadsheets
 from safeloop.enterprises.filters import EnterpriseFilter
-from safeloop.enterprises.imports import run_batch, sync_limit
-from safeloop.enterprises.models import ImportBatch, ImportStatus
-from safeloop.orgs.roles import REGULATORS
-
-
-def _regulator(request):
-    if not request.user.roles & REGULATORS:
-        raise PermissionDenied
+from safeloop.enterprises.imports import run_batch
+from safeloop.enterprises.models import ImportStatus
 
 
 @login_required
 def template_download(request):
-    _regulator(request)
+    services.allow_import(request.user)
     return xlsx_response(spreadsheets.template(request.user), "enterprise-ledger-template.xlsx")
 
 
@@ -45,63 +35,56 @@ def export(request):
     )
 
 
-def _start(batch, *, apply: bool):
-    if batch.background:
-        from safeloop.enterprises.tasks import run_import
-
-        batch.status = ImportStatus.APPLYING if apply else ImportStatus.CHECKING
-        batch.save(update_fields=["status"])
-        run_import.defer(batch_id=batch.pk, apply=apply)
-    else:
-        run_batch(batch, apply=apply)
+def _run(batch):
+    """A small batch runs in the request; a large one was queued by the service."""
+    if not batch.background:
+        run_batch(batch, apply=batch.status == ImportStatus.APPLYING)
 
 
 @login_required
 def import_upload(request):
-    _regulator(request)
-    recent = ImportBatch.objects.filter(created_by=request.user)[:10]
+    services.allow_import(request.user)
+    recent = services.batches_for(request.user)[:10]
+    status = 200
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Choose a file."))
-        else:
-            batch = ImportBatch(
-                token=secrets.token_hex(16),
-                created_by=request.user,
-                original_name=upload.name[:200],
-                background=upload.size > sync_limit(),
-            )
-            batch.file.save(f"{batch.token}.xlsx", upload, save=False)
-            batch.save()
-            _start(batch, apply=False)
-            return redirect("enterprise-import", token=batch.token)
-    return render(request, "enterprises/import_upload.html", {"recent": recent})
+        done = attempt(request, services.upload_batch, actor=request.user, upload=upload)
+        if done:
+            _run(done.value)
+            return redirect("enterprise-import", token=done.value.token)
+        status = done.status
+    return render(request, "enterprises/import_upload.html", {"recent": recent}, status=status)
 
 
 def _batch(request, token):
-    _regulator(request)
-    return get_object_or_404(ImportBatch, token=token, created_by=request.user)
+    services.allow_import(request.user)
+    return get_object_or_404(services.batches_for(request.user), token=token)
 
 
-@login_required
-def import_detail(request, token):
-    batch = _batch(request, token)
+def _detail(request, batch, status=200):
     template = (
         "enterprises/_import_status.html"
         if request.headers.get("HX-Request")
         else "enterprises/import.html"
     )
-    return render(request, template, {"batch": batch, "errors": batch.errors[:500]})
+    context = {"batch": batch, "errors": batch.errors[:500]}
+    return render(request, template, context, status=status)
+
+
+@login_required
+def import_detail(request, token):
+    return _detail(request, _batch(request, token))
 
 
 @login_required
 @require_POST
 def import_confirm(request, token):
     batch = _batch(request, token)
-    if batch.status != ImportStatus.CHECKED or batch.error_count:
-        messages.error(request, _("Only a checked file without errors can be imported."))
-    else:
-        _start(batch, apply=True)
+    done = attempt(request, services.start_batch, actor=request.user, batch=batch, apply=True)
+    if not done:
+        batch.refresh_from_db()
+        return _detail(request, batch, status=done.status)
+    _run(done.value)
     return redirect("enterprise-import", token=batch.token)
 
 

@@ -22,11 +22,11 @@ from safeloop.core.models import AuditEntry
 from safeloop.core.scoping import reaches
 from safeloop.enterprises import columns as C
 from safeloop.enterprises import safety_managers as managers_
+from safeloop.enterprises import services
 from safeloop.enterprises.choices import LicenceKind
 from safeloop.enterprises.models import (
     Enterprise,
     ImportBatch,
-    ImportStatus,
     Licence,
     SafetyManager,
     SectorRule,
@@ -44,11 +44,6 @@ MANAGERS = "safety_managers"
 
 class FileRefused(Exception):
     """The file as a whole cannot be read; nothing is written."""
-
-
-def sync_limit() -> int:
-    """Files larger than this run as a background job."""
-    return getattr(settings, "LEDGER_IMPORT_SYNC_BYTES", 256 * 1024)
 
 
 def parallel_limit() -> int:
@@ -499,11 +494,9 @@ C.BY_KEY = {c.key: c for c in C.COLUMNS}
 
 
 def run_batch(batch: ImportBatch, *, apply: bool) -> ImportBatch:
-    """Check (apply=False) or import (apply=True) an uploaded batch, recording the outcome."""
-    batch.status = ImportStatus.APPLYING if apply else ImportStatus.CHECKING
-    batch.processed_rows = 0
-    batch.save(update_fields=["status", "processed_rows"])
-
+    """Run the check (apply=False) or the import (apply=True) of a batch that
+    `services.start_batch` moved to checking or importing, and record the outcome
+    (`services.finish_batch`, as the system)."""
     # Progress goes through its own connection, so that it shows while the import's
     # transaction is still open.
     progress_db = connections.create_connection(DEFAULT_DB_ALIAS)
@@ -516,33 +509,39 @@ def run_batch(batch: ImportBatch, *, apply: bool) -> ImportBatch:
                 [done, total, batch.pk],
             )
 
+    failed = False
+    outcome: dict = {}
     try:
         check_file(batch.original_name, batch.file.path)
         result = Importer(actor=batch.created_by, apply=apply, progress=progress).run(
             batch.file.path
         )
     except FileRefused as refused:
-        batch.status, batch.message = ImportStatus.FAILED, str(refused)
-        batch.errors, batch.error_count = [[0, "", "", str(refused)]], 1
+        failed = True
+        outcome = {"message": str(refused), "errors": [[0, "", "", str(refused)]]}
     except Exception as error:  # a file openpyxl cannot read at all
         if isinstance(error, (KeyboardInterrupt, SystemExit)):
             raise
-        batch.status = ImportStatus.FAILED
-        batch.message = "无法读取此文件：文件已损坏或不是有效的 Excel 工作簿"
-        batch.errors, batch.error_count = [[0, "", "", batch.message]], 1
+        failed = True
+        message = "无法读取此文件：文件已损坏或不是有效的 Excel 工作簿"
+        outcome = {"message": message, "errors": [[0, "", "", message]]}
     else:
-        batch.total_rows = result.total
-        batch.processed_rows = result.total
-        batch.created_count = result.created
-        batch.updated_count = result.updated
-        batch.unchanged_count = result.unchanged
-        batch.errors, batch.error_count = result.errors, result.error_count
-        if result.error_count:
-            batch.status = ImportStatus.FAILED if apply else ImportStatus.CHECKED
-            batch.message = "发现错误，未导入任何数据" if apply else ""
-        else:
-            batch.status = ImportStatus.APPLIED if apply else ImportStatus.CHECKED
+        outcome = {
+            "total_rows": result.total,
+            "processed_rows": result.total,
+            "created_count": result.created,
+            "updated_count": result.updated,
+            "unchanged_count": result.unchanged,
+            "errors": result.errors,
+            "error_count": result.error_count,
+        }
+        # A check lists the errors and stays checked; an import with errors writes nothing.
+        failed = bool(apply and result.error_count)
+        if failed:
+            outcome["message"] = "发现错误，未导入任何数据"
     finally:
         progress_db.close()
-    batch.save()
-    return batch
+    if "errors" in outcome and "error_count" not in outcome:
+        outcome["error_count"] = 1
+    move = "fail" if failed else "applied" if apply else "checked"
+    return services.finish_batch(actor=None, batch=batch, move=move, outcome=outcome)

@@ -19,7 +19,7 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent
 from stdnum.exceptions import ValidationError as StdnumError
 
-from safeloop.core.models import AuditedModel
+from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.scoping import ScopedManager
 from safeloop.enterprises.choices import (
     CertificateType,
@@ -143,7 +143,7 @@ class LiveManager(ScopedManager):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
-class Enterprise(AuditedModel):
+class Enterprise(Versioned, AuditedModel):
     """One enterprise's file (一企一档): the leaf of the org tree that every record hangs off."""
 
     # Identity
@@ -243,7 +243,6 @@ class Enterprise(AuditedModel):
     pinyin_initials = models.CharField(
         _("pinyin initials"), max_length=60, default="", editable=False
     )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
 
     objects = LiveManager()

@@ -64,7 +64,7 @@ FACETS = ("sector", "status", "scale")
 def facet_counts(queryset) -> tuple[dict[str, dict[str, int]], int]:
     """How many of the filtered enterprises fall in each sector, status and scale, and how
     many there are in all — one grouped scan of the filtered set."""
-    counts = {field: {} for field in FACETS}
+    counts: dict[str, dict[str, int]] = {field: {} for field in FACETS}
     total = 0
     for row in queryset.order_by().values(*FACETS).annotate(n=Count("pk")):
         total += row["n"]

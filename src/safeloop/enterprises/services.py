@@ -1,22 +1,57 @@
-"""Every write to the ledger that has a rule. Keyword-only, with the acting user; each locks
-its row, checks the actor's right and the record's version, writes, and is audited."""
+"""Every write to the ledger that has a rule, on the core kit (`safeloop.core.services`):
+keyword-only, with the acting user, one transaction; each reads its row with `lock` (404
+outside the actor's scope, 403 visible but not permitted, 409 stale version), lets the
+workflow table decide change requests and import batches, writes, is audited, and has what
+it wrote re-checked in the actor's scope before commit."""
 
 import hashlib
 import os
-from contextlib import contextmanager
-from dataclasses import replace
-from functools import wraps
+import secrets
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from procrastinate.contrib.django import app
 
-from safeloop.core.context import action_context, current
-from safeloop.core.scoping import can, ensure_in_scope
+from safeloop.core.errors import (
+    Conflict,
+    IllegalMove,
+    Invalid,
+    NotFound,
+    NotPermitted,
+    fields_for,
+)
+from safeloop.core.scoping import can
+from safeloop.core.services import (
+    after_commit,
+    allow,
+    bump,
+    lock,
+    require,
+    service,
+    track,
+    untrack,
+)
+from safeloop.core.workflow import SYSTEM
 from safeloop.enterprises import safety_managers
-from safeloop.enterprises.choices import ChangeRequestStatus
-from safeloop.enterprises.models import ChangeRequest, Document, Enterprise, SafetyManager
+from safeloop.enterprises.models import (
+    ChangeRequest,
+    Document,
+    Enterprise,
+    EnterpriseChild,
+    ImportBatch,
+    SafetyManager,
+)
+from safeloop.enterprises.workflow import (
+    CHANGE_REQUEST,
+    IMPORT_BATCH,
+    REGULATOR,
+    STAFF,
+    UPLOADER,
+)
+from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
 
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 # extension → (content type, magic prefix)
@@ -28,46 +63,16 @@ DOCUMENT_TYPES = {
 }
 
 
-class Conflict(Exception):
-    """The record changed since the actor read it (optimistic concurrency)."""
-
-    def __init__(self, current_version: int):
-        self.current_version = current_version
-        super().__init__(
-            _(
-                "This enterprise was changed by someone else (now version %(v)s). "
-                "Reload it and apply your change again."
-            )
-            % {"v": current_version}
-        )
-
-
-@contextmanager
-def _as(actor):
-    """Audit entries written inside name `actor`, keeping the request's id and address."""
-    with action_context(replace(current(), actor=actor)):
-        yield
-
-
-def service(function):
-    """One transaction, audited as the keyword argument `actor`."""
-
-    @wraps(function)
-    def wrapper(*args, actor, **kwargs):
-        with transaction.atomic(), _as(actor):
-            return function(*args, actor=actor, **kwargs)
-
-    return wrapper
-
-
-def _locked(model, actor, action: str, pk):
-    """The row, locked, if the actor may `action` it; PermissionDenied if they only see it."""
-    try:
-        return model.objects.for_user(actor, action).select_for_update().get(pk=pk)
-    except model.DoesNotExist:
-        if model.objects.for_user(actor, "view").filter(pk=pk).exists():
-            raise PermissionDenied from None
-        raise
+def actor_kinds(user, enterprise: Enterprise) -> set[str]:
+    """The kinds of `enterprises.workflow.CHANGE_REQUEST` that `user` is for `enterprise`."""
+    kinds = set()
+    if user is not None and any(
+        g.role in ENTERPRISE_STAFF and g.enterprise_id == enterprise.pk for g in user.grants()
+    ):
+        kinds.add(STAFF)
+    if is_regulator_for(user, enterprise):
+        kinds.add(REGULATOR)
+    return kinds
 
 
 def _value(obj, name):
@@ -87,8 +92,23 @@ def _assign(obj, data: dict) -> list[str]:
     return changed
 
 
-def is_regulator_for(actor, enterprise) -> bool:
-    return can(actor, "regulate", enterprise)
+def _lock_enterprise(actor, pk, action: str, version: int | None) -> Enterprise:
+    """`lock`, with a conflict that tells the version the record has now."""
+    try:
+        return lock(Enterprise, actor, pk, action=action, version=version)
+    except Conflict:
+        now = Enterprise.objects.filter(pk=pk).values_list("version", flat=True).first()
+        raise Conflict(
+            _(
+                "This enterprise was changed by someone else (now version %(v)s). "
+                "Reload it and apply your change again."
+            )
+            % {"v": now}
+        ) from None
+
+
+def is_regulator_for(actor, enterprise: Enterprise) -> bool:
+    return actor is not None and can(actor, "regulate", enterprise)
 
 
 def _plan_managers(enterprise: Enterprise, entries: list[dict]):
@@ -99,13 +119,13 @@ def _plan_managers(enterprise: Enterprise, entries: list[dict]):
     entries = [dict(entry) for entry in entries]
     masked = safety_managers.unmask(entries, current_rows)
     if masked:
-        raise ValidationError({"safety_managers": masked})
+        raise Invalid({"safety_managers": masked})
     plan = safety_managers.pair(current_rows, entries, lambda: SafetyManager(enterprise=enterprise))
     if plan is None:
         return None
     errors = [m for n, row in enumerate(plan[0], start=1) for m in safety_managers.problems(row, n)]
     if errors:
-        raise ValidationError({"safety_managers": errors})
+        raise Invalid({"safety_managers": errors})
     return plan
 
 
@@ -129,7 +149,7 @@ def create_enterprise(
     enterprise.save()
     if safety_managers:
         _write_managers(_plan_managers(enterprise, safety_managers))
-    ensure_in_scope(actor, "create", enterprise)
+    track(enterprise, "create")
     return enterprise
 
 
@@ -139,23 +159,21 @@ def update_enterprise(
     actor,
     enterprise: Enterprise,
     data: dict,
-    expected_version: int,
+    expected_version: int | None,
     safety_managers: list[dict] | None = None,
-    regulated_ok=False,
+    regulated_ok: bool = False,
 ) -> Enterprise:
     """Apply `data` (and, unless None, the whole list of safety managers) if the record is
-    still at `expected_version`. Enterprise staff may not change regulated fields (they file
-    a change request instead)."""
-    locked = _locked(Enterprise, actor, "change", enterprise.pk)
-    if locked.version != expected_version:
-        raise Conflict(locked.version)
+    still at `expected_version` (None: an approved change request, which read no version).
+    Enterprise staff may not change regulated fields (they file a change request instead)."""
+    locked = _lock_enterprise(actor, enterprise.pk, "change", expected_version)
     regulator = regulated_ok or is_regulator_for(actor, locked)
     changed = _assign(locked, data)
     plan = None if safety_managers is None else _plan_managers(locked, safety_managers)
     if not regulator:
         refused = [name for name in changed if name in Enterprise.REGULATED_FIELDS]
         if refused:
-            raise ValidationError(
+            raise Invalid(
                 {
                     name: _("Only a regulator changes this; file a change request.")
                     for name in refused
@@ -164,23 +182,21 @@ def update_enterprise(
     if not changed and plan is None:
         return locked
     locked.full_clean()
-    locked.version += 1
+    bump(locked)
     locked.save()
     if plan is not None:
         _write_managers(plan)
-    ensure_in_scope(actor, "change", locked)
-    return locked
+    return locked  # re-checked in the actor's scope before commit
 
 
 @service
 def delete_enterprise(*, actor, enterprise: Enterprise, expected_version: int) -> Enterprise:
     """Soft delete: the record stays for the history; its code becomes free for re-use."""
-    locked = _locked(Enterprise, actor, "delete", enterprise.pk)
-    if locked.version != expected_version:
-        raise Conflict(locked.version)
+    locked = _lock_enterprise(actor, enterprise.pk, "delete", expected_version)
     locked.deleted_at = timezone.now()
-    locked.version += 1
+    bump(locked)
     locked.save(action="delete")
+    untrack(locked)  # deleted on purpose: it has left every scoped read
     return locked
 
 
@@ -189,21 +205,23 @@ def bulk_update(*, actor, enterprise_ids, data: dict) -> int:
     """Assign a grid cell or change the status of many enterprises at once (regulators).
     All or none: one enterprise outside the actor's reach refuses the whole batch."""
     allowed = {"grid", "status"}
-    if not data or set(data) - allowed:
-        raise ValidationError(_("Bulk edit changes the grid cell or the status only."))
-    ids = sorted(set(enterprise_ids))
-    rows = list(
-        Enterprise.objects.for_user(actor, "regulate").select_for_update().filter(pk__in=ids)
+    require(
+        data and not set(data) - allowed, _("Bulk edit changes the grid cell or the status only.")
     )
+    ids = sorted(set(enterprise_ids))
+    visible = Enterprise.objects.for_user(actor, "view").filter(pk__in=ids)
+    rows = list(visible.select_for_update(of=("self",)).order_by("pk"))
     if len(rows) != len(ids):
-        raise PermissionDenied(_("Some of the selected enterprises are outside your scope."))
+        raise NotFound(_("Some of the selected enterprises are outside your scope."))
+    if visible.for_user(actor, "regulate").count() != len(ids):
+        raise NotPermitted(_("You may not change some of the selected enterprises."))
     count = 0
     for row in rows:
         if _assign(row, data):
             row.full_clean()
-            row.version += 1
+            bump(row)
             row.save(action="bulk_update")
-            ensure_in_scope(actor, "regulate", row)
+            track(row, "regulate")
             count += 1
     return count
 
@@ -211,14 +229,16 @@ def bulk_update(*, actor, enterprise_ids, data: dict) -> int:
 def _check_proposed(enterprise: Enterprise, proposed: dict) -> None:
     unknown = set(proposed) - set(Enterprise.REGULATED_FIELDS)
     if unknown:
-        raise ValidationError(
+        raise Invalid(
             {name: _("This field is not changed by request.") for name in sorted(unknown)}
         )
-    if not proposed:
-        raise ValidationError(_("Propose at least one change."))
+    require(proposed, _("Propose at least one change."))
     trial = Enterprise.objects.get(pk=enterprise.pk)
     _assign(trial, proposed)
-    trial.full_clean()
+    try:
+        trial.full_clean()
+    except ValidationError as error:
+        raise Invalid(fields_for(error)) from None
 
 
 def _serialise(proposed: dict) -> dict:
@@ -228,45 +248,51 @@ def _serialise(proposed: dict) -> dict:
 def _deserialise(proposed: dict) -> dict:
     out = {}
     for name, value in proposed.items():
-        field = Enterprise._meta.get_field(name)
-        out[name] = (
-            field.related_model.objects.get(pk=value)
-            if field.is_relation and value is not None
-            else value
-        )
+        related = Enterprise._meta.get_field(name).related_model
+        if isinstance(related, type) and value is not None:  # a key: the row it names
+            out[name] = related._default_manager.get(pk=value)
+        else:
+            out[name] = value
     return out
 
 
 @service
-def request_change(*, actor, enterprise: Enterprise, proposed: dict, reason: str = ""):
+def request_change(
+    *, actor, enterprise: Enterprise, proposed: dict, reason: str = ""
+) -> ChangeRequest:
     """Enterprise staff ask their regulator to change a regulated field."""
-    if not can(actor, "change", enterprise):
-        raise PermissionDenied
-    _check_proposed(enterprise, proposed)
+    enterprise = lock(Enterprise, actor, enterprise.pk, action="view")
     request = ChangeRequest(
         enterprise=enterprise, requested_by=actor, proposed=_serialise(proposed), reason=reason
     )
+    CHANGE_REQUEST.apply(request, "request", actor_kinds(actor, enterprise))  # 403: not staff
+    _check_proposed(enterprise, proposed)
     request.save()
-    return request
+    return track(request, "view")
 
 
 @service
-def decide_change_request(*, actor, change_request: ChangeRequest, approve: bool, note: str = ""):
-    locked = _locked(ChangeRequest, actor, "change", change_request.pk)
-    if locked.status != ChangeRequestStatus.PENDING:
-        raise ValidationError(_("This request has already been decided."))
-    if not is_regulator_for(actor, locked.enterprise):
-        raise PermissionDenied
+def decide_change_request(
+    *, actor, change_request: ChangeRequest, approve: bool, note: str = ""
+) -> ChangeRequest:
+    """A regulator in scope approves (the change is applied) or refuses a pending request;
+    a decided request is 409."""
+    queryset = ChangeRequest.objects.select_related("enterprise")
+    # 404 outside the actor's scope; then the table: 409 decided, 403 for all but regulators
+    locked = lock(ChangeRequest, actor, change_request.pk, action="view", queryset=queryset)
+    move = "approve" if approve else "refuse"
+    try:
+        CHANGE_REQUEST.apply(locked, move, actor_kinds(actor, locked.enterprise))
+    except IllegalMove:
+        raise IllegalMove(_("This request has already been decided.")) from None
     if approve:
-        enterprise = locked.enterprise
         update_enterprise(
             actor=actor,
-            enterprise=enterprise,
+            enterprise=locked.enterprise,
             data=_deserialise(locked.proposed),
-            expected_version=enterprise.version,
+            expected_version=None,
             regulated_ok=True,
         )
-    locked.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REFUSED
     locked.decided_by = actor
     locked.decided_at = timezone.now()
     locked.decision_note = note
@@ -277,18 +303,13 @@ def decide_change_request(*, actor, change_request: ChangeRequest, approve: bool
 def check_upload(upload) -> tuple[str, str]:
     """Type and size limits for documents; returns (content type, sha256)."""
     ext = os.path.splitext(upload.name or "")[1].lower().lstrip(".")
-    if ext not in DOCUMENT_TYPES:
-        raise ValidationError({"file": _("Attach a PDF, PNG or JPEG file.")}, code="document_type")
-    if upload.size > DOCUMENT_MAX_BYTES:
-        raise ValidationError({"file": _("The file is larger than 10 MB.")}, code="size")
+    require(ext in DOCUMENT_TYPES, _("Attach a PDF, PNG or JPEG file."), "file")
+    require(upload.size <= DOCUMENT_MAX_BYTES, _("The file is larger than 10 MB."), "file")
     content_type, magic = DOCUMENT_TYPES[ext]
     digest = hashlib.sha256()
     upload.seek(0)
     head = upload.read(16)
-    if not head.startswith(magic):
-        raise ValidationError(
-            {"file": _("The file's content does not match its extension.")}, code="content"
-        )
+    require(head.startswith(magic), _("The file's content does not match its extension."), "file")
     digest.update(head)
     for chunk in iter(lambda: upload.read(64 * 1024), b""):
         digest.update(chunk)
@@ -298,8 +319,8 @@ def check_upload(upload) -> tuple[str, str]:
 
 @service
 def add_document(*, actor, enterprise: Enterprise, kind: str, title: str, upload) -> Document:
-    if not can(actor, "change", enterprise):
-        raise PermissionDenied
+    enterprise = lock(Enterprise, actor, enterprise.pk, action="view")
+    allow_change(actor, enterprise)
     content_type, sha256 = check_upload(upload)
     document = Document(
         enterprise=enterprise,
@@ -313,5 +334,106 @@ def add_document(*, actor, enterprise: Enterprise, kind: str, title: str, upload
     document.file = upload
     document.full_clean(exclude=["file"])
     document.save()
-    ensure_in_scope(actor, "change", document)
-    return document
+    return track(document)
+
+
+def allow_change(actor, enterprise: Enterprise) -> None:
+    """403 unless `actor` may change `enterprise`'s file (its staff or a regulator in scope);
+    the enterprise itself is read through `lock` or `get_for_user_or_404` first (404)."""
+    allow(can(actor, "change", enterprise))
+
+
+@service
+def add_part(*, actor, enterprise: Enterprise, part: EnterpriseChild) -> EnterpriseChild:
+    """Add a licence or a special operator (an unsaved row) to the enterprise's file."""
+    enterprise = lock(Enterprise, actor, enterprise.pk, action="view")
+    allow_change(actor, enterprise)
+    part.enterprise = enterprise  # type: ignore[attr-defined]  # every child has this key
+    part.full_clean()
+    part.save()
+    return track(part)
+
+
+# Ledger imports: an uploaded spreadsheet is checked (dry run), then applied. Every status
+# change is a move of `enterprises.workflow.IMPORT_BATCH` on the locked batch.
+
+
+def sync_limit() -> int:
+    """Files larger than this run as a background job."""
+    return getattr(settings, "LEDGER_IMPORT_SYNC_BYTES", 256 * 1024)
+
+
+def batches_for(user) -> QuerySet[ImportBatch]:
+    """A batch is its uploader's alone (regulators; others get 403 first)."""
+    return ImportBatch.objects.filter(created_by=user)
+
+
+def allow_import(user) -> None:
+    """403 unless `user` is a regulator: only regulators import the ledger."""
+    allow(user is not None and bool(user.roles & REGULATORS))
+
+
+def _lock_batch(actor, batch: ImportBatch) -> ImportBatch:
+    """The batch, locked: the uploader's own (404 for anyone else), or any for the system."""
+    queryset = ImportBatch.objects.all() if actor is None else batches_for(actor)
+    return lock(ImportBatch, actor, batch.pk, queryset=queryset)
+
+
+def _batch_kinds(actor, batch: ImportBatch) -> set[str]:
+    if actor is None:
+        return {SYSTEM}
+    return {UPLOADER} if batch.created_by_id == actor.pk else set()
+
+
+@service
+def upload_batch(*, actor, upload, check: bool = True) -> ImportBatch:
+    """Keep an uploaded file as a new batch and start its check (a background job for a
+    large file: the caller runs `imports.run_batch` for a small one)."""
+    allow_import(actor)
+    require(upload is not None, _("Choose a file."), "file")
+    batch = ImportBatch(
+        token=secrets.token_hex(16),
+        created_by=actor,
+        original_name=(upload.name or "")[:200],
+        background=upload.size > sync_limit(),
+    )
+    IMPORT_BATCH.apply(batch, "upload", _batch_kinds(actor, batch))
+    batch.file.save(f"{batch.token}.xlsx", upload, save=False)
+    batch.save()
+    return start_batch(actor=actor, batch=batch, apply=False) if check else batch
+
+
+@service
+def start_batch(*, actor, batch: ImportBatch, apply: bool) -> ImportBatch:
+    """Move the batch to checking (apply=False) or importing (apply=True). Importing needs
+    a checked file without errors (409 otherwise). A background batch is queued for the
+    worker once this commits; the caller runs a small one (`imports.run_batch`)."""
+    batch = _lock_batch(actor, batch)  # 404 for anyone but the uploader; then the table
+    if apply:
+        refused = _("Only a checked file without errors can be imported.")
+        try:
+            IMPORT_BATCH.apply(batch, "apply", _batch_kinds(actor, batch))
+        except IllegalMove:
+            raise IllegalMove(refused) from None
+        if batch.error_count:  # checked, with errors: the file must be corrected first
+            raise IllegalMove(refused)
+    else:
+        IMPORT_BATCH.apply(batch, "check", _batch_kinds(actor, batch))
+    batch.processed_rows = 0
+    batch.save(update_fields=["status", "processed_rows"])
+    if batch.background:  # the job `enterprises.tasks.run_import`, named: no import cycle
+        job = app.configure_task("enterprises.run_import", allow_unknown=False)
+        after_commit(job.defer, batch_id=batch.pk, apply=apply)
+    return batch
+
+
+@service
+def finish_batch(*, actor, batch: ImportBatch, move: str, outcome: dict) -> ImportBatch:
+    """The job's end of a check or an import (actor None: the system): `move` is checked,
+    applied or fail, and the outcome's counts and errors are recorded."""
+    batch = _lock_batch(actor, batch)
+    IMPORT_BATCH.apply(batch, move, _batch_kinds(actor, batch))
+    for name, value in outcome.items():
+        setattr(batch, name, value)
+    batch.save()
+    return batch

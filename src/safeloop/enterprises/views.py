@@ -4,16 +4,16 @@ create/edit, personnel, licences, documents and change requests. Reads through
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from safeloop.core.scoping import can, ensure_in_scope
+from safeloop.core.scoping import can
+from safeloop.core.views import attempt, get_for_user_or_404
 from safeloop.enterprises import selectors, services
 from safeloop.enterprises.choices import Scale, Sector, Status
 from safeloop.enterprises.filters import EnterpriseFilter
@@ -39,18 +39,11 @@ TABS = [
 
 
 def _enterprise(request, pk, action="view") -> Enterprise:
-    enterprise = get_object_or_404(selectors.enterprises_for(request.user), pk=pk)
-    if action != "view" and not can(request.user, action, enterprise):
-        raise PermissionDenied
-    return enterprise
+    return get_for_user_or_404(selectors.enterprises_for(request.user), request.user, pk, action)
 
 
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
+def _form_errors(form) -> str:
+    return " ".join(str(m) for errors in form.errors.values() for m in errors)
 
 
 def _labelled(counts: dict, choices) -> list[tuple[str, str, int]]:
@@ -99,13 +92,17 @@ def bulk_edit(request):
     if not ids:
         messages.error(request, _("Select at least one enterprise."))
     elif form.is_valid():
-        try:
-            n = services.bulk_update(actor=request.user, enterprise_ids=ids, data=form.changes())
-            messages.success(request, _("%(n)s enterprises changed.") % {"n": n})
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        done = attempt(
+            request,
+            services.bulk_update,
+            actor=request.user,
+            enterprise_ids=ids,
+            data=form.changes(),
+        )
+        if done:
+            messages.success(request, _("%(n)s enterprises changed.") % {"n": done.value})
     else:
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        messages.error(request, _form_errors(form))
     return redirect(request.POST.get("next") or "enterprise-list")
 
 
@@ -151,19 +148,22 @@ def enterprise_create(request):
         raise PermissionDenied
     form = EnterpriseForm(request.POST or None, user=request.user, regulator=True)
     managers = safety_manager_formset(request.POST or None, None)
+    status = 200
     if request.method == "POST" and _valid(form, managers):
-        try:
-            enterprise = services.create_enterprise(
-                actor=request.user, data=form.changes(), safety_managers=managers.entries()
-            )
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        except PermissionDenied:
-            form.add_error(None, _("The enterprise would lie outside your scope."))
-        else:
+        done = attempt(
+            request,
+            services.create_enterprise,
+            actor=request.user,
+            data=form.changes(),
+            safety_managers=managers.entries(),
+            form=form,
+        )
+        if done:
             messages.success(request, _("Enterprise created."))
-            return redirect("enterprise-detail", pk=enterprise.pk)
-    return render(request, "enterprises/form.html", {"form": form, "managers": managers, "e": None})
+            return redirect("enterprise-detail", pk=done.value.pk)
+        status = done.status
+    context = {"form": form, "managers": managers, "e": None}
+    return render(request, "enterprises/form.html", context, status=status)
 
 
 def _valid(form, managers) -> bool:
@@ -183,43 +183,40 @@ def enterprise_edit(request, pk):
         enterprise,
         reveal=selectors.can_see_id_numbers(request.user, enterprise),
     )
+    status = 200
     if request.method == "POST" and _valid(form, managers):
         version = form.cleaned_data.get("version")
-        try:
-            services.update_enterprise(
-                actor=request.user,
-                enterprise=enterprise,
-                data=form.changes(),
-                expected_version=version if version is not None else -1,
-                safety_managers=managers.entries(),
-            )
-        except services.Conflict as conflict:
-            form.add_error(None, str(conflict))
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        except PermissionDenied:
-            form.add_error(None, _("The enterprise would lie outside your scope."))
-        else:
+        done = attempt(
+            request,
+            services.update_enterprise,
+            actor=request.user,
+            enterprise=enterprise,
+            data=form.changes(),
+            expected_version=version if version is not None else -1,
+            safety_managers=managers.entries(),
+            form=form,
+        )
+        if done:
             messages.success(request, _("Saved."))
             return redirect("enterprise-detail", pk=enterprise.pk)
-    return render(
-        request, "enterprises/form.html", {"form": form, "managers": managers, "e": enterprise}
-    )
+        status = done.status
+    context = {"form": form, "managers": managers, "e": enterprise}
+    return render(request, "enterprises/form.html", context, status=status)
 
 
 def _add_part(request, pk, form_class, tab):
     enterprise = _enterprise(request, pk, "change")
     form = form_class(request.POST)
     if form.is_valid():
-        try:
-            with transaction.atomic():
-                part = form.save(commit=False)
-                part.enterprise = enterprise
-                part.full_clean()
-                part.save()
-                ensure_in_scope(request.user, "change", part)
-        except ValidationError as error:
-            _errors_to_form(form, error)
+        part = form.save(commit=False)
+        attempt(
+            request,
+            services.add_part,
+            actor=request.user,
+            enterprise=enterprise,
+            part=part,
+            form=form,
+        )
     if form.errors:
         messages.error(
             request,
@@ -251,28 +248,28 @@ def document_add(request, pk):
     enterprise = _enterprise(request, pk, "change")
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.add_document(
-                actor=request.user,
-                enterprise=enterprise,
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data["file"],
-            )
+        done = attempt(
+            request,
+            services.add_document,
+            actor=request.user,
+            enterprise=enterprise,
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["file"],
+        )
+        if done:
             messages.success(request, _("Saved."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, " ".join(str(m) for e in form.errors.values() for m in e))
+        messages.error(request, _form_errors(form))
     return redirect(f"/enterprises/{enterprise.pk}/?tab=documents")
 
 
 @login_required
 def document_download(request, pk, doc_pk):
     enterprise = _enterprise(request, pk)
-    document = get_object_or_404(Document.objects.for_user(request.user), pk=doc_pk)
-    if document.enterprise_id != enterprise.pk:
-        raise Http404
+    document = get_for_user_or_404(
+        Document.objects.filter(enterprise=enterprise), request.user, doc_pk
+    )
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -287,18 +284,18 @@ def change_request_create(request, pk):
     enterprise = _enterprise(request, pk, "change")
     form = ChangeRequestForm(request.POST, enterprise=enterprise)
     if form.is_valid():
-        try:
-            services.request_change(
-                actor=request.user,
-                enterprise=enterprise,
-                proposed=form.proposed(),
-                reason=form.cleaned_data["reason"],
-            )
+        done = attempt(
+            request,
+            services.request_change,
+            actor=request.user,
+            enterprise=enterprise,
+            proposed=form.proposed(),
+            reason=form.cleaned_data["reason"],
+        )
+        if done:
             messages.success(request, _("Your request was sent to the regulator."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, " ".join(str(m) for e in form.errors.values() for m in e))
+        messages.error(request, _form_errors(form))
     return redirect("enterprise-detail", pk=enterprise.pk)
 
 
@@ -306,18 +303,18 @@ def change_request_create(request, pk):
 @require_POST
 def change_request_decide(request, pk, request_pk):
     enterprise = _enterprise(request, pk)
-    change_request = get_object_or_404(
-        ChangeRequest.objects.for_user(request.user), pk=request_pk, enterprise=enterprise
+    change_request = get_for_user_or_404(
+        ChangeRequest.objects.filter(enterprise=enterprise), request.user, request_pk, "change"
     )
     approve = request.POST.get("decision") == "approve"
-    try:
-        services.decide_change_request(
-            actor=request.user,
-            change_request=change_request,
-            approve=approve,
-            note=request.POST.get("note", "")[:500],
-        )
+    done = attempt(
+        request,
+        services.decide_change_request,
+        actor=request.user,
+        change_request=change_request,
+        approve=approve,
+        note=request.POST.get("note", "")[:500],
+    )
+    if done:
         messages.success(request, _("Approved.") if approve else _("Refused."))
-    except (ValidationError, services.Conflict) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     return redirect("enterprise-detail", pk=enterprise.pk)

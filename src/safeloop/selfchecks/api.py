@@ -1,7 +1,6 @@
 """Self-checks over the API: tasks (scoped list/detail, and recording one), records, the
 completion table and job runs with their progress."""
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
@@ -9,6 +8,7 @@ from rest_framework.decorators import action, api_view
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from safeloop.core.views import get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category, Level
 from safeloop.selfchecks import selectors, services, tasks
@@ -114,9 +114,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         """Record the task done (排查记录): normal, or abnormal with the hidden danger's
         handling (register with a deadline, or fixed on the spot with the evidence).
         Multipart carries photos; JSON carries none."""
-        task = get_object_or_404(selectors.tasks_for(request.user), pk=pk)
-        if not services.may_record(request.user, task):
-            raise exceptions.PermissionDenied()
+        task = get_for_user_or_404(selectors.tasks_for(request.user), request.user, pk)
         data = request.data
         if hasattr(data, "getlist"):  # multipart: several photos under one name
             data = {**data.dict(), "photos": data.getlist("photos")}

@@ -10,12 +10,18 @@ from safeloop.selfchecks.models import SelfCheckTask
 
 
 class TaskFilter(django_filters.FilterSet):
-    """One filter set for the list screen, its export and the API."""
+    """One filter set for the list screen, its export and the API. The screen offers the
+    regions of the user's scope; any county, city or province code filters (one outside the
+    scope finds nothing, as the list is scoped)."""
 
     state = django_filters.ChoiceFilter(choices=TaskState.choices, label=_("state"))
     frequency = django_filters.ChoiceFilter(choices=Frequency.choices, label=_("frequency"))
-    region = django_filters.CharFilter(method="filter_region", label=_("region code"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("enterprise"))
+    region = django_filters.CharFilter(
+        method="filter_region", label=_("region"), widget=forms.Select
+    )
+    enterprise = django_filters.NumberFilter(
+        field_name="enterprise_id", label=_("enterprise"), widget=forms.HiddenInput
+    )
     park = django_filters.NumberFilter(
         field_name="enterprise__park_id", label=_("park"), widget=forms.HiddenInput
     )
@@ -40,6 +46,18 @@ class TaskFilter(django_filters.FilterSet):
             "mine",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+
+        def regions() -> list[tuple[str, str]]:  # read only when a screen renders the form
+            from safeloop.orgs.models import Region
+
+            scoped = Region.objects.for_user(user).order_by("code")
+            return [("", "---------"), *((r.code, r.name) for r in scoped)]
+
+        self.filters["region"].extra["widget"] = forms.Select(choices=regions)
+
     def filter_region(self, queryset, name, value):
         if not value.isdigit() or len(value) != 6:
             return queryset.none()
@@ -50,20 +68,3 @@ class TaskFilter(django_filters.FilterSet):
         if value is None or user is None:
             return queryset
         return queryset.filter(assignee=user) if value else queryset.exclude(assignee=user)
-
-
-class TaskScreenFilter(TaskFilter):
-    """The list page: the regions of the user's scope to choose from."""
-
-    region = django_filters.ChoiceFilter(method="filter_region", label=_("region"))
-    enterprise = None
-
-    class Meta(TaskFilter.Meta):
-        fields = [f for f in TaskFilter.Meta.fields if f != "enterprise"]
-
-    def __init__(self, *args, request, **kwargs):
-        from safeloop.orgs.models import Region
-
-        super().__init__(*args, request=request, **kwargs)
-        regions = Region.objects.for_user(request.user).order_by("code")
-        self.filters["region"].extra["choices"] = [(r.code, r.name) for r in regions]

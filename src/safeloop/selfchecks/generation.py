@@ -20,14 +20,27 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from safeloop.core.workflow import SYSTEM
 from safeloop.enterprises.choices import Status
 from safeloop.orgs.roles import ENTERPRISE_STAFF, Role
 from safeloop.risks.models import ControlMeasure
-from safeloop.selfchecks.choices import RunKind, RunStatus, TaskState
+from safeloop.selfchecks.choices import RunKind, RunStatus
 from safeloop.selfchecks.models import JobRun, ScheduleRule, SelfCheckTask
 from safeloop.selfchecks.schedule import due_for
+from safeloop.selfchecks.workflow import SELFCHECK_TASK
 
 CHUNK = 25_000  # measure ids per statement: small enough to show progress, big enough to be fast
+
+
+def _system_move(move: str) -> tuple[list[str], str]:
+    """(source states, landing state) of a job's move, as the table says: the jobs write
+    100,000s of rows in one statement, so they take the rule from the table rather than
+    calling `apply()` per row. A table that stops letting the system make the move stops
+    the job (NotPermitted)."""
+    sources = [s for s, m, _target, _who in SELFCHECK_TASK.rows() if m == move]
+    for source in sources:
+        SELFCHECK_TASK.check(source, move, {SYSTEM})
+    return sources, SELFCHECK_TASK.landing(sources[0], move)
 
 
 def rules_in_effect(day: date) -> dict[str, ScheduleRule]:
@@ -157,7 +170,7 @@ def generate(run: JobRun) -> JobRun:
         operating=Status.OPERATING,
         staff_roles=sorted(ENTERPRISE_STAFF),
         safety_manager=Role.SAFETY_MANAGER,
-        pending=TaskState.PENDING,
+        pending=_system_move("generate")[1],
         ctype=ContentType.objects.get_for_model(SelfCheckTask).pk,
         request_id=f"job-{uuid.uuid4()}",
     )
@@ -191,14 +204,15 @@ SELECT count(*) FROM audited
 
 def mark_missed(run: JobRun) -> JobRun:
     """Tasks still to do whose due day is before `run.day` become missed (a MISS run)."""
-    late = SelfCheckTask.objects.filter(state=TaskState.PENDING, due_date__lt=run.day)
+    (pending,), missed = _system_move("miss")
+    late = SelfCheckTask.objects.filter(state=pending, due_date__lt=run.day)
     _progress(run, total=late.count())
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             MISS_SQL,
             {
-                "missed": TaskState.MISSED,
-                "pending": TaskState.PENDING,
+                "missed": missed,
+                "pending": pending,
                 "day": run.day,
                 "ctype": ContentType.objects.get_for_model(SelfCheckTask).pk,
                 "request_id": f"job-{uuid.uuid4()}",

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.core.models import AuditedModel
+from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.photos import Photo
 from safeloop.core.scoping import ScopedManager
 from safeloop.enterprises.models import Enterprise
@@ -72,7 +72,7 @@ class ScheduleRule(AuditedModel):
         return f"{self.get_frequency_display()} · {self.effective_from}"
 
 
-class SelfCheckTask(AuditedModel):
+class SelfCheckTask(Versioned, AuditedModel):
     """One check of one control measure for one period, assigned to one account."""
 
     # Foreign keys without an index of their own where a composite index below starts with
@@ -126,7 +126,6 @@ class SelfCheckTask(AuditedModel):
     state = models.CharField(
         _("state"), max_length=8, choices=TaskState.choices, default=TaskState.PENDING
     )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ScopedManager()

@@ -2,19 +2,20 @@
 the hidden danger — through the hazards services, in one transaction."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
+from safeloop.core.errors import NON_FIELD, IllegalMove, Invalid, fields_for
 from safeloop.core.photos import attach_photo
-from safeloop.core.scoping import ensure_in_scope
+from safeloop.core.services import bump, lock, require, service, track
+from safeloop.core.workflow import SYSTEM
 from safeloop.hazards import services as hazards
 from safeloop.hazards.choices import Category, Level, Source
 from safeloop.hazards.models import PhotoStage
 from safeloop.orgs.roles import ENTERPRISE_STAFF
-from safeloop.selfchecks.choices import HazardAction, Result, TaskState
+from safeloop.selfchecks.choices import HazardAction, Result
 from safeloop.selfchecks.models import SelfCheckPhoto, SelfCheckRecord, SelfCheckTask
+from safeloop.selfchecks.workflow import SELFCHECK_TASK, STAFF
 
 MAX_PHOTOS = 6
 NOTE_MAX = 5000
@@ -28,14 +29,21 @@ def may_record(user, task: SelfCheckTask) -> bool:
     )
 
 
+def actor_kinds(user, task: SelfCheckTask) -> set[str]:
+    """The kinds of `selfchecks.workflow` that `user` is for `task` (None: the system)."""
+    if user is None:
+        return {SYSTEM}
+    return {STAFF} if may_record(user, task) else set()
+
+
+def moves_for(user, task: SelfCheckTask) -> list[str]:
+    """The moves the screens and the API offer `user` on `task`."""
+    return SELFCHECK_TASK.moves_for(task.state, actor_kinds(user, task))
+
+
 def hazard_key(task: SelfCheckTask) -> str:
     """The idempotency key of the hidden danger a task's abnormal result creates."""
     return f"selfcheck-task-{task.pk}"
-
-
-def _require(condition, message, field=None):
-    if not condition:
-        raise IllegalMove(message, field=field)
 
 
 def _hazard_fields(task, note, category, level) -> dict:
@@ -52,7 +60,7 @@ def _hazard_fields(task, note, category, level) -> dict:
     }
 
 
-@transaction.atomic
+@service
 def record_task(
     *,
     task,
@@ -71,37 +79,26 @@ def record_task(
     """Mark a task done with its result. An abnormal result creates a hidden danger: registered
     for rectification with a deadline, or fixed on the spot with the evidence. A failure
     anywhere (a bad photo, a missing deadline) leaves nothing behind."""
-    locked = (
-        SelfCheckTask.objects.for_user(actor)
-        .select_for_update()
-        .select_related("risk_point", "measure")
-        .filter(pk=task.pk)
-        .first()
-    )
-    if locked is None:
-        raise SelfCheckTask.DoesNotExist
-    task = locked
-    if not may_record(actor, task):
-        raise NotPermitted(_("Only the enterprise's staff record its self-checks."))
-    if version is not None and version != task.version:
-        raise Conflict(_("This task changed meanwhile; reload and try again."))
-    _require(
-        task.state == TaskState.PENDING,
-        _("This task is %s: it can no longer be recorded.") % task.get_state_display(),
-    )
-    today = timezone.localdate()
-    _require(
-        task.period_start <= today,
-        _("This task's period has not started yet."),
-    )
-    _require(result in Result.values, _("Choose normal or abnormal."), "result")
+    queryset = SelfCheckTask.objects.select_related("enterprise", "risk_point", "measure")
+    # 404 outside the actor's scope, 409 stale; then the table: 409 done or missed, 403 for
+    # anyone but the enterprise's staff
+    task = lock(SelfCheckTask, actor, task.pk, action="view", version=version, queryset=queryset)
+    state = task.get_state_display()
+    try:
+        SELFCHECK_TASK.apply(task, "record", actor_kinds(actor, task))
+    except IllegalMove:
+        raise IllegalMove(_("This task is %s: it can no longer be recorded.") % state) from None
+    track(task, "change")
+    if task.period_start > timezone.localdate():
+        raise IllegalMove(_("This task's period has not started yet."))
+    require(result in Result.values, _("Choose normal or abnormal."), "result")
     note = (note or "").strip()
-    _require(len(note) <= NOTE_MAX, _("The note is too long."), "note")
-    _require(len(photos) <= MAX_PHOTOS, _("At most %d photos.") % MAX_PHOTOS, "photos")
+    require(len(note) <= NOTE_MAX, _("The note is too long."), "note")
+    require(len(photos) <= MAX_PHOTOS, _("At most %d photos.") % MAX_PHOTOS, "photos")
     hazard = None
     if result == Result.ABNORMAL:
-        _require(bool(note), _("Describe what is wrong."), "note")
-        _require(
+        require(bool(note), _("Describe what is wrong."), "note")
+        require(
             hazard_action in HazardAction.values,
             _("Choose how the abnormality is handled."),
             "hazard_action",
@@ -125,9 +122,9 @@ def record_task(
                     idempotency_key=hazard_key(task),
                     **fields,
                 )
-        except ValidationError as error:
+        except (ValidationError, Invalid) as error:
             # the hazard's own field names, where the record form has them
-            raise ValidationError(_rename(error)) from None
+            raise Invalid(_rename(error)) from None
     else:
         hazard_action = ""
     record = SelfCheckRecord(
@@ -141,6 +138,7 @@ def record_task(
         recorded_by=actor,
     )
     record.save(actor=actor)
+    track(record, "view")
     for upload in photos:
         _add_photo(record, upload, actor)
         if hazard is not None:
@@ -149,17 +147,17 @@ def record_task(
                 PhotoStage.AFTER if hazard_action == HazardAction.FIX_ON_SPOT else PhotoStage.BEFORE
             )
             hazards.add_photo(hazard=hazard, actor=actor, upload=upload, stage=stage)
-    task.state = TaskState.DONE
-    task.version += 1
+    bump(task)
     task.save(action="selfchecks.selfchecktask.record", actor=actor)
-    ensure_in_scope(actor, "change", task)
-    return record
+    return record  # the task is re-checked in the actor's scope before commit
 
 
-def _rename(error: ValidationError):
-    if hasattr(error, "error_dict"):
-        return {("photos" if k == "file" else k): v for k, v in error.message_dict.items()}
-    return error.messages
+def _rename(error: Exception) -> dict[str, list[str]]:
+    """The hazard's errors under the record form's names (its `file` is our `photos`)."""
+    renamed: dict[str, list[str]] = {}
+    for name, messages in fields_for(error).items():
+        renamed.setdefault("photos" if name == "file" else name or NON_FIELD, []).extend(messages)
+    return renamed
 
 
 def _add_photo(record, upload, actor) -> SelfCheckPhoto:

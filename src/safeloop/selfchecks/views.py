@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safeloop.core import audit
-from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
+from safeloop.core.views import attempt, get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.roles import ADMINS, Role
 from safeloop.selfchecks import exports, selectors, services, tasks
 from safeloop.selfchecks.choices import RunKind, TaskState
-from safeloop.selfchecks.filters import TaskScreenFilter
+from safeloop.selfchecks.filters import TaskFilter
 from safeloop.selfchecks.forms import PeriodForm, RecordForm
 from safeloop.selfchecks.models import JobRun, SelfCheckPhoto
 
@@ -46,7 +46,7 @@ def my_tasks(request):
 
 def _filtered(request):
     base = selectors.tasks_for(request.user)
-    filterset = TaskScreenFilter(request.GET, queryset=base, request=request)
+    filterset = TaskFilter(request.GET, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_valid() else base.none()
     return filterset, queryset.order_by("-due_date", "-id")
 
@@ -73,12 +73,14 @@ def task_export(request):
     return exports.task_list(queryset)
 
 
-def _task(request, pk):
-    return get_object_or_404(
+def _task(request, pk, action="view"):
+    return get_for_user_or_404(
         selectors.tasks_for(request.user).select_related(
             "enterprise", "risk_point", "measure", "assignee", "rule"
         ),
-        pk=pk,
+        request.user,
+        pk,
+        action,
     )
 
 
@@ -88,7 +90,7 @@ def _record_of(task):
 
 def _detail(request, task, form=None, status=200):
     record = _record_of(task)
-    may = task.state == TaskState.PENDING and services.may_record(request.user, task)
+    may = "record" in services.moves_for(request.user, task)
     if may and form is None:
         form = RecordForm(initial={"version": task.version})
     return render(
@@ -113,32 +115,19 @@ def task_detail(request, pk):
 @require_POST
 def task_record(request, pk):
     task = _task(request, pk)
-    if not services.may_record(request.user, task):
-        raise PermissionDenied
     form = RecordForm(request.POST, request.FILES)
     status = 400
     if form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            services.record_task(task=task, actor=request.user, **data)
-        except Conflict as error:
-            form.add_error(None, str(error))
-            status = 409
-        except NotPermitted as error:
-            form.add_error(None, str(error))
-            status = 403
-        except IllegalMove as error:
-            field = error.field if error.field in form.fields else None
-            form.add_error(field, str(error.message))
-            status = 409 if field is None else 400
-        except ValidationError as error:
-            for name, errors in getattr(error, "message_dict", {None: error.messages}).items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
+        done = attempt(
+            request, services.record_task, task=task, actor=request.user, form=form, **data
+        )
+        if done:
             messages.success(request, _("Self-check recorded."))
             return redirect("selfcheck-task", pk=task.pk)
+        status = done.status
     task = _task(request, pk)
-    if task.state != TaskState.PENDING:
+    if "record" not in services.moves_for(request.user, task):
         messages.error(request, " ".join(form.non_field_errors()))
         return _detail(request, task, status=status)
     return _detail(request, task, form=form, status=status)
