@@ -123,3 +123,10 @@ def test_a_red_head_document_has_issuer_title_number_and_a_dated_signature():
     assert order == sorted(order)
     red = b"0.7843 0.0627 0.1804"  # (200, 16, 46): the issuer's text and the rule under it
     assert red + b" rg" in data and red + b" RG" in data
+
+
+def test_a_chinese_file_name_is_sent_encoded():
+    response = workbook_response("隐患清单.xlsx", [("隐患", ["编号"], [[1]])])
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E9%9A%90%E6%82%A3%E6%B8%85%E5%8D%95.xlsx"
+    )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from safeloop.bulletins import documents, services
 from safeloop.bulletins.forms import GenerateForm
 from safeloop.bulletins.models import BULLETIN_READERS, Bulletin
+from safeloop.core.documents import XLSX
 from safeloop.core.views import attempt, get_for_user_or_404
 
 
@@ -101,11 +102,7 @@ def file_response(bulletin: Bulletin, kind: str):
     filename = f"{bulletin.title}.{kind}"
     response = FileResponse(
         stored.open("rb"),
-        content_type=(
-            "application/pdf"
-            if kind == "pdf"
-            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        ),
+        content_type="application/pdf" if kind == "pdf" else XLSX,
     )
     disposition = "inline" if kind == "pdf" else "attachment"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"

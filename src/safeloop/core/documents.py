@@ -21,6 +21,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from fpdf import FPDF
 from fpdf.enums import WrapMode
 from openpyxl import Workbook
@@ -59,7 +60,7 @@ def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
