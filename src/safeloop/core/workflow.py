@@ -83,8 +83,23 @@ class Workflow:
         except KeyError:
             raise IllegalMove(
                 _("“%(move)s” is not possible in state “%(state)s”.")
-                % {"move": move, "state": state}
+                % {"move": self.move_label(move), "state": self.state_label(state)}
             ) from None
+
+    def move_label(self, move: str) -> str:
+        """The move's name for people (its label in the table), else the move's code."""
+        return next(
+            (str(tr.label) for tr in self.transitions if tr.move == move and tr.label), move
+        )
+
+    def state_label(self, state: str) -> str:
+        """The state's name for people (the model field's choice label), else its code."""
+        if state == CREATED or not self.model:
+            return str(_("new")) if state == CREATED else state
+        from django.apps import apps
+
+        field = apps.get_model(self.model)._meta.get_field(self.state_field)
+        return str(dict(field.choices or ()).get(state, state))
 
     def check(self, state: str, move: str, actor_kinds) -> Transition:
         transition = self.get(state, move)
