@@ -9,11 +9,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from safeloop.core.errors import Conflict, IllegalMove, NotPermitted
+from safeloop.core.errors import ServiceError
 from safeloop.dashboards import tallies
 from safeloop.enterprises import services as enterprises
 from safeloop.enterprises.models import Enterprise
-from safeloop.enterprises.services import Conflict as StaleEnterprise
 from safeloop.hazards import services as hazards
 from safeloop.hazards.models import Hazard
 from safeloop.orgs.roles import Role
@@ -41,15 +40,13 @@ OPS = [
     "delete_point",
     "fold",
 ]
-# Refusals: an illegal move in this state, or a row outside the actor's reach (404).
+# Refusals: any error of the service family (an illegal move in this state, a row outside
+# the actor's reach, bad input, a stale version) and Django's own.
 REFUSED = (
-    IllegalMove,
-    NotPermitted,
+    ServiceError,
     ValidationError,
     PermissionDenied,
     ObjectDoesNotExist,
-    Conflict,
-    StaleEnterprise,
 )
 
 
