@@ -96,6 +96,60 @@ class ScopedQuerySet(models.QuerySet):
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
 
+_UNKNOWN = object()
+
+
+def _loaded(obj, path: str):
+    """The value at `path` ("enterprise__park_id") read from what is in memory, or _UNKNOWN
+    when a relation on the way is not loaded (reading it would cost a query)."""
+    *relations, last = path.split("__")
+    for name in relations:
+        field = obj._meta.get_field(name)
+        if not field.is_relation or not field.is_cached(obj):
+            return _UNKNOWN
+        obj = getattr(obj, name)
+        if obj is None:
+            return None
+    return obj.__dict__.get(last, _UNKNOWN)
+
+
+def decides_in_memory(user, action: str, obj) -> bool | None:
+    """`can(user, action, obj)` without a query where every scope value of `obj` is in
+    memory and its model's rows are not filtered by its manager; None when it cannot tell."""
+    model = type(obj)
+    if obj.pk is None or model._default_manager.get_queryset().query.where:
+        return None
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    values = {unit: _loaded(obj, path) for unit, path in model.scope_paths.items()}
+    if any(value is _UNKNOWN for value in values.values()):
+        return None
+    roles = set(getattr(model, "scope_roles", {}).get(action, ()))
+    for grant in user.grants():
+        if grant.role not in roles and EVERYTHING not in roles:
+            continue
+        if grant.everywhere:
+            return True
+        for unit, wanted in (
+            ("enterprise", grant.enterprise_id),
+            ("grid", grant.grid_id),
+            ("park", grant.park_id),
+        ):
+            if wanted is not None:
+                if unit in values and values[unit] == wanted:
+                    return True
+                break
+        else:
+            region = values.get("region")
+            if (
+                grant.region_prefix
+                and "region" in values
+                and (region or "").startswith(grant.region_prefix)
+            ):
+                return True
+    return False
+
+
 def can(user, action: str, obj) -> bool:
     return type(obj)._default_manager.for_user(user, action).filter(pk=obj.pk).exists()
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.core.context import action_context, current
 from safeloop.core.errors import Conflict, Invalid, NotFound, NotPermitted, OutOfScope
-from safeloop.core.scoping import can
+from safeloop.core.scoping import can, decides_in_memory
 
 # The records the running service has locked or created, with the action each was taken for.
 _touched: ContextVar[list | None] = ContextVar("safeloop_service_touched", default=None)
@@ -70,7 +70,10 @@ def _recheck(actor, touched: list) -> None:
         if obj.pk is None or key in seen:
             continue
         seen.add(key)
-        if not can(actor, action, obj):
+        allowed = decides_in_memory(actor, action, obj)
+        if allowed is None:
+            allowed = can(actor, action, obj)
+        if not allowed:
             raise OutOfScope(_("This change would put the record outside your scope."))
 
 

@@ -15,6 +15,10 @@ def _parks(request):
     return Park.objects.for_user(request.user).order_by("name")
 
 
+def _regions(request):
+    return Region.objects.for_user(getattr(request, "user", None)).order_by("code")
+
+
 class HazardFilter(django_filters.FilterSet):
     """The hidden-danger list's one filter set: the list screen and the API list both use
     it (the API through its filter backend, which passes the request). The regions and
@@ -34,7 +38,10 @@ class HazardFilter(django_filters.FilterSet):
         field_name="enterprise__sector", choices=Sector.choices, label=_("sector")
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
-    region = django_filters.ChoiceFilter(method="filter_region", label=_("region"))
+    # A region in the user's scope, by its code; read only when a code is given (one query).
+    region = django_filters.ModelChoiceFilter(
+        queryset=_regions, to_field_name="code", method="filter_region", label=_("region")
+    )
     park = django_filters.ModelChoiceFilter(
         field_name="enterprise__park",
         queryset=_parks,
@@ -89,11 +96,8 @@ class HazardFilter(django_filters.FilterSet):
         late = Q(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
         return queryset.filter(late) if value else queryset.exclude(late)
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        super().__init__(data, queryset, request=request, prefix=prefix)
-        user = request.user if request is not None else None
-        regions = Region.objects.for_user(user).order_by("code")
-        self.filters["region"].extra["choices"] = [(r.code, r.name) for r in regions]
-
     def filter_region(self, queryset, name, value):
-        return queryset.filter(region_code__startswith=region_prefix(value))
+        prefix = region_prefix(value.code)
+        if len(prefix) == 6:  # a county-level code: equality uses the plain indexes
+            return queryset.filter(region_code=prefix)
+        return queryset.filter(region_code__startswith=prefix)
