@@ -11,10 +11,6 @@ from safeloop.orgs.roles import Role
 ROLES = [*Role, None]
 
 
-def status_of(response) -> int:
-    return response.status_code
-
-
 def assert_status(response, expected: int, what: str = "") -> None:
     """Exactly `expected`; the body is shown when it is not."""
     body = getattr(response, "content", b"")[:500]
@@ -47,11 +43,3 @@ def assert_hidden(response) -> None:
 def assert_refused(response) -> None:
     """Visible to the user but not theirs to change: 403."""
     assert_status(response, 403)
-
-
-def expect_for(role, *, allowed: set, visible: set) -> int:
-    """The status a write by `role` must get: 2xx is the caller's (None here), 403 for a
-    role that sees the record but may not act, 404 for one that does not see it."""
-    if role in allowed:
-        return 0
-    return 403 if role in visible else 404

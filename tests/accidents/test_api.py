@@ -10,7 +10,7 @@ from safeloop.accidents import services
 from safeloop.accidents.models import Accident
 from safeloop.core.models import AuditEntry
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS, Role
-from tests.scope import ROLES
+from tests.scope import ROLES, assert_hidden, assert_refused
 
 URL = "/api/v1/accidents/"
 
@@ -123,12 +123,12 @@ def test_it_lets_only_regulators_void_with_a_reason(world, api, make_accident, r
     url = f"{URL}{accident.pk}/void/"
     response = client.post(url, {"reason": "重复录入", "version": 1})
     if role is None:
-        assert response.status_code == 404
+        assert_hidden(response)
     elif role in REGULATORS:
         assert response.status_code == 200, response.json()
         assert response.json()["voided"] is True
     else:
-        assert response.status_code == 403
+        assert_refused(response)
     accident.refresh_from_db()
     assert accident.voided == (role in REGULATORS)
     assert Accident.objects.filter(pk=accident.pk).exists()  # never deleted

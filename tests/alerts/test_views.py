@@ -15,7 +15,7 @@ from safeloop.hazards.choices import Level
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS, Role
 from tests.alerts.conftest import hazard_on
 from tests.alerts.test_rules import licence
-from tests.scope import ROLES
+from tests.scope import ROLES, assert_hidden, assert_refused
 
 
 @pytest.fixture
@@ -176,9 +176,9 @@ def test_acknowledge_and_close_over_the_api(world, three, api, role):
         assert response.json()["state"] == "closed"
         assert response.json()["allowed_moves"] == []
     elif role is None:
-        assert response.status_code == 404
+        assert_hidden(response)
     else:
-        assert response.status_code == 403
+        assert_refused(response)
         ack = api.post(f"/api/v1/warnings/{warning.pk}/acknowledge/", {})
         assert ack.status_code == (200 if role in ENTERPRISE_STAFF else 403)
 

@@ -4,7 +4,7 @@ import pytest
 
 from safeloop.bulletins.models import BULLETIN_READERS, Bulletin
 from safeloop.orgs.roles import Role
-from tests.scope import ROLES
+from tests.scope import ROLES, assert_refused
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def test_the_list_shows_the_scope_to_regulators_only(world, bulletins, client, r
     client.force_login(world.users[role])
     response = client.get("/bulletins/")
     if role not in BULLETIN_READERS:
-        assert response.status_code == 403
+        assert_refused(response)
         return
     assert response.status_code == 200
     html = response.content.decode()
@@ -69,7 +69,7 @@ def test_generating_from_the_form(world, client, role, month):
         "/bulletins/generate/", {"region": world.county.pk, "month": month.strftime("%Y-%m")}
     )
     if role not in BULLETIN_READERS:
-        assert response.status_code == 403
+        assert_refused(response)
     else:
         assert response.status_code == 302
         assert Bulletin.objects.filter(region=world.county, month=month).exists()

@@ -10,7 +10,7 @@ from safeloop.core.models import AuditEntry
 from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, SpecialOperator
 from safeloop.orgs.roles import ADMINS, ENTERPRISE_STAFF, REGULATORS, Role
 from tests.conftest import valid_uscc
-from tests.scope import ROLES
+from tests.scope import ROLES, assert_hidden, assert_refused
 
 ID_NUMBER = "11010519491231002X"
 CREATORS = {
@@ -93,9 +93,9 @@ def test_who_may_update_the_inside_enterprise(world, api, role):
         assert response.status_code == 200, response.content
         assert response.json()["version"] == 2
     elif role == Role.EXPERT:
-        assert response.status_code == 403
+        assert_refused(response)
     else:
-        assert response.status_code == 404
+        assert_hidden(response)
     world.inside.refresh_from_db()
     assert world.inside.employees == (88 if response.status_code == 200 else 0)
 
@@ -217,7 +217,7 @@ def test_an_update_that_moves_the_record_out_of_scope_is_refused(world, api):
         f"/api/v1/enterprises/{world.inside.pk}/",
         {"region": world.sibling_county.pk, "park": None, "grid": None, "version": 1},
     )
-    assert response.status_code == 403
+    assert_refused(response)
     world.inside.refresh_from_db()
     assert world.inside.region == world.county and world.inside.version == 1
 

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from safeloop.hazards import services
 from safeloop.hazards.choices import Level
 from safeloop.orgs.roles import Role
+from tests.scope import assert_hidden
 
 
 def text_of(response) -> str:
@@ -90,4 +91,4 @@ def test_no_notice_for_an_enterprise_finding(world, departments, api):
     response = api.as_user(world.user(Role.COUNTY_ADMIN)).get(
         f"/api/v1/hazards/{hazard.pk}/notice.pdf/"
     )
-    assert response.status_code == 404
+    assert_hidden(response)

@@ -16,7 +16,7 @@ from safeloop.orgs.models import Department
 from safeloop.orgs.roles import ENTERPRISE_STAFF, Role
 from tests.inspections.test_views import PLANNERS, as_
 from tests.inspections.test_visits import answers, submit
-from tests.scope import ROLES, assert_status
+from tests.scope import ROLES, assert_refused, assert_status
 
 # planners keep their department's checklists
 DEPARTMENT_KEEPERS = PLANNERS
@@ -152,7 +152,7 @@ def test_official_checklists_are_read_only_here(client, world, department, role)
         reverse("inspection-checklist-edit", args=[official.pk]),
         {"name": "改名", "version": official.version},
     )
-    assert response.status_code == 403
+    assert_refused(response)
     with pytest.raises(NotPermitted):
         cs.retire_checklist(checklist=official, actor=world.user(Role.SYSTEM_ADMIN),
                             version=None, reason="不用")  # fmt: skip

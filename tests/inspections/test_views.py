@@ -13,7 +13,7 @@ from safeloop.inspections.models import Plan, Visit
 from safeloop.inspections.selectors import visit_items
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS, Role
 from tests.inspections.conftest import signature
-from tests.scope import ROLES, assert_hidden, assert_status
+from tests.scope import ROLES, assert_hidden, assert_refused, assert_status
 
 PLANNERS = {
     Role.SYSTEM_ADMIN,
@@ -67,7 +67,7 @@ def test_it_lets_only_planners_create_plans(client, world, role):
         assert response.status_code == 302
         assert Plan.objects.filter(title="专项巡查", region=world.county).exists()
     else:
-        assert response.status_code == 403
+        assert_refused(response)
         assert not Plan.objects.exists()
 
 
@@ -96,7 +96,7 @@ def test_it_shows_a_visit_by_role(client, world, visit, role):
         assert form == (role == Role.GRID_INSPECTOR)  # only the assigned inspector fills it in
     else:
         # the enterprise side does not see a visit before it is done (四不两直)
-        assert response.status_code == 404
+        assert_hidden(response)
 
 
 def post_visit(client, visit, fail=(), **extra):

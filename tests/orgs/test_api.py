@@ -5,7 +5,7 @@ import pytest
 from safeloop.core.models import AuditEntry
 from safeloop.orgs.models import Park, Region
 from safeloop.orgs.roles import ADMINS, Role
-from tests.scope import ROLES
+from tests.scope import ROLES, assert_hidden, assert_refused
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -34,9 +34,9 @@ def test_it_lets_only_admins_in_scope_change_a_park(world, api, role):
     if role in ADMINS:
         assert response.status_code == 200
     elif Park.objects.for_user(world.users[role]).filter(pk=world.park.pk).exists():
-        assert response.status_code == 403
+        assert_refused(response)
     else:
-        assert response.status_code == 404
+        assert_hidden(response)
 
 
 def test_it_refuses_a_park_moved_out_of_the_admins_scope(world, api):
@@ -44,7 +44,7 @@ def test_it_refuses_a_park_moved_out_of_the_admins_scope(world, api):
     response = api.as_user(admin).patch(
         f"/api/v1/parks/{world.park.pk}/", {"region": world.sibling_county.pk}
     )
-    assert response.status_code == 403
+    assert_refused(response)
     world.park.refresh_from_db()
     assert world.park.region == world.county
 

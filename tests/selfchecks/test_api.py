@@ -12,7 +12,7 @@ from safeloop.hazards.models import Hazard
 from safeloop.orgs.roles import ADMINS, ENTERPRISE_STAFF, REGULATORS, Role
 from safeloop.selfchecks.choices import TaskState
 from safeloop.selfchecks.models import JobRun, SelfCheckRecord, SelfCheckTask
-from tests.scope import ROLES
+from tests.scope import ROLES, assert_refused
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +49,7 @@ def test_who_may_record_through_the_api(world, tasks, api, role):
     elif role is None:
         assert response.status_code == 404  # outside every scope
     else:
-        assert response.status_code == 403
+        assert_refused(response)
         assert response.json()["error"]["code"] == "permission_denied"
         assert not SelfCheckRecord.objects.exists()
     outside = api.post(
@@ -144,7 +144,7 @@ def test_completion_is_for_regulators_in_scope(world, tasks, api, role):
     api.as_user(world.users[role])
     response = api.get("/api/v1/selfcheck-completion/?start=2026-01-01&end=2026-01-31")
     if role not in REGULATORS:
-        assert response.status_code == 403
+        assert_refused(response)
         return
     assert response.status_code == 200
     rows = {r["enterprise_id"]: r for r in response.json()}

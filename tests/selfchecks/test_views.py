@@ -15,7 +15,7 @@ from safeloop.hazards.models import Hazard
 from safeloop.orgs.roles import ADMINS, ENTERPRISE_STAFF, REGULATORS, Role
 from safeloop.selfchecks.choices import TaskState
 from safeloop.selfchecks.models import JobRun, SelfCheckRecord, SelfCheckTask
-from tests.scope import ROLES
+from tests.scope import ROLES, assert_refused
 
 
 def as_user(client, world, role):
@@ -180,7 +180,7 @@ def test_a_bad_photo_is_a_field_error(world, today_tasks, client, settings, tmp_
 def test_the_completion_table_is_for_regulators_in_scope(world, today_tasks, client, role):
     response = as_user(client, world, role).get("/selfchecks/completion/")
     if role not in REGULATORS:
-        assert response.status_code == 403
+        assert_refused(response)
         return
     html = response.content.decode()
     assert f'data-enterprise="{world.inside.pk}"' in html
