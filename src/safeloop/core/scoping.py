@@ -96,6 +96,19 @@ class ScopedQuerySet(models.QuerySet):
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
 
+PK_MAX = 2**63 - 1  # PostgreSQL's bigint
+
+
+def as_pk(value) -> int | None:
+    """A primary key from a URL or a request body, or None when it cannot name a row (not a
+    whole number, or outside the database's key range): the caller answers 404."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk <= PK_MAX else None
+
+
 _UNKNOWN = object()
 
 

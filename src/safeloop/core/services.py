@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.core.context import action_context, current
 from safeloop.core.errors import Conflict, Invalid, NotFound, NotPermitted, OutOfScope
-from safeloop.core.scoping import can, decides_in_memory
+from safeloop.core.scoping import as_pk, can, decides_in_memory
 
 # The records the running service has locked or created, with the action each was taken for.
 _touched: ContextVar[list | None] = ContextVar("safeloop_service_touched", default=None)
@@ -103,10 +103,9 @@ def lock(model, actor, pk, *, action: str = "change", version: int | None = None
     rows = queryset if queryset is not None else model._default_manager.all()
     if actor is not None and hasattr(model, "scope_paths"):
         rows = rows.for_user(actor, "view")
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    pk = as_pk(pk)
+    if pk is None:
+        raise NotFound()
     obj = rows.select_for_update(of=("self",)).filter(pk=pk).first()
     if obj is None:
         raise NotFound()

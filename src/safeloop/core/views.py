@@ -25,7 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from safeloop.core.errors import NON_FIELD, fields_for, message_for, status_for
-from safeloop.core.scoping import can
+from safeloop.core.scoping import as_pk, can
 
 
 @dataclass
@@ -83,10 +83,9 @@ def get_for_user_or_404(model_or_queryset, user, pk, action: str = "view"):
     queryset = getattr(model_or_queryset, "objects", model_or_queryset)
     if hasattr(queryset, "all"):
         queryset = queryset.all()
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = as_pk(pk)
+    if pk is None:
+        raise Http404
     obj = queryset.for_user(user, "view").filter(pk=pk).first()
     if obj is None:
         raise Http404
