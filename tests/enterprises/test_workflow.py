@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from safeloop.core.errors import IllegalMove, NotFound, NotPermitted
+from safeloop.core.models import AuditEntry
 from safeloop.core.workflow import CREATED
 from safeloop.enterprises import services
 from safeloop.enterprises.models import ChangeRequest, Enterprise, ImportBatch
@@ -136,7 +137,11 @@ def test_every_import_batch_move(world, uploader, state, move, kind):
         made = attempt(outcome, lambda: new_batch(actor))
         assert ImportBatch.objects.count() == (1 if made else 0)
         if made:
-            assert ImportBatch.objects.get().status == outcome
+            batch = ImportBatch.objects.get()
+            assert batch.status == outcome
+            entry = AuditEntry.objects.get(action="enterprises.importbatch.upload")
+            assert entry.changes["status"] == ["", outcome]
+            assert entry.object_id == str(batch.pk)
         return
     if state == CREATED or move == "upload":
         # nothing exists to move, and an upload is always a new batch
@@ -148,6 +153,11 @@ def test_every_import_batch_move(world, uploader, state, move, kind):
     attempt(outcome, lambda: move_batch(move, actor, batch))
     batch.refresh_from_db()
     assert batch.status == (outcome if isinstance(outcome, str) else state)
+    entries = AuditEntry.objects.filter(action=f"enterprises.importbatch.{move}")
+    if isinstance(outcome, str):  # each move of the lifecycle is audited, with its states
+        assert [e.changes["status"] for e in entries] == [[state, outcome]]
+    else:
+        assert not entries.exists()
     assert not Enterprise.objects.filter(name="导入测试企业").exists()  # no job ran here
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from procrastinate.contrib.django import app
 
+from safeloop.core import audit
 from safeloop.core.errors import (
     Conflict,
     IllegalMove,
@@ -400,6 +401,7 @@ def upload_batch(*, actor, upload, check: bool = True) -> ImportBatch:
     IMPORT_BATCH.apply(batch, "upload", _batch_kinds(actor, batch))
     batch.file.save(f"{batch.token}.xlsx", upload, save=False)
     batch.save()
+    _audit_batch(batch, "upload", "", {"original_name": batch.original_name})
     return start_batch(actor=actor, batch=batch, apply=False) if check else batch
 
 
@@ -409,6 +411,7 @@ def start_batch(*, actor, batch: ImportBatch, apply: bool) -> ImportBatch:
     a checked file without errors (409 otherwise). A background batch is queued for the
     worker once this commits; the caller runs a small one (`imports.run_batch`)."""
     batch = _lock_batch(actor, batch)  # 404 for anyone but the uploader; then the table
+    before = batch.status
     if apply:
         refused = _("Only a checked file without errors can be imported.")
         try:
@@ -421,6 +424,7 @@ def start_batch(*, actor, batch: ImportBatch, apply: bool) -> ImportBatch:
         IMPORT_BATCH.apply(batch, "check", _batch_kinds(actor, batch))
     batch.processed_rows = 0
     batch.save(update_fields=["status", "processed_rows"])
+    _audit_batch(batch, "apply" if apply else "check", before)
     if batch.background:  # the job `enterprises.tasks.run_import`, named: no import cycle
         job = app.configure_task("enterprises.run_import", allow_unknown=False)
         after_commit(job.defer, batch_id=batch.pk, apply=apply)
@@ -432,8 +436,24 @@ def finish_batch(*, actor, batch: ImportBatch, move: str, outcome: dict) -> Impo
     """The job's end of a check or an import (actor None: the system): `move` is checked,
     applied or fail, and the outcome's counts and errors are recorded."""
     batch = _lock_batch(actor, batch)
+    before = batch.status
     IMPORT_BATCH.apply(batch, move, _batch_kinds(actor, batch))
     for name, value in outcome.items():
         setattr(batch, name, value)
     batch.save()
+    counts = {k: v for k, v in outcome.items() if k.endswith("_count") or k == "message"}
+    _audit_batch(batch, move, before, counts)
     return batch
+
+
+def _audit_batch(batch: ImportBatch, move: str, before: str, extra: dict | None = None):
+    """A batch keeps no audit of its own saves (its rows are audited one by one); each move
+    of its lifecycle is an entry."""
+    audit.record(
+        f"enterprises.importbatch.{move}",
+        batch,
+        changes={
+            "status": [before, batch.status],
+            **{k: [None, v] for k, v in (extra or {}).items()},
+        },
+    )
