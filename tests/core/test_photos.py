@@ -1,7 +1,6 @@
 """core.photos: one abstract photo for the three apps that take photos, and one attach that
 cleans the upload (real type, no metadata, thumbnail) and stores it where it always was."""
 
-import io
 import re
 
 import pytest
@@ -16,6 +15,7 @@ from safeloop.hazards.models import Hazard, HazardPhoto
 from safeloop.inspections.models import VisitPhoto
 from safeloop.orgs.roles import Role
 from safeloop.selfchecks.models import SelfCheckPhoto
+from tests.hazards.test_photos import jpeg_with_gps
 
 SHARED = {"image", "thumbnail", "sha256", "width", "height", "taken_at"}
 
@@ -23,16 +23,6 @@ SHARED = {"image", "thumbnail", "sha256", "width", "height", "taken_at"}
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def jpeg_with_gps(name="photo.jpg", size=(64, 48)) -> SimpleUploadedFile:
-    image = Image.new("RGB", size, (200, 30, 30))
-    exif = Image.Exif()
-    exif.get_ifd(0x8769)[0x9003] = "2026:03:01 09:15:00"  # DateTimeOriginal
-    exif.get_ifd(0x8825)[2] = (38.0, 28.0, 0.0)  # GPS latitude
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
 @pytest.fixture
