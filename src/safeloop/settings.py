@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "safeloop.alerts",
     "safeloop.bulletins",
     "safeloop.dashboards",
+    "safeloop.emergency",
 ]
 
 MIDDLEWARE = [

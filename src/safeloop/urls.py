@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from safeloop.accidents import api as accidents_api
 from safeloop.alerts import api as alerts_api
 from safeloop.bulletins import api as bulletins_api
+from safeloop.emergency import api as emergency_api
 from safeloop.enterprises import api as enterprises_api
 from safeloop.hazards import api as hazards_api
 from safeloop.hazards import urls as hazards_urls
@@ -47,6 +48,10 @@ router.register(
 )
 router.register("warnings", alerts_api.WarningViewSet)
 router.register("bulletins", bulletins_api.BulletinViewSet)
+router.register("emergency-resources", emergency_api.ResourceViewSet)
+router.register("emergency-stocks", emergency_api.StockViewSet)
+router.register("emergency-incidents", emergency_api.IncidentViewSet)
+router.register("emergency-tasks", emergency_api.TaskViewSet)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -56,6 +61,7 @@ api_v1 = [
     path("risk-rollup/", risks_api.rollup, name="api-risk-rollup"),
     path("selfcheck-completion/", selfchecks_api.completion, name="api-selfcheck-completion"),
     path("key-units/", alerts_api.key_units, name="api-key-units"),
+    path("emergency-nearest/", emergency_api.nearest, name="api-emergency-nearest"),
     path("", include(router.urls)),
 ]
 
@@ -73,6 +79,7 @@ urlpatterns = [
     path("alerts/", include("safeloop.alerts.urls")),
     path("bulletins/", include("safeloop.bulletins.urls")),
     path("dashboards/", include("safeloop.dashboards.urls")),
+    path("emergency/", include("safeloop.emergency.urls")),
     path("", include("safeloop.web.urls")),
 ]
 

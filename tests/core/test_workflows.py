@@ -29,6 +29,8 @@ EXPECTED = {
     "selfcheck_task",
     "change_request",
     "import_batch",
+    "incident",
+    "emergency_task",
 }
 
 

@@ -97,6 +97,7 @@ MENU = {
     "key-unit-list": set(ROLES) - {None},
     "bulletin-list": set(BULLETIN_READERS),
     "dashboard": set(ROLES) - {None},
+    "emergency-home": set(ROLES) - {None},
 }
 
 

@@ -7,6 +7,7 @@ from stdnum.cn import uscc
 from safeloop.accidents.demo import seed as seed_accidents
 from safeloop.alerts.demo import seed as seed_warnings
 from safeloop.core.context import acting_as
+from safeloop.emergency.demo import seed as seed_emergency
 from safeloop.enterprises.demo import seed_ledger
 from safeloop.enterprises.models import Enterprise
 from safeloop.inspections.demo import seed as seed_inspections
@@ -164,3 +165,4 @@ def seed() -> None:
         seed_selfchecks()
         seed_inspections()
         seed_warnings()
+        seed_emergency()

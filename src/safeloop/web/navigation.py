@@ -29,6 +29,7 @@ MENU = [
     MenuItem(_("Risks"), "risk-overview", ALL_ROLES),
     MenuItem(_("Enterprise ledger"), "enterprise-list", ALL_ROLES),
     MenuItem(_("Accidents"), "accident-list", ALL_ROLES),
+    MenuItem(_("Emergency management"), "emergency-home", ALL_ROLES),
     MenuItem(_("Monthly bulletins"), "bulletin-list", BULLETIN_READERS),
     MenuItem(_("Organisation"), "org-tree", ALL_ROLES - {Role.EXPERT}),
     MenuItem(_("Audit log"), "audit-log", ADMINS),

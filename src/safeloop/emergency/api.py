@@ -1,0 +1,284 @@
+"""/api/v1/emergency-…: resources (the duty phone masked for readers who may not see it),
+stocks, the nearest search, incidents with their commands, and tasks. No DELETE."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action, api_view
+from rest_framework.response import Response
+
+from safeloop.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from safeloop.emergency import selectors, services
+from safeloop.emergency.choices import EntryKind, ResourceKind
+from safeloop.emergency.filters import IncidentFilter, ResourceFilter
+from safeloop.emergency.models import Incident, Resource, Stock, Task
+from safeloop.enterprises.models import Enterprise
+from safeloop.orgs.models import Region
+
+VERSION_HELP = _("The version you read; required on updates (409 when it is stale).")
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    region = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    enterprise = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), required=False, allow_null=True
+    )
+    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
+    duty_phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+
+    class Meta:
+        model = Resource
+        fields = ["id", *services.RESOURCE_FIELDS, "region_code", "confirmed_at", "version"]
+        read_only_fields = ["region_code", "confirmed_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["duty_phone"] = selectors.duty_phone(self.context["request"].user, instance)
+        return data
+
+    def validate(self, attrs):
+        # The model's own rules run in the service, once the owner is placed.
+        return attrs
+
+
+class ResourceViewSet(ScopedModelViewSet):
+    queryset = Resource.objects.select_related("region", "enterprise").order_by("kind", "pk")
+    serializer_class = ResourceSerializer
+    filterset_class = ResourceFilter
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = services.create_resource(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        serializer.instance = services.update_resource(
+            actor=self.request.user, resource=serializer.instance, version=version, **data
+        )
+
+
+class StockSerializer(serializers.ModelSerializer):
+    warehouse = serializers.PrimaryKeyRelatedField(queryset=Resource.objects.all())
+    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
+    unit = serializers.CharField(required=False, allow_blank=True, max_length=10)
+
+    class Meta:
+        model = Stock
+        fields = ["id", "warehouse", *services.STOCK_FIELDS, "version"]
+
+    def validate(self, attrs):
+        return attrs
+
+
+class StockViewSet(ScopedModelViewSet):
+    queryset = Stock.objects.select_related("warehouse", "stock_type").order_by("pk")
+    serializer_class = StockSerializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        warehouse = data.pop("warehouse")
+        serializer.instance = services.add_stock(
+            actor=self.request.user, warehouse=warehouse, **data
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        data.pop("warehouse", None)
+        serializer.instance = services.update_stock(
+            actor=self.request.user, stock=serializer.instance, version=version, **data
+        )
+
+
+class NearestQuery(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ResourceKind.choices)
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    n = serializers.IntegerField(min_value=1, max_value=50, default=5)
+
+
+@extend_schema(parameters=[NearestQuery])
+@api_view(["GET"])
+def nearest(request):
+    """The reader's N nearest available resources of a kind, with the distance in km."""
+    query = NearestQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    found = selectors.nearest_for(request.user, **query.validated_data)
+    return Response(
+        [
+            {
+                "id": r.pk,
+                "name": r.name,
+                "kind": r.kind,
+                "distance_km": round(r.distance_km, 3),
+                "latitude": r.latitude,
+                "longitude": r.longitude,
+                "duty_phone": selectors.duty_phone(request.user, r),
+            }
+            for r in found
+        ]
+    )
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    region = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    enterprise = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), required=False, allow_null=True
+    )
+    latitude = serializers.FloatField(required=False, allow_null=True)
+    longitude = serializers.FloatField(required=False, allow_null=True)
+    report = serializers.CharField(required=False, allow_blank=True, write_only=True)
+    allowed_moves = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "title",
+            "accident",
+            "enterprise",
+            "region",
+            "region_code",
+            "place",
+            "latitude",
+            "longitude",
+            "grade",
+            "level",
+            "commander",
+            "state",
+            "opened_at",
+            "closed_at",
+            "summary",
+            "lessons",
+            "version",
+            "report",
+            "allowed_moves",
+        ]
+        read_only_fields = ["level", "state", "opened_at", "closed_at", "summary", "lessons"]
+
+    def get_allowed_moves(self, incident) -> list[str]:
+        return services.incident_moves(incident, self.context["request"].user)
+
+    def validate(self, attrs):
+        return attrs
+
+
+class LogBody(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[EntryKind.REPORT, EntryKind.DECISION, EntryKind.MESSAGE]
+    )
+    text = serializers.CharField(max_length=4000)
+
+
+class EscalateBody(serializers.Serializer):
+    version = serializers.IntegerField()
+    to_commander = serializers.CharField(max_length=50)
+    reason = serializers.CharField(max_length=2000)
+
+
+class DispatchBody(serializers.Serializer):
+    resource = serializers.IntegerField()
+    instruction = serializers.CharField(max_length=300)
+
+
+class CloseBody(serializers.Serializer):
+    version = serializers.IntegerField()
+    summary = serializers.CharField(max_length=8000)
+    lessons = serializers.CharField(max_length=8000, required=False, allow_blank=True)
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    allowed_moves = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "incident",
+            "resource",
+            "instruction",
+            "distance_km",
+            "state",
+            "dispatched_at",
+            "moved_at",
+            "version",
+            "allowed_moves",
+        ]
+        read_only_fields = fields
+
+    def get_allowed_moves(self, task) -> list[str]:
+        return services.task_moves(task, self.context["request"].user)
+
+
+class IncidentViewSet(ScopedModelViewSet):
+    queryset = Incident.objects.select_related("region").order_by("-opened_at", "-pk")
+    serializer_class = IncidentSerializer
+    filterset_class = IncidentFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = services.open_incident(actor=self.request.user, **data)
+
+    def _run(self, body_class, func, **extra):
+        incident = self.get_object()
+        body = body_class(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        return func(actor=self.request.user, incident=incident, **body.validated_data, **extra)
+
+    @extend_schema(request=LogBody, responses=IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def log(self, request, pk=None):
+        self._run(LogBody, services.log)
+        return Response(self.get_serializer(self.get_object()).data, status=201)
+
+    @extend_schema(request=EscalateBody, responses=IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        return Response(self.get_serializer(self._run(EscalateBody, services.escalate)).data)
+
+    @extend_schema(request=DispatchBody, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def dispatch_resource(self, request, pk=None):
+        incident = self.get_object()
+        body = DispatchBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        task = services.dispatch(
+            actor=request.user,
+            incident=incident,
+            resource=Resource(pk=body.validated_data["resource"]),
+            instruction=body.validated_data["instruction"],
+        )
+        return Response(TaskSerializer(task, context={"request": request}).data, status=201)
+
+    @extend_schema(request=CloseBody, responses=IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return Response(self.get_serializer(self._run(CloseBody, services.close)).data)
+
+
+class MoveBody(serializers.Serializer):
+    move = serializers.ChoiceField(choices=list(services.TASK_MOVES))
+    version = serializers.IntegerField()
+
+
+class TaskViewSet(ScopedReadOnlyViewSet):
+    queryset = Task.objects.select_related("incident", "resource").order_by("pk")
+    serializer_class = TaskSerializer
+
+    @extend_schema(request=MoveBody, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        task = self.get_object()
+        body = MoveBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        task = services.move_task(actor=request.user, task=task, **body.validated_data)
+        return Response(self.get_serializer(task).data)

@@ -1,0 +1,188 @@
+"""Demo emergency resources around Yinchuan (teams, experts, warehouses with stocks, one
+expiring soon, vehicles, radios, one resource not confirmed for months) and one incident
+under county command with its timeline and a dispatched team. Re-running adds nothing
+(keyed by name and title)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.apps import apps as django_apps
+from django.utils import timezone
+
+from safeloop.emergency import reference_data
+from safeloop.emergency.choices import Availability, EntryKind, ResourceKind, TeamKind
+from safeloop.emergency.models import (
+    EmergencyRule,
+    Incident,
+    Resource,
+    Stock,
+    StockType,
+    Task,
+    TimelineEntry,
+)
+from safeloop.enterprises.models import Enterprise
+from safeloop.orgs.models import Region
+
+T, X, W, V, C = (
+    ResourceKind.TEAM,
+    ResourceKind.EXPERT,
+    ResourceKind.WAREHOUSE,
+    ResourceKind.VEHICLE,
+    ResourceKind.COMMS,
+)
+# kind, name, region code, team kind, specialities, headcount, leader, phone, lat, lng,
+# days since confirmed
+RESOURCES = [
+    (T, "银川市危险化学品专业救援队", "640100", TeamKind.PROFESSIONAL, "危化品、有限空间", 46,
+     "马建军", "13909510001", 38.4870, 106.2310, 3),
+    (T, "宁东矿山救护大队银川中队", "640100", TeamKind.PROFESSIONAL, "矿山、冶金、有色", 38,
+     "杨志刚", "13909510002", 38.4412, 106.1989, 10),
+    (T, "兴庆区民爆应急救援队", "640104", TeamKind.PROFESSIONAL, "民爆、爆破", 22,
+     "李文华", "13909510003", 38.4681, 106.2877, 5),
+    (T, "西夏区综合应急救援队", "640105", TeamKind.PROFESSIONAL, "综合、火灾", 30,
+     "王强", "13909510004", 38.4920, 106.1331, 120),
+    (X, "张立新（化工安全专家）", "640100", "", "危险化学品、化工工艺", None,
+     "", "13709510011", 38.4790, 106.2540, 7),
+    (X, "刘芳（冶金安全专家）", "640104", "", "冶金、煤气", None,
+     "", "13709510012", 38.4600, 106.2700, 15),
+    (W, "银川市应急物资储备库", "640100", "", "", None,
+     "赵红梅", "09516010001", 38.5012, 106.2204, 2),
+    (W, "兴庆区应急物资仓库", "640104", "", "", None,
+     "孙磊", "09516010002", 38.4655, 106.3010, 20),
+    (V, "危化品抢险救援车（宁A·E0119）", "640100", "", "抢险", None,
+     "", "", 38.4868, 106.2306, 3),
+    (V, "应急通信指挥车（宁A·E0120）", "640104", "", "指挥通信", None,
+     "", "", 38.4690, 106.2880, 5),
+    (C, "370M 应急通信基站（兴庆）", "640104", "", "数字集群", None,
+     "", "", 38.4750, 106.2900, 8),
+    (C, "卫星便携站（市局）", "640100", "", "卫星通信", None,
+     "", "", 38.4880, 106.2320, 40),
+]  # fmt: skip
+
+# warehouse name, stock code, quantity, expires in days, owner
+STOCKS = [
+    ("银川市应急物资储备库", "PPE-01", Decimal("40"), 900, "市应急管理局"),
+    ("银川市应急物资储备库", "FIR-02", Decimal("12"), 20, "市应急管理局"),
+    ("银川市应急物资储备库", "SAN-01", Decimal("5000"), None, "市应急管理局"),
+    ("兴庆区应急物资仓库", "MED-01", Decimal("60"), 10, "兴庆区应急管理局"),
+    ("兴庆区应急物资仓库", "LEA-01", Decimal("800"), 400, "兴庆区应急管理局"),
+]
+
+
+def seed() -> int:
+    if not EmergencyRule.objects.exists():  # a flushed test database lost migration 0002
+        reference_data.load(django_apps)
+    regions = {r.code: r for r in Region.objects.filter(code__in={r[2] for r in RESOURCES})}
+    if len(regions) < 2:
+        return 0
+    now = timezone.now()
+    added = 0
+    by_name = {}
+    for (
+        kind,
+        name,
+        code,
+        team_kind,
+        speciality,
+        headcount,
+        leader,
+        phone,
+        lat,
+        lng,
+        days,
+    ) in RESOURCES:
+        resource = Resource.objects.filter(name=name).first()
+        if resource is None:
+            resource = Resource(
+                kind=kind,
+                name=name,
+                region=regions[code],
+                team_kind=team_kind,
+                specialities=speciality,
+                headcount=headcount,
+                leader=leader,
+                duty_phone=phone,
+                latitude=lat,
+                longitude=lng,
+                availability=Availability.AVAILABLE,
+                confirmed_at=now - timedelta(days=days),
+            )
+            resource.place_owner()
+            resource.save(action="emergency.resource.create")
+            added += 1
+        by_name[name] = resource
+    enterprise = Enterprise.objects.filter(region__code="640104").order_by("pk").first()
+    if enterprise is not None and not Resource.objects.filter(enterprise=enterprise).exists():
+        team = Resource(
+            kind=T,
+            name=f"{enterprise.name}兼职救援队",
+            region=enterprise.region,
+            enterprise=enterprise,
+            team_kind=TeamKind.ENTERPRISE,
+            specialities="初期火灾、有限空间",
+            headcount=12,
+            leader="陈刚",
+            duty_phone="13809510099",
+            latitude=float(enterprise.latitude or 38.47),
+            longitude=float(enterprise.longitude or 106.28),
+            confirmed_at=now - timedelta(days=6),
+        )
+        team.place_owner()
+        team.save(action="emergency.resource.create")
+    types = {t.code: t for t in StockType.objects.all()}
+    for warehouse, code, quantity, days, owner in STOCKS:
+        w = by_name[warehouse]
+        if Stock.objects.filter(warehouse=w, stock_type=types[code]).exists():
+            continue
+        Stock(
+            warehouse=w,
+            stock_type=types[code],
+            quantity=quantity,
+            unit=types[code].unit,
+            expires_on=None if days is None else timezone.localdate() + timedelta(days=days),
+            owner=owner,
+        ).save(action="emergency.stock.create")
+    _seed_incident(regions["640104"], by_name)
+    return added
+
+
+def _seed_incident(county, by_name) -> None:
+    title = "兴庆区某化工企业储罐泄漏"
+    if Incident.objects.filter(title=title).exists():
+        return
+    opened = timezone.now() - timedelta(minutes=50)
+    incident = Incident(
+        title=title,
+        region=county,
+        region_code=county.code,
+        place="兴庆区掌政镇工业集中区",
+        latitude=38.4702,
+        longitude=106.2950,
+        grade="general",
+        commander="兴庆区应急管理局局长",
+        opened_at=opened,
+    )
+    incident.save(action="emergency.incident.open")
+    for minutes, kind, text in [
+        (0, EntryKind.REPORT, "企业报告：储罐区阀门泄漏，现场已疏散，无人员伤亡。"),
+        (8, EntryKind.DECISION, "启动区级Ⅳ级应急响应，设立现场指挥部。"),
+        (12, EntryKind.DISPATCH, "调派银川市危险化学品专业救援队，距离约5.8公里。"),
+    ]:
+        TimelineEntry(
+            incident=incident,
+            at=opened + timedelta(minutes=minutes),
+            kind=kind,
+            text=text,
+            author_label="兴庆区应急值班室",
+        ).save()
+    team = by_name["银川市危险化学品专业救援队"]
+    Task(
+        incident=incident,
+        resource=team,
+        instruction="处置泄漏，开展侦检和堵漏",
+        distance_km=5.8,
+        dispatched_at=opened + timedelta(minutes=12),
+        moved_at=opened + timedelta(minutes=12),
+    ).save(action="emergency.task.dispatch")
+    team.availability = Availability.BUSY
+    team.save(action="emergency.resource.dispatch")

@@ -1,0 +1,44 @@
+"""The one filter per list (resources, incidents), for the screen, its export and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from safeloop.accidents.choices import Grade
+from safeloop.emergency.choices import Availability, IncidentState, Level, ResourceKind, TeamKind
+from safeloop.emergency.models import Incident, Resource
+
+
+class ResourceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("search"))
+    kind = django_filters.ChoiceFilter(choices=ResourceKind.choices, label=_("kind"))
+    team_kind = django_filters.ChoiceFilter(choices=TeamKind.choices, label=_("team kind"))
+    availability = django_filters.ChoiceFilter(
+        choices=Availability.choices, label=_("availability")
+    )
+    enterprise = django_filters.NumberFilter(
+        field_name="enterprise_id", label=_("enterprise"), widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = Resource
+        fields = ["q", "kind", "team_kind", "availability", "enterprise"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(specialities__icontains=value) | Q(leader=value)
+        )
+
+
+class IncidentFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=IncidentState.choices, label=_("state"))
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("command level"))
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("grade"))
+
+    class Meta:
+        model = Incident
+        fields = ["state", "level", "grade"]

@@ -1,0 +1,169 @@
+"""Forms of the emergency screens. They shape input; the services check the rules and the
+rights, and their errors are put back on these fields."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from safeloop.accidents.choices import Grade
+from safeloop.accidents.models import Accident
+from safeloop.emergency.choices import Availability, EntryKind, ResourceKind
+from safeloop.emergency.models import EmergencyRule, Resource, Stock, StockType
+from safeloop.emergency.services import RESOURCE_FIELDS, STOCK_FIELDS
+from safeloop.enterprises.models import Enterprise
+from safeloop.orgs.models import Region
+
+TEXT = forms.Textarea(attrs={"rows": 3})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionedForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def changes(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class ResourceForm(VersionedForm):
+    class Meta:
+        model = Resource
+        fields = list(RESOURCE_FIELDS)
+        widgets = {"note": TEXT}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].required = False
+        self.fields["region"].queryset = Region.objects.for_user(user, "view").exclude(
+            level="province"
+        )
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user, "change").order_by(
+            "name"
+        )
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+    def _post_clean(self):
+        # The service runs the model's rules once the owner is placed.
+        pass
+
+
+class ConfirmForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    availability = forms.ChoiceField(label=_("availability"), choices=Availability.choices)
+
+
+class StockForm(VersionedForm):
+    class Meta:
+        model = Stock
+        fields = list(STOCK_FIELDS)
+        widgets = {"expires_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].required = False
+        self.fields["stock_type"].queryset = StockType.objects.all()
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+    def _post_clean(self):
+        pass
+
+
+class RuleForm(forms.ModelForm):
+    city_grades = forms.MultipleChoiceField(
+        label=_("grades commanded by the city"),
+        choices=Grade.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = EmergencyRule
+        fields = [
+            "expiry_warning_days",
+            "confirm_within_days",
+            "city_grades",
+            "effective_from",
+            "source",
+        ]
+        widgets = {"effective_from": DATE}
+
+    def _post_clean(self):
+        pass
+
+
+class NearestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=ResourceKind.choices)
+    latitude = forms.FloatField(label=_("latitude (WGS-84)"), min_value=-90, max_value=90)
+    longitude = forms.FloatField(label=_("longitude (WGS-84)"), min_value=-180, max_value=180)
+    n = forms.IntegerField(label=_("how many"), min_value=1, max_value=50, initial=5)
+
+
+class IncidentForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=150)
+    accident = forms.ModelChoiceField(
+        label=_("accident"), queryset=Accident.objects.none(), required=False
+    )
+    enterprise = forms.ModelChoiceField(
+        label=_("enterprise"), queryset=Enterprise.objects.none(), required=False
+    )
+    region = forms.ModelChoiceField(
+        label=_("county"), queryset=Region.objects.none(), required=False
+    )
+    place = forms.CharField(label=_("place"), max_length=200)
+    latitude = forms.FloatField(
+        label=_("latitude (WGS-84)"), min_value=-90, max_value=90, required=False
+    )
+    longitude = forms.FloatField(
+        label=_("longitude (WGS-84)"), min_value=-180, max_value=180, required=False
+    )
+    grade = forms.ChoiceField(label=_("grade"), choices=Grade.choices)
+    commander = forms.CharField(label=_("commander"), max_length=50)
+    report = forms.CharField(label=_("first report"), widget=TEXT, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accident"].queryset = Accident.objects.for_user(user, "view").order_by(
+            "-occurred_at"
+        )
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user, "view").order_by(
+            "name"
+        )
+        self.fields["region"].queryset = Region.objects.for_user(user, "view").filter(
+            level="county"
+        )
+
+
+class LogForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        choices=[
+            (k.value, k.label) for k in (EntryKind.REPORT, EntryKind.DECISION, EntryKind.MESSAGE)
+        ],
+    )
+    text = forms.CharField(label=_("text"), widget=TEXT, max_length=4000)
+
+
+class EscalateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    to_commander = forms.CharField(label=_("city commander"), max_length=50)
+    reason = forms.CharField(label=_("reason"), widget=TEXT, max_length=2000)
+
+
+class DispatchForm(forms.Form):
+    resource = forms.IntegerField(widget=forms.HiddenInput)
+    instruction = forms.CharField(label=_("instruction"), max_length=300)
+
+
+class CloseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    summary = forms.CharField(label=_("after-action summary"), widget=TEXT, max_length=8000)
+    lessons = forms.CharField(
+        label=_("lessons and improvements"), widget=TEXT, max_length=8000, required=False
+    )
+
+
+class TaskMoveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    move = forms.ChoiceField(
+        choices=[("set_off", "set_off"), ("arrive", "arrive"), ("release", "release")]
+    )

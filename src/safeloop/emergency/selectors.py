@@ -1,0 +1,90 @@
+"""Reads of the emergency app: scoped lists, the duty phone as each reader may see it, the
+warnings of the app's home and the nearest search over the reader's resources."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from safeloop.core.scoping import reaches
+from safeloop.emergency import nearest as geo
+from safeloop.emergency.choices import Availability
+from safeloop.emergency.models import Incident, Resource, Stock, Task
+from safeloop.emergency.rules import rule_on
+from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
+
+# Who reads a duty phone in full: regulators over the resource and the owning enterprise's
+# staff. Everyone else who sees the resource (experts) reads it masked.
+PHONE_READERS = REGULATORS | ENTERPRISE_STAFF
+
+
+def resources_for(user) -> QuerySet[Resource]:
+    return Resource.objects.for_user(user, "view").select_related("region", "enterprise")
+
+
+def stocks_for(user) -> QuerySet[Stock]:
+    return Stock.objects.for_user(user, "view").select_related("warehouse", "stock_type")
+
+
+def incidents_for(user) -> QuerySet[Incident]:
+    return Incident.objects.for_user(user, "view").select_related("region", "enterprise")
+
+
+def tasks_for(user) -> QuerySet[Task]:
+    return Task.objects.for_user(user, "view").select_related("incident", "resource")
+
+
+def mask(phone: str) -> str:
+    """138****5678: the first three and last four digits."""
+    if len(phone) <= 7:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def duty_phone(user, resource: Resource) -> str:
+    if not resource.duty_phone:
+        return ""
+    if user is not None and reaches(user.grants(), PHONE_READERS, resource):
+        return resource.duty_phone
+    return mask(resource.duty_phone)
+
+
+@dataclass
+class Warnings:
+    expiring: list[Stock]
+    unconfirmed: list[Resource]
+    expiry_days: int
+    confirm_days: int
+
+
+def warnings_for(user, limit: int = 50) -> Warnings:
+    """Stock expiring within the rule's days (or expired) and resources whose availability
+    was not confirmed within the rule's days, in the user's scope."""
+    rule = rule_on()
+    today = timezone.localdate()
+    expiring = stocks_for(user).filter(
+        expires_on__lte=today + timedelta(days=rule.expiry_warning_days)
+    )
+    stale = timezone.now() - timedelta(days=rule.confirm_within_days)
+    unconfirmed = (
+        resources_for(user)
+        .filter(Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=stale))
+        .order_by("confirmed_at", "pk")
+    )
+    return Warnings(
+        list(expiring.order_by("expires_on", "pk")[:limit]),
+        list(unconfirmed[:limit]),
+        rule.expiry_warning_days,
+        rule.confirm_within_days,
+    )
+
+
+def nearest_for(
+    user, *, kind: str, latitude: float, longitude: float, n: int = 5, available_only=True
+) -> list[Resource]:
+    """The reader's `n` nearest resources of `kind`, each with `distance_km`."""
+    rows = Resource.objects.for_user(user, "view").filter(kind=kind)
+    if available_only:
+        rows = rows.filter(availability=Availability.AVAILABLE)
+    return geo.nearest(rows.select_related("region", "enterprise"), latitude, longitude, n)
