@@ -1,0 +1,203 @@
+"""Incident command: the role × scope matrix, escalation by the grade rule and by decision
+with the hand-over recorded, the dispatch state table through the services, the append-only
+timeline (model and database), closing and the after-action PDF."""
+
+import pytest
+from django.db import DatabaseError, transaction
+
+from safeloop.core.errors import IllegalMove, Invalid
+from safeloop.core.models import Notification
+from safeloop.emergency import services
+from safeloop.emergency.choices import Availability, EntryKind, Level, TaskState
+from safeloop.emergency.models import AppendOnly, Handover, Resource, TimelineEntry
+from safeloop.orgs.roles import Role
+from tests.scope import ROLES, assert_hidden, assert_list_in_scope, assert_refused, assert_status
+
+CITY = {Role.SYSTEM_ADMIN, Role.CITY_ADMIN, Role.CITY_INSPECTOR}
+COUNTY = CITY | {Role.COUNTY_ADMIN, Role.COUNTY_INSPECTOR}
+STAFF = {Role.ENTERPRISE_PRINCIPAL, Role.SAFETY_MANAGER}
+
+
+@pytest.fixture
+def incidents(world, make_incident):
+    admin = world.user(Role.SYSTEM_ADMIN)
+    county = make_incident(title="区内事件")
+    at_enterprise = make_incident(title="企业事件", enterprise=world.inside, region=None)
+    sibling = make_incident(title="西夏事件", region=world.sibling_county, actor=admin)
+    far = make_incident(title="外市事件", region=world.other_county, actor=admin)
+    return county, at_enterprise, sibling, far
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_shows_a_county_its_incidents_the_city_all_and_staff_their_own(
+    api, world, incidents, role
+):
+    county, at_enterprise, sibling, far = incidents
+    readers = {county: COUNTY, at_enterprise: COUNTY | STAFF, sibling: CITY, far: set()}
+    inside = {i.pk for i, roles in readers.items() if role in roles}
+    if role == Role.SYSTEM_ADMIN:
+        inside.add(far.pk)
+    outside = {i.pk for i in readers} - inside
+    api.as_user(world.users[role])
+    assert_list_in_scope(api.get("/api/v1/emergency-incidents/"), inside, outside)
+    for pk in outside:
+        assert_hidden(api.client.get(f"/emergency/incidents/{pk}/"))
+    response = api.post(
+        f"/api/v1/emergency-incidents/{at_enterprise.pk}/log/", {"kind": "message", "text": "收到"}
+    )
+    if role in COUNTY:
+        assert_status(response, 201)
+    elif role in STAFF:
+        assert_refused(response)
+    else:
+        assert_hidden(response)
+
+
+def test_it_escalates_by_the_grade_rule_and_records_the_handover(
+    world, make_incident, django_capture_on_commit_callbacks
+):
+    city_admin = world.user(Role.CITY_ADMIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = make_incident(grade="major", commander="区长")
+    assert incident.level == Level.CITY
+    handover = Handover.objects.get(incident=incident)
+    assert handover.by_rule and (handover.from_level, handover.to_level) == ("county", "city")
+    assert handover.from_commander == "区长"
+    kinds = list(incident.timeline.values_list("kind", flat=True))
+    assert kinds == [EntryKind.REPORT, EntryKind.HANDOVER]
+    assert Notification.objects.filter(recipient=city_admin, kind="emergency.incident").exists()
+    general = make_incident(grade="general")
+    assert general.level == Level.COUNTY and not general.handovers.exists()
+
+
+def test_it_escalates_by_decision_once_and_checks_the_input(api, world, make_incident):
+    incident = make_incident()
+    api.as_user(world.user(Role.COUNTY_ADMIN))
+    url = f"/api/v1/emergency-incidents/{incident.pk}/escalate/"
+    body = {"version": incident.version, "to_commander": "市长", "reason": "跨区影响"}
+    assert_status(api.post(url, {**body, "reason": " "}), 400)
+    assert_status(api.post(url, {**body, "version": 99}), 409)
+    assert_status(api.post(url, body), 200)
+    incident.refresh_from_db()
+    assert (incident.level, incident.commander) == (Level.CITY, "市长")
+    handover = incident.handovers.get()
+    assert not handover.by_rule and handover.reason == "跨区影响"
+    assert_status(api.post(url, {**body, "version": incident.version}), 409)
+
+
+def test_it_walks_the_dispatch_table_through_the_services(world, make_incident, make_resource):
+    actor = world.user(Role.COUNTY_ADMIN)
+    incident = make_incident()
+    team = make_resource(latitude=38.5, longitude=106.3)
+    task = services.dispatch(actor=actor, incident=incident, resource=team, instruction="堵漏")
+    assert task.state == TaskState.DISPATCHED and task.distance_km > 0
+    assert Resource.objects.get(pk=team.pk).availability == Availability.BUSY
+    with pytest.raises(Invalid):  # a deployed resource cannot be sent twice
+        services.dispatch(actor=actor, incident=incident, resource=team, instruction="再派")
+    with pytest.raises(IllegalMove):
+        services.move_task(actor=actor, task=task, move="arrive", version=task.version)
+    for move, state in [
+        ("set_off", TaskState.EN_ROUTE),
+        ("arrive", TaskState.ON_SCENE),
+        ("release", TaskState.RELEASED),
+    ]:
+        task = services.move_task(actor=actor, task=task, move=move, version=task.version)
+        assert task.state == state
+    with pytest.raises(IllegalMove):
+        services.move_task(actor=actor, task=task, move="release", version=task.version)
+    assert Resource.objects.get(pk=team.pk).availability == Availability.AVAILABLE
+    far = make_resource(region=world.other_county)
+    with pytest.raises(Invalid):  # outside the commander's scope reads like no such resource
+        services.dispatch(actor=actor, incident=incident, resource=far, instruction="跨市")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_command_move_a_task(api, world, make_incident, make_resource, role):
+    incident = make_incident(enterprise=world.inside, region=None)
+    team = make_resource()
+    task = services.dispatch(
+        actor=world.user(Role.COUNTY_ADMIN), incident=incident, resource=team, instruction="救援"
+    )
+    api.as_user(world.users[role])
+    response = api.post(
+        f"/api/v1/emergency-tasks/{task.pk}/move/", {"move": "set_off", "version": task.version}
+    )
+    if role in COUNTY:
+        assert_status(response, 200)
+    elif role in STAFF:
+        assert_refused(response)
+    else:
+        assert_hidden(response)
+
+
+def test_it_keeps_the_timeline_append_only(world, make_incident):
+    incident = make_incident()
+    entry = incident.timeline.get()
+    entry.text = "改写"
+    with pytest.raises(AppendOnly):
+        entry.save()
+    with pytest.raises(AppendOnly):
+        entry.delete()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        TimelineEntry.objects.filter(pk=entry.pk).update(text="改写")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        TimelineEntry.objects.filter(pk=entry.pk).delete()
+    assert TimelineEntry.objects.get(pk=entry.pk).text != "改写"
+
+
+def test_it_closes_after_every_release_and_writes_the_pdf(
+    client, world, make_incident, make_resource
+):
+    actor = world.user(Role.COUNTY_ADMIN)
+    incident = make_incident()
+    task = services.dispatch(
+        actor=actor, incident=incident, resource=make_resource(), instruction="侦检"
+    )
+    client.force_login(actor)
+    data = {"version": incident.version, "summary": "处置完毕，无人员伤亡。", "lessons": "加强巡检"}
+    response = client.post(f"/emergency/incidents/{incident.pk}/close/", data)
+    assert_status(response, 409)
+    assert "处置完毕" in response.content.decode()  # what was typed stays
+    assert_status(client.get(f"/emergency/incidents/{incident.pk}/report.pdf"), 409)
+    services.move_task(actor=actor, task=task, move="release", version=task.version)
+    assert_status(client.post(f"/emergency/incidents/{incident.pk}/close/", data), 302)
+    pdf = client.get(f"/emergency/incidents/{incident.pk}/report.pdf")
+    assert_status(pdf, 200)
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    with pytest.raises(IllegalMove):
+        services.log(actor=actor, incident=incident, kind="message", text="关闭后")
+
+
+def test_it_opens_from_an_accident_with_its_enterprise_and_grade(client, world):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from safeloop.accidents import services as accidents
+
+    accident = accidents.record(
+        actor=world.user(Role.SAFETY_MANAGER),
+        enterprise=world.inside,
+        occurred_at=timezone.now() - timedelta(minutes=5),
+        place="储罐区",
+        summary="泄漏",
+        direct_loss=Decimal("1000"),
+    )
+    client.force_login(world.user(Role.COUNTY_INSPECTOR))
+    response = client.post(
+        "/emergency/incidents/new/",
+        {
+            "title": "储罐区泄漏",
+            "accident": accident.pk,
+            "place": "储罐区",
+            "latitude": "38.47",
+            "longitude": "106.28",
+            "grade": accident.grade,
+            "commander": "区局局长",
+        },
+    )
+    assert_status(response, 302)
+    incident = services.Incident.objects.get(title="储罐区泄漏")
+    assert incident.enterprise_id == world.inside.pk and incident.region_code == "640104"
+    assert incident.level == Level.COUNTY
