@@ -1,0 +1,66 @@
+"""On a phone-size screen, a county administrator opens an incident, dispatches the nearest
+team the page suggests, walks the task to release and closes the incident."""
+
+import pytest
+
+from safeloop.demo.seed import seed
+from safeloop.emergency.models import Incident
+from tests.browser.test_shell import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_incident_is_opened_the_nearest_team_dispatched_and_closed(page):
+    seed()
+    sign_in(page, "county_admin")
+    page.wait_for_url("**/")
+    page.click("[data-menu=emergency-home]")
+    page.wait_for_url("**/emergency/")
+    page.click("#incidents")
+    page.click("#new-incident")
+    page.fill("#id_title", "浏览器测试泄漏事件")
+    page.select_option("#id_region", label="兴庆区")
+    page.fill("#id_place", "兴庆区工业园")
+    page.fill("#id_latitude", "38.47")
+    page.fill("#id_longitude", "106.29")
+    page.select_option("#id_grade", "general")
+    page.fill("#id_commander", "区应急局局长")
+    page.click("#emergency-form button[type=submit]")
+    page.wait_for_selector("#state:has-text('处置中')")
+    incident = Incident.objects.get(title="浏览器测试泄漏事件")
+
+    first = page.locator("#suggestions li").first
+    name = first.locator("strong").inner_text()
+    first.locator("input[name=instruction]").fill("赶赴现场侦检")
+    first.locator("button[type=submit]").click()
+    page.wait_for_selector(f"#task-table td:has-text('{name}')")
+    for move, label in [("set_off", "在途"), ("arrive", "到场"), ("release", "已解除")]:
+        page.click(f"#task-table button[data-move={move}]")
+        page.wait_for_selector(f"#task-table .task-state:has-text('{label}')")
+    page.screenshot(path="var/screenshots/emergency-incident.png", full_page=True)
+
+    page.fill("#close-form textarea[name=summary]", "泄漏已控制，无人员伤亡。")
+    page.click("#close-form button[type=submit]")
+    page.wait_for_selector("#report-pdf")
+    incident.refresh_from_db()
+    assert incident.state == "closed" and incident.tasks.get().state == "released"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+
+
+@pytest.mark.parametrize(
+    ("url", "shot"),
+    [
+        ("/emergency/", "emergency-home"),
+        ("/emergency/resources/", "emergency-resources"),
+        ("/emergency/nearest/?kind=team&latitude=38.47&longitude=106.29&n=5", "emergency-nearest"),
+        ("/emergency/rules/", "emergency-rules"),
+    ],
+)
+def test_the_emergency_pages_fit_a_phone(page, url, shot):
+    seed()
+    sign_in(page, "city_admin")
+    page.wait_for_url("**/")
+    page.goto(url)
+    page.wait_for_selector("main h1")
+    page.screenshot(path=f"var/screenshots/{shot}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
