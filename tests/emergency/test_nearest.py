@@ -102,3 +102,19 @@ def test_it_answers_the_api_with_distances_and_400_on_bad_input(api, world, scat
     assert "latitude" in bad.json()["error"]["fields"]
     page = api.client.get("/emergency/nearest/?kind=team&latitude=98&longitude=1&n=3")
     assert_status(page, 400)
+
+
+def test_it_searches_from_an_enterprise_in_scope_only(api, world, scattered):
+    world.inside.latitude, world.inside.longitude = 38.47, 106.28
+    world.inside.save()
+    api.as_user(world.user(Role.CITY_ADMIN))
+    by_point = api.get("/api/v1/emergency-nearest/?kind=team&latitude=38.47&longitude=106.28")
+    by_enterprise = api.get(f"/api/v1/emergency-nearest/?kind=team&enterprise={world.inside.pk}")
+    assert_status(by_enterprise, 200)
+    assert by_enterprise.json() == by_point.json()
+    far = api.get(f"/api/v1/emergency-nearest/?kind=team&enterprise={world.outside.pk}")
+    assert_status(far, 400)
+    assert "enterprise" in far.json()["error"]["fields"]
+    assert_status(api.get("/api/v1/emergency-nearest/?kind=team"), 400)
+    page = api.client.get(f"/emergency/nearest/?kind=team&enterprise={world.inside.pk}&n=5")
+    assert_status(page, 200)

@@ -97,16 +97,26 @@ class StockViewSet(ScopedModelViewSet):
 
 class NearestQuery(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ResourceKind.choices)
-    latitude = serializers.FloatField(min_value=-90, max_value=90)
-    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    enterprise = serializers.IntegerField(required=False, help_text=_("From its location."))
+    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False)
+    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False)
     n = serializers.IntegerField(min_value=1, max_value=50, default=5)
+
+    def validate(self, attrs):
+        # The screen's form decides the same way (one rule for both).
+        from safeloop.emergency.forms import NearestForm
+
+        form = NearestForm(attrs, user=self.context["request"].user)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        return form.query()
 
 
 @extend_schema(parameters=[NearestQuery])
 @api_view(["GET"])
 def nearest(request):
     """The reader's N nearest available resources of a kind, with the distance in km."""
-    query = NearestQuery(data=request.query_params)
+    query = NearestQuery(data=request.query_params, context={"request": request})
     query.is_valid(raise_exception=True)
     found = selectors.nearest_for(request.user, **query.validated_data)
     return Response(

@@ -92,10 +92,44 @@ class RuleForm(forms.ModelForm):
 
 
 class NearestForm(forms.Form):
+    """From a point, or from an enterprise's location (the enterprise wins when given)."""
+
     kind = forms.ChoiceField(label=_("kind"), choices=ResourceKind.choices)
-    latitude = forms.FloatField(label=_("latitude (WGS-84)"), min_value=-90, max_value=90)
-    longitude = forms.FloatField(label=_("longitude (WGS-84)"), min_value=-180, max_value=180)
+    enterprise = forms.ModelChoiceField(
+        label=_("enterprise"), queryset=Enterprise.objects.none(), required=False
+    )
+    latitude = forms.FloatField(
+        label=_("latitude (WGS-84)"), min_value=-90, max_value=90, required=False
+    )
+    longitude = forms.FloatField(
+        label=_("longitude (WGS-84)"), min_value=-180, max_value=180, required=False
+    )
     n = forms.IntegerField(label=_("how many"), min_value=1, max_value=50, initial=5)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user, "view").order_by(
+            "name"
+        )
+
+    def clean(self):
+        data = super().clean()
+        enterprise = data.get("enterprise")
+        if enterprise is not None:
+            if enterprise.latitude is None or enterprise.longitude is None:
+                self.add_error("enterprise", _("This enterprise has no location in the ledger."))
+            else:
+                data["latitude"] = float(enterprise.latitude)
+                data["longitude"] = float(enterprise.longitude)
+        elif (data.get("latitude") is None or data.get("longitude") is None) and not (
+            {"latitude", "longitude"} & set(self.errors)
+        ):
+            self.add_error("latitude", _("Give a point or an enterprise."))
+        return data
+
+    def query(self) -> dict:
+        data = self.cleaned_data
+        return {k: data[k] for k in ("kind", "latitude", "longitude", "n")}
 
 
 class IncidentForm(forms.Form):

@@ -276,12 +276,12 @@ def stock_edit(request, pk):
 
 @login_required
 def nearest(request):
-    form = NearestForm(request.GET or None)
+    form = NearestForm(request.GET or None, user=request.user)
     found = None
     status = 200
     if request.GET:
         if form.is_valid():
-            found = selectors.nearest_for(request.user, **form.cleaned_data)
+            found = selectors.nearest_for(request.user, **form.query())
             for r in found:
                 r.shown_phone = selectors.duty_phone(request.user, r)
         else:
