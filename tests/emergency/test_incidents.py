@@ -201,3 +201,66 @@ def test_it_opens_from_an_accident_with_its_enterprise_and_grade(client, world):
     incident = services.Incident.objects.get(title="储罐区泄漏")
     assert incident.enterprise_id == world.inside.pk and incident.region_code == "640104"
     assert incident.level == Level.COUNTY
+
+
+def test_it_follows_the_rule_version_in_force_for_the_city_grades(world, make_incident):
+    from django.utils import timezone
+
+    services.add_rule(
+        actor=world.user(Role.SYSTEM_ADMIN),
+        expiry_warning_days=30,
+        confirm_within_days=30,
+        city_grades=["serious", "major", "extraordinary"],
+        effective_from=timezone.localdate(),
+        source="市政府修订分级响应",
+    )
+    assert make_incident(grade="serious").level == Level.CITY
+    assert make_incident(grade="general").level == Level.COUNTY
+
+
+def test_it_opens_through_the_api_with_field_errors(api, world):
+    api.as_user(world.user(Role.COUNTY_ADMIN))
+    body = {
+        "title": "仓库火灾",
+        "place": "物流园",
+        "commander": "区长",
+        "grade": "general",
+        "region": world.county.pk,
+        "latitude": 38.47,
+        "longitude": 106.28,
+    }
+    assert_status(api.post("/api/v1/emergency-incidents/", {**body, "region": world.city.pk}), 400)
+    response = api.post("/api/v1/emergency-incidents/", {**body, "latitude": None})
+    assert_status(response, 400)
+    assert "latitude" in response.json()["error"]["fields"]
+    # another county is outside this administrator's command: not a county they may choose
+    response = api.post("/api/v1/emergency-incidents/", {**body, "region": world.sibling_county.pk})
+    assert_status(response, 400)
+    assert "region" in response.json()["error"]["fields"]
+    api.as_user(world.user(Role.SAFETY_MANAGER))  # staff read incidents, never open them
+    assert_status(api.post("/api/v1/emergency-incidents/", body), 403)
+    api.as_user(world.user(Role.COUNTY_ADMIN))
+    response = api.post("/api/v1/emergency-incidents/", body)
+    assert_status(response, 201)
+    assert response.json()["level"] == "county" and response.json()["allowed_moves"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_creates_resources_through_the_api_for_owners_only(api, world, role):
+    api.as_user(world.users[role])
+    body = {
+        "kind": "vehicle",
+        "name": "抢险车",
+        "enterprise": world.inside.pk,
+        "latitude": 38.47,
+        "longitude": 106.28,
+    }
+    response = api.post("/api/v1/emergency-resources/", body)
+    from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
+
+    if role in REGULATORS | ENTERPRISE_STAFF:
+        assert_status(response, 201)
+        assert response.json()["region_code"] == "640104"
+    else:
+        assert_status(response, 400)  # the enterprise is not theirs to equip
+        assert "enterprise" in response.json()["error"]["fields"]

@@ -35,7 +35,7 @@ from safeloop.emergency.rules import rule_on
 from safeloop.emergency.workflow import INCIDENT_WORKFLOW, TASK_WORKFLOW, actor_kinds
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.models import Region, RegionLevel, RoleAssignment
-from safeloop.orgs.roles import Role
+from safeloop.orgs.roles import REGULATORS, Role
 
 RESOURCE_FIELDS = (
     "kind",
@@ -263,6 +263,7 @@ def open_incident(
         region = region or enterprise.region
         if latitude is None and enterprise.latitude is not None:
             latitude, longitude = float(enterprise.latitude), float(enterprise.longitude or 0)
+    allow(actor is not None and actor.roles & REGULATORS)
     require(region is not None, _("Give the county where it happened."), "region")
     assert region is not None
     require(region.level == RegionLevel.COUNTY, _("Choose a county-level unit."), "region")
@@ -279,6 +280,11 @@ def open_incident(
         enterprise=enterprise,
         latitude=latitude,
         longitude=longitude,
+    )
+    require(
+        reaches(actor.grants(), REGULATORS, incident),
+        _("This region is outside your scope."),
+        "region",
     )
     INCIDENT_WORKFLOW.apply(incident, "open", actor_kinds(actor, incident))
     incident.full_clean()
