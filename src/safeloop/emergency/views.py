@@ -31,7 +31,7 @@ from safeloop.emergency.forms import (
     StockForm,
     TaskMoveForm,
 )
-from safeloop.emergency.models import EmergencyRule, Incident, Resource, Stock, Task
+from safeloop.emergency.models import EmergencyRule, Incident, Resource
 from safeloop.orgs.roles import REGULATORS
 
 
@@ -473,6 +473,3 @@ def incident_report(request, pk):
     response = HttpResponse(after_action_pdf(incident), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="incident-{incident.pk}.pdf"'
     return response
-
-
-__all__ = ["Stock", "Task"]
