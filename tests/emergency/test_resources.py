@@ -224,3 +224,21 @@ def test_it_lets_only_city_and_system_admins_add_rule_versions(client, world, ro
     else:
         assert_refused(response)
         assert EmergencyRule.objects.count() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_gives_the_map_layer_in_scope_filtered_by_kind(
+    client, world, three, make_incident, role
+):
+    county, own, far = three
+    make_incident(title="地图事件")
+    client.force_login(world.users[role])
+    response = client.get("/emergency/map.json?kind=team")
+    assert_status(response, 200)
+    names = {f["properties"]["name"] for f in response.json()["features"]}
+    assert ("区队" in names) == (role in COUNTY_READERS)
+    assert ("外市队" in names) == (role == Role.SYSTEM_ADMIN)
+    assert ("地图事件" in names) == (role in COUNTY_READERS)
+    assert_status(client.get("/emergency/map.json?kind=bogus"), 400)
+    vehicles = client.get("/emergency/map.json?kind=vehicle").json()["features"]
+    assert all(f["properties"].get("kind", "vehicle") == "vehicle" for f in vehicles)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("stocks/<int:pk>/edit/", views.stock_edit, name="emergency-stock-edit"),
     path("nearest/", views.nearest, name="emergency-nearest"),
     path("rules/", views.rule_list, name="emergency-rules"),
+    path("map.json", views.map_data, name="emergency-map-data"),
     path("incidents/", views.incident_list, name="incident-list"),
     path("incidents/new/", views.incident_create, name="incident-create"),
     path("incidents/<int:pk>/", views.incident_detail, name="incident-detail"),

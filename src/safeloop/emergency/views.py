@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -473,3 +474,42 @@ def incident_report(request, pk):
     response = HttpResponse(after_action_pdf(incident), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="incident-{incident.pk}.pdf"'
     return response
+
+
+@login_required
+def map_data(request):
+    """The reader's resources (narrowed by the resource list's filter) and open incidents as
+    GeoJSON points, for a layer of the offline map beside the enterprises."""
+    from django.http import JsonResponse
+
+    _filterset, rows, status = _resources(request)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [r.longitude, r.latitude]},
+            "properties": {
+                "layer": "resource",
+                "kind": r.kind,
+                "kind_label": r.get_kind_display(),
+                "name": r.name,
+                "availability": r.availability,
+                "url": reverse("emergency-resource-detail", args=[r.pk]),
+            },
+        }
+        for r in rows[:5000]
+    ]
+    incidents = selectors.incidents_for(request.user).filter(state=IncidentState.OPEN)
+    features += [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [i.longitude, i.latitude]},
+            "properties": {
+                "layer": "incident",
+                "name": i.title,
+                "level": i.level,
+                "url": reverse("incident-detail", args=[i.pk]),
+            },
+        }
+        for i in incidents
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features}, status=status)
