@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.accidents.choices import Grade
 from safeloop.accidents.models import Accident
+from safeloop.core.widgets import DATE
 from safeloop.emergency.choices import Availability, EntryKind, ResourceKind
 from safeloop.emergency.models import EmergencyRule, Resource, Stock, StockType
 from safeloop.emergency.services import RESOURCE_FIELDS, STOCK_FIELDS
@@ -13,7 +14,6 @@ from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.models import Region
 
 TEXT = forms.Textarea(attrs={"rows": 3})
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class VersionedForm(forms.ModelForm):
