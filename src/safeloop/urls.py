@@ -52,6 +52,8 @@ router.register("emergency-resources", emergency_api.ResourceViewSet)
 router.register("emergency-stocks", emergency_api.StockViewSet)
 router.register("emergency-incidents", emergency_api.IncidentViewSet)
 router.register("emergency-tasks", emergency_api.TaskViewSet)
+router.register("emergency-plans", emergency_api.PlanViewSet, basename="emergency-plan")
+router.register("emergency-drills", emergency_api.DrillViewSet, basename="emergency-drill")
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

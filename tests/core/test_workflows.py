@@ -31,6 +31,8 @@ EXPECTED = {
     "import_batch",
     "incident",
     "emergency_task",
+    "emergency_plan",
+    "drill",
 }
 
 

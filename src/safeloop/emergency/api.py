@@ -9,10 +9,10 @@ from rest_framework.response import Response
 
 from safeloop.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
 from safeloop.emergency import selectors, services
-from safeloop.emergency.choices import EntryKind, ResourceKind
-from safeloop.emergency.filters import IncidentFilter, ResourceFilter
-from safeloop.emergency.models import Incident, Resource, Stock, Task
-from safeloop.enterprises.models import Enterprise
+from safeloop.emergency.choices import DrillForm, EntryKind, PlanKind, ResourceKind
+from safeloop.emergency.filters import DrillFilter, IncidentFilter, PlanFilter, ResourceFilter
+from safeloop.emergency.models import Drill, Incident, Plan, Resource, Stock, Task
+from safeloop.enterprises.models import Document, Enterprise
 from safeloop.orgs.models import Region
 
 VERSION_HELP = _("The version you read; required on updates (409 when it is stale).")
@@ -292,3 +292,211 @@ class TaskViewSet(ScopedReadOnlyViewSet):
         body.is_valid(raise_exception=True)
         task = services.move_task(actor=request.user, task=task, **body.validated_data)
         return Response(self.get_serializer(task).data)
+
+
+# Plans and drills -----------------------------------------------------------------------
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    allowed_moves = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "enterprise",
+            "kind",
+            "title",
+            "document",
+            "state",
+            "revision",
+            "submitted_at",
+            "change_reason",
+            "opinion",
+            "reviewed_at",
+            "filing_number",
+            "filed_on",
+            "revise_by",
+            "version",
+            "allowed_moves",
+        ]
+        read_only_fields = fields
+
+    def get_allowed_moves(self, plan) -> list[str]:
+        return services.plan_moves(plan, self.context["request"].user)
+
+
+class PlanBody(serializers.Serializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    kind = serializers.ChoiceField(choices=PlanKind.choices)
+    title = serializers.CharField(max_length=150)
+    document = serializers.PrimaryKeyRelatedField(queryset=Document.objects.all())
+
+    def validate_enterprise(self, enterprise):
+        user = self.context["request"].user
+        if not Enterprise.objects.for_user(user, "change").filter(pk=enterprise.pk).exists():
+            raise serializers.ValidationError(
+                _("Select a valid choice. That choice is not one of the available choices.")
+            )
+        return enterprise
+
+
+class ReviewBody(serializers.Serializer):
+    version = serializers.IntegerField()
+    opinion = serializers.CharField(max_length=4000)
+
+
+class ReviseBody(serializers.Serializer):
+    version = serializers.IntegerField()
+    document = serializers.PrimaryKeyRelatedField(queryset=Document.objects.all())
+    change_reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+class PlanViewSet(ScopedReadOnlyViewSet):
+    queryset = Plan.objects.select_related("enterprise").order_by("pk")
+    serializer_class = PlanSerializer
+    filterset_class = PlanFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=PlanBody, responses=PlanSerializer)
+    def create(self, request):
+        body = PlanBody(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        plan = services.submit_plan(actor=request.user, **body.validated_data)
+        return Response(self.get_serializer(plan).data, status=201)
+
+    def _run(self, body_class, func):
+        plan = self.get_object()
+        body = body_class(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        plan = func(actor=self.request.user, plan=plan, **body.validated_data)
+        return Response(self.get_serializer(plan).data)
+
+    @extend_schema(request=ReviewBody, responses=PlanSerializer)
+    @action(detail=True, methods=["post"], url_path="file")
+    def file_plan(self, request, pk=None):
+        return self._run(ReviewBody, services.file_plan)
+
+    @extend_schema(request=ReviewBody, responses=PlanSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_plan(self, request, pk=None):
+        return self._run(ReviewBody, services.return_plan)
+
+    @extend_schema(request=ReviseBody, responses=PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, pk=None):
+        return self._run(ReviseBody, services.resubmit_plan)
+
+    @extend_schema(request=ReviseBody, responses=PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def revise(self, request, pk=None):
+        return self._run(ReviseBody, services.revise_plan)
+
+
+class DrillSerializer(serializers.ModelSerializer):
+    allowed_moves = serializers.SerializerMethodField()
+    improvements = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Drill
+        fields = [
+            "id",
+            "enterprise",
+            "plan",
+            "scenario",
+            "form",
+            "planned_on",
+            "held_on",
+            "participants",
+            "participants_note",
+            "evaluation",
+            "state",
+            "cancel_reason",
+            "improvements",
+            "version",
+            "allowed_moves",
+        ]
+        read_only_fields = fields
+
+    def get_allowed_moves(self, drill) -> list[str]:
+        return services.drill_moves(drill, self.context["request"].user)
+
+    def get_improvements(self, drill) -> list[dict]:
+        return [{"text": i.text, "hazard": i.hazard_id} for i in drill.improvements.all()]
+
+
+class DrillBody(serializers.Serializer):
+    plan = serializers.IntegerField()
+    scenario = serializers.CharField(max_length=200)
+    form = serializers.ChoiceField(choices=DrillForm.choices)
+    planned_on = serializers.DateField()
+
+
+class HoldBody(serializers.Serializer):
+    version = serializers.IntegerField()
+    held_on = serializers.DateField()
+    participants = serializers.IntegerField(min_value=1, max_value=100000)
+    participants_note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    photos = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class EvaluateBody(serializers.Serializer):
+    version = serializers.IntegerField()
+    evaluation = serializers.CharField(max_length=8000)
+    improvements = serializers.ListField(
+        child=serializers.CharField(max_length=2000), required=False, max_length=50
+    )
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+
+class CancelBody(serializers.Serializer):
+    version = serializers.IntegerField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class DrillViewSet(ScopedReadOnlyViewSet):
+    queryset = Drill.objects.select_related("enterprise", "plan").order_by("pk")
+    serializer_class = DrillSerializer
+    filterset_class = DrillFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=DrillBody, responses=DrillSerializer)
+    def create(self, request):
+        body = DrillBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        data["plan"] = Plan(pk=data["plan"])
+        plan = Plan.objects.for_user(request.user, "view").filter(pk=data["plan"].pk).first()
+        if plan is None:
+            raise serializers.ValidationError(
+                {
+                    "plan": [
+                        _("Select a valid choice. That choice is not one of the available choices.")
+                    ]
+                }
+            )
+        data["plan"] = plan
+        drill = services.plan_drill(actor=request.user, **data)
+        return Response(self.get_serializer(drill).data, status=201)
+
+    def _run(self, body_class, func):
+        drill = self.get_object()
+        body = body_class(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        drill = func(actor=self.request.user, drill=drill, **body.validated_data)
+        return Response(self.get_serializer(drill).data)
+
+    @extend_schema(request=HoldBody, responses=DrillSerializer)
+    @action(detail=True, methods=["post"])
+    def hold(self, request, pk=None):
+        return self._run(HoldBody, services.hold_drill)
+
+    @extend_schema(request=EvaluateBody, responses=DrillSerializer)
+    @action(detail=True, methods=["post"])
+    def evaluate(self, request, pk=None):
+        return self._run(EvaluateBody, services.evaluate_drill)
+
+    @extend_schema(request=CancelBody, responses=DrillSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._run(CancelBody, services.cancel_drill)

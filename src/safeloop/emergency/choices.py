@@ -46,3 +46,27 @@ class EntryKind(models.TextChoices):
     HANDOVER = "handover", _("Hand-over")
     DISPATCH = "dispatch", _("Dispatch")
     CLOSE = "close", _("Close")
+
+
+class PlanKind(models.TextChoices):
+    COMPREHENSIVE = "comprehensive", _("Comprehensive plan")
+    SPECIAL = "special", _("Special plan")
+    ONSITE = "onsite", _("On-site disposal plan")
+
+
+class PlanState(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting review")
+    RETURNED = "returned", _("Returned for revision")
+    FILED = "filed", _("Filed")
+
+
+class DrillForm(models.TextChoices):
+    TABLETOP = "tabletop", _("Tabletop exercise")
+    LIVE = "live", _("Live drill")
+
+
+class DrillState(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    EVALUATED = "evaluated", _("Evaluated")
+    CANCELLED = "cancelled", _("Cancelled")

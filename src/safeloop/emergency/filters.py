@@ -6,8 +6,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.accidents.choices import Grade
-from safeloop.emergency.choices import Availability, IncidentState, Level, ResourceKind, TeamKind
-from safeloop.emergency.models import Incident, Resource
+from safeloop.emergency.choices import (
+    Availability,
+    DrillState,
+    IncidentState,
+    Level,
+    PlanKind,
+    PlanState,
+    ResourceKind,
+    TeamKind,
+)
+from safeloop.emergency.models import Drill, Incident, Plan, Resource
 
 
 class ResourceFilter(django_filters.FilterSet):
@@ -42,3 +51,27 @@ class IncidentFilter(django_filters.FilterSet):
     class Meta:
         model = Incident
         fields = ["state", "level", "grade"]
+
+
+class PlanFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=PlanState.choices, label=_("state"))
+    kind = django_filters.ChoiceFilter(choices=PlanKind.choices, label=_("kind"))
+    enterprise = django_filters.NumberFilter(
+        field_name="enterprise_id", label=_("enterprise"), widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = Plan
+        fields = ["state", "kind", "enterprise"]
+
+
+class DrillFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=DrillState.choices, label=_("state"))
+    enterprise = django_filters.NumberFilter(
+        field_name="enterprise_id", label=_("enterprise"), widget=forms.HiddenInput
+    )
+    plan = django_filters.NumberFilter(field_name="plan_id", widget=forms.HiddenInput)
+
+    class Meta:
+        model = Drill
+        fields = ["state", "enterprise", "plan"]

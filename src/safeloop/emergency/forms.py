@@ -7,8 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from safeloop.accidents.choices import Grade
 from safeloop.accidents.models import Accident
 from safeloop.core.widgets import DATE
-from safeloop.emergency.choices import Availability, EntryKind, ResourceKind
-from safeloop.emergency.models import EmergencyRule, Resource, Stock, StockType
+from safeloop.emergency.choices import (
+    Availability,
+    DrillForm,
+    EntryKind,
+    PlanKind,
+    ResourceKind,
+)
+from safeloop.emergency.models import EmergencyRule, Plan, Resource, Stock, StockType
 from safeloop.emergency.services import RESOURCE_FIELDS, STOCK_FIELDS
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.models import Region
@@ -82,6 +88,9 @@ class RuleForm(forms.ModelForm):
             "expiry_warning_days",
             "confirm_within_days",
             "city_grades",
+            "plan_revision_years",
+            "drill_months",
+            "onsite_drill_months",
             "effective_from",
             "source",
         ]
@@ -201,3 +210,123 @@ class TaskMoveForm(forms.Form):
     move = forms.ChoiceField(
         choices=[("set_off", "set_off"), ("arrive", "arrive"), ("release", "release")]
     )
+
+
+# Plans and drills -----------------------------------------------------------------------
+
+
+class PlanDocumentChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.enterprise.name} · {obj.title}"
+
+
+def _plan_documents(user):
+    from safeloop.enterprises.choices import DocumentKind
+    from safeloop.enterprises.models import Document
+
+    return (
+        Document.objects.for_user(user, "change")
+        .filter(kind=DocumentKind.EMERGENCY_PLAN)
+        .select_related("enterprise")
+        .order_by("enterprise__name", "-uploaded_at")
+    )
+
+
+class PlanForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("enterprise"), queryset=Enterprise.objects.none())
+    kind = forms.ChoiceField(label=_("kind"), choices=PlanKind.choices)
+    title = forms.CharField(label=_("title"), max_length=150)
+    document = PlanDocumentChoice(
+        label=_("plan document"),
+        queryset=Enterprise.objects.none(),
+        help_text=_("Upload the plan to the enterprise's ledger (documents) first."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user, "change").order_by(
+            "name"
+        )
+        self.fields["document"].queryset = _plan_documents(user)
+
+
+class ReviewForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label=_("decision"), choices=[("file", _("File")), ("return", _("Return"))]
+    )
+    opinion = forms.CharField(label=_("review opinion"), widget=TEXT, max_length=4000)
+
+
+class ReviseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    document = PlanDocumentChoice(label=_("plan document"), queryset=Enterprise.objects.none())
+    change_reason = forms.CharField(
+        label=_("reason for the revision"), widget=TEXT, max_length=4000, required=False
+    )
+
+    def __init__(self, *args, user, enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = _plan_documents(user).filter(enterprise=enterprise)
+
+
+class DrillPlanForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("plan drilled"), queryset=Plan.objects.none())
+    scenario = forms.CharField(label=_("scenario"), max_length=200)
+    form = forms.ChoiceField(label=_("form"), choices=DrillForm.choices)
+    planned_on = forms.DateField(label=_("planned for"), widget=DATE)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = (
+            Plan.objects.for_user(user, "change")
+            .select_related("enterprise")
+            .order_by("enterprise__name", "kind")
+        )
+        self.fields["plan"].label_from_instance = lambda p: f"{p.enterprise.name} · {p.title}"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class HoldForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    held_on = forms.DateField(label=_("held on"), widget=DATE)
+    participants = forms.IntegerField(label=_("participants"), min_value=1, max_value=100000)
+    participants_note = forms.CharField(
+        label=_("who took part"), widget=TEXT, max_length=4000, required=False
+    )
+    photos = MultipleFileField(label=_("photos"), required=False)
+
+
+class EvaluateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    evaluation = forms.CharField(label=_("evaluation"), widget=TEXT, max_length=8000)
+    improvements = forms.CharField(
+        label=_("improvements"),
+        widget=TEXT,
+        max_length=8000,
+        required=False,
+        help_text=_("One per line; each becomes a hidden danger to rectify."),
+    )
+    deadline = forms.DateField(label=_("rectify by"), widget=DATE, required=False)
+
+    def clean_improvements(self):
+        return [line for line in self.cleaned_data["improvements"].splitlines() if line.strip()]
+
+
+class CancelForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("reason for cancelling"), widget=TEXT, max_length=2000)

@@ -13,12 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.accidents.choices import Grade
 from safeloop.core.models import AuditedModel, Versioned
+from safeloop.core.photos import UploadedPhoto
 from safeloop.core.scoping import ScopedManager
 from safeloop.emergency.choices import (
     Availability,
+    DrillForm,
+    DrillState,
     EntryKind,
     IncidentState,
     Level,
+    PlanKind,
+    PlanState,
     ResourceKind,
     TaskState,
     TeamKind,
@@ -44,6 +49,21 @@ class EmergencyRule(AuditedModel):
         _("grades commanded by the city"),
         default=list,
         help_text=_("Incidents of these grades are escalated to the city level."),
+    )
+    plan_revision_years = models.PositiveIntegerField(
+        _("a filed plan is revised within (years)"),
+        default=3,
+        validators=[MinValueValidator(1)],
+    )
+    drill_months = models.PositiveIntegerField(
+        _("a comprehensive or special plan is drilled every (months)"),
+        default=12,
+        validators=[MinValueValidator(1)],
+    )
+    onsite_drill_months = models.PositiveIntegerField(
+        _("an on-site disposal plan is drilled every (months)"),
+        default=6,
+        validators=[MinValueValidator(1)],
     )
     effective_from = models.DateField(_("in force from"), unique=True)
     source = models.CharField(_("source"), max_length=300)
@@ -363,3 +383,154 @@ class Task(Versioned, AuditedModel):
     @property
     def region_code(self) -> str:
         return self.incident.region_code
+
+
+ENTERPRISE_PATHS = {
+    "region": "enterprise__region_code",
+    "park": "enterprise__park_id",
+    "grid": "enterprise__grid_id",
+    "enterprise": "enterprise_id",
+}
+
+
+class Plan(Versioned, AuditedModel):
+    """An enterprise's emergency plan filed (备案) with its county: submitted with its document
+    from the ledger, reviewed with an opinion, filed with a number. A filed plan is revised
+    within the rule's years, or sooner on change; the last filing stays in force while a
+    revision is under review."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="emergency_plans",
+    )
+    kind = models.CharField(_("kind"), max_length=14, choices=PlanKind.choices)
+    title = models.CharField(_("title"), max_length=150)
+    document = models.ForeignKey(
+        "enterprises.Document",
+        verbose_name=_("plan document"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Set only by PLAN_WORKFLOW.apply (emergency/workflow.py).
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=PlanState.choices,
+        default=PlanState.SUBMITTED,
+        editable=False,
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, editable=False)
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
+    change_reason = models.TextField(_("reason for the revision"), blank=True, editable=False)
+    opinion = models.TextField(_("review opinion"), blank=True, editable=False)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    filing_number = models.CharField(
+        _("filing number"), max_length=40, blank=True, editable=False, db_index=True
+    )
+    filed_on = models.DateField(_("filed on"), null=True, blank=True, editable=False)
+    revise_by = models.DateField(_("revise by"), null=True, blank=True, editable=False)
+
+    objects = ScopedManager()
+    scope_paths = ENTERPRISE_PATHS
+    scope_roles = {"view": REGULATORS | ENTERPRISE_STAFF, "change": REGULATORS | ENTERPRISE_STAFF}
+    audit_exclude = frozenset({"version"})
+
+    class Meta:
+        verbose_name = _("emergency plan")
+        verbose_name_plural = _("emergency plans")
+        ordering = ["enterprise_id", "kind", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def region_code(self) -> str:
+        return self.enterprise.region_code
+
+    def in_force(self, day) -> bool:
+        """Filed, and its revision clock has not run out on `day`."""
+        return bool(self.filed_on and self.revise_by and self.revise_by >= day)
+
+
+class Drill(Versioned, AuditedModel):
+    """A drill of an enterprise's emergency plan: planned, held with its participants and
+    photos, evaluated; each improvement it finds becomes a hidden danger."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="emergency_drills",
+    )
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan drilled"), on_delete=models.PROTECT, related_name="drills"
+    )
+    scenario = models.CharField(_("scenario"), max_length=200)
+    form = models.CharField(_("form"), max_length=10, choices=DrillForm.choices)
+    planned_on = models.DateField(_("planned for"))
+    held_on = models.DateField(_("held on"), null=True, blank=True, editable=False)
+    participants = models.PositiveIntegerField(
+        _("participants"), null=True, blank=True, editable=False
+    )
+    participants_note = models.TextField(_("who took part"), blank=True, editable=False)
+    evaluation = models.TextField(_("evaluation"), blank=True, editable=False)
+    # Set only by DRILL_WORKFLOW.apply (emergency/workflow.py).
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=DrillState.choices,
+        default=DrillState.PLANNED,
+        editable=False,
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True, editable=False)
+
+    objects = ScopedManager()
+    scope_paths = ENTERPRISE_PATHS
+    scope_roles = Plan.scope_roles
+    audit_exclude = frozenset({"version"})
+
+    class Meta:
+        verbose_name = _("drill")
+        verbose_name_plural = _("drills")
+        ordering = ["-planned_on", "-pk"]
+
+    def __str__(self):
+        return self.scenario
+
+    @property
+    def region_code(self) -> str:
+        return self.enterprise.region_code
+
+
+class DrillImprovement(AuditedModel):
+    """An improvement a drill's evaluation found, and the hidden danger that tracks it."""
+
+    drill = models.ForeignKey(Drill, on_delete=models.PROTECT, related_name="improvements")
+    text = models.TextField(_("improvement"))
+    hazard = models.ForeignKey(
+        "hazards.Hazard",
+        verbose_name=_("hidden danger"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("drill improvement")
+        verbose_name_plural = _("drill improvements")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class DrillPhoto(UploadedPhoto):
+    upload_dir = "drills"
+
+    drill = models.ForeignKey(Drill, on_delete=models.PROTECT, related_name="photos")
+
+    class Meta:
+        verbose_name = _("drill photo")
+        verbose_name_plural = _("drill photos")
+        ordering = ["pk"]

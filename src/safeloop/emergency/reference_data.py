@@ -5,12 +5,21 @@ from datetime import date
 
 # 生产安全事故应急条例 (国务院令第708号) and the city–county plan's "分级响应": the county
 # commands general and serious incidents, the city major and extraordinarily serious ones.
+FIRST_SOURCE = "生产安全事故应急条例（国务院令第708号）；市县两级分级响应"
+SOURCE = FIRST_SOURCE + "；生产安全事故应急预案管理办法（应急管理部令第2号）第三十三、三十五条"
+
 RULE = {
     "expiry_warning_days": 30,
     "confirm_within_days": 30,
     "city_grades": ["major", "extraordinary"],
+    # 生产安全事故应急预案管理办法 (应急管理部令第2号, 2019): plans assessed and revised every
+    # three years (第三十五条); a comprehensive or special plan drilled at least once a year,
+    # an on-site disposal plan at least every half year (第三十三条).
+    "plan_revision_years": 3,
+    "drill_months": 12,
+    "onsite_drill_months": 6,
     "effective_from": date(2019, 4, 1),
-    "source": "生产安全事故应急条例（国务院令第708号）；市县两级分级响应",
+    "source": SOURCE,
 }
 
 # code, name, category, unit
@@ -35,7 +44,9 @@ STOCK_TYPES = [
 def load(apps) -> None:
     rule_model = apps.get_model("emergency", "EmergencyRule")
     if not rule_model.objects.exists():
-        rule_model.objects.create(**RULE)
+        # A migration's historical model may predate some columns (0003 added the plan ones).
+        names = {f.name for f in rule_model._meta.get_fields()}
+        rule_model.objects.create(**{k: v for k, v in RULE.items() if k in names})
     stock_type = apps.get_model("emergency", "StockType")
     for code, name, category, unit in STOCK_TYPES:
         stock_type.objects.get_or_create(

@@ -2,16 +2,18 @@
 warnings of the app's home and the nearest search over the reader's resources."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from safeloop.core.scoping import reaches
 from safeloop.emergency import nearest as geo
-from safeloop.emergency.choices import Availability
-from safeloop.emergency.models import Incident, Resource, Stock, Task
+from safeloop.emergency.choices import Availability, PlanKind
+from safeloop.emergency.models import Drill, Incident, Plan, Resource, Stock, Task
 from safeloop.emergency.rules import rule_on
+from safeloop.enterprises.choices import Status
+from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
 
 # Who reads a duty phone in full: regulators over the resource and the owning enterprise's
@@ -88,3 +90,52 @@ def nearest_for(
     if available_only:
         rows = rows.filter(availability=Availability.AVAILABLE)
     return geo.nearest(rows.select_related("region", "enterprise"), latitude, longitude, n)
+
+
+def plans_for(user) -> QuerySet[Plan]:
+    return Plan.objects.for_user(user, "view").select_related("enterprise", "document")
+
+
+def drills_for(user) -> QuerySet[Drill]:
+    return Drill.objects.for_user(user, "view").select_related("enterprise", "plan")
+
+
+def preparedness_gaps(user, day: date | None = None) -> QuerySet[Enterprise]:
+    """The reader's operating enterprises with no filed plan in force on `day` (`no_plan`),
+    or with a plan in force whose last held drill is older than the rule's months — 6 for
+    on-site disposal plans — (`undrilled`). One query; callers slice it."""
+    day = day or timezone.localdate()
+    rule = rule_on(day)
+    in_force = Plan.objects.filter(enterprise=OuterRef("pk"), filed_on__isnull=False)
+    in_force = in_force.filter(revise_by__gte=day)
+    drilled_since = {
+        "general": _months_before(day, rule.drill_months),
+        PlanKind.ONSITE: _months_before(day, rule.onsite_drill_months),
+    }
+    recent = Drill.objects.filter(plan=OuterRef("pk"), held_on__isnull=False)
+    undrilled = in_force.filter(
+        (
+            Q(kind=PlanKind.ONSITE)
+            & ~Exists(recent.filter(held_on__gte=drilled_since[PlanKind.ONSITE]))
+        )
+        | (~Q(kind=PlanKind.ONSITE) & ~Exists(recent.filter(held_on__gte=drilled_since["general"])))
+    )
+    return (
+        Enterprise.objects.for_user(user, "view")
+        .filter(status=Status.OPERATING)
+        .annotate(no_plan=~Exists(in_force), undrilled=Exists(undrilled))
+        .filter(Q(no_plan=True) | Q(undrilled=True))
+        .order_by("region_code", "name", "pk")
+    )
+
+
+def _months_before(day: date, months: int) -> date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

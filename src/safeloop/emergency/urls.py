@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeloop.emergency import views
+from safeloop.emergency import plan_views, views
 
 urlpatterns = [
     path("", views.home, name="emergency-home"),
@@ -24,4 +24,19 @@ urlpatterns = [
     path("incidents/<int:pk>/close/", views.incident_close, name="incident-close"),
     path("incidents/<int:pk>/report.pdf", views.incident_report, name="incident-report"),
     path("tasks/<int:pk>/move/", views.task_move, name="emergency-task-move"),
+    path("plans/", plan_views.plan_list, name="emergency-plan-list"),
+    path("plans/new/", plan_views.plan_create, name="emergency-plan-create"),
+    path("plans/<int:pk>/", plan_views.plan_detail, name="emergency-plan-detail"),
+    path("plans/<int:pk>/review/", plan_views.plan_review, name="emergency-plan-review"),
+    path("plans/<int:pk>/revise/", plan_views.plan_revise, name="emergency-plan-revise"),
+    path("drills/", plan_views.drill_list, name="emergency-drill-list"),
+    path("drills/new/", plan_views.drill_create, name="emergency-drill-create"),
+    path("drills/<int:pk>/", plan_views.drill_detail, name="emergency-drill-detail"),
+    path(
+        "drills/<int:pk>/photos/<int:photo_pk>/",
+        plan_views.drill_photo,
+        name="emergency-drill-photo",
+    ),
+    path("drills/<int:pk>/<str:move>/", plan_views.drill_move, name="emergency-drill-move"),
+    path("preparedness/", plan_views.gaps, name="emergency-gaps"),
 ]

@@ -51,7 +51,12 @@ def home(request):
     return render(
         request,
         "emergency/home.html",
-        {"warnings": warnings, "incidents": incidents, "counts": counts},
+        {
+            "warnings": warnings,
+            "incidents": incidents,
+            "counts": counts,
+            "gaps": selectors.preparedness_gaps(request.user)[:10],
+        },
     )
 
 

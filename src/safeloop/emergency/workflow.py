@@ -9,8 +9,8 @@ Actor kind, decided per record and user in `actor_kinds`:
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.core.workflow import CREATED, Workflow, t
-from safeloop.emergency.choices import IncidentState, TaskState
-from safeloop.orgs.roles import REGULATORS
+from safeloop.emergency.choices import DrillState, IncidentState, PlanState, TaskState
+from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
 
 COMMAND = "command"
 KINDS = {COMMAND: "a regulator whose scope covers the incident"}
@@ -50,3 +50,64 @@ def actor_kinds(user, incident) -> set[str]:
     if user is None or not user.is_authenticated or not user.roles & REGULATORS:
         return set()
     return {COMMAND} if reaches(user.grants(), REGULATORS, incident) else set()
+
+
+# Plans and drills: the enterprise's staff file and drill; a regulator over the enterprise
+# reviews and may evaluate or cancel a drill.
+ENTERPRISE = "enterprise"
+REGULATOR = "regulator"
+PLAN_KINDS = {
+    ENTERPRISE: "staff of the plan's enterprise",
+    REGULATOR: "a regulator whose scope covers the enterprise",
+}
+
+PLAN_WORKFLOW = Workflow(
+    "emergency_plan",
+    [
+        t("submit", [CREATED], PlanState.SUBMITTED, [ENTERPRISE], _("Submit for filing")),
+        t("file", [PlanState.SUBMITTED], PlanState.FILED, [REGULATOR], _("File")),
+        t("return", [PlanState.SUBMITTED], PlanState.RETURNED, [REGULATOR], _("Return")),
+        t("resubmit", [PlanState.RETURNED], PlanState.SUBMITTED, [ENTERPRISE], _("Resubmit")),
+        t("revise", [PlanState.FILED], PlanState.SUBMITTED, [ENTERPRISE], _("Submit a revision")),
+    ],
+    model="emergency.Plan",
+    kinds=PLAN_KINDS,
+)
+
+DRILL_WORKFLOW = Workflow(
+    "drill",
+    [
+        t("plan", [CREATED], DrillState.PLANNED, [ENTERPRISE], _("Plan")),
+        t("hold", [DrillState.PLANNED], DrillState.HELD, [ENTERPRISE], _("Record as held")),
+        t(
+            "evaluate",
+            [DrillState.HELD],
+            DrillState.EVALUATED,
+            [ENTERPRISE, REGULATOR],
+            _("Evaluate"),
+        ),
+        t(
+            "cancel",
+            [DrillState.PLANNED],
+            DrillState.CANCELLED,
+            [ENTERPRISE, REGULATOR],
+            _("Cancel"),
+        ),
+    ],
+    model="emergency.Drill",
+    kinds=PLAN_KINDS,
+)
+
+
+def enterprise_kinds(user, enterprise) -> set[str]:
+    """The kinds `user` is for a plan or drill of `enterprise`."""
+    from safeloop.enterprises.services import is_regulator_for
+
+    if user is None or not user.is_authenticated:
+        return set()
+    kinds = set()
+    if any(g.role in ENTERPRISE_STAFF and g.enterprise_id == enterprise.pk for g in user.grants()):
+        kinds.add(ENTERPRISE)
+    if is_regulator_for(user, enterprise):
+        kinds.add(REGULATOR)
+    return kinds
