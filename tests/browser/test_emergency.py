@@ -4,7 +4,7 @@ team the page suggests, walks the task to release and closes the incident."""
 import pytest
 
 from safeloop.demo.seed import seed
-from safeloop.emergency.models import Incident
+from safeloop.emergency.models import Drill, Incident
 from tests.browser.test_shell import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,6 +54,9 @@ def test_an_incident_is_opened_the_nearest_team_dispatched_and_closed(page):
         ("/emergency/resources/", "emergency-resources"),
         ("/emergency/nearest/?kind=team&latitude=38.47&longitude=106.29&n=5", "emergency-nearest"),
         ("/emergency/rules/", "emergency-rules"),
+        ("/emergency/plans/", "emergency-plans"),
+        ("/emergency/drills/", "emergency-drills"),
+        ("/emergency/preparedness/", "emergency-gaps"),
     ],
 )
 def test_the_emergency_pages_fit_a_phone(page, url, shot):
@@ -64,3 +67,35 @@ def test_the_emergency_pages_fit_a_phone(page, url, shot):
     page.wait_for_selector("main h1")
     page.screenshot(path=f"var/screenshots/{shot}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+
+
+def test_a_safety_manager_plans_holds_and_evaluates_a_drill_on_a_phone(page):
+    seed()
+    sign_in(page, "safety_manager")
+    page.goto("/emergency/")
+    page.click("#drills")
+    page.click("#new-drill")
+    page.select_option("#id_plan", index=1)
+    page.fill("#id_scenario", "浏览器测试：仓库火灾疏散演练")
+    page.select_option("#id_mode", "live")
+    page.fill("#id_planned_on", "2026-01-05")
+    page.click("#emergency-form button[type=submit]")
+    page.wait_for_selector("#state:has-text('已计划')")
+    page.fill("#hold-form input[name=held_on]", "2026-01-05")
+    page.fill("#hold-form input[name=participants]", "0")
+    page.click("#hold-form button[type=submit]")
+    page.wait_for_selector("#hold-form .errorlist")
+    assert page.input_value("#hold-form input[name=held_on]") == "2026-01-05"
+    page.fill("#hold-form input[name=participants]", "32")
+    page.click("#hold-form button[type=submit]")
+    page.wait_for_selector("#state:has-text('已举行')")
+    page.fill("#evaluate-form textarea[name=evaluation]", "疏散有序，广播不清。")
+    page.fill("#evaluate-form textarea[name=improvements]", "应急广播音量不足\n疏散指示标志被遮挡")
+    page.fill("#evaluate-form input[name=deadline]", "2027-03-01")
+    page.click("#evaluate-form button[type=submit]")
+    page.wait_for_selector("#state:has-text('已评估')")
+    assert page.locator("#improvements li").count() == 2
+    page.screenshot(path="var/screenshots/emergency-drill.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    drill = Drill.objects.get(scenario="浏览器测试：仓库火灾疏散演练")
+    assert drill.state == "evaluated" and drill.improvements.count() == 2

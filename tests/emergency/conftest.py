@@ -78,7 +78,6 @@ def make_plan(world, make_plan_document):
         actor = staff if enterprise == world.inside else world.user(Role.SYSTEM_ADMIN)
         if actor != staff:
             from safeloop.orgs.models import RoleAssignment
-
             from tests.conftest import make_user
 
             actor = make_user(

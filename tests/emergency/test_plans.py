@@ -98,7 +98,7 @@ def test_it_walks_the_drill_table_and_turns_improvements_into_hazards(world, mak
     staff, county = world.user(Role.SAFETY_MANAGER), world.user(Role.COUNTY_ADMIN)
     today = timezone.localdate()
     drill = services.plan_drill(
-        actor=staff, plan=plan, scenario="储罐泄漏", form="live", planned_on=today
+        actor=staff, plan=plan, scenario="储罐泄漏", mode="live", planned_on=today
     )
     assert drill.state == DrillState.PLANNED
     with pytest.raises(IllegalMove):
@@ -145,7 +145,7 @@ def test_it_walks_the_drill_table_and_turns_improvements_into_hazards(world, mak
     assert all(h.deadline == today + timedelta(days=30) for h in hazards)
 
     other = services.plan_drill(
-        actor=staff, plan=plan, scenario="停电", form="tabletop", planned_on=today
+        actor=staff, plan=plan, scenario="停电", mode="tabletop", planned_on=today
     )
     with pytest.raises(Invalid):
         services.cancel_drill(actor=county, drill=other, version=other.version, reason="")
@@ -163,7 +163,7 @@ def test_it_finds_gaps_by_the_rule_in_force_with_the_day_moved(world, make_plan)
         actor=world.user(Role.SAFETY_MANAGER),
         plan=plan,
         scenario="泄漏",
-        form="live",
+        mode="live",
         planned_on=today,
     )
     services.hold_drill(
@@ -243,13 +243,13 @@ def test_it_answers_bad_api_input_on_its_fields(api, world, make_plan):
     api.as_user(world.user(Role.SAFETY_MANAGER))
     response = api.post(
         "/api/v1/emergency-drills/",
-        {"plan": plan.pk, "scenario": "x", "form": "nonsense", "planned_on": "2026-13-01"},
+        {"plan": plan.pk, "scenario": "x", "mode": "nonsense", "planned_on": "2026-13-01"},
     )
     assert_status(response, 400)
-    assert {"form", "planned_on"} <= set(response.json()["error"]["fields"])
+    assert {"mode", "planned_on"} <= set(response.json()["error"]["fields"])
     response = api.post(
         "/api/v1/emergency-drills/",
-        {"plan": 999999, "scenario": "x", "form": "live", "planned_on": "2026-12-01"},
+        {"plan": 999999, "scenario": "x", "mode": "live", "planned_on": "2026-12-01"},
     )
     assert_status(response, 400)
     assert "plan" in response.json()["error"]["fields"]
@@ -298,7 +298,7 @@ def test_it_holds_a_drill_with_photos_through_the_screen(client, world, make_pla
         actor=world.user(Role.SAFETY_MANAGER),
         plan=plan,
         scenario="火灾疏散",
-        form="live",
+        mode="live",
         planned_on=date.today(),
     )
     client.force_login(world.user(Role.SAFETY_MANAGER))

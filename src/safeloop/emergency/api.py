@@ -404,7 +404,7 @@ class DrillSerializer(serializers.ModelSerializer):
             "enterprise",
             "plan",
             "scenario",
-            "form",
+            "mode",
             "planned_on",
             "held_on",
             "participants",
@@ -428,7 +428,7 @@ class DrillSerializer(serializers.ModelSerializer):
 class DrillBody(serializers.Serializer):
     plan = serializers.IntegerField()
     scenario = serializers.CharField(max_length=200)
-    form = serializers.ChoiceField(choices=DrillForm.choices)
+    mode = serializers.ChoiceField(choices=DrillForm.choices)
     planned_on = serializers.DateField()
 
 

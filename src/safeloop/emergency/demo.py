@@ -143,7 +143,7 @@ def seed() -> int:
             owner=owner,
         ).save(action="emergency.stock.create")
     _seed_incident(regions["640104"], by_name)
-    return added
+    return added + seed_plans()
 
 
 def _seed_incident(county, by_name) -> None:
@@ -186,3 +186,111 @@ def _seed_incident(county, by_name) -> None:
     ).save(action="emergency.task.dispatch")
     team.availability = Availability.BUSY
     team.save(action="emergency.resource.dispatch")
+
+
+# enterprise index in 兴庆区, kind, title, filed days ago (None: awaiting review), drills
+# (days ago held, scenario, form, participants)
+PLANS = [
+    (0, "comprehensive", "生产安全事故综合应急预案", 400,
+     [(95, "储罐区火灾事故综合演练", "live", 46)]),
+    (0, "onsite", "液氨泄漏现场处置方案", 400, [(230, "液氨管线泄漏处置演练", "live", 18)]),
+    (1, "comprehensive", "生产安全事故综合应急预案", 1160,
+     [(300, "全厂停电应急桌面推演", "tabletop", 25)]),
+    (2, "special", "有限空间作业事故专项应急预案", None, []),
+]  # fmt: skip
+
+
+def _plan_pdf(enterprise, title: str) -> bytes:
+    from safeloop.core.documents import RedHeadDocument
+
+    pdf = RedHeadDocument(enterprise.name, title, f"{enterprise.name[:4]}应急〔2026〕1号")
+    pdf.paragraph("一、总则：为规范本单位生产安全事故应急管理和应急响应程序，制定本预案。")
+    pdf.paragraph("二、应急组织机构及职责：成立应急救援指挥部，总指挥由主要负责人担任。")
+    pdf.paragraph("三、应急响应：分级响应、信息报告、先期处置、扩大应急、应急结束。")
+    pdf.signature(enterprise.name, timezone.localtime())
+    return bytes(pdf.output())
+
+
+def seed_plans() -> int:
+    """Plans of the demo staff's enterprise and two of 兴庆区: two filed and drilled (one
+    on-site plan now overdue for its half-yearly drill), one filed three years ago (its
+    revision due), one awaiting the county's review. Keyed by enterprise and title."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from safeloop.core.models import DocumentCounter
+    from safeloop.emergency.choices import DrillState, PlanState
+    from safeloop.emergency.models import Drill, Plan
+    from safeloop.enterprises.choices import DocumentKind
+    from safeloop.enterprises.models import Document
+    from safeloop.orgs.models import RoleAssignment
+    from safeloop.orgs.roles import ENTERPRISE_STAFF
+
+    staffed = RoleAssignment.objects.filter(role__in=ENTERPRISE_STAFF).values("enterprise")
+    enterprises = list(Enterprise.objects.filter(pk__in=staffed).order_by("pk")[:1])
+    enterprises += (
+        Enterprise.objects.filter(region__code="640104")
+        .exclude(pk__in=[e.pk for e in enterprises])
+        .order_by("pk")[:2]
+    )
+    added = 0
+    today = timezone.localdate()
+    for index, kind, title, filed_days, drills in PLANS:
+        if index >= len(enterprises):
+            continue
+        enterprise = enterprises[index]
+        if Plan.objects.filter(enterprise=enterprise, title=title).exists():
+            continue
+        content = _plan_pdf(enterprise, title)
+        document = Document(
+            enterprise=enterprise,
+            kind=DocumentKind.EMERGENCY_PLAN,
+            title=title,
+            original_name=f"{title}.pdf",
+            content_type="application/pdf",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        document.file.save(f"{title}.pdf", ContentFile(content), save=False)
+        document.save(action="enterprises.document.add")
+        plan = Plan(enterprise=enterprise, kind=kind, title=title, document=document)
+        if filed_days is not None:
+            filed_on = today - timedelta(days=filed_days)
+            number = DocumentCounter.take(
+                enterprise.region_code, "emergency-plan-filing", filed_on.year
+            )
+            plan.state = PlanState.FILED
+            plan.submitted_at = timezone.now() - timedelta(days=filed_days + 12)
+            plan.reviewed_at = timezone.now() - timedelta(days=filed_days)
+            plan.opinion = (
+                "经审查，预案要素齐全，符合《生产安全事故应急预案管理办法》要求，予以备案。"
+            )
+            plan.filing_number = f"{enterprise.region_code}-{filed_on.year}-{number:04d}"
+            plan.filed_on = filed_on
+            plan.revise_by = filed_on.replace(year=filed_on.year + 3)
+        plan.save(action="emergency.plan.submit")
+        added += 1
+        for held_days, scenario, form, participants in drills:
+            held_on = today - timedelta(days=held_days)
+            Drill(
+                enterprise=enterprise,
+                plan=plan,
+                scenario=scenario,
+                mode=form,
+                planned_on=held_on,
+                held_on=held_on,
+                participants=participants,
+                participants_note="应急指挥部成员、生产班组、兼职救援队",
+                evaluation="响应及时，分工明确；通信联络和警戒疏散环节需加强。",
+                state=DrillState.EVALUATED,
+            ).save(action="emergency.drill.evaluate")
+        if index == 0 and kind == "comprehensive":
+            Drill(
+                enterprise=enterprise,
+                plan=plan,
+                scenario="有限空间中毒窒息救援演练",
+                mode="live",
+                planned_on=today + timedelta(days=20),
+            ).save(action="emergency.drill.plan")
+    return added

@@ -273,7 +273,7 @@ class ReviseForm(forms.Form):
 class DrillPlanForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("plan drilled"), queryset=Plan.objects.none())
     scenario = forms.CharField(label=_("scenario"), max_length=200)
-    form = forms.ChoiceField(label=_("form"), choices=DrillForm.choices)
+    mode = forms.ChoiceField(label=_("form"), choices=DrillForm.choices)
     planned_on = forms.DateField(label=_("planned for"), widget=DATE)
 
     def __init__(self, *args, user, **kwargs):

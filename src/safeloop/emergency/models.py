@@ -468,7 +468,7 @@ class Drill(Versioned, AuditedModel):
         Plan, verbose_name=_("plan drilled"), on_delete=models.PROTECT, related_name="drills"
     )
     scenario = models.CharField(_("scenario"), max_length=200)
-    form = models.CharField(_("form"), max_length=10, choices=DrillForm.choices)
+    mode = models.CharField(_("form"), max_length=10, choices=DrillForm.choices)
     planned_on = models.DateField(_("planned for"))
     held_on = models.DateField(_("held on"), null=True, blank=True, editable=False)
     participants = models.PositiveIntegerField(

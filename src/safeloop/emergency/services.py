@@ -584,7 +584,7 @@ def plan_moves(plan: Plan, user) -> list[str]:
 
 @service
 def plan_drill(
-    *, actor, plan: Plan, scenario: str, form: str, planned_on, enterprise=None
+    *, actor, plan: Plan, scenario: str, mode: str, planned_on, enterprise=None
 ) -> Drill:
     """An enterprise plans a drill of one of its plans."""
     require(
@@ -598,7 +598,7 @@ def plan_drill(
         "plan",
     )
     drill = Drill(
-        enterprise=plan.enterprise, plan=plan, scenario=scenario, form=form, planned_on=planned_on
+        enterprise=plan.enterprise, plan=plan, scenario=scenario, mode=mode, planned_on=planned_on
     )
     DRILL_WORKFLOW.apply(drill, "plan", enterprise_kinds(actor, plan.enterprise))
     drill.full_clean()

@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ),
                 ("scenario", models.CharField(max_length=200, verbose_name="scenario")),
                 (
-                    "form",
+                    "mode",
                     models.CharField(
                         choices=[("tabletop", "Tabletop exercise"), ("live", "Live drill")],
                         max_length=10,
