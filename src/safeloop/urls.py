@@ -54,6 +54,8 @@ router.register("emergency-incidents", emergency_api.IncidentViewSet)
 router.register("emergency-tasks", emergency_api.TaskViewSet)
 router.register("emergency-plans", emergency_api.PlanViewSet, basename="emergency-plan")
 router.register("emergency-drills", emergency_api.DrillViewSet, basename="emergency-drill")
+router.register("emergency-duty-shifts", emergency_api.DutyShiftViewSet)
+router.register("emergency-duty-log", emergency_api.DutyLogViewSet)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

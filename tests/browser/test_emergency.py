@@ -57,6 +57,8 @@ def test_an_incident_is_opened_the_nearest_team_dispatched_and_closed(page):
         ("/emergency/plans/", "emergency-plans"),
         ("/emergency/drills/", "emergency-drills"),
         ("/emergency/preparedness/", "emergency-gaps"),
+        ("/emergency/duty/", "emergency-duty"),
+        ("/emergency/duty/log/", "emergency-duty-log"),
     ],
 )
 def test_the_emergency_pages_fit_a_phone(page, url, shot):

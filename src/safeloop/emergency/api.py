@@ -1,6 +1,7 @@
 """/api/v1/emergency-…: resources (the duty phone masked for readers who may not see it),
 stocks, the nearest search, incidents with their commands, and tasks. No DELETE."""
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -9,9 +10,25 @@ from rest_framework.response import Response
 
 from safeloop.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
 from safeloop.emergency import selectors, services
-from safeloop.emergency.choices import DrillForm, EntryKind, PlanKind, ResourceKind
+from safeloop.emergency.choices import (
+    DrillForm,
+    DutyEntryKind,
+    DutyPost,
+    EntryKind,
+    PlanKind,
+    ResourceKind,
+)
 from safeloop.emergency.filters import DrillFilter, IncidentFilter, PlanFilter, ResourceFilter
-from safeloop.emergency.models import Drill, Incident, Plan, Resource, Stock, Task
+from safeloop.emergency.models import (
+    Drill,
+    DutyLogEntry,
+    DutyShift,
+    Incident,
+    Plan,
+    Resource,
+    Stock,
+    Task,
+)
 from safeloop.enterprises.models import Document, Enterprise
 from safeloop.orgs.models import Region
 
@@ -500,3 +517,89 @@ class DrillViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._run(CancelBody, services.cancel_drill)
+
+
+# Duty roster and log --------------------------------------------------------------------
+
+
+class ShiftSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DutyShift
+        fields = [
+            "id",
+            "region",
+            "region_code",
+            "post",
+            "person",
+            "phone",
+            "starts_at",
+            "ends_at",
+            "note",
+            "cancelled",
+            "version",
+        ]
+        read_only_fields = ["region_code", "cancelled", "version"]
+
+
+class ShiftBody(serializers.Serializer):
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+    post = serializers.ChoiceField(choices=DutyPost.choices)
+    person = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
+    phone = serializers.CharField(max_length=30)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class VersionBody(serializers.Serializer):
+    version = serializers.IntegerField()
+
+
+class DutyShiftViewSet(ScopedReadOnlyViewSet):
+    queryset = DutyShift.objects.select_related("region", "person").order_by("starts_at", "pk")
+    serializer_class = ShiftSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=ShiftBody, responses=ShiftSerializer)
+    def create(self, request):
+        body = ShiftBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        shift = services.add_shift(actor=request.user, **body.validated_data)
+        return Response(self.get_serializer(shift).data, status=201)
+
+    @extend_schema(request=VersionBody, responses=ShiftSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        shift = self.get_object()
+        body = VersionBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        shift = services.cancel_shift(actor=request.user, shift=shift, **body.validated_data)
+        return Response(self.get_serializer(shift).data)
+
+
+class DutyLogSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DutyLogEntry
+        fields = ["id", "region", "region_code", "at", "kind", "text", "incident", "author_label"]
+        read_only_fields = fields
+
+
+class DutyLogBody(serializers.Serializer):
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+    kind = serializers.ChoiceField(
+        choices=[c for c in DutyEntryKind.choices if c[0] != DutyEntryKind.INCIDENT]
+    )
+    text = serializers.CharField(max_length=4000)
+
+
+class DutyLogViewSet(ScopedReadOnlyViewSet):
+    queryset = DutyLogEntry.objects.select_related("region").order_by("-at", "-pk")
+    serializer_class = DutyLogSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=DutyLogBody, responses=DutyLogSerializer)
+    def create(self, request):
+        body = DutyLogBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        entry = services.log_duty(actor=request.user, **body.validated_data)
+        return Response(self.get_serializer(entry).data, status=201)

@@ -70,3 +70,16 @@ class DrillState(models.TextChoices):
     HELD = "held", _("Held")
     EVALUATED = "evaluated", _("Evaluated")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class DutyPost(models.TextChoices):
+    LEADER = "leader", _("Leader on duty")
+    OFFICER = "officer", _("Duty officer")
+
+
+class DutyEntryKind(models.TextChoices):
+    CALL = "call", _("Call received")
+    REPORT = "report", _("Report")
+    INSTRUCTION = "instruction", _("Instruction")
+    HANDOVER = "handover", _("Shift hand-over")
+    INCIDENT = "incident", _("Incident")

@@ -143,7 +143,7 @@ def seed() -> int:
             owner=owner,
         ).save(action="emergency.stock.create")
     _seed_incident(regions["640104"], by_name)
-    return added + seed_plans()
+    return added + seed_plans() + seed_duty()
 
 
 def _seed_incident(county, by_name) -> None:
@@ -293,4 +293,67 @@ def seed_plans() -> int:
                 mode="live",
                 planned_on=today + timedelta(days=20),
             ).save(action="emergency.drill.plan")
+    return added
+
+
+def seed_duty() -> int:
+    """Today's and tomorrow's shifts (08:30 to 08:30) for the city and 兴庆区 from the demo
+    accounts, and a few duty log lines. Keyed by person and start."""
+    from safeloop.emergency.choices import DutyEntryKind, DutyPost
+    from safeloop.emergency.models import DutyLogEntry, DutyShift
+    from safeloop.orgs.models import User
+
+    people = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["city_admin", "city_inspector", "county_admin", "county_inspector"]
+        )
+    }
+    regions = {r.code: r for r in Region.objects.filter(code__in=["640100", "640104"])}
+    if len(people) < 4 or len(regions) < 2:
+        return 0
+    today = timezone.localtime().replace(hour=8, minute=30, second=0, microsecond=0)
+    if timezone.localtime() < today:
+        today -= timedelta(days=1)
+    added = 0
+    rows = [
+        ("640100", DutyPost.LEADER, "city_admin", "0951-6010001", 0),
+        ("640100", DutyPost.OFFICER, "city_inspector", "0951-6010002", 0),
+        ("640104", DutyPost.LEADER, "county_admin", "0951-6010101", 0),
+        ("640104", DutyPost.OFFICER, "county_inspector", "0951-6010102", 0),
+        ("640104", DutyPost.OFFICER, "county_inspector", "0951-6010102", 2),
+    ]
+    for code, post, username, phone, day in rows:
+        starts = today + timedelta(days=day)
+        if DutyShift.objects.filter(person=people[username], starts_at=starts).exists():
+            continue
+        DutyShift(
+            region=regions[code],
+            region_code=code,
+            post=post,
+            person=people[username],
+            phone=phone,
+            starts_at=starts,
+            ends_at=starts + timedelta(days=1),
+        ).save(action="emergency.duty.add")
+        added += 1
+    if not DutyLogEntry.objects.filter(region_code="640104", kind=DutyEntryKind.HANDOVER).exists():
+        for minutes, kind, text in [
+            (
+                0,
+                DutyEntryKind.HANDOVER,
+                "交接班：昨夜无突发事件，储罐泄漏事件处置中，已交代跟进事项。",
+            ),
+            (95, DutyEntryKind.CALL, "群众来电反映某企业夜间异味，已转园区安全办核实。"),
+            (180, DutyEntryKind.INSTRUCTION, "市局通知：寒潮来临，督促企业做好防冻防凝。"),
+        ]:
+            DutyLogEntry(
+                region=regions["640104"],
+                region_code="640104",
+                at=today + timedelta(minutes=minutes),
+                kind=kind,
+                text=text,
+                author=people["county_inspector"],
+                author_label=people["county_inspector"].full_name,
+            ).save()
     return added

@@ -6,10 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.accidents.choices import Grade
 from safeloop.accidents.models import Accident
-from safeloop.core.widgets import DATE
+from safeloop.core.widgets import DATE, DATETIME
 from safeloop.emergency.choices import (
     Availability,
     DrillForm,
+    DutyEntryKind,
+    DutyPost,
     EntryKind,
     PlanKind,
     ResourceKind,
@@ -330,3 +332,59 @@ class EvaluateForm(forms.Form):
 class CancelForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("reason for cancelling"), widget=TEXT, max_length=2000)
+
+
+# Duty roster and log --------------------------------------------------------------------
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name or obj.get_username()
+
+
+def duty_regions(user):
+    return (
+        Region.objects.for_user(user, "view").filter(level__in=["city", "county"]).order_by("code")
+    )
+
+
+class ShiftForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("duty of"), queryset=Region.objects.none())
+    post = forms.ChoiceField(label=_("post"), choices=DutyPost.choices)
+    person = PersonChoice(label=_("person on duty"), queryset=Region.objects.none())
+    phone = forms.CharField(label=_("duty phone"), max_length=30)
+    starts_at = forms.DateTimeField(label=_("from"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("to"), widget=DATETIME)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from safeloop.emergency.models import DUTY_STAFF
+
+        super().__init__(*args, **kwargs)
+        regions = duty_regions(user)
+        self.fields["region"].queryset = regions
+        self.fields["person"].queryset = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                role_assignments__active=True,
+                role_assignments__role__in=DUTY_STAFF,
+                role_assignments__region__in=regions,
+            )
+            .distinct()
+            .order_by("full_name", "pk")
+        )
+
+
+class DutyLogForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("duty of"), queryset=Region.objects.none())
+    kind = forms.ChoiceField(
+        label=_("kind"), choices=[c for c in DutyEntryKind.choices if c[0] != "incident"]
+    )
+    text = forms.CharField(label=_("text"), widget=TEXT, max_length=4000)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = duty_regions(user)

@@ -19,6 +19,8 @@ from safeloop.emergency.choices import (
     Availability,
     DrillForm,
     DrillState,
+    DutyEntryKind,
+    DutyPost,
     EntryKind,
     IncidentState,
     Level,
@@ -28,7 +30,7 @@ from safeloop.emergency.choices import (
     TaskState,
     TeamKind,
 )
-from safeloop.orgs.roles import ALL_ROLES, ENTERPRISE_STAFF, REGULATORS
+from safeloop.orgs.roles import ALL_ROLES, ENTERPRISE_STAFF, REGULATORS, Role
 
 LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
@@ -534,3 +536,94 @@ class DrillPhoto(UploadedPhoto):
         verbose_name = _("drill photo")
         verbose_name_plural = _("drill photos")
         ordering = ["pk"]
+
+
+DUTY_EDITORS = frozenset({Role.SYSTEM_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN})
+# The city's and counties' own staff stand duty and read the rosters and logs; parks and
+# grids have none of their own.
+DUTY_STAFF = DUTY_EDITORS | {Role.CITY_INSPECTOR, Role.COUNTY_INSPECTOR}
+
+
+class DutyShift(Versioned, AuditedModel):
+    """One person on duty (值班) for a county or the city from one time to another. The
+    region's administrators keep the roster; a shift is cancelled, never deleted."""
+
+    region = models.ForeignKey(
+        "orgs.Region", verbose_name=_("duty of"), on_delete=models.PROTECT, related_name="+"
+    )
+    region_code = models.CharField(_("region code"), max_length=6, editable=False, db_index=True)
+    post = models.CharField(_("post"), max_length=8, choices=DutyPost.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person on duty"),
+        on_delete=models.PROTECT,
+        related_name="duty_shifts",
+    )
+    phone = models.CharField(_("duty phone"), max_length=30)
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("to"))
+    cancelled = models.BooleanField(_("cancelled"), default=False, editable=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = ScopedManager()
+    scope_paths = {"region": "region_code"}
+    scope_roles = {"view": DUTY_STAFF, "change": DUTY_EDITORS}
+    audit_exclude = frozenset({"version"})
+
+    class Meta:
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty shifts")
+        ordering = ["starts_at", "post", "pk"]
+        indexes = [models.Index(fields=["region_code", "starts_at", "ends_at"])]
+
+    def __str__(self):
+        return f"{self.person} {self.starts_at:%m-%d %H:%M}"
+
+
+class DutyLogEntry(models.Model):
+    """One line of a region's duty log (值班日志). Append-only, like an incident timeline:
+    the database refuses UPDATE and DELETE."""
+
+    region = models.ForeignKey(
+        "orgs.Region", verbose_name=_("duty of"), on_delete=models.PROTECT, related_name="+"
+    )
+    region_code = models.CharField(_("region code"), max_length=6, editable=False, db_index=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=DutyEntryKind.choices)
+    text = models.TextField(_("text"))
+    incident = models.ForeignKey(
+        Incident,
+        verbose_name=_("incident"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    author_label = models.CharField(_("author"), max_length=150, blank=True)
+
+    objects = ScopedManager()
+    scope_paths = {"region": "region_code"}
+    scope_roles = {"view": DUTY_STAFF, "change": DUTY_STAFF}
+
+    class Meta:
+        verbose_name = _("duty log entry")
+        verbose_name_plural = _("duty log entries")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%H:%M} {self.text[:40]}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("a duty log entry is never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("a duty log entry is never deleted")

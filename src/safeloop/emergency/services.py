@@ -4,8 +4,10 @@ theirs), checks the move against the tables of emergency/workflow.py (409), chec
 rules (400 on a field) and is audited. Nothing here deletes: timelines are append-only,
 tasks are released, resources are marked unavailable."""
 
+from datetime import timedelta
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,15 +20,20 @@ from safeloop.core.services import after_commit, allow, bump, lock, require, ser
 from safeloop.emergency import nearest as geo
 from safeloop.emergency.choices import (
     Availability,
+    DutyEntryKind,
     EntryKind,
     Level,
     ResourceKind,
     TaskState,
 )
 from safeloop.emergency.models import (
+    DUTY_EDITORS,
+    DUTY_STAFF,
     Drill,
     DrillImprovement,
     DrillPhoto,
+    DutyLogEntry,
+    DutyShift,
     EmergencyRule,
     Handover,
     Incident,
@@ -211,10 +218,34 @@ def _on_duty(region_code: str, level: str):
     )
 
 
+def _commanding_region(incident: Incident) -> str:
+    return incident.region_code[:4] + "00" if incident.level == Level.CITY else incident.region_code
+
+
+def _duty_line(incident: Incident, text: str) -> None:
+    """The commanding region's duty log records the incident's opening and escalation."""
+    code = _commanding_region(incident)
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        return
+    DutyLogEntry(
+        region=region,
+        region_code=code,
+        kind=DutyEntryKind.INCIDENT,
+        text=f"{text}：{incident.title}（{incident.place}）",
+        incident=incident,
+        author_label=str(_("Incident command")),
+    ).save()
+
+
 def _tell(incident: Incident, title: str) -> None:
     from django.contrib.auth import get_user_model
 
-    users = get_user_model().objects.filter(pk__in=_on_duty(incident.region_code, incident.level))
+    region_code = _commanding_region(incident)
+    users = get_user_model().objects.filter(
+        Q(pk__in=_on_duty(incident.region_code, incident.level))
+        | Q(pk__in=on_duty_now(region_code))
+    )
     notify(
         users,
         kind="emergency.incident",
@@ -241,6 +272,7 @@ def _handover(incident: Incident, actor, *, to_commander: str, reason: str, by_r
     }
     incident.level, incident.commander = Level.CITY, to_commander
     _entry(incident, EntryKind.HANDOVER, text, actor)
+    _duty_line(incident, _("Commanded by the city"))
     after_commit(_tell, incident, _("An emergency incident is commanded by the city"))
 
 
@@ -303,6 +335,7 @@ def open_incident(
     incident.save(action="emergency.incident.open", actor=actor)
     track(incident, "change")
     _entry(incident, EntryKind.REPORT, report or _("Incident opened."), actor)
+    _duty_line(incident, _("Incident opened"))
     after_commit(_tell, incident, _("An emergency incident was opened"))
     rule = rule_on()
     if grade in rule.city_grades:
@@ -701,3 +734,94 @@ def drill_moves(drill: Drill, user) -> list[str]:
     return DRILL_WORKFLOW.moves_for(
         DRILL_WORKFLOW.current(drill), enterprise_kinds(user, drill.enterprise)
     )
+
+
+# Duty roster and duty log ----------------------------------------------------------------
+
+MAX_SHIFT_HOURS = 72
+
+
+@service
+def add_shift(
+    *, actor, region: Region, post: str, person, phone: str, starts_at, ends_at, note: str = ""
+) -> DutyShift:
+    """A person on duty for a county or the city. The region's administrators keep its
+    roster; the person must be a regulator of that region, not on another shift then."""
+    require(
+        Region.objects.for_user(actor, "view").filter(pk=region.pk).exists(),
+        _("Select a valid choice. That choice is not one of the available choices."),
+        "region",
+    )
+    require(
+        region.level in (RegionLevel.CITY, RegionLevel.COUNTY),
+        _("Choose a city or county."),
+        "region",
+    )
+    shift = DutyShift(
+        region=region,
+        region_code=region.code,
+        post=post,
+        person=person,
+        phone=phone,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        note=note,
+    )
+    allow(reaches(actor.grants(), DUTY_EDITORS, shift))
+    require(ends_at > starts_at, _("A shift ends after it starts."), "ends_at")
+    require(
+        ends_at - starts_at <= timedelta(hours=MAX_SHIFT_HOURS),
+        _("A shift lasts at most %(n)s hours.") % {"n": MAX_SHIFT_HOURS},
+        "ends_at",
+    )
+    require(
+        reaches(person.grants(), DUTY_STAFF, shift),
+        _("The person on duty must be a regulator of this region."),
+        "person",
+    )
+    overlapping = DutyShift.objects.filter(
+        person=person, cancelled=False, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    require(not overlapping.exists(), _("This person is on another shift then."), "person")
+    shift.full_clean()
+    shift.save(action="emergency.duty.add", actor=actor)
+    track(shift, "change")
+    return shift
+
+
+@service
+def cancel_shift(*, actor, shift: DutyShift, version: int | None) -> DutyShift:
+    shift = lock(DutyShift, actor, shift.pk, version=version)
+    if shift.cancelled:
+        raise IllegalMove(_("This shift is already cancelled."))
+    shift.cancelled = True
+    bump(shift)
+    shift.save(action="emergency.duty.cancel", actor=actor)
+    return shift
+
+
+@service
+def log_duty(*, actor, region: Region, kind: str, text: str, incident=None) -> DutyLogEntry:
+    """A line of the region's duty log, by a regulator of that region."""
+    entry = DutyLogEntry(
+        region=region,
+        region_code=region.code,
+        kind=kind,
+        text=text,
+        incident=incident,
+        author=actor,
+        author_label=(actor.full_name or actor.get_username()) if actor else "",
+    )
+    allow(actor is not None and reaches(actor.grants(), DUTY_STAFF, entry))
+    require(text.strip(), _("Write what happened."), "text")
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def on_duty_now(region_code: str, at=None):
+    """The users on a shift of `region_code` at `at` (now)."""
+    at = at or timezone.now()
+    return DutyShift.objects.filter(
+        region_code=region_code, cancelled=False, starts_at__lte=at, ends_at__gt=at
+    ).values("person_id")

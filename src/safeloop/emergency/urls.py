@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeloop.emergency import plan_views, views
+from safeloop.emergency import duty_views, plan_views, views
 
 urlpatterns = [
     path("", views.home, name="emergency-home"),
@@ -39,4 +39,7 @@ urlpatterns = [
     ),
     path("drills/<int:pk>/<str:move>/", plan_views.drill_move, name="emergency-drill-move"),
     path("preparedness/", plan_views.gaps, name="emergency-gaps"),
+    path("duty/", duty_views.roster, name="emergency-duty"),
+    path("duty/<int:pk>/cancel/", duty_views.shift_cancel, name="emergency-shift-cancel"),
+    path("duty/log/", duty_views.duty_log, name="emergency-duty-log"),
 ]

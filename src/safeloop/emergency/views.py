@@ -32,7 +32,7 @@ from safeloop.emergency.forms import (
     StockForm,
     TaskMoveForm,
 )
-from safeloop.emergency.models import EmergencyRule, Incident, Resource
+from safeloop.emergency.models import DUTY_STAFF, EmergencyRule, Incident, Resource
 from safeloop.orgs.roles import REGULATORS
 
 
@@ -56,6 +56,7 @@ def home(request):
             "incidents": incidents,
             "counts": counts,
             "gaps": selectors.preparedness_gaps(request.user)[:10],
+            "may_duty": bool(request.user.roles & DUTY_STAFF),
         },
     )
 
