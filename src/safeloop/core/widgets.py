@@ -5,3 +5,32 @@ from django import forms
 # The browser's own date picker; the value is always ISO, whatever the interface language.
 # A widget instance can be shared: every form field deep-copies the one it is given.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PhotosInput(forms.ClearableFileInput):
+    """A file input that takes several photos (the phone's camera offered first)."""
+
+    allow_multiple_selected = True
+
+    def __init__(self, attrs=None):
+        super().__init__({"accept": "image/*", "capture": "environment", **(attrs or {})})
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one field, at most `max_photos`; each is then cleaned by
+    `core.photos.attach_photo` in the service."""
+
+    widget = PhotosInput
+
+    def __init__(self, *, max_photos: int = 5, **kwargs):
+        self.max_photos = max_photos
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        from django.utils.translation import gettext as _
+
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if len(files) > self.max_photos:
+            raise forms.ValidationError(_("At most %d photos.") % self.max_photos)
+        return [super().clean(f, initial) for f in files]
