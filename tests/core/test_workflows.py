@@ -31,6 +31,7 @@ EXPECTED = {
     "import_batch",
     "incident",
     "emergency_task",
+    "public_report",
 }
 
 
