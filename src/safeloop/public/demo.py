@@ -4,9 +4,11 @@ rejected with a reply. Re-running adds nothing (keyed by the description)."""
 
 from decimal import Decimal
 
+from django.apps import apps as django_apps
+
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.models import Region, User
-from safeloop.public import services
+from safeloop.public import reference_data, services
 from safeloop.public.models import PublicReport
 
 REPORTS = [
@@ -29,6 +31,7 @@ REPORTS = [
 
 
 def seed() -> None:
+    reference_data.load(django_apps)
     enterprises = list(Enterprise.objects.order_by("id")[:3])
     officer = User.objects.filter(username="county_inspector").first()
     if len(enterprises) < 3 or officer is None:
