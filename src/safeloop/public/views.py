@@ -174,7 +174,12 @@ def triage_list(request):
     return render(
         request,
         "public/triage_list.html",
-        {"page": page, "state": state, "states": ReportState.choices},
+        {
+            "page": page,
+            "state": state,
+            "states": ReportState.choices,
+            "may_edit_rules": bool(request.user.roles & RULE_EDITORS),
+        },
     )
 
 
