@@ -8,6 +8,7 @@ their scope. Accepting hands the report to the hidden-danger loop through
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.postgres.search import TrigramSimilarity
@@ -81,7 +82,7 @@ def route(*, enterprise=None, latitude=None, longitude=None, county=None) -> Rou
 def find_duplicate(report: PublicReport, rules: PublicRules) -> PublicReport | None:
     """An earlier open report on the same place within the rules' window whose text is at
     least as similar as the rules say: by enterprise, or by distance for a site."""
-    since = timezone.now() - timezone.timedelta(hours=rules.duplicate_hours)
+    since = timezone.now() - timedelta(hours=rules.duplicate_hours)
     candidates = PublicReport.objects.filter(
         created_at__gte=since, state__in=[ReportState.RECEIVED, ReportState.ACCEPTED]
     )
