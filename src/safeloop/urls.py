@@ -13,6 +13,7 @@ from safeloop.hazards import api as hazards_api
 from safeloop.hazards import urls as hazards_urls
 from safeloop.inspections import api as inspections_api
 from safeloop.orgs import api as orgs_api
+from safeloop.public import api as public_api
 from safeloop.public import urls as public_urls
 from safeloop.risks import api as risks_api
 from safeloop.selfchecks import api as selfchecks_api
@@ -53,6 +54,7 @@ router.register("emergency-resources", emergency_api.ResourceViewSet)
 router.register("emergency-stocks", emergency_api.StockViewSet)
 router.register("emergency-incidents", emergency_api.IncidentViewSet)
 router.register("emergency-tasks", emergency_api.TaskViewSet)
+router.register("public-reports", public_api.PublicReportViewSet)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
