@@ -1,5 +1,6 @@
 """The public pages without sign-in, their abuse controls, and the regulators' screens."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -222,3 +223,58 @@ def test_it_exposes_overdue_hidden_dangers_by_the_rules(client, world):
     shown = {h.pk for h in response.context["page"]}
     assert shown == {late_major.pk, late_general.pk}
     assert recent.pk not in shown and closed.pk not in shown
+
+
+def _photo():
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, "JPEG")
+    return SimpleUploadedFile("a.jpg", buffer.getvalue(), "image/jpeg")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_serves_report_photos_only_to_regulators_in_scope(
+    client, world, role, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    report, _ = services.submit(
+        actor=None, enterprise=world.inside, description="通道堵塞", photos=[_photo()]
+    )
+    url = f"/public-reports/{report.pk}/photos/{report.photos.get().pk}/"
+    client.force_login(world.users[role])
+    if role in REGULATORS:
+        assert_status(client.get(url + "?size=thumb"), 200)
+        assert b"?size=thumb" in client.get(f"/public-reports/{report.pk}/").content
+    else:
+        assert_hidden(client.get(url))
+
+
+PHONE_OR_ID = re.compile(r"(?<!\d)(1[3-9]\d{9}|\d{17}[\dXx])(?!\d)")
+
+
+def test_it_shows_no_phone_or_id_number_on_any_public_page(client, world):
+    world.inside.principal_mobile = "13912345678"
+    world.inside.save()
+    report, code = services.submit(
+        actor=None,
+        enterprise=world.inside,
+        description="通道堵塞",
+        contact="13800001111 身份证640104199001011234",
+    )
+    report = services.accept(report=report, actor=world.users[Role.COUNTY_INSPECTOR], version=1)
+    Hazard.objects.filter(pk=report.hazard_id).update(
+        state=State.RECTIFYING, deadline=timezone.localdate() - timedelta(days=90)
+    )
+    pages = [
+        client.get("/public/reports/new/"),
+        client.get("/public/exposure/"),
+        client.post("/public/track/", {"code": code, **solved()}),
+        client.get("/public/track/"),
+    ]
+    assert report.hazard_id in {h.pk for h in pages[1].context["page"]}
+    for page in pages:
+        assert_status(page, 200)
+        assert not PHONE_OR_ID.findall(page.content.decode())

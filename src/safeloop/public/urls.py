@@ -6,6 +6,7 @@ from safeloop.public import views
 urlpatterns = [
     path("", views.triage_list, name="public-triage"),
     path("<int:pk>/", views.triage_detail, name="public-triage-detail"),
+    path("<int:pk>/photos/<int:photo_pk>/", views.photo, name="public-photo"),
     path("rules/", views.rules, name="public-rules"),
 ]
 

@@ -4,7 +4,8 @@ the regulators' triage and the administrators' rules."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -213,6 +214,17 @@ def triage_detail(request, pk):
         {"report": report, "accept_form": accept_form, "reject_form": reject_form},
         status=status,
     )
+
+
+@login_required
+def photo(request, pk, photo_pk):
+    """A report's photo, to the regulators who see the report (never a public media URL)."""
+    report = get_for_user_or_404(services.PublicReport, request.user, pk)
+    stored = get_object_or_404(report.photos.all(), pk=photo_pk)
+    file = stored.thumbnail if request.GET.get("size") == "thumb" else stored.image
+    response = FileResponse(file.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
