@@ -278,3 +278,13 @@ def test_it_shows_no_phone_or_id_number_on_any_public_page(client, world):
     for page in pages:
         assert_status(page, 200)
         assert not PHONE_OR_ID.findall(page.content.decode())
+
+
+def test_it_limits_look_ups_of_one_code_from_many_networks(client, world):
+    report, code = services.submit(actor=None, enterprise=world.inside, description="通道堵塞")
+    limit = PublicRules.current().lookups_per_hour
+    for n in range(limit):
+        ok = client.post("/public/track/", {"code": code, **solved()}, REMOTE_ADDR=f"10.0.0.{n}")
+        assert_status(ok, 200)
+    over = client.post("/public/track/", {"code": code, **solved()}, REMOTE_ADDR="10.0.1.1")
+    assert_status(over, 429)

@@ -4,7 +4,7 @@ process and need no cache server.
 `hit(key, limit=…, per=…)` counts one hit of `key` in the current fixed window of `per`
 seconds and says whether it is still within `limit`; `check` raises `RateLimited` instead,
 and `too_many(request, error)` renders the 429 page (Chinese, with when to try again).
-Old windows are removed by `purge()` (run it from a periodic job or command).
+Old windows are removed by `purge()`, daily (the periodic job `core.purge_rate_counters`).
 """
 
 from dataclasses import dataclass

@@ -21,17 +21,19 @@ from safeloop.public.forms import (
     RulesForm,
     TrackForm,
 )
-from safeloop.public.models import RULE_EDITORS, PublicRules
+from safeloop.public.models import RULE_EDITORS, PublicRules, code_hash
 
 PAGE_SIZE = 50
 HOUR = 3600
 SHOWN_CODE = "public:shown-code"
 
 
-def _limited(request, kind: str, limit: int):
-    """None within the limit; the 429 page past it."""
+def _limited(request, kind: str, limit: int, *, per_network: bool = True):
+    """None within the limit; the 429 page past it. Counted per client network, or per
+    `kind` alone."""
+    key = f"public:{kind}:{ratelimit.client_ip(request)}" if per_network else f"public:{kind}"
     try:
-        ratelimit.check(f"public:{kind}:{ratelimit.client_ip(request)}", limit=limit, per=HOUR)
+        ratelimit.check(key, limit=limit, per=HOUR)
     except ratelimit.RateLimited as error:
         return ratelimit.too_many(request, error)
     return None
@@ -105,7 +107,13 @@ def track(request):
         return refused
     if not form.is_valid():
         return render(request, "public/track.html", {"form": form}, status=400)
-    found = services.by_code(form.cleaned_data["code"])
+    code = form.cleaned_data["code"]
+    # per code too: guessing one code from many networks is limited as well
+    limit = PublicRules.current().lookups_per_hour
+    refused = _limited(request, f"code:{code_hash(code)}", limit, per_network=False)
+    if refused:
+        return refused
+    found = services.by_code(code)
     if found is None:
         form.add_error("code", _("No report has this tracking code."))
         return render(request, "public/track.html", {"form": form}, status=404)
