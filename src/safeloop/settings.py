@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "safeloop.bulletins",
     "safeloop.dashboards",
     "safeloop.emergency",
+    "safeloop.public",
 ]
 
 MIDDLEWARE = [

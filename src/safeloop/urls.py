@@ -13,6 +13,8 @@ from safeloop.hazards import api as hazards_api
 from safeloop.hazards import urls as hazards_urls
 from safeloop.inspections import api as inspections_api
 from safeloop.orgs import api as orgs_api
+from safeloop.public import api as public_api
+from safeloop.public import urls as public_urls
 from safeloop.risks import api as risks_api
 from safeloop.selfchecks import api as selfchecks_api
 
@@ -56,6 +58,7 @@ router.register("emergency-plans", emergency_api.PlanViewSet, basename="emergenc
 router.register("emergency-drills", emergency_api.DrillViewSet, basename="emergency-drill")
 router.register("emergency-duty-shifts", emergency_api.DutyShiftViewSet)
 router.register("emergency-duty-log", emergency_api.DutyLogViewSet)
+router.register("public-reports", public_api.PublicReportViewSet)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -79,6 +82,8 @@ urlpatterns = [
     path("accidents/", include("safeloop.accidents.urls")),
     path("selfchecks/", include("safeloop.selfchecks.urls")),
     path("public/", include(hazards_urls.public)),
+    path("public/", include(public_urls.public)),
+    path("public-reports/", include("safeloop.public.urls")),
     path("inspections/", include("safeloop.inspections.urls")),
     path("alerts/", include("safeloop.alerts.urls")),
     path("bulletins/", include("safeloop.bulletins.urls")),

@@ -33,6 +33,7 @@ EXPECTED = {
     "emergency_task",
     "emergency_plan",
     "drill",
+    "public_report",
 }
 
 

@@ -218,3 +218,21 @@ class DocumentCounter(models.Model):
             counter.last += 1
             counter.save(update_fields=["last"])
         return counter.last
+
+
+class RateCounter(models.Model):
+    """Hits of one key (an IP, a tracking code…) in one fixed time window; counted by
+    `core.ratelimit` with one upsert, so limits hold across processes without Redis."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="core_ratecounter_once")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="core_ratecounter_window")]
+
+    def __str__(self):
+        return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

@@ -10,3 +10,12 @@ def prune_audit(timestamp: int) -> int:
     """Delete audit entries older than the retention period (≥ 180 days)."""
     with acting_as(None):
         return audit.prune()
+
+
+@app.periodic(cron="47 3 * * *")  # daily at 03:47
+@app.task(name="core.purge_rate_counters", queue="maintenance")
+def purge_rate_counters(timestamp: int) -> int:
+    """Remove rate-limit counters of windows that ended days ago."""
+    from safeloop.core import ratelimit
+
+    return ratelimit.purge()

@@ -23,6 +23,7 @@ from safeloop.orgs.models import (
     User,
 )
 from safeloop.orgs.roles import Role
+from safeloop.public.demo import seed as seed_public
 from safeloop.risks.demo import seed as seed_risks
 from safeloop.selfchecks.demo import seed as seed_selfchecks
 
@@ -166,3 +167,4 @@ def seed() -> None:
         seed_inspections()
         seed_warnings()
         seed_emergency()
+        seed_public()

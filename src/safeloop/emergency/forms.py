@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.accidents.choices import Grade
 from safeloop.accidents.models import Accident
-from safeloop.core.widgets import DATE, DATETIME
+from safeloop.core.widgets import DATE, DATETIME, PhotosField
 from safeloop.emergency.choices import (
     Availability,
     DrillForm,
@@ -288,21 +288,6 @@ class DrillPlanForm(forms.Form):
         self.fields["plan"].label_from_instance = lambda p: f"{p.enterprise.name} · {p.title}"
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data]
-        return [super().clean(data, initial)] if data else []
-
-
 class HoldForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     held_on = forms.DateField(label=_("held on"), widget=DATE)
@@ -310,7 +295,7 @@ class HoldForm(forms.Form):
     participants_note = forms.CharField(
         label=_("who took part"), widget=TEXT, max_length=4000, required=False
     )
-    photos = MultipleFileField(label=_("photos"), required=False)
+    photos = PhotosField(label=_("photos"))
 
 
 class EvaluateForm(forms.Form):

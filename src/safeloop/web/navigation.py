@@ -23,6 +23,7 @@ MENU = [
     MenuItem(_("Early warnings"), "warning-list", ALL_ROLES),
     MenuItem(_("Key units"), "key-unit-list", ALL_ROLES),
     MenuItem(_("Hidden dangers"), "hazard-list", ALL_ROLES),
+    MenuItem(_("Public reports"), "public-triage", REGULATORS),
     MenuItem(_("Inspections"), "inspection-plans", REGULATORS | ENTERPRISE_STAFF),
     MenuItem(_("My self-checks"), "selfcheck-mine", ENTERPRISE_STAFF),
     MenuItem(_("Self-check supervision"), "selfcheck-completion", REGULATORS),

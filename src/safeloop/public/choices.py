@@ -1,0 +1,15 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportState(models.TextChoices):
+    RECEIVED = "received", _("Received, awaiting review")
+    DUPLICATE = "duplicate", _("Linked to an earlier report")
+    ACCEPTED = "accepted", _("Accepted as a hidden danger")
+    REJECTED = "rejected", _("Not accepted")
+    CONFIRMED = "confirmed", _("Fix confirmed by the reporter")
+
+
+class PhotoStage(models.TextChoices):
+    REPORT = "report", _("With the report")
+    NOT_FIXED = "not_fixed", _("Not fixed")

@@ -1,0 +1,182 @@
+"""Public reports of hidden dangers and the city's rules for the public side.
+
+A report is found by its tracking code, which is shown to the reporter once: only its
+SHA-256 is stored. Its county (and park, enterprise) come from routing (services.route) and
+scope it to the regulators there; nobody else reads it on a screen or the API.
+"""
+
+import hashlib
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safeloop.core.models import AuditedModel, Versioned
+from safeloop.core.photos import Photo
+from safeloop.core.scoping import ScopedManager
+from safeloop.orgs.roles import ADMINS, REGULATORS
+from safeloop.public.choices import PhotoStage, ReportState
+
+
+def code_hash(code: str) -> str:
+    """The stored form of a tracking code: upper-cased, dash and spaces ignored."""
+    clean = "".join(c for c in code.upper() if c.isalnum())
+    return hashlib.sha256(clean.encode()).hexdigest()
+
+
+class PublicRules(AuditedModel):
+    """The city's rules for the public side, as dated versions: the newest one in effect
+    (`effective_from` today or earlier) applies. Added by an administrator on
+    /public-reports/rules/, never edited: a change is a new version."""
+
+    effective_from = models.DateField(_("effective from"))
+    source = models.CharField(_("source"), max_length=200)
+    exposed_levels = ArrayField(
+        models.CharField(max_length=10),
+        verbose_name=_("hidden-danger levels exposed"),
+        help_text=_("Which levels of overdue hidden danger are exposed to the public."),
+    )
+    exposed_after_days = models.PositiveIntegerField(
+        _("exposed after (days overdue)"), validators=[MaxValueValidator(3650)]
+    )
+    duplicate_hours = models.PositiveIntegerField(
+        _("duplicate window (hours)"), validators=[MinValueValidator(1), MaxValueValidator(8760)]
+    )
+    duplicate_metres = models.PositiveIntegerField(
+        _("duplicate distance (metres)"), validators=[MaxValueValidator(100000)]
+    )
+    duplicate_similarity = models.DecimalField(
+        _("duplicate text similarity (0–1)"),
+        max_digits=3,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    reports_per_hour = models.PositiveIntegerField(
+        _("reports per network per hour"), validators=[MinValueValidator(1)]
+    )
+    lookups_per_hour = models.PositiveIntegerField(
+        _("tracking look-ups per network per hour"), validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("public rules")
+        verbose_name_plural = _("public rules")
+        ordering = ["-effective_from", "-id"]
+
+    def __str__(self):
+        return f"{self.effective_from} {self.source}"
+
+    @classmethod
+    def current(cls) -> "PublicRules":
+        rules = cls.objects.filter(effective_from__lte=timezone.localdate()).first()
+        if rules is None:
+            raise cls.DoesNotExist("No public rules in effect: the data migration loads them.")
+        return rules
+
+
+class PublicReport(Versioned, AuditedModel):
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    state = models.CharField(
+        _("status"), max_length=12, choices=ReportState.choices, editable=False
+    )
+    description = models.TextField(_("what is wrong"), max_length=2000)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    site_name = models.CharField(_("site name"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    region_code = models.CharField(_("county"), max_length=6, db_index=True)
+    park = models.ForeignKey(
+        "orgs.Park",
+        verbose_name=_("park"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    routed_by = models.CharField(_("routed by"), max_length=20)
+    contact = models.CharField(_("contact"), max_length=100, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    hazard = models.ForeignKey(
+        "hazards.Hazard",
+        verbose_name=_("hidden danger"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    public_reply = models.TextField(_("public reply"), max_length=2000, blank=True)
+    reporter_feedback = models.TextField(_("reporter's feedback"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+
+    objects = ScopedManager()
+    scope_paths = {
+        "region": "region_code",
+        "park": "park_id",
+        "grid": "enterprise__grid_id",
+        "enterprise": "enterprise_id",
+    }
+    scope_roles = {"view": REGULATORS, "change": REGULATORS}
+
+    class Meta:
+        verbose_name = _("public report")
+        verbose_name_plural = _("public reports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["enterprise", "created_at"], name="public_report_ent")]
+
+    def __str__(self):
+        return f"{self.pk} {self.get_state_display()}"
+
+    @property
+    def place(self) -> str:
+        return self.enterprise.name if self.enterprise else (self.site_name or self.address)
+
+
+class PublicReportPhoto(Photo):
+    upload_dir = "public-reports"
+
+    report = models.ForeignKey(PublicReport, on_delete=models.PROTECT, related_name="photos")
+    stage = models.CharField(
+        _("stage"), max_length=10, choices=PhotoStage.choices, default=PhotoStage.REPORT
+    )
+
+
+class PublicReportEvent(models.Model):
+    """The report's timeline: every move, who made it (None: the reporter) and the note."""
+
+    report = models.ForeignKey(PublicReport, on_delete=models.PROTECT, related_name="events")
+    move = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        "orgs.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.report_id} {self.move} {self.at:%Y-%m-%d %H:%M}"
+
+
+RULE_EDITORS = ADMINS
