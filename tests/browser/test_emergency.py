@@ -101,3 +101,22 @@ def test_a_safety_manager_plans_holds_and_evaluates_a_drill_on_a_phone(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     drill = Drill.objects.get(scenario="浏览器测试：仓库火灾疏散演练")
     assert drill.state == "evaluated" and drill.improvements.count() == 2
+
+
+def test_the_risk_map_draws_the_emergency_layer_on_demand(page):
+    seed()
+    sign_in(page, "city_admin")
+    page.wait_for_url("**/")
+    page.goto("/risks/map/")
+    page.wait_for_selector("#risk-map")
+    assert page.locator(".em-icon").count() == 0
+    page.check("#map-emergency")
+    page.wait_for_selector(".em-incident")
+    everything = page.locator(".em-icon").count()
+    assert everything > 5
+    page.select_option("#map-emergency-kind", "team")
+    page.wait_for_function("n => document.querySelectorAll('.em-icon').length < n", arg=everything)
+    assert page.locator(".em-icon:not(.em-incident):not(.em-team)").count() == 0
+    page.screenshot(path="var/screenshots/risk-map-emergency.png", full_page=True)
+    page.uncheck("#map-emergency")
+    page.wait_for_function("() => document.querySelectorAll('.em-icon').length === 0")

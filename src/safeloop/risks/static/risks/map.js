@@ -69,4 +69,48 @@
     .then(function (r) { return r.json(); })
     .then(function (payload) { data = payload; draw(); });
   document.getElementById("map-sector").addEventListener("change", draw);
+
+  // The emergency layer: the reader's resources (by kind) and open incidents, on demand.
+  var emergency = L.layerGroup();
+  var toggle = document.getElementById("map-emergency");
+  var kindSelect = document.getElementById("map-emergency-kind");
+  var kindsKnown = false;
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text;
+    return div.innerHTML;
+  }
+  function loadEmergency() {
+    var url = el.dataset.emergencyUrl + (kindSelect.value ? "?kind=" + encodeURIComponent(kindSelect.value) : "");
+    fetch(url, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (geo) {
+        emergency.clearLayers();
+        (geo.features || []).forEach(function (f) {
+          var p = f.properties, c = f.geometry.coordinates;
+          var incident = p.layer === "incident";
+          if (!incident && !kindsKnown && kindSelect.querySelector("option[value='" + p.kind + "']") === null) {
+            var option = document.createElement("option");
+            option.value = p.kind;
+            option.textContent = p.kind_label;
+            kindSelect.appendChild(option);
+          }
+          var icon = L.divIcon({
+            className: "em-icon " + (incident ? "em-incident" : "em-" + p.kind + (p.availability === "available" ? "" : " em-busy")),
+            html: incident ? "!" : escapeHtml((p.kind_label || "").slice(0, 1)),
+            iconSize: [22, 22]
+          });
+          L.marker([c[1], c[0]], { icon: icon, title: p.name })
+            .bindPopup('<a href="' + encodeURI(p.url) + '">' + escapeHtml(p.name) + "</a>" +
+              (incident ? "" : "<br>" + escapeHtml(p.kind_label || "")))
+            .addTo(emergency);
+        });
+        if (!kindSelect.value) { kindsKnown = true; }
+      });
+  }
+  toggle.addEventListener("change", function () {
+    kindSelect.hidden = !toggle.checked;
+    if (toggle.checked) { emergency.addTo(map); loadEmergency(); } else { map.removeLayer(emergency); }
+  });
+  kindSelect.addEventListener("change", loadEmergency);
 })();
