@@ -1,6 +1,6 @@
 import pytest
 
-from safeloop.emergency import services
+from safeloop.emergency import plan_services, services
 from safeloop.emergency.choices import ResourceKind, TeamKind
 from safeloop.orgs.roles import Role
 
@@ -84,7 +84,7 @@ def make_plan(world, make_plan_document):
                 f"staff_{enterprise.pk}_{kind}", Role.SAFETY_MANAGER, enterprise=enterprise
             )
             assert RoleAssignment.objects.filter(user=actor).exists()
-        plan = services.submit_plan(
+        plan = plan_services.submit_plan(
             actor=actor,
             enterprise=enterprise,
             kind=kind,
@@ -92,7 +92,7 @@ def make_plan(world, make_plan_document):
             document=make_plan_document(enterprise),
         )
         if filed:
-            plan = services.file_plan(
+            plan = plan_services.file_plan(
                 actor=world.user(Role.SYSTEM_ADMIN),
                 plan=plan,
                 version=plan.version,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from safeloop.core.errors import Conflict, IllegalMove, Invalid, NotPermitted
 from safeloop.core.models import Notification
-from safeloop.emergency import services
+from safeloop.emergency import duty_services, services
 from safeloop.emergency.models import AppendOnly, DutyLogEntry, DutyShift
 from safeloop.orgs.roles import Role
 from tests.scope import ROLES, assert_list_in_scope, assert_status
@@ -21,7 +21,7 @@ COUNTY = CITY | {Role.COUNTY_ADMIN, Role.COUNTY_INSPECTOR}
 
 def shift(world, actor=None, region=None, person=None, hours=(0, 12), **extra):
     now = timezone.now()
-    return services.add_shift(
+    return duty_services.add_shift(
         actor=actor or world.user(Role.COUNTY_ADMIN),
         region=region or world.county,
         post=extra.pop("post", "officer"),
@@ -65,11 +65,11 @@ def test_it_cancels_a_shift_once_with_its_version(world):
     s = shift(world)
     admin = world.user(Role.COUNTY_ADMIN)
     with pytest.raises(Conflict):
-        services.cancel_shift(actor=admin, shift=s, version=s.version + 1)
-    s = services.cancel_shift(actor=admin, shift=s, version=s.version)
+        duty_services.cancel_shift(actor=admin, shift=s, version=s.version + 1)
+    s = duty_services.cancel_shift(actor=admin, shift=s, version=s.version)
     assert s.cancelled and DutyShift.objects.filter(pk=s.pk).exists()
     with pytest.raises(IllegalMove):
-        services.cancel_shift(actor=admin, shift=s, version=s.version)
+        duty_services.cancel_shift(actor=admin, shift=s, version=s.version)
     # Once cancelled the person is free for that time again.
     assert shift(world).pk != s.pk
 
@@ -107,7 +107,7 @@ def test_it_tells_whoever_is_on_duty_now_and_logs_the_incident(
 
 
 def test_it_keeps_the_duty_log_append_only(world):
-    entry = services.log_duty(
+    entry = duty_services.log_duty(
         actor=world.user(Role.COUNTY_INSPECTOR), region=world.county, kind="call", text="群众来电"
     )
     with pytest.raises(AppendOnly):
@@ -119,12 +119,12 @@ def test_it_keeps_the_duty_log_append_only(world):
     with pytest.raises(DatabaseError), transaction.atomic():
         DutyLogEntry.objects.filter(pk=entry.pk).delete()
     with pytest.raises(Invalid) as refused:
-        services.log_duty(
+        duty_services.log_duty(
             actor=world.user(Role.COUNTY_INSPECTOR), region=world.county, kind="call", text="  "
         )
     assert refused.value.field == "text"
     with pytest.raises(NotPermitted):
-        services.log_duty(
+        duty_services.log_duty(
             actor=world.user(Role.COUNTY_INSPECTOR), region=world.city, kind="call", text="越级"
         )
 

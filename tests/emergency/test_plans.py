@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeloop.core.errors import IllegalMove, Invalid, NotPermitted
-from safeloop.emergency import selectors, services
+from safeloop.emergency import plan_services, selectors
 from safeloop.emergency.choices import DrillState, PlanState
 from safeloop.emergency.models import DrillImprovement, EmergencyRule
 from safeloop.hazards.models import Hazard
@@ -25,7 +25,7 @@ STAFF = {Role.ENTERPRISE_PRINCIPAL, Role.SAFETY_MANAGER}
 
 def test_it_walks_the_plan_table_with_numbers_and_the_clock(world, make_plan_document):
     staff, county = world.user(Role.SAFETY_MANAGER), world.user(Role.COUNTY_INSPECTOR)
-    plan = services.submit_plan(
+    plan = plan_services.submit_plan(
         actor=staff,
         enterprise=world.inside,
         kind="comprehensive",
@@ -34,18 +34,22 @@ def test_it_walks_the_plan_table_with_numbers_and_the_clock(world, make_plan_doc
     )
     assert plan.state == PlanState.SUBMITTED and plan.revision == 1
     with pytest.raises(NotPermitted):  # the enterprise does not file its own plan
-        services.file_plan(actor=staff, plan=plan, version=plan.version, opinion="好")
+        plan_services.file_plan(actor=staff, plan=plan, version=plan.version, opinion="好")
     with pytest.raises(Invalid) as refused:
-        services.return_plan(actor=county, plan=plan, version=plan.version, opinion=" ")
+        plan_services.return_plan(actor=county, plan=plan, version=plan.version, opinion=" ")
     assert refused.value.field == "opinion"
-    plan = services.return_plan(actor=county, plan=plan, version=plan.version, opinion="补充处置卡")
+    plan = plan_services.return_plan(
+        actor=county, plan=plan, version=plan.version, opinion="补充处置卡"
+    )
     assert plan.state == PlanState.RETURNED and not plan.in_force(timezone.localdate())
     with pytest.raises(IllegalMove):
-        services.file_plan(actor=county, plan=plan, version=plan.version, opinion="好")
-    plan = services.resubmit_plan(
+        plan_services.file_plan(actor=county, plan=plan, version=plan.version, opinion="好")
+    plan = plan_services.resubmit_plan(
         actor=staff, plan=plan, version=plan.version, document=make_plan_document()
     )
-    plan = services.file_plan(actor=county, plan=plan, version=plan.version, opinion="予以备案")
+    plan = plan_services.file_plan(
+        actor=county, plan=plan, version=plan.version, opinion="予以备案"
+    )
     today = timezone.localdate()
     assert plan.state == PlanState.FILED
     assert plan.filing_number == f"640104-{today.year}-0001"
@@ -53,11 +57,11 @@ def test_it_walks_the_plan_table_with_numbers_and_the_clock(world, make_plan_doc
     assert plan.in_force(plan.revise_by) and not plan.in_force(plan.revise_by + timedelta(days=1))
 
     with pytest.raises(Invalid) as refused:  # a revision says what changed
-        services.revise_plan(
+        plan_services.revise_plan(
             actor=staff, plan=plan, version=plan.version, document=plan.document, change_reason=""
         )
     assert refused.value.field == "change_reason"
-    revised = services.revise_plan(
+    revised = plan_services.revise_plan(
         actor=staff,
         plan=plan,
         version=plan.version,
@@ -67,7 +71,7 @@ def test_it_walks_the_plan_table_with_numbers_and_the_clock(world, make_plan_doc
     # The last filing stays in force while the revision is reviewed.
     assert revised.state == PlanState.SUBMITTED and revised.revision == 2
     assert revised.in_force(today) and revised.filing_number == plan.filing_number
-    refiled = services.file_plan(
+    refiled = plan_services.file_plan(
         actor=county, plan=revised, version=revised.version, opinion="修订后予以备案"
     )
     assert refiled.filing_number == f"640104-{today.year}-0002"
@@ -83,7 +87,7 @@ def test_it_refuses_a_document_not_the_enterprises_plan(world, make_plan_documen
     licence.save()
     for document in (other, licence):
         with pytest.raises(Invalid) as refused:
-            services.submit_plan(
+            plan_services.submit_plan(
                 actor=staff,
                 enterprise=world.inside,
                 kind="special",
@@ -97,14 +101,16 @@ def test_it_walks_the_drill_table_and_turns_improvements_into_hazards(world, mak
     plan = make_plan()
     staff, county = world.user(Role.SAFETY_MANAGER), world.user(Role.COUNTY_ADMIN)
     today = timezone.localdate()
-    drill = services.plan_drill(
+    drill = plan_services.plan_drill(
         actor=staff, plan=plan, scenario="储罐泄漏", mode="live", planned_on=today
     )
     assert drill.state == DrillState.PLANNED
     with pytest.raises(IllegalMove):
-        services.evaluate_drill(actor=staff, drill=drill, version=drill.version, evaluation="x")
+        plan_services.evaluate_drill(
+            actor=staff, drill=drill, version=drill.version, evaluation="x"
+        )
     with pytest.raises(Invalid) as refused:
-        services.hold_drill(
+        plan_services.hold_drill(
             actor=staff,
             drill=drill,
             version=drill.version,
@@ -113,15 +119,15 @@ def test_it_walks_the_drill_table_and_turns_improvements_into_hazards(world, mak
         )
     assert refused.value.field == "held_on"
     with pytest.raises(NotPermitted):  # holding is the enterprise's
-        services.hold_drill(
+        plan_services.hold_drill(
             actor=county, drill=drill, version=drill.version, held_on=today, participants=20
         )
-    drill = services.hold_drill(
+    drill = plan_services.hold_drill(
         actor=staff, drill=drill, version=drill.version, held_on=today, participants=20
     )
     assert drill.state == DrillState.HELD
     with pytest.raises(Invalid) as refused:  # improvements need a deadline
-        services.evaluate_drill(
+        plan_services.evaluate_drill(
             actor=county,
             drill=drill,
             version=drill.version,
@@ -129,7 +135,7 @@ def test_it_walks_the_drill_table_and_turns_improvements_into_hazards(world, mak
             improvements=["围堰排水阀未关闭"],
         )
     assert refused.value.field == "deadline"
-    drill = services.evaluate_drill(
+    drill = plan_services.evaluate_drill(
         actor=county,
         drill=drill,
         version=drill.version,
@@ -144,12 +150,14 @@ def test_it_walks_the_drill_table_and_turns_improvements_into_hazards(world, mak
     assert {h.enterprise_id for h in hazards} == {world.inside.pk}
     assert all(h.deadline == today + timedelta(days=30) for h in hazards)
 
-    other = services.plan_drill(
+    other = plan_services.plan_drill(
         actor=staff, plan=plan, scenario="停电", mode="tabletop", planned_on=today
     )
     with pytest.raises(Invalid):
-        services.cancel_drill(actor=county, drill=other, version=other.version, reason="")
-    other = services.cancel_drill(actor=county, drill=other, version=other.version, reason="停产")
+        plan_services.cancel_drill(actor=county, drill=other, version=other.version, reason="")
+    other = plan_services.cancel_drill(
+        actor=county, drill=other, version=other.version, reason="停产"
+    )
     assert other.state == DrillState.CANCELLED
 
 
@@ -159,14 +167,14 @@ def test_it_finds_gaps_by_the_rule_in_force_with_the_day_moved(world, make_plan)
     gaps = {e.pk: e for e in selectors.preparedness_gaps(admin)}
     assert gaps[world.inside.pk].no_plan and gaps[world.sibling.pk].no_plan
     plan = make_plan(kind="onsite")
-    drill = services.plan_drill(
+    drill = plan_services.plan_drill(
         actor=world.user(Role.SAFETY_MANAGER),
         plan=plan,
         scenario="泄漏",
         mode="live",
         planned_on=today,
     )
-    services.hold_drill(
+    plan_services.hold_drill(
         actor=world.user(Role.SAFETY_MANAGER),
         drill=drill,
         version=drill.version,
@@ -294,7 +302,7 @@ def test_it_holds_a_drill_with_photos_through_the_screen(client, world, make_pla
     from PIL import Image
 
     plan = make_plan()
-    drill = services.plan_drill(
+    drill = plan_services.plan_drill(
         actor=world.user(Role.SAFETY_MANAGER),
         plan=plan,
         scenario="火灾疏散",

@@ -9,7 +9,7 @@ from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 
 from safeloop.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
-from safeloop.emergency import selectors, services
+from safeloop.emergency import duty_services, plan_services, selectors, services
 from safeloop.emergency.choices import (
     DrillForm,
     DutyEntryKind,
@@ -340,7 +340,7 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_allowed_moves(self, plan) -> list[str]:
-        return services.plan_moves(plan, self.context["request"].user)
+        return plan_services.plan_moves(plan, self.context["request"].user)
 
 
 class PlanBody(serializers.Serializer):
@@ -379,7 +379,7 @@ class PlanViewSet(ScopedReadOnlyViewSet):
     def create(self, request):
         body = PlanBody(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
-        plan = services.submit_plan(actor=request.user, **body.validated_data)
+        plan = plan_services.submit_plan(actor=request.user, **body.validated_data)
         return Response(self.get_serializer(plan).data, status=201)
 
     def _run(self, body_class, func):
@@ -392,22 +392,22 @@ class PlanViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=ReviewBody, responses=PlanSerializer)
     @action(detail=True, methods=["post"], url_path="file")
     def file_plan(self, request, pk=None):
-        return self._run(ReviewBody, services.file_plan)
+        return self._run(ReviewBody, plan_services.file_plan)
 
     @extend_schema(request=ReviewBody, responses=PlanSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_plan(self, request, pk=None):
-        return self._run(ReviewBody, services.return_plan)
+        return self._run(ReviewBody, plan_services.return_plan)
 
     @extend_schema(request=ReviseBody, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def resubmit(self, request, pk=None):
-        return self._run(ReviseBody, services.resubmit_plan)
+        return self._run(ReviseBody, plan_services.resubmit_plan)
 
     @extend_schema(request=ReviseBody, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def revise(self, request, pk=None):
-        return self._run(ReviseBody, services.revise_plan)
+        return self._run(ReviseBody, plan_services.revise_plan)
 
 
 class DrillSerializer(serializers.ModelSerializer):
@@ -436,7 +436,7 @@ class DrillSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_allowed_moves(self, drill) -> list[str]:
-        return services.drill_moves(drill, self.context["request"].user)
+        return plan_services.drill_moves(drill, self.context["request"].user)
 
     def get_improvements(self, drill) -> list[dict]:
         return [{"text": i.text, "hazard": i.hazard_id} for i in drill.improvements.all()]
@@ -493,7 +493,7 @@ class DrillViewSet(ScopedReadOnlyViewSet):
                 }
             )
         data["plan"] = plan
-        drill = services.plan_drill(actor=request.user, **data)
+        drill = plan_services.plan_drill(actor=request.user, **data)
         return Response(self.get_serializer(drill).data, status=201)
 
     def _run(self, body_class, func):
@@ -506,17 +506,17 @@ class DrillViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=HoldBody, responses=DrillSerializer)
     @action(detail=True, methods=["post"])
     def hold(self, request, pk=None):
-        return self._run(HoldBody, services.hold_drill)
+        return self._run(HoldBody, plan_services.hold_drill)
 
     @extend_schema(request=EvaluateBody, responses=DrillSerializer)
     @action(detail=True, methods=["post"])
     def evaluate(self, request, pk=None):
-        return self._run(EvaluateBody, services.evaluate_drill)
+        return self._run(EvaluateBody, plan_services.evaluate_drill)
 
     @extend_schema(request=CancelBody, responses=DrillSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._run(CancelBody, services.cancel_drill)
+        return self._run(CancelBody, plan_services.cancel_drill)
 
 
 # Duty roster and log --------------------------------------------------------------------
@@ -564,7 +564,7 @@ class DutyShiftViewSet(ScopedReadOnlyViewSet):
     def create(self, request):
         body = ShiftBody(data=request.data)
         body.is_valid(raise_exception=True)
-        shift = services.add_shift(actor=request.user, **body.validated_data)
+        shift = duty_services.add_shift(actor=request.user, **body.validated_data)
         return Response(self.get_serializer(shift).data, status=201)
 
     @extend_schema(request=VersionBody, responses=ShiftSerializer)
@@ -573,7 +573,7 @@ class DutyShiftViewSet(ScopedReadOnlyViewSet):
         shift = self.get_object()
         body = VersionBody(data=request.data)
         body.is_valid(raise_exception=True)
-        shift = services.cancel_shift(actor=request.user, shift=shift, **body.validated_data)
+        shift = duty_services.cancel_shift(actor=request.user, shift=shift, **body.validated_data)
         return Response(self.get_serializer(shift).data)
 
 
@@ -601,5 +601,5 @@ class DutyLogViewSet(ScopedReadOnlyViewSet):
     def create(self, request):
         body = DutyLogBody(data=request.data)
         body.is_valid(raise_exception=True)
-        entry = services.log_duty(actor=request.user, **body.validated_data)
+        entry = duty_services.log_duty(actor=request.user, **body.validated_data)
         return Response(self.get_serializer(entry).data, status=201)

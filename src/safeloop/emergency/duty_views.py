@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safeloop.core.views import attempt, get_for_user_or_404
-from safeloop.emergency import services
+from safeloop.emergency import duty_services
 from safeloop.emergency.forms import DutyLogForm, ShiftForm
 from safeloop.emergency.models import DUTY_EDITORS, DUTY_STAFF, DutyLogEntry, DutyShift
 
@@ -35,7 +35,7 @@ def roster(request):
         status = 400
         if form.is_valid():
             done = attempt(
-                request, services.add_shift, form=form, actor=request.user, **form.cleaned_data
+                request, duty_services.add_shift, form=form, actor=request.user, **form.cleaned_data
             )
             if done:
                 messages.success(request, _("Shift added."))
@@ -73,7 +73,7 @@ def shift_cancel(request, pk):
     shift = get_for_user_or_404(DutyShift, request.user, pk, "change")
     done = attempt(
         request,
-        services.cancel_shift,
+        duty_services.cancel_shift,
         actor=request.user,
         shift=shift,
         version=request.POST.get("version"),
@@ -93,7 +93,7 @@ def duty_log(request):
         status = 400
         if form.is_valid():
             done = attempt(
-                request, services.log_duty, form=form, actor=request.user, **form.cleaned_data
+                request, duty_services.log_duty, form=form, actor=request.user, **form.cleaned_data
             )
             if done:
                 messages.success(request, _("Added to the duty log."))

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from safeloop.core.views import attempt, get_for_user_or_404
-from safeloop.emergency import selectors, services
+from safeloop.emergency import plan_services, selectors
 from safeloop.emergency.filters import DrillFilter, PlanFilter
 from safeloop.emergency.forms import (
     CancelForm,
@@ -70,7 +70,11 @@ def plan_create(request):
         status = 400
         if form.is_valid():
             done = attempt(
-                request, services.submit_plan, form=form, actor=request.user, **form.cleaned_data
+                request,
+                plan_services.submit_plan,
+                form=form,
+                actor=request.user,
+                **form.cleaned_data,
             )
             if done:
                 messages.success(request, _("Plan submitted for filing."))
@@ -90,7 +94,7 @@ def _plan(request, pk, action="view"):
 
 def _plan_page(request, plan, forms=None, status=200):
     forms = forms or {}
-    moves = services.plan_moves(plan, request.user)
+    moves = plan_services.plan_moves(plan, request.user)
     return render(
         request,
         "emergency/plan_detail.html",
@@ -124,7 +128,9 @@ def plan_review(request, pk):
     status = 400
     if form.is_valid():
         data = dict(form.cleaned_data)
-        func = services.file_plan if data.pop("decision") == "file" else services.return_plan
+        func = (
+            plan_services.file_plan if data.pop("decision") == "file" else plan_services.return_plan
+        )
         done = attempt(request, func, form=form, actor=request.user, plan=plan, **data)
         if done:
             messages.success(request, _("Review recorded."))
@@ -140,7 +146,7 @@ def plan_revise(request, pk):
     form = ReviseForm(request.POST, user=request.user, enterprise=plan.enterprise)
     status = 400
     if form.is_valid():
-        func = services.revise_plan if plan.state == "filed" else services.resubmit_plan
+        func = plan_services.revise_plan if plan.state == "filed" else plan_services.resubmit_plan
         done = attempt(request, func, form=form, actor=request.user, plan=plan, **form.cleaned_data)
         if done:
             messages.success(request, _("Plan submitted for filing."))
@@ -171,7 +177,11 @@ def drill_create(request):
         status = 400
         if form.is_valid():
             done = attempt(
-                request, services.plan_drill, form=form, actor=request.user, **form.cleaned_data
+                request,
+                plan_services.plan_drill,
+                form=form,
+                actor=request.user,
+                **form.cleaned_data,
             )
             if done:
                 messages.success(request, _("Drill planned."))
@@ -196,7 +206,7 @@ def _drill_page(request, drill, forms=None, status=200):
         "emergency/drill_detail.html",
         {
             "d": drill,
-            "moves": services.drill_moves(drill, request.user),
+            "moves": plan_services.drill_moves(drill, request.user),
             "photos": drill.photos.all(),
             "improvements": drill.improvements.select_related("hazard"),
             "hold_form": forms.get("hold") or HoldForm(initial=initial),
@@ -213,9 +223,9 @@ def drill_detail(request, pk):
 
 
 MOVES = {
-    "hold": (HoldForm, services.hold_drill, gettext_lazy("Drill recorded as held.")),
-    "evaluate": (EvaluateForm, services.evaluate_drill, gettext_lazy("Evaluation recorded.")),
-    "cancel": (CancelForm, services.cancel_drill, gettext_lazy("Drill cancelled.")),
+    "hold": (HoldForm, plan_services.hold_drill, gettext_lazy("Drill recorded as held.")),
+    "evaluate": (EvaluateForm, plan_services.evaluate_drill, gettext_lazy("Evaluation recorded.")),
+    "cancel": (CancelForm, plan_services.cancel_drill, gettext_lazy("Drill cancelled.")),
 }
 
 
@@ -223,7 +233,7 @@ MOVES = {
 @require_POST
 def drill_move(request, pk, move):
     if move not in MOVES:
-        raise PermissionDenied
+        raise Http404
     drill = _drill(request, pk, "change")
     form_class, func, message = MOVES[move]
     form = form_class(request.POST, request.FILES)
