@@ -315,7 +315,22 @@ class AppendOnly(Exception):
     pass
 
 
-class TimelineEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """A log line: saved once, never changed or deleted (each table also has a trigger)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly(f"a {self._meta.verbose_name} is never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly(f"a {self._meta.verbose_name} is never deleted")
+
+
+class TimelineEntry(AppendOnlyModel):
     """One line of an incident's log. Append-only: the database refuses UPDATE and DELETE
     (migration 0002), and so does the model."""
 
@@ -339,14 +354,6 @@ class TimelineEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%H:%M} {self.text[:40]}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnly("a timeline entry is never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("a timeline entry is never deleted")
 
 
 class Task(Versioned, AuditedModel):
@@ -580,7 +587,7 @@ class DutyShift(Versioned, AuditedModel):
         return f"{self.person} {self.starts_at:%m-%d %H:%M}"
 
 
-class DutyLogEntry(models.Model):
+class DutyLogEntry(AppendOnlyModel):
     """One line of a region's duty log (值班日志). Append-only, like an incident timeline:
     the database refuses UPDATE and DELETE."""
 
@@ -619,11 +626,3 @@ class DutyLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%H:%M} {self.text[:40]}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnly("a duty log entry is never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("a duty log entry is never deleted")
