@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -87,12 +88,10 @@ def demo(ns) -> int:
     call_command("seed_demo", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     url = f"http://{ns.bind}/"
-    children = []
-    if not ns.no_worker:
-        children.append(subprocess.Popen([sys.executable, "-m", "safeloop.cli", "worker"]))
-    web = subprocess.Popen(_gunicorn_command(ns.bind, 2))
-    children.append(web)
-    try:
+    commands = [] if ns.no_worker else [[sys.executable, "-m", "safeloop.cli", "worker"]]
+    commands.append(_gunicorn_command(ns.bind, 2))
+
+    def ready(web) -> int | None:
         if not _wait_until_serving(url, web):
             print("The web server did not start; see the messages above.", file=sys.stderr)
             return 1
@@ -109,14 +108,32 @@ def demo(ns) -> int:
         else:
             print("\nA background worker runs alongside (scheduled jobs).")
         print("Press Ctrl+C to stop.", flush=True)
-        if ns.exit_when_ready:
-            return 0
-        return web.wait()
+        return 0 if ns.exit_when_ready else None
+
+    return run_children(commands, ready)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def run_children(commands: list[list[str]], ready) -> int:
+    """Start one process per command, the last one being the main one; `ready(main)` returns an
+    exit code to stop at once or None to wait for the main process. Ctrl+C, SIGTERM and SIGHUP
+    stop every child (gracefully, then killed after 10 s), so nothing keeps serving after us."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
+    children: list[subprocess.Popen] = []
+    try:
+        children.extend(subprocess.Popen(command) for command in commands)
+        code = ready(children[-1])
+        return code if code is not None else children[-1].wait()
     except KeyboardInterrupt:
         return 0
     finally:
         for child in children:
-            child.terminate()
+            if child.poll() is None:
+                child.terminate()
         for child in children:
             try:
                 child.wait(timeout=10)

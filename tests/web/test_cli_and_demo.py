@@ -63,3 +63,50 @@ def test_demo_seeds_yinchuan_with_real_codes_and_one_account_per_role(db):
         )
     )
     assert len(roles) == 10
+
+
+SUPERVISOR = """
+import sys
+from safeloop.cli import run_children
+sleeper = [sys.executable, "-c", "import time; time.sleep(600)"]
+
+def ready(main):
+    print(" ".join(str(c.pid) for c in main_children), flush=True)
+
+import subprocess
+main_children = []
+_popen = subprocess.Popen
+def record(*args, **kwargs):
+    child = _popen(*args, **kwargs)
+    main_children.append(child)
+    return child
+subprocess.Popen = record
+sys.exit(run_children([sleeper, sleeper], ready))
+"""
+
+
+def _alive(pid):
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie is not serving
+        return stat.read().split(")")[-1].split()[0] != "Z"
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT", "SIGHUP"])
+def test_it_stops_the_web_server_and_worker_when_the_demo_is_stopped(how):
+    import signal
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", SUPERVISOR], stdout=subprocess.PIPE, text=True)
+    pids = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(pids) == 2 and all(_alive(pid) for pid in pids)
+    parent.send_signal(getattr(signal, how))
+    assert parent.wait(timeout=15) == 0
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in pids)
