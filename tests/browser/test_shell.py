@@ -62,3 +62,19 @@ def test_the_menu_of_an_enterprise_user_has_no_audit_log(page):
     menu = page.locator("nav.menu").inner_text()
     assert "审计日志" not in menu
     assert "首页" in menu
+
+
+def test_the_app_serves_its_own_chinese_font(page):
+    """Terminals without CJK fonts still read Chinese: the font comes from the app itself."""
+    page.goto("/login/")
+    faces = page.evaluate(
+        """async () => {
+            const faces = await document.fonts.load('16px "SafeLoop Sans"', '隐患排查治理');
+            return faces.map(f => [f.family.replaceAll('"', ''), f.status]);
+        }"""
+    )
+    assert faces == [["SafeLoop Sans", "loaded"]]
+    requests = page.evaluate(
+        "performance.getEntriesByType('resource').map(r => r.name).filter(n => n.endsWith('.woff'))"
+    )
+    assert len(requests) == 1 and requests[0].startswith(page.url.split("/login/")[0])

@@ -1,6 +1,7 @@
 """Rebuild NotoSansSC-GB2312.otf: Noto Sans CJK SC Regular (SIL OFL 1.1) cut down to the
 characters of GB 2312, ASCII and common punctuation, so that PDFs can embed a Chinese font
-that every machine has, at a size a package can carry.
+that every machine has, at a size a package can carry. The same cut, as WOFF, is the web font
+of the pages (web/static/web/fonts/), for terminals without a CJK font.
 
     python src/safeloop/core/fonts/subset.py [path/to/NotoSansCJK-Regular.ttc]
 
@@ -16,6 +17,7 @@ from fontTools.ttLib import TTCollection
 
 HERE = Path(__file__).parent
 OUT = HERE / "NotoSansSC-GB2312.otf"
+WEB = HERE.parent.parent / "web" / "static" / "web" / "fonts" / "NotoSansSC-GB2312.woff"
 SOURCE = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 FAMILY = "SafeLoop Noto Sans SC GB2312"
 
@@ -53,6 +55,8 @@ def build(source: str = SOURCE) -> Path:
         elif record.nameID == 6:
             record.string = FAMILY.replace(" ", "")
     font.save(OUT)
+    font.flavor = "woff"
+    font.save(WEB)
     return OUT
 
 
