@@ -67,7 +67,7 @@ def test_it_leaves_renewed_revoked_and_expired_licences_alone(world, rule):
 
 
 def test_it_tells_the_audience_in_the_inbox_once(world, rule):
-    r = rule(R.LICENCE_EXPIRY)
+    r = rule(R.LICENCE_EXPIRY, first_run_at=timezone.now())
     licence(world.inside, 10)
     evaluation.evaluate(r)
     evaluation.evaluate(r)
@@ -78,6 +78,31 @@ def test_it_tells_the_audience_in_the_inbox_once(world, rule):
     assert Notification.objects.filter(kind="warning").count() == len(expected)
     note = Notification.objects.filter(kind="warning").first()
     assert note.link == f"/alerts/{warnings(R.LICENCE_EXPIRY).get().pk}/"
+
+
+def test_a_rules_first_run_sends_each_person_one_digest_not_a_flood(world, rule):
+    r = rule(R.LICENCE_EXPIRY)
+    assert r.first_run_at is None
+    licence(world.inside, 10, number="FIRST-1", kind="safety_production")
+    licence(world.inside, 12, number="FIRST-2", kind="hazardous_chemicals")
+    assert evaluation.evaluate(r)["raised"] == 2
+    notes = Notification.objects.filter(kind="warning")
+    principal = world.user(Role.ENTERPRISE_PRINCIPAL)
+    assert notes.filter(recipient=principal).count() == 1
+    digest = notes.get(recipient=principal)
+    assert digest.title == "【预警】许可证即将到期：首次运行发现 2 条"
+    assert digest.link == "/alerts/?rule=licence_expiry&group=enterprise"
+    r.refresh_from_db()
+    assert r.first_run_at is not None
+    # From the second run on, each new warning is its own message.
+    licence(world.inside, 15, number="LATER", kind="other")
+    assert evaluation.evaluate(r)["raised"] == 1
+    assert notes.filter(recipient=principal).count() == 2
+    later = notes.filter(recipient=principal).exclude(pk=digest.pk).get()
+    assert (
+        later.link
+        == f"/alerts/{warnings(R.LICENCE_EXPIRY).get(subject_label__contains='LATER').pk}/"
+    )
 
 
 def test_a_disabled_rule_raises_nothing(world, rule):

@@ -53,6 +53,16 @@ class MoveSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
+class BulkItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField(min_value=1)
+    version = serializers.IntegerField(min_value=1)
+
+
+class BulkAcknowledgeSerializer(serializers.Serializer):
+    items = BulkItemSerializer(many=True, allow_empty=False, max_length=services.BULK_MAX)
+    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
+
+
 class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = EarlyWarning.objects.all()
     serializer_class = WarningSerializer
@@ -67,6 +77,22 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
         return filterset.qs
+
+    @extend_schema(
+        request=BulkAcknowledgeSerializer,
+        responses={200: {"type": "object", "properties": {"acknowledged": {"type": "integer"}}}},
+        operation_id="warnings_acknowledge_many",
+    )
+    @action(detail=False, methods=["post"], url_path="acknowledge-many")
+    def acknowledge_many(self, request):
+        """Acknowledge several warnings with one note, all or none (each item: id, version)."""
+        data = BulkAcknowledgeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        items = [(item["id"], item["version"]) for item in data.validated_data["items"]]
+        count = services.acknowledge_many(
+            items=items, actor=request.user, note=data.validated_data["note"]
+        )
+        return Response({"acknowledged": count})
 
 
 def _make_move(move: str):

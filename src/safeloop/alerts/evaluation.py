@@ -38,6 +38,14 @@ ROLE_PARAMS = {
 }
 
 
+# Inbox lines: one per warning, or on a rule's first run one digest per person.
+ONE_EACH = """SELECT DISTINCT ra.user_id, now(), 'warning', left(%(title)s || w.subject_label, 200),
+             w.reason, '/alerts/' || w.id || '/', NULL::timestamptz, 'warning:' || w.id"""
+DIGEST = """SELECT ra.user_id, now(), 'warning',
+             left(%(digest_title)s || count(DISTINCT w.id) || ' 条', 200), %(digest_body)s,
+             %(digest_link)s, NULL::timestamptz, 'warning-first:' || %(rule_id)s"""
+
+
 def candidates(rule: WarningRule, today: date) -> rules.Candidates:
     """The rule's candidate SELECT."""
     params = rule.params
@@ -63,6 +71,7 @@ def evaluate(rule: WarningRule, today: date | None = None) -> dict:
     if not rule.enabled:
         return {"rule": rule.code, "status": "disabled", "raised": 0, "notified": 0}
     chosen = candidates(rule, today)
+    first_run = rule.first_run_at is None
     audience = [AUDIENCE_SQL[a] for a in rule.audience if a in AUDIENCE_SQL] or ["FALSE"]
     sql = f"""
     WITH cand (subject_kind, subject_id, subject_label, period, region_code, enterprise_id,
@@ -93,11 +102,11 @@ def evaluate(rule: WarningRule, today: date | None = None) -> dict:
     sent AS (
       INSERT INTO core_notification
         (recipient_id, created_at, kind, title, body, link, read_at, dedupe_key)
-      SELECT DISTINCT ra.user_id, now(), 'warning', left(%(title)s || w.subject_label, 200),
-             w.reason, '/alerts/' || w.id || '/', NULL::timestamptz, 'warning:' || w.id
+      {DIGEST if first_run else ONE_EACH}
       FROM w
       JOIN orgs_roleassignment ra ON ra.active AND ({" OR ".join(audience)})
       JOIN orgs_user u ON u.id = ra.user_id AND u.is_active
+      {"GROUP BY ra.user_id" if first_run else ""}
       ON CONFLICT DO NOTHING
       RETURNING recipient_id, title
     )
@@ -113,10 +122,17 @@ def evaluate(rule: WarningRule, today: date | None = None) -> dict:
         "ctype": ContentType.objects.get_for_model(EarlyWarning).pk,
         "request_id": f"job-{uuid.uuid4()}",
         "title": f"【预警】{rule_title(rule)}：",
+        "digest_title": f"【预警】{rule_title(rule)}：首次运行发现 ",
+        "digest_body": (
+            "该规则首次对现有数据运行，逐条提醒已合并为本条，请在预警列表中分组查看和批量确认。"
+        ),
+        "digest_link": f"/alerts/?rule={rule.code}&group=enterprise",
     }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         raised, _audited, notified, messages = cursor.fetchone()
+        if first_run:
+            WarningRule.objects.filter(pk=rule.pk).update(first_run_at=timezone.now())
     if settings.NOTIFY_BY_EMAIL and messages:
         send_emails(messages)
     return {"rule": rule.code, "status": "ran", "raised": raised, "notified": notified}

@@ -36,6 +36,9 @@ class WarningRule(AuditedModel):
     source = models.CharField(_("source"), max_length=300)
     notes = models.TextField(_("notes"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set by the first evaluation: that run reads existing data and tells each person once, in
+    # one digest message, instead of one message per warning.
+    first_run_at = models.DateTimeField(_("first evaluated"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("warning rule")

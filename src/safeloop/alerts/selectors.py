@@ -130,3 +130,44 @@ def key_unit_counts(enterprises: QuerySet, *, today=None) -> dict[str, int]:
         cursor.execute(statement, [*params, *scoped_params])
         row = cursor.fetchone()
     return {"total": row[0], **{code: n for (code, _ids), n in zip(codes, row[1:], strict=True)}}
+
+
+GROUPINGS = ("rule", "enterprise", "region")
+
+
+def warning_groups(warnings: QuerySet, by: str) -> list[dict[str, Any]]:
+    """The warnings counted by rule, enterprise or county: label, the filter that lists the
+    group (`query`), and counts of all, open and acknowledged, largest group first."""
+    from django.db.models import Count
+
+    from safeloop.alerts.choices import RuleCode, WarningState
+    from safeloop.orgs.models import Region
+
+    key = {"rule": "rule__code", "enterprise": "enterprise_id", "region": "region_code"}[by]
+    extra = ["enterprise__name"] if by == "enterprise" else []
+    rows = (
+        warnings.order_by()
+        .values(key, *extra)
+        .annotate(
+            total=Count("id"),
+            open=Count("id", filter=Q(state=WarningState.OPEN)),
+            acknowledged=Count("id", filter=Q(state=WarningState.ACKNOWLEDGED)),
+        )
+        .order_by("-total", key)
+    )
+    names = {}
+    if by == "region":
+        names = dict(Region.objects.values_list("code", "name"))
+    labels = dict(RuleCode.choices)
+    groups = []
+    for row in rows:
+        value = row[key]
+        if by == "rule":
+            label, query = labels.get(value, value), {"rule": value}
+        elif by == "enterprise":
+            label = row["enterprise__name"] or ""
+            query = {"enterprise": value} if value else {}
+        else:
+            label, query = names.get(value, value), {"region": value}
+        groups.append({"key": value, "label": label, "query": query, **row})
+    return groups

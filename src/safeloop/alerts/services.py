@@ -48,6 +48,22 @@ def close(*, warning, actor, note: str, version: int | None = None) -> EarlyWarn
 
 
 MOVES = {"acknowledge": acknowledge, "close": close}
+BULK_MAX = 500
+
+
+@service
+def acknowledge_many(*, items: list[tuple[int, int]], actor, note: str = "") -> int:
+    """Acknowledge several warnings with one note: each as `acknowledge` would (scope, version,
+    table, audit), all or none — the first one refused refuses the lot and says which."""
+    require(items, _("Choose at least one warning."), "items")
+    require(len(items) <= BULK_MAX, _("At most %d warnings at a time.") % BULK_MAX, "items")
+    require(len({pk for pk, _v in items}) == len(items), _("A warning is listed twice."), "items")
+    note = note.strip()
+    for pk, version in sorted(items):
+        warning = _move(EarlyWarning(pk=pk), "acknowledge", actor, version, note)
+        warning.acknowledged_by, warning.acknowledged_at = actor, timezone.now()
+        _save(warning, "acknowledge", actor)
+    return len(items)
 
 
 def allowed_moves(warning: EarlyWarning, user) -> list[str]:

@@ -6,14 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from safeloop.alerts import selectors, services
 from safeloop.alerts.choices import KeyReason, WarningState
 from safeloop.alerts.filters import WarningFilter, filtered_key_units
-from safeloop.alerts.forms import MoveForm
+from safeloop.alerts.forms import BulkAcknowledgeForm, MoveForm
 from safeloop.alerts.workflow import WARNING_WORKFLOW
 from safeloop.core.documents import workbook_response
 from safeloop.core.views import attempt, get_for_user_or_404
@@ -40,12 +42,65 @@ def warning_list(request):
     page = Paginator(warnings.order_by("-raised_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    group = request.GET.get("group", "rule")
+    group = group if group in selectors.GROUPINGS else "rule"
+    groups = selectors.warning_groups(warnings, group)
+    for row in groups:
+        query = request.GET.copy()
+        for name in ("page", "group", *row["query"]):
+            query.pop(name, None)
+        query.update(row["query"])
+        row["url"] = query.urlencode()
+    may_acknowledge = {
+        w.pk for w in page if "acknowledge" in services.allowed_moves(w, request.user)
+    }
     return render(
         request,
         "alerts/warning_list.html",
-        {"page": page, "filter": filterset, "query": _query(request)},
+        {
+            "page": page,
+            "filter": filterset,
+            "query": _query(request),
+            "group": group,
+            "groups": groups if len(groups) > 1 else [],
+            "groupings": GROUPINGS,
+            "may_acknowledge": may_acknowledge,
+            "bulk_form": BulkAcknowledgeForm(),
+        },
         status=200 if filterset.is_valid() else 400,
     )
+
+
+GROUPINGS = [
+    ("rule", gettext_lazy("by rule")),
+    ("enterprise", gettext_lazy("by enterprise")),
+    ("region", gettext_lazy("by area")),
+]
+
+
+@login_required
+@require_POST
+def warning_acknowledge_many(request):
+    """Acknowledge the warnings ticked on the list with one note (all or none)."""
+    form = BulkAcknowledgeForm(request.POST)
+    back = reverse("warning-list") + "?" + form.data.get("back", "")[:2000]
+    if form.is_valid():
+        done = attempt(
+            request,
+            services.acknowledge_many,
+            form=form,
+            items=form.cleaned_data["items"],
+            actor=request.user,
+            note=form.cleaned_data["note"],
+        )
+        if done:
+            messages.success(
+                request, _("Acknowledged: %d warnings.") % len(form.cleaned_data["items"])
+            )
+            return redirect(back)
+    errors = [str(m) for field in form.errors.values() for m in field]
+    messages.error(request, " ".join(errors) or _("Nothing was acknowledged."))
+    return redirect(back)
 
 
 def _warning(request, pk):
