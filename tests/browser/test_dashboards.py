@@ -10,6 +10,8 @@ from django.utils import timezone
 from safeloop.demo.seed import seed
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards import services
+from safeloop.hazards.choices import OPEN_STATES
+from safeloop.hazards.models import Hazard
 from safeloop.orgs.models import User
 from tests.browser.test_shell import sign_in
 
@@ -31,6 +33,9 @@ def test_the_city_dashboard_draws_its_charts_and_links_each_number(page, tmp_pat
             description="防护缺失",
             deadline=timezone.localdate() + timedelta(days=20),
         )
+    any_overdue = Hazard.objects.filter(
+        state__in=OPEN_STATES, deadline__lt=timezone.localdate()
+    ).exists()
     sign_in(page, "city_admin")
     page.wait_for_url("**/")
     assert page.locator("h1[data-focus]").count() == 1  # the home page is the dashboard
@@ -38,6 +43,10 @@ def test_the_city_dashboard_draws_its_charts_and_links_each_number(page, tmp_pat
     for name in FIGURES:
         chart = page.locator(f"[data-chart={name}]")
         chart.wait_for()
+        if name == "overdue" and not any_overdue:  # nothing overdue: it says so, no chart
+            assert chart.get_attribute("data-rendered") == "empty"
+            assert chart.inner_text() == "暂无数据"
+            continue
         assert chart.get_attribute("data-rendered") == "true"
         assert chart.locator("canvas").count() >= 1
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
@@ -59,3 +68,43 @@ def test_the_city_dashboard_draws_its_charts_and_links_each_number(page, tmp_pat
     units.click()
     page.wait_for_url(re.compile(r".*/alerts/key-units/.*"))
     assert expected in page.locator(".total").inner_text()
+
+
+def test_the_map_sits_near_the_top_and_names_enterprises_it_cannot_draw(page):
+    from safeloop.risks.models import EnterpriseRiskProfile
+
+    seed()
+    red = Enterprise.objects.order_by("pk").first()
+    EnterpriseRiskProfile.objects.update_or_create(enterprise=red, defaults={"level": "red"})
+    Enterprise.objects.filter(pk=red.pk).update(latitude=None, longitude=None)
+    sign_in(page, "city_admin")
+    page.wait_for_url("**/")
+    page.goto("/dashboards/")
+    missing = page.locator("#map-missing")
+    missing.wait_for()
+    assert missing.get_attribute("open") is not None  # a red one is missing: shown open
+    first = missing.locator("#map-missing-list a").first
+    assert first.inner_text() == red.name
+    assert first.get_attribute("href") == f"/enterprises/{red.pk}/edit/"
+    assert "家企业缺少坐标" in missing.inner_text()
+    # The map comes before the figures.
+    map_top = page.locator("#risk-map").bounding_box()["y"]
+    assert map_top < page.locator(".dash-grid").bounding_box()["y"]
+
+
+def test_a_figure_with_nothing_in_it_says_so_instead_of_drawing_equal_slices(page):
+    from safeloop.orgs.models import Park, Region
+
+    seed()
+    empty = Park.objects.create(name="新建空园区", region=Region.objects.get(code="640181"))
+    sign_in(page, "city_admin")
+    page.wait_for_url("**/")
+    page.goto(f"/dashboards/?park={empty.pk}")
+    charts = page.locator(".dash-chart")
+    assert charts.count() >= 5
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        page.wait_for_function("el => el.dataset.rendered", arg=chart.element_handle())
+        assert chart.get_attribute("data-rendered") == "empty", chart.get_attribute("data-chart")
+        assert chart.inner_text() == "暂无数据"
+        assert chart.locator("canvas").count() == 0

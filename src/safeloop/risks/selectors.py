@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, IntegerField, Q, Sum, When
 
 from safeloop.enterprises.choices import Sector
 from safeloop.enterprises.models import Enterprise
@@ -120,6 +120,27 @@ def map_payload(user, *, sector: str | None = None, region_code: str | None = No
 COORDINATE_SCALE = 100_000
 
 
+MISSING_LISTED = 50
+
+
+def _missing_coordinates(enterprises) -> dict:
+    """The enterprises the map cannot draw (no coordinates): their count and the first ones,
+    highest risk level first, as [id, name, level index], so the page can say so and link
+    each to where its location is entered instead of letting it vanish."""
+    missing = enterprises.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True))
+    rank = Case(
+        *[When(risk_profile__level=code, then=i) for i, code in enumerate(LEVEL_CODES) if code],
+        default=0,
+        output_field=IntegerField(),
+    )
+    rows = (
+        missing.annotate(rank=rank)
+        .order_by("-rank", "name", "pk")
+        .values_list("pk", "name", "rank")[:MISSING_LISTED]
+    )
+    return {"missing_count": missing.count(), "missing": [list(row) for row in rows]}
+
+
 def build_map_payload(user, *, sector: str | None = None, region_code: str | None = None) -> str:
     """The four-colour map data as one compact JSON string, built by PostgreSQL in one query.
 
@@ -131,15 +152,18 @@ def build_map_payload(user, *, sector: str | None = None, region_code: str | Non
     payload is the same in every language. Scope comes from the same `for_user` queryset as
     every read.
     """
-    qs = Enterprise.objects.for_user(user, "view").filter(
-        latitude__isnull=False, longitude__isnull=False
-    )
-    filterset = MapFilter({"sector": sector or "", "region": region_code or ""}, queryset=qs)
+    scoped = Enterprise.objects.for_user(user, "view")
+    filterset = MapFilter({"sector": sector or "", "region": region_code or ""}, queryset=scoped)
     if not filterset.is_valid():  # the page's filters came through the same FilterSet
         raise ValueError(filterset.errors)
-    qs = filterset.qs
+    qs = filterset.qs.filter(latitude__isnull=False, longitude__isnull=False)
     sectors = [str(code) for code, _label in Sector.choices]
-    meta = {"scale": COORDINATE_SCALE, "levels": LEVEL_CODES, "sectors": sectors}
+    meta = {
+        "scale": COORDINATE_SCALE,
+        "levels": LEVEL_CODES,
+        "sectors": sectors,
+        **_missing_coordinates(filterset.qs),
+    }
     head = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"groups":['
     try:
         inner, params = (

@@ -50,6 +50,15 @@
     var source = document.getElementById("chart-data-" + el.dataset.chart);
     if (!source || !window.echarts) { return; }
     var d = JSON.parse(source.textContent);
+    var anything = d.series.some(function (s) {
+      return s.data.some(function (p) { return p.value !== null && p.value !== 0; });
+    });
+    if (!anything) {  // all zero: a pie of equal slices or flat bars would mislead
+      el.textContent = el.dataset.empty;
+      el.classList.add("dash-empty");
+      el.dataset.rendered = "empty";
+      return;
+    }
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(option(d));
     chart.on("click", function (params) {

@@ -65,9 +65,33 @@
     document.getElementById("map-count").textContent = markers.length + " " + el.dataset.countLabel;
   }
   function onMarkerClick(e) { openCard(e.target); }
+  // Enterprises without coordinates are listed under the map, each linked to its edit page.
+  var LEVEL_CLASSES = ["lv-", "lv-blue", "lv-yellow", "lv-orange", "lv-red"];
+  function listMissing() {
+    var box = document.getElementById("map-missing");
+    if (!box || !data.missing_count) { return; }
+    document.getElementById("map-missing-count").textContent = data.missing_count;
+    var list = document.getElementById("map-missing-list");
+    list.textContent = "";
+    data.missing.forEach(function (row) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = el.dataset.editUrl.replace(/\/0\/edit\/$/, "/" + row[0] + "/edit/");
+      a.textContent = row[1];
+      var dot = document.createElement("span");
+      dot.className = "lv " + LEVEL_CLASSES[row[2]];
+      dot.textContent = " ";
+      li.appendChild(dot);
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    document.getElementById("map-missing-more").hidden = data.missing.length >= data.missing_count;
+    box.hidden = false;
+    if (data.missing.some(function (row) { return row[2] >= 3; })) { box.open = true; }
+  }
   fetch(el.dataset.dataUrl, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
-    .then(function (payload) { data = payload; draw(); });
+    .then(function (payload) { data = payload; draw(); listMissing(); });
   document.getElementById("map-sector").addEventListener("change", draw);
 
   // The emergency layer: the reader's resources (by kind) and open incidents, on demand.
