@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from safeloop.core.scoping import reaches
 from safeloop.emergency import nearest as geo
-from safeloop.emergency.choices import Availability, PlanKind
+from safeloop.emergency.choices import Availability, Level, PlanKind
 from safeloop.emergency.models import Drill, Incident, Plan, Resource, Stock, Task
 from safeloop.emergency.rules import rule_on
 from safeloop.enterprises.choices import Status
@@ -82,11 +82,37 @@ def warnings_for(user, limit: int = 50) -> Warnings:
     )
 
 
+def city_code(region_code: str) -> str:
+    return region_code[:4] + "00"
+
+
+def dispatchable(user, incident: Incident) -> QuerySet[Resource]:
+    """The resources `user` may send to `incident` (属地为主、分级响应): those in the
+    user's scope, and — once the city commands the incident (escalated by the grade rule or
+    by decision) — the resources the city itself owns, which a county commander may then
+    dispatch directly. Before escalation a county calls on its own and its enterprises'
+    resources only."""
+    rows = Resource.objects.for_user(user, "view")
+    if incident.level == Level.CITY:
+        city_owned = Q(region_code=city_code(incident.region_code), enterprise__isnull=True)
+        rows = Resource.objects.filter(Q(pk__in=rows.values("pk")) | city_owned)
+    return rows
+
+
 def nearest_for(
-    user, *, kind: str, latitude: float, longitude: float, n: int = 5, available_only=True
+    user,
+    *,
+    kind: str,
+    latitude: float,
+    longitude: float,
+    n: int = 5,
+    available_only=True,
+    incident: Incident | None = None,
 ) -> list[Resource]:
-    """The reader's `n` nearest resources of `kind`, each with `distance_km`."""
-    rows = Resource.objects.for_user(user, "view").filter(kind=kind)
+    """The reader's `n` nearest resources of `kind`, each with `distance_km`; with an
+    `incident`, those the reader may dispatch to it."""
+    scoped = Resource.objects.for_user(user, "view")
+    rows = (scoped if incident is None else dispatchable(user, incident)).filter(kind=kind)
     if available_only:
         rows = rows.filter(availability=Availability.AVAILABLE)
     return geo.nearest(rows.select_related("region", "enterprise"), latitude, longitude, n)

@@ -35,6 +35,7 @@ from safeloop.emergency.models import (
     TimelineEntry,
 )
 from safeloop.emergency.rules import rule_on
+from safeloop.emergency.selectors import city_code, dispatchable
 from safeloop.emergency.workflow import (
     INCIDENT_WORKFLOW,
     TASK_WORKFLOW,
@@ -381,16 +382,30 @@ def escalate(
 
 @service
 def dispatch(*, actor, incident: Incident, resource: Resource, instruction: str) -> Task:
-    """Send an available resource the actor can see to the incident."""
+    """Send an available resource to the incident: one in the actor's scope or, once the
+    city commands the incident, one the city owns (`selectors.dispatchable`)."""
     incident = _lock_incident(actor, incident, "dispatch")
-    visible = Resource.objects.for_user(actor, "view").filter(pk=resource.pk)
-    resource = visible.select_for_update(of=("self",)).first()
+    allowed = dispatchable(actor, incident).filter(pk=resource.pk)
+    found = allowed.select_for_update(of=("self",)).first()
+    if found is None and incident.level == Level.COUNTY:
+        city_owned = Resource.objects.filter(
+            pk=resource.pk, region_code=city_code(incident.region_code), enterprise__isnull=True
+        )
+        require(
+            not city_owned.exists(),
+            _(
+                "City resources are sent once the city commands the incident: escalate it "
+                "to the city first."
+            ),
+            "resource",
+        )
     require(
-        resource is not None,
+        found is not None,
         _("Select a valid choice. That choice is not one of the available choices."),
         "resource",
     )
-    assert resource is not None
+    assert found is not None
+    resource = found
     require(
         resource.availability == Availability.AVAILABLE,
         _("This resource is not available."),

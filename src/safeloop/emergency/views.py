@@ -381,6 +381,7 @@ def _incident_page(request, incident, forms=None, status=200):
             latitude=incident.latitude,
             longitude=incident.longitude,
             n=5,
+            incident=incident,
         )
     tasks = list(incident.tasks.select_related("resource"))
     for task in tasks:
