@@ -309,3 +309,56 @@ def test_it_lets_a_county_send_city_resources_once_the_city_commands(
     # an inspector of the county (command too) is refused city resources on a county incident
     api.as_user(world.user(Role.COUNTY_INSPECTOR))
     assert_status(api.post(other_url, {"resource": city_team.pk, "instruction": "增援"}), 400)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_keeps_a_command_roster_for_command_only(api, world, make_incident, role):
+    incident = make_incident(enterprise=world.inside, region=None)
+    api.as_user(world.users[role])
+    url = f"/api/v1/emergency-incidents/{incident.pk}/roster/"
+    body = {
+        "post": "deputy",
+        "name": "李副局长",
+        "unit": "兴庆区应急管理局",
+        "phone": "13800000000",
+    }
+    response = api.post(url, body)
+    if role in COUNTY:
+        assert_status(response, 201)
+        assert incident.roster.get().name == "李副局长"
+    elif role in STAFF:
+        assert_refused(response)
+    else:
+        assert_hidden(response)
+
+
+def test_it_records_joining_and_standing_down_on_the_timeline(api, world, make_incident):
+    incident = make_incident()
+    api.as_user(world.user(Role.COUNTY_ADMIN))
+    url = f"/api/v1/emergency-incidents/{incident.pk}/roster/"
+    assert_status(api.post(url, {"post": "general", "name": "王"}), 400)
+    assert_status(api.post(url, {"post": "member", "name": " "}), 400)
+    created = api.post(url, {"post": "commander", "name": "区长", "unit": "区政府"})
+    assert_status(created, 201)
+    member = created.json()["id"]
+    down = f"/api/v1/emergency-incidents/{incident.pk}/stand_down/"
+    assert_status(api.post(down, {"member": member}), 200)
+    assert_status(api.post(down, {"member": member}), 409)
+    other = make_incident(title="二号事件")
+    wrong = f"/api/v1/emergency-incidents/{other.pk}/stand_down/"
+    assert_status(api.post(wrong, {"member": member}), 404)  # not on that incident's roster
+    lines = list(incident.timeline.filter(kind=EntryKind.ROSTER).values_list("text", flat=True))
+    assert len(lines) == 2 and "区长" in lines[0]
+    detail = api.get(f"/api/v1/emergency-incidents/{incident.pk}/").json()
+    assert detail["roster"][0]["stood_down_at"] is not None
+    page = api.client.get(f"/emergency/incidents/{incident.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "区长" in page.content.decode() and 'id="member-form"' in page.content.decode()
+    added = api.client.post(
+        f"/emergency/incidents/{incident.pk}/roster/", {"post": "liaison", "name": ""}
+    )
+    assert_status(added, 400)
+    added = api.client.post(
+        f"/emergency/incidents/{incident.pk}/roster/", {"post": "liaison", "name": "小张"}
+    )
+    assert_status(added, 302)
+    assert incident.roster.filter(name="小张", post="liaison").exists()

@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeloop.core.errors import IllegalMove, Invalid
+from safeloop.core.errors import IllegalMove, Invalid, NotFound
 from safeloop.core.notify import notify
 from safeloop.core.scoping import reaches
 from safeloop.core.services import after_commit, allow, bump, lock, require, service, track
 from safeloop.emergency import nearest as geo
 from safeloop.emergency.choices import (
     Availability,
+    CommandPost,
     DutyEntryKind,
     EntryKind,
     Level,
@@ -25,6 +26,7 @@ from safeloop.emergency.choices import (
     TaskState,
 )
 from safeloop.emergency.models import (
+    CommandMember,
     DutyLogEntry,
     EmergencyRule,
     Handover,
@@ -360,6 +362,56 @@ def log(*, actor, incident: Incident, kind: str, text: str) -> TimelineEntry:
     )
     require((text or "").strip(), _("This field is required."), "text")
     return _entry(incident, kind, text.strip(), actor)
+
+
+@service
+def add_member(
+    *, actor, incident: Incident, post: str, name: str, unit: str = "", phone: str = ""
+) -> CommandMember:
+    """Put someone on the incident's command roster; the timeline says so."""
+    incident = _lock_incident(actor, incident, "log")
+    require(post in CommandPost.values, _("Choose a post."), "post")
+    require((name or "").strip(), _("This field is required."), "name")
+    member = CommandMember(
+        incident=incident,
+        post=post,
+        name=name.strip(),
+        unit=(unit or "").strip(),
+        phone=(phone or "").strip(),
+    )
+    member.full_clean()
+    member.save(action="emergency.roster.add", actor=actor)
+    _entry(
+        incident,
+        EntryKind.ROSTER,
+        _("%(name)s joins the command as %(post)s")
+        % {"name": member.name, "post": member.get_post_display()},
+        actor,
+    )
+    return member
+
+
+@service
+def stand_down(*, actor, member: CommandMember) -> CommandMember:
+    """Take someone off the roster (kept, with the time); 409 when already stood down."""
+    visible = CommandMember.objects.for_user(actor, "view")
+    found = visible.filter(pk=member.pk, incident_id=member.incident_id).first()
+    if found is None:
+        raise NotFound(_("No such roster member."))
+    incident = _lock_incident(actor, found.incident, "log")
+    member = CommandMember.objects.select_for_update().get(pk=found.pk)
+    if member.stood_down_at is not None:
+        raise IllegalMove(_("Already stood down."))
+    member.stood_down_at = timezone.now()
+    member.save(action="emergency.roster.stand_down", actor=actor)
+    _entry(
+        incident,
+        EntryKind.ROSTER,
+        _("%(name)s (%(post)s) stands down")
+        % {"name": member.name, "post": member.get_post_display()},
+        actor,
+    )
+    return member
 
 
 @service
