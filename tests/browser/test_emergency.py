@@ -60,6 +60,7 @@ def test_an_incident_is_opened_the_nearest_team_dispatched_and_closed(page, widt
     [
         ("/emergency/", "emergency-home"),
         ("/emergency/resources/", "emergency-resources"),
+        ("/emergency/resources/import/", "emergency-resources-import"),
         ("/emergency/nearest/?kind=team&latitude=38.47&longitude=106.29&n=5", "emergency-nearest"),
         ("/emergency/rules/", "emergency-rules"),
         ("/emergency/plans/", "emergency-plans"),
