@@ -1,5 +1,6 @@
-"""On a phone-size screen, a county administrator opens an incident, dispatches the nearest
-team the page suggests, walks the task to release and closes the incident."""
+"""On a phone-size and on a desktop screen, a county administrator opens an incident,
+dispatches the nearest team the page suggests, walks the task to release, closes the incident
+and opens its after-action report with one tap."""
 
 import pytest
 
@@ -10,7 +11,9 @@ from tests.browser.test_shell import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_incident_is_opened_the_nearest_team_dispatched_and_closed(page):
+@pytest.mark.parametrize("width", [390, 1280])
+def test_an_incident_is_opened_the_nearest_team_dispatched_and_closed(page, width):
+    page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
     seed()
     sign_in(page, "county_admin")
     page.wait_for_url("**/")
@@ -37,14 +40,19 @@ def test_an_incident_is_opened_the_nearest_team_dispatched_and_closed(page):
     for move, label in [("set_off", "在途"), ("arrive", "到场"), ("release", "已解除")]:
         page.click(f"#task-table button[data-move={move}]")
         page.wait_for_selector(f"#task-table .task-state:has-text('{label}')")
-    page.screenshot(path="var/screenshots/emergency-incident.png", full_page=True)
+    page.screenshot(path=f"var/screenshots/emergency-incident-{width}.png", full_page=True)
 
     page.fill("#close-form textarea[name=summary]", "泄漏已控制，无人员伤亡。")
     page.click("#close-form button[type=submit]")
     page.wait_for_selector("#report-pdf")
     incident.refresh_from_db()
     assert incident.state == "closed" and incident.tasks.get().state == "released"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    link = page.locator("#report-pdf")  # the report is one tap from the incident
+    assert link.is_visible()
+    report = page.request.get(link.get_attribute("href"))
+    assert report.status == 200 and report.headers["content-type"] == "application/pdf"
+    assert report.body().startswith(b"%PDF-")
 
 
 @pytest.mark.parametrize(
@@ -52,6 +60,7 @@ def test_an_incident_is_opened_the_nearest_team_dispatched_and_closed(page):
     [
         ("/emergency/", "emergency-home"),
         ("/emergency/resources/", "emergency-resources"),
+        ("/emergency/resources/import/", "emergency-resources-import"),
         ("/emergency/nearest/?kind=team&latitude=38.47&longitude=106.29&n=5", "emergency-nearest"),
         ("/emergency/rules/", "emergency-rules"),
         ("/emergency/plans/", "emergency-plans"),

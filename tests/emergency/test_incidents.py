@@ -264,3 +264,101 @@ def test_it_creates_resources_through_the_api_for_owners_only(api, world, role):
     else:
         assert_status(response, 400)  # the enterprise is not theirs to equip
         assert "enterprise" in response.json()["error"]["fields"]
+
+
+def test_it_lets_a_county_send_city_resources_once_the_city_commands(
+    api, client, world, make_incident, make_resource
+):
+    """属地为主、分级响应: a county commands with its own resources; once the incident is
+    commanded by the city, the county may dispatch the city's own resources directly."""
+    city_team = make_resource(region=world.city, name="市危化品救援队", latitude=38.48)
+    sibling_team = make_resource(region=world.sibling_county, name="西夏区救援队")
+    incident = make_incident()
+    county_admin = world.user(Role.COUNTY_ADMIN)
+    api.as_user(county_admin)
+    url = f"/api/v1/emergency-incidents/{incident.pk}/dispatch_resource/"
+    refused = api.post(url, {"resource": city_team.pk, "instruction": "增援"})
+    assert_status(refused, 400)
+    assert "resource" in refused.json()["error"]["fields"]
+    assert not incident.tasks.exists()
+    assert Resource.objects.get(pk=city_team.pk).availability == Availability.AVAILABLE
+    # not on the county's suggestions before escalation, on them after
+    client.force_login(county_admin)
+    page = client.get(f"/emergency/incidents/{incident.pk}/")
+    assert "市危化品救援队" not in page.content.decode()
+
+    escalate = f"/api/v1/emergency-incidents/{incident.pk}/escalate/"
+    body = {"version": incident.version, "to_commander": "市应急指挥部", "reason": "需市级增援"}
+    assert_status(api.post(escalate, body), 200)
+    assert "市危化品救援队" in client.get(f"/emergency/incidents/{incident.pk}/").content.decode()
+    assert_status(api.post(url, {"resource": city_team.pk, "instruction": "增援"}), 201)
+    task = incident.tasks.get()
+    assert task.resource_id == city_team.pk and task.state == TaskState.DISPATCHED
+    assert Resource.objects.get(pk=city_team.pk).availability == Availability.BUSY
+    # another county's resources stay the city's to send, escalated or not
+    assert_status(api.post(url, {"resource": sibling_team.pk, "instruction": "增援"}), 400)
+    # the county walks the city team's task like any other and releases it
+    move = f"/api/v1/emergency-tasks/{task.pk}/move/"
+    assert_status(api.post(move, {"move": "release", "version": task.version}), 200)
+    assert Resource.objects.get(pk=city_team.pk).availability == Availability.AVAILABLE
+    # the city sends a county's resources to a county incident at any level
+    api.as_user(world.user(Role.CITY_ADMIN))
+    other = make_incident(title="二号事件")
+    other_url = f"/api/v1/emergency-incidents/{other.pk}/dispatch_resource/"
+    assert_status(api.post(other_url, {"resource": sibling_team.pk, "instruction": "跨区"}), 201)
+    # an inspector of the county (command too) is refused city resources on a county incident
+    api.as_user(world.user(Role.COUNTY_INSPECTOR))
+    assert_status(api.post(other_url, {"resource": city_team.pk, "instruction": "增援"}), 400)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_keeps_a_command_roster_for_command_only(api, world, make_incident, role):
+    incident = make_incident(enterprise=world.inside, region=None)
+    api.as_user(world.users[role])
+    url = f"/api/v1/emergency-incidents/{incident.pk}/roster/"
+    body = {
+        "post": "deputy",
+        "name": "李副局长",
+        "unit": "兴庆区应急管理局",
+        "phone": "13800000000",
+    }
+    response = api.post(url, body)
+    if role in COUNTY:
+        assert_status(response, 201)
+        assert incident.roster.get().name == "李副局长"
+    elif role in STAFF:
+        assert_refused(response)
+    else:
+        assert_hidden(response)
+
+
+def test_it_records_joining_and_standing_down_on_the_timeline(api, world, make_incident):
+    incident = make_incident()
+    api.as_user(world.user(Role.COUNTY_ADMIN))
+    url = f"/api/v1/emergency-incidents/{incident.pk}/roster/"
+    assert_status(api.post(url, {"post": "general", "name": "王"}), 400)
+    assert_status(api.post(url, {"post": "member", "name": " "}), 400)
+    created = api.post(url, {"post": "commander", "name": "区长", "unit": "区政府"})
+    assert_status(created, 201)
+    member = created.json()["id"]
+    down = f"/api/v1/emergency-incidents/{incident.pk}/stand_down/"
+    assert_status(api.post(down, {"member": member}), 200)
+    assert_status(api.post(down, {"member": member}), 409)
+    other = make_incident(title="二号事件")
+    wrong = f"/api/v1/emergency-incidents/{other.pk}/stand_down/"
+    assert_status(api.post(wrong, {"member": member}), 404)  # not on that incident's roster
+    lines = list(incident.timeline.filter(kind=EntryKind.ROSTER).values_list("text", flat=True))
+    assert len(lines) == 2 and "区长" in lines[0]
+    detail = api.get(f"/api/v1/emergency-incidents/{incident.pk}/").json()
+    assert detail["roster"][0]["stood_down_at"] is not None
+    page = api.client.get(f"/emergency/incidents/{incident.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "区长" in page.content.decode() and 'id="member-form"' in page.content.decode()
+    added = api.client.post(
+        f"/emergency/incidents/{incident.pk}/roster/", {"post": "liaison", "name": ""}
+    )
+    assert_status(added, 400)
+    added = api.client.post(
+        f"/emergency/incidents/{incident.pk}/roster/", {"post": "liaison", "name": "小张"}
+    )
+    assert_status(added, 302)
+    assert incident.roster.filter(name="小张", post="liaison").exists()

@@ -21,6 +21,12 @@ class RuleCode(models.TextChoices):
     OVERDUE_CLUSTER = "overdue_cluster", _("Cluster of overdue hidden dangers")
     NO_SELF_CHECK = "no_self_check", _("No self-check records")
     MAJOR_DEADLINE = "major_deadline", _("Major hidden danger near its deadline without evidence")
+    STOCK_EXPIRY = "stock_expiry", _("Emergency stock expiring")
+    RESOURCE_UNCONFIRMED = (
+        "resource_unconfirmed",
+        _("Emergency resource availability not confirmed"),
+    )
+    PREPAREDNESS = "preparedness", _("Emergency plan lapsed or drill overdue")
 
 
 class SubjectKind(models.TextChoices):
@@ -30,6 +36,8 @@ class SubjectKind(models.TextChoices):
     HAZARD = "hazard", _("Hidden danger")
     PARK = "park", _("Park")
     GRID = "grid", _("Grid cell")
+    STOCK = "stock", _("Emergency stock")
+    RESOURCE = "resource", _("Emergency resource")
 
 
 class KeyReason(models.TextChoices):
@@ -40,3 +48,5 @@ class KeyReason(models.TextChoices):
     OVERDUE = "overdue", _("Overdue hidden danger")
     ACCIDENT = "accident", _("Accident this year")
     LICENCE_EXPIRED = "licence_expired", _("Expired licence")
+    NO_PLAN = "no_plan", _("No filed emergency plan in force")
+    UNDRILLED = "undrilled", _("Emergency plan not drilled in time")

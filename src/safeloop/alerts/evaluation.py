@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
-from safeloop.alerts import rules
+from safeloop.alerts import emergency_rules, rules
 from safeloop.alerts.choices import RuleCode
 from safeloop.alerts.models import EarlyWarning, WarningRule
 from safeloop.alerts.workflow import RAISED_STATE
@@ -62,6 +62,12 @@ def candidates(rule: WarningRule, today: date) -> rules.Candidates:
     if rule.code == RuleCode.MAJOR_DEADLINE:
         horizon = calendar.add_working_days(today, params["working_days"]).day
         return rules.major_deadline(params, today, horizon)
+    if rule.code == RuleCode.STOCK_EXPIRY:
+        return emergency_rules.stock_expiry(today)
+    if rule.code == RuleCode.RESOURCE_UNCONFIRMED:
+        return emergency_rules.resource_unconfirmed(today)
+    if rule.code == RuleCode.PREPAREDNESS:
+        return emergency_rules.preparedness(params, today)
     raise ValueError(f"no evaluator for rule {rule.code!r}")
 
 

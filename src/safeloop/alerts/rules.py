@@ -30,6 +30,10 @@ PARAMS = {
     RuleCode.OVERDUE_CLUSTER: {"park_min": "int", "grid_min": "int"},
     RuleCode.NO_SELF_CHECK: {"days": "int", "include_never": "bool"},
     RuleCode.MAJOR_DEADLINE: {"working_days": "int"},
+    # the day counts of these two are the emergency rule's (emergency.EmergencyRule)
+    RuleCode.STOCK_EXPIRY: {},
+    RuleCode.RESOURCE_UNCONFIRMED: {},
+    RuleCode.PREPAREDNESS: {"within_days": "int", "include_never": "bool"},
 }
 
 
@@ -78,6 +82,9 @@ DEFAULT_PARAMS_TEXT = {
     RuleCode.OVERDUE_CLUSTER: '{"park_min": 5, "grid_min": 3}',
     RuleCode.NO_SELF_CHECK: '{"days": 30, "include_never": true}',
     RuleCode.MAJOR_DEADLINE: '{"working_days": 10}',
+    RuleCode.STOCK_EXPIRY: "{}",
+    RuleCode.RESOURCE_UNCONFIRMED: "{}",
+    RuleCode.PREPAREDNESS: '{"within_days": 30, "include_never": false}',
 }
 
 

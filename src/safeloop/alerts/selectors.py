@@ -9,8 +9,9 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 
 from safeloop.accidents.selectors import enterprise_ids_with_accident
-from safeloop.alerts.choices import KeyReason
-from safeloop.alerts.models import EarlyWarning
+from safeloop.alerts.choices import KeyReason, RuleCode
+from safeloop.alerts.models import EarlyWarning, WarningRule
+from safeloop.emergency.selectors import gap_ids
 from safeloop.enterprises.choices import LicenceStatus
 from safeloop.enterprises.models import Enterprise, Licence
 from safeloop.hazards.choices import OPEN_STATES, Level
@@ -39,7 +40,17 @@ def _reason_ids(today) -> dict[str, QuerySet]:
         KeyReason.OVERDUE: open_hazards.filter(deadline__lt=today).values("enterprise_id"),
         KeyReason.ACCIDENT: enterprise_ids_with_accident(today.year),
         KeyReason.LICENCE_EXPIRED: expired.values("enterprise_id"),
+        **{KeyReason(code): ids for code, ids in _preparedness_ids(today).items()},
     }
+
+
+def _preparedness_ids(today) -> dict[str, QuerySet]:
+    """No filed emergency plan in force, or a plan not drilled in time (the emergency app's
+    rule). Enterprises that never filed a plan count only when the preparedness warning
+    rule says `include_never`: until filing is rolled out that would be nearly everyone."""
+    rule = WarningRule.objects.filter(code=RuleCode.PREPAREDNESS).first()
+    include_never = bool(rule and rule.params.get("include_never"))
+    return gap_ids(today, include_never=include_never)
 
 
 def key_units(user_or_scope, *, reasons=None, today=None) -> QuerySet:
@@ -88,6 +99,8 @@ REASON_LINKS: dict[str, str] = {
     KeyReason.OVERDUE: "/hazards/?enterprise={pk}&overdue=true",
     KeyReason.ACCIDENT: "/enterprises/{pk}/",
     KeyReason.LICENCE_EXPIRED: "/enterprises/{pk}/?tab=permits",
+    KeyReason.NO_PLAN: "/emergency/plans/?enterprise={pk}",
+    KeyReason.UNDRILLED: "/emergency/drills/?enterprise={pk}",
 }
 
 

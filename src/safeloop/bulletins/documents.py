@@ -19,6 +19,8 @@ REASONS = {
     KeyReason.OVERDUE.value: "隐患逾期未整改",
     KeyReason.ACCIDENT.value: "本年度发生事故",
     KeyReason.LICENCE_EXPIRED.value: "许可证过期",
+    KeyReason.NO_PLAN.value: "无有效备案应急预案",
+    KeyReason.UNDRILLED.value: "应急预案未按期演练",
 }
 TOTAL_LINES = [
     ("found", "本月排查隐患（项）"),

@@ -51,3 +51,110 @@ def copy_insert(model, objs: list, *, with_ids: bool = False) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+# ---------------------------------------------------------------- spreadsheet imports
+# What every spreadsheet import shares (the ledger's, the emergency resources'): the checks
+# on the file as a whole, the header against the expected columns, and the list of errors
+# by row and column. Messages are Chinese: they are read by the people who fill the sheets.
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_UNZIPPED = 1024 * 1024 * 1024
+ERROR_LIMIT = 20_000
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be read; nothing is written."""
+
+
+def check_file(name: str, path, *, max_bytes: int = MAX_BYTES) -> None:
+    """Refuse anything but a sound .xlsx of at most `max_bytes` (and a sane unzipped size)."""
+    import os
+    import zipfile
+
+    if os.path.splitext(name or "")[1].lower() != ".xlsx":
+        raise FileRefused("只接受 Excel 2007 及以上的 .xlsx 文件（请勿上传 .xls、.csv 或 .xlsm）")
+    size = os.path.getsize(path)
+    if size > max_bytes:
+        raise FileRefused(f"文件超过 {max_bytes // (1024 * 1024)} MB，请拆分后分批导入")
+    with open(path, "rb") as f:
+        if f.read(4) != b"PK\x03\x04":
+            raise FileRefused("文件内容不是 .xlsx 格式（可能是改了扩展名的其他文件）")
+    try:
+        with zipfile.ZipFile(path) as z:
+            if sum(i.file_size for i in z.infolist()) > MAX_UNZIPPED:
+                raise FileRefused("文件解压后过大，拒绝处理")
+            if z.testzip() is not None:
+                raise FileRefused("文件已损坏（压缩内容校验失败）")
+    except zipfile.BadZipFile:
+        raise FileRefused("文件已损坏，无法打开（zip 结构错误）") from None
+
+
+def header_positions(header, columns, normalise) -> list[int]:
+    """Where each of `columns` (objects with `header` and `required`) is in the sheet's
+    `header` row, -1 when absent; headers are compared after `normalise` (NFKC, trimmed).
+    Refuses an empty header, blank or duplicate header cells, a missing required column and
+    an unknown column, all named in one message."""
+    from openpyxl.utils import get_column_letter
+
+    if header is None:
+        raise FileRefused("工作表为空，请使用下载的模板")
+    cells = [normalise(h) if isinstance(h, str) else h for h in header]
+    while cells and cells[-1] is None:
+        cells.pop()
+    problems = []
+    for i, value in enumerate(cells):
+        if value is None:
+            problems.append(
+                f"表头第 {get_column_letter(i + 1)} 列为空（表头不能有合并单元格或空列）"
+            )
+    names = [str(v) for v in cells if v is not None]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        problems.append("表头重复：" + "、".join(duplicates))
+    known = {normalise(c.header): c for c in columns}
+    missing = [c.header for h, c in known.items() if c.required and h not in names]
+    if missing:
+        problems.append("缺少必填列：" + "、".join(missing))
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        problems.append("无法识别的列：" + "、".join(unknown))
+    if problems:
+        raise FileRefused("；".join(problems) + "。请使用下载的模板。")
+    index = {str(v): i for i, v in enumerate(cells) if v is not None}
+    return [index.get(normalise(c.header), -1) for c in columns]
+
+
+class RowErrors:
+    """Every error of an import as [row, column letter, header, message]; the first
+    `limit` are kept, all are counted."""
+
+    def __init__(self, headers: list[str], limit: int = ERROR_LIMIT):
+        self.headers, self.limit = headers, limit
+        self.rows: list[list] = []
+        self.count = 0
+
+    def add(self, row: int, col: int | None, message) -> None:
+        from openpyxl.utils import get_column_letter
+
+        self.count += 1
+        if len(self.rows) < self.limit:
+            header = self.headers[col] if col is not None else ""
+            letter = get_column_letter(col + 1) if col is not None else ""
+            self.rows.append([row, letter, header, str(message)])
+
+
+def error_workbook(errors: list, count: int):
+    """The error report of an import: one line per error, guarded against formulas."""
+    from openpyxl import Workbook
+
+    from safeloop.core.documents import neutralise
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("错误报告")
+    ws.append(["行", "列", "列名", "错误"])
+    for row, letter, header, message in errors:
+        ws.append([row or "", letter, header, neutralise(message)])
+    if count > len(errors):
+        ws.append(["", "", "", f"另有 {count - len(errors)} 个错误未列出"])
+    return wb

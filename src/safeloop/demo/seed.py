@@ -165,6 +165,6 @@ def seed() -> None:
         seed_accidents()
         seed_selfchecks()
         seed_inspections()
-        seed_warnings()
         seed_emergency()
         seed_public()
+        seed_warnings()  # last: the rules read every app's records (emergency stock, plans …)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action, api_view
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from safeloop.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
@@ -19,7 +20,9 @@ from safeloop.emergency.choices import (
     ResourceKind,
 )
 from safeloop.emergency.filters import DrillFilter, IncidentFilter, PlanFilter, ResourceFilter
+from safeloop.emergency.import_views import allow_import, run_upload
 from safeloop.emergency.models import (
+    CommandMember,
     Drill,
     DutyLogEntry,
     DutyShift,
@@ -76,6 +79,39 @@ class ResourceViewSet(ScopedModelViewSet):
         serializer.instance = services.update_resource(
             actor=self.request.user, resource=serializer.instance, version=version, **data
         )
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "dry_run": {"type": "boolean"},
+                },
+            }
+        },
+        responses=None,
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_sheet(self, request):
+        """Check (`dry_run=true`) or import a spreadsheet of resources (the screen's
+        template): 200 with the counts, 400 with every error by row and column, nothing
+        written; 403 for a user who may not change resources."""
+        allow_import(request.user)
+        dry_run = str(request.data.get("dry_run", "")).lower() in ("1", "true", "yes")
+        status, outcome = run_upload(request.user, request.FILES.get("file"), apply=not dry_run)
+        if status != 200:
+            body = {
+                "error": {
+                    "code": "invalid",
+                    "message": outcome.get("message", ""),
+                    "fields": {"file": [outcome.get("message", "")]},
+                    "rows": outcome.get("errors", []),
+                    "error_count": outcome.get("error_count", 0),
+                }
+            }
+            return Response(body, status=status)
+        return Response(outcome)
 
 
 class StockSerializer(serializers.ModelSerializer):
@@ -163,6 +199,7 @@ class IncidentSerializer(serializers.ModelSerializer):
     longitude = serializers.FloatField(required=False, allow_null=True)
     report = serializers.CharField(required=False, allow_blank=True, write_only=True)
     allowed_moves = serializers.SerializerMethodField()
+    roster = serializers.SerializerMethodField()
 
     class Meta:
         model = Incident
@@ -187,14 +224,29 @@ class IncidentSerializer(serializers.ModelSerializer):
             "version",
             "report",
             "allowed_moves",
+            "roster",
         ]
         read_only_fields = ["level", "state", "opened_at", "closed_at", "summary", "lessons"]
 
     def get_allowed_moves(self, incident) -> list[str]:
         return services.incident_moves(incident, self.context["request"].user)
 
+    def get_roster(self, incident) -> list[dict]:
+        return MemberSerializer(incident.roster.all(), many=True).data
+
     def validate(self, attrs):
         return attrs
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommandMember
+        fields = ["id", "post", "name", "unit", "phone", "added_at", "stood_down_at"]
+        read_only_fields = ["id", "added_at", "stood_down_at"]
+
+
+class StandDownBody(serializers.Serializer):
+    member = serializers.IntegerField()
 
 
 class LogBody(serializers.Serializer):
@@ -266,6 +318,24 @@ class IncidentViewSet(ScopedModelViewSet):
     def log(self, request, pk=None):
         self._run(LogBody, services.log)
         return Response(self.get_serializer(self.get_object()).data, status=201)
+
+    @extend_schema(request=MemberSerializer, responses=MemberSerializer)
+    @action(detail=True, methods=["post"])
+    def roster(self, request, pk=None):
+        """Put someone on the command roster (201)."""
+        member = self._run(MemberSerializer, services.add_member)
+        return Response(MemberSerializer(member).data, status=201)
+
+    @extend_schema(request=StandDownBody, responses=MemberSerializer)
+    @action(detail=True, methods=["post"])
+    def stand_down(self, request, pk=None):
+        """Take someone off the command roster (kept, with the time; 409 when already off)."""
+        incident = self.get_object()
+        body = StandDownBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        member = CommandMember(pk=body.validated_data["member"], incident=incident)
+        member = services.stand_down(actor=request.user, member=member)
+        return Response(MemberSerializer(member).data)
 
     @extend_schema(request=EscalateBody, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])

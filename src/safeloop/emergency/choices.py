@@ -26,6 +26,14 @@ class Level(models.TextChoices):
     CITY = "city", _("City level")
 
 
+class CommandPost(models.TextChoices):
+    COMMANDER = "commander", _("Commander in chief")
+    DEPUTY = "deputy", _("Deputy commander")
+    GROUP = "group", _("Working group lead")
+    MEMBER = "member", _("Member")
+    LIAISON = "liaison", _("Liaison")
+
+
 class IncidentState(models.TextChoices):
     OPEN = "open", _("Under command")
     CLOSED = "closed", _("Closed")
@@ -44,6 +52,7 @@ class EntryKind(models.TextChoices):
     MESSAGE = "message", _("Message")
     ESCALATION = "escalation", _("Escalation")
     HANDOVER = "handover", _("Hand-over")
+    ROSTER = "roster", _("Command roster")
     DISPATCH = "dispatch", _("Dispatch")
     CLOSE = "close", _("Close")
 

@@ -10,8 +10,15 @@ from django.apps import apps as django_apps
 from django.utils import timezone
 
 from safeloop.emergency import reference_data
-from safeloop.emergency.choices import Availability, EntryKind, ResourceKind, TeamKind
+from safeloop.emergency.choices import (
+    Availability,
+    CommandPost,
+    EntryKind,
+    ResourceKind,
+    TeamKind,
+)
 from safeloop.emergency.models import (
+    CommandMember,
     EmergencyRule,
     Incident,
     Resource,
@@ -175,6 +182,19 @@ def _seed_incident(county, by_name) -> None:
             text=text,
             author_label="兴庆区应急值班室",
         ).save()
+    for minutes, post, name, unit, phone in [
+        (8, CommandPost.COMMANDER, "赵建国", "兴庆区应急管理局", "13909510101"),
+        (8, CommandPost.DEPUTY, "马文斌", "兴庆区消防救援大队", "13909510102"),
+        (10, CommandPost.LIAISON, "杨静", "兴庆区应急值班室", "13909510103"),
+    ]:
+        CommandMember(
+            incident=incident,
+            post=post,
+            name=name,
+            unit=unit,
+            phone=phone,
+            added_at=opened + timedelta(minutes=minutes),
+        ).save(action="emergency.roster.add")
     team = by_name["银川市危险化学品专业救援队"]
     Task(
         incident=incident,

@@ -9,6 +9,7 @@ from safeloop.accidents.models import Accident
 from safeloop.core.widgets import DATE, DATETIME, PhotosField
 from safeloop.emergency.choices import (
     Availability,
+    CommandPost,
     DrillForm,
     DutyEntryKind,
     DutyPost,
@@ -186,6 +187,13 @@ class LogForm(forms.Form):
         ],
     )
     text = forms.CharField(label=_("text"), widget=TEXT, max_length=4000)
+
+
+class MemberForm(forms.Form):
+    post = forms.ChoiceField(label=_("post"), choices=CommandPost.choices)
+    name = forms.CharField(label=_("name"), max_length=50)
+    unit = forms.CharField(label=_("unit"), max_length=100, required=False)
+    phone = forms.CharField(label=_("phone"), max_length=30, required=False)
 
 
 class EscalateForm(forms.Form):

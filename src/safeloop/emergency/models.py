@@ -17,6 +17,7 @@ from safeloop.core.photos import UploadedPhoto
 from safeloop.core.scoping import ScopedManager
 from safeloop.emergency.choices import (
     Availability,
+    CommandPost,
     DrillForm,
     DrillState,
     DutyEntryKind,
@@ -309,6 +310,31 @@ class Handover(AuditedModel):
 
     def __str__(self):
         return f"{self.incident} {self.from_level}→{self.to_level}"
+
+
+class CommandMember(AuditedModel):
+    """One person on an incident's command roster (指挥部成员): post, unit and phone; stood
+    down with the time, never deleted. Scoped through its incident."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="roster")
+    post = models.CharField(_("post"), max_length=10, choices=CommandPost.choices)
+    name = models.CharField(_("name"), max_length=50)
+    unit = models.CharField(_("unit"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    added_at = models.DateTimeField(_("joined at"), default=timezone.now, editable=False)
+    stood_down_at = models.DateTimeField(_("stood down at"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope_paths = {"region": "incident__region_code", "enterprise": "incident__enterprise_id"}
+    scope_roles = Incident.scope_roles
+
+    class Meta:
+        verbose_name = _("command roster member")
+        verbose_name_plural = _("command roster")
+        ordering = ["added_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_post_display()} {self.name}"
 
 
 class AppendOnly(Exception):

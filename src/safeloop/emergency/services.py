@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeloop.core.errors import IllegalMove, Invalid
+from safeloop.core.errors import IllegalMove, Invalid, NotFound
 from safeloop.core.notify import notify
 from safeloop.core.scoping import reaches
 from safeloop.core.services import after_commit, allow, bump, lock, require, service, track
 from safeloop.emergency import nearest as geo
 from safeloop.emergency.choices import (
     Availability,
+    CommandPost,
     DutyEntryKind,
     EntryKind,
     Level,
@@ -25,6 +26,7 @@ from safeloop.emergency.choices import (
     TaskState,
 )
 from safeloop.emergency.models import (
+    CommandMember,
     DutyLogEntry,
     EmergencyRule,
     Handover,
@@ -35,6 +37,7 @@ from safeloop.emergency.models import (
     TimelineEntry,
 )
 from safeloop.emergency.rules import rule_on
+from safeloop.emergency.selectors import city_code, dispatchable
 from safeloop.emergency.workflow import (
     INCIDENT_WORKFLOW,
     TASK_WORKFLOW,
@@ -362,6 +365,56 @@ def log(*, actor, incident: Incident, kind: str, text: str) -> TimelineEntry:
 
 
 @service
+def add_member(
+    *, actor, incident: Incident, post: str, name: str, unit: str = "", phone: str = ""
+) -> CommandMember:
+    """Put someone on the incident's command roster; the timeline says so."""
+    incident = _lock_incident(actor, incident, "log")
+    require(post in CommandPost.values, _("Choose a post."), "post")
+    require((name or "").strip(), _("This field is required."), "name")
+    member = CommandMember(
+        incident=incident,
+        post=post,
+        name=name.strip(),
+        unit=(unit or "").strip(),
+        phone=(phone or "").strip(),
+    )
+    member.full_clean()
+    member.save(action="emergency.roster.add", actor=actor)
+    _entry(
+        incident,
+        EntryKind.ROSTER,
+        _("%(name)s joins the command as %(post)s")
+        % {"name": member.name, "post": member.get_post_display()},
+        actor,
+    )
+    return member
+
+
+@service
+def stand_down(*, actor, member: CommandMember) -> CommandMember:
+    """Take someone off the roster (kept, with the time); 409 when already stood down."""
+    visible = CommandMember.objects.for_user(actor, "view")
+    found = visible.filter(pk=member.pk, incident_id=member.incident_id).first()
+    if found is None:
+        raise NotFound(_("No such roster member."))
+    incident = _lock_incident(actor, found.incident, "log")
+    member = CommandMember.objects.select_for_update().get(pk=found.pk)
+    if member.stood_down_at is not None:
+        raise IllegalMove(_("Already stood down."))
+    member.stood_down_at = timezone.now()
+    member.save(action="emergency.roster.stand_down", actor=actor)
+    _entry(
+        incident,
+        EntryKind.ROSTER,
+        _("%(name)s (%(post)s) stands down")
+        % {"name": member.name, "post": member.get_post_display()},
+        actor,
+    )
+    return member
+
+
+@service
 def escalate(
     *, actor, incident: Incident, version: int | None, to_commander: str, reason: str
 ) -> Incident:
@@ -381,16 +434,30 @@ def escalate(
 
 @service
 def dispatch(*, actor, incident: Incident, resource: Resource, instruction: str) -> Task:
-    """Send an available resource the actor can see to the incident."""
+    """Send an available resource to the incident: one in the actor's scope or, once the
+    city commands the incident, one the city owns (`selectors.dispatchable`)."""
     incident = _lock_incident(actor, incident, "dispatch")
-    visible = Resource.objects.for_user(actor, "view").filter(pk=resource.pk)
-    resource = visible.select_for_update(of=("self",)).first()
+    allowed = dispatchable(actor, incident).filter(pk=resource.pk)
+    found = allowed.select_for_update(of=("self",)).first()
+    if found is None and incident.level == Level.COUNTY:
+        city_owned = Resource.objects.filter(
+            pk=resource.pk, region_code=city_code(incident.region_code), enterprise__isnull=True
+        )
+        require(
+            not city_owned.exists(),
+            _(
+                "City resources are sent once the city commands the incident: escalate it "
+                "to the city first."
+            ),
+            "resource",
+        )
     require(
-        resource is not None,
+        found is not None,
         _("Select a valid choice. That choice is not one of the available choices."),
         "resource",
     )
-    assert resource is not None
+    assert found is not None
+    resource = found
     require(
         resource.availability == Availability.AVAILABLE,
         _("This resource is not available."),

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from safeloop.emergency import duty_views, plan_views, views
+from safeloop.emergency import duty_views, import_views, plan_views, views
 
 urlpatterns = [
     path("", views.home, name="emergency-home"),
     path("resources/", views.resource_list, name="emergency-resource-list"),
     path("resources/export/", views.resource_export, name="emergency-resource-export"),
     path("resources/new/", views.resource_create, name="emergency-resource-create"),
+    path("resources/import/", import_views.import_page, name="emergency-resource-import"),
+    path(
+        "resources/import/template/",
+        import_views.template_download,
+        name="emergency-resource-import-template",
+    ),
     path("resources/<int:pk>/", views.resource_detail, name="emergency-resource-detail"),
     path("resources/<int:pk>/edit/", views.resource_edit, name="emergency-resource-edit"),
     path("resources/<int:pk>/confirm/", views.resource_confirm, name="emergency-resource-confirm"),
@@ -19,6 +25,12 @@ urlpatterns = [
     path("incidents/new/", views.incident_create, name="incident-create"),
     path("incidents/<int:pk>/", views.incident_detail, name="incident-detail"),
     path("incidents/<int:pk>/log/", views.incident_log, name="incident-log"),
+    path("incidents/<int:pk>/roster/", views.incident_member, name="incident-member"),
+    path(
+        "incidents/<int:pk>/roster/<int:member>/stand-down/",
+        views.incident_stand_down,
+        name="incident-stand-down",
+    ),
     path("incidents/<int:pk>/escalate/", views.incident_escalate, name="incident-escalate"),
     path("incidents/<int:pk>/dispatch/", views.incident_dispatch, name="incident-dispatch"),
     path("incidents/<int:pk>/close/", views.incident_close, name="incident-close"),

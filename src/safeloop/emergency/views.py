@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safeloop.core.views import attempt, get_for_user_or_404
-from safeloop.emergency import selectors, services
+from safeloop.emergency import imports, selectors, services
 from safeloop.emergency.choices import IncidentState, ResourceKind
 from safeloop.emergency.documents import after_action_pdf
 from safeloop.emergency.filters import IncidentFilter, ResourceFilter
@@ -26,13 +26,20 @@ from safeloop.emergency.forms import (
     EscalateForm,
     IncidentForm,
     LogForm,
+    MemberForm,
     NearestForm,
     ResourceForm,
     RuleForm,
     StockForm,
     TaskMoveForm,
 )
-from safeloop.emergency.models import DUTY_STAFF, EmergencyRule, Incident, Resource
+from safeloop.emergency.models import (
+    DUTY_STAFF,
+    CommandMember,
+    EmergencyRule,
+    Incident,
+    Resource,
+)
 from safeloop.orgs.roles import REGULATORS
 
 
@@ -96,39 +103,15 @@ def resource_export(request):
     _filterset, rows, status = _resources(request)
     if status != 200:
         return resource_list(request)
-    header = [
-        _("kind"),
-        _("name"),
-        _("region"),
-        _("owning enterprise"),
-        _("specialities"),
-        _("headcount"),
-        _("leader"),
-        _("duty phone"),
-        _("latitude (WGS-84)"),
-        _("longitude (WGS-84)"),
-        _("availability"),
-        _("availability confirmed at"),
-    ]
+    # the import's columns, so that an exported list imports back (safe_cell guards formulas)
     data = (
-        [
-            r.get_kind_display(),
-            r.name,
-            r.region.name,
-            r.enterprise.name if r.enterprise else "",
-            r.specialities,
-            r.headcount,
-            r.leader,
-            selectors.duty_phone(request.user, r),
-            r.latitude,
-            r.longitude,
-            r.get_availability_display(),
-            r.confirmed_at,
-        ]
+        imports.row_of(r, selectors.duty_phone(request.user, r))
         for r in rows.iterator(chunk_size=2000)
     )
     stamp = timezone.localdate().isoformat()
-    return workbook_response(f"emergency-resources-{stamp}.xlsx", [(_("Resources"), header, data)])
+    return workbook_response(
+        f"emergency-resources-{stamp}.xlsx", [(imports.SHEET, imports.HEADERS, data)]
+    )
 
 
 def _resource(request, pk, action="view") -> Resource:
@@ -381,6 +364,7 @@ def _incident_page(request, incident, forms=None, status=200):
             latitude=incident.latitude,
             longitude=incident.longitude,
             n=5,
+            incident=incident,
         )
     tasks = list(incident.tasks.select_related("resource"))
     for task in tasks:
@@ -398,6 +382,8 @@ def _incident_page(request, incident, forms=None, status=200):
             "kind": kind,
             "suggestions": suggestions,
             "log_form": forms.get("log") or LogForm(),
+            "roster": incident.roster.all(),
+            "member_form": forms.get("member") or MemberForm(),
             "dispatch_form": forms.get("dispatch") or DispatchForm(),
             "escalate_form": forms.get("escalate")
             or EscalateForm(initial={"version": incident.version}),
@@ -432,6 +418,30 @@ def _incident_post(request, pk, form_class, name, func, done_message, **extra):
 @require_POST
 def incident_log(request, pk):
     return _incident_post(request, pk, LogForm, "log", services.log, _("Added to the timeline."))
+
+
+@login_required
+@require_POST
+def incident_member(request, pk):
+    return _incident_post(
+        request, pk, MemberForm, "member", services.add_member, _("Added to the command roster.")
+    )
+
+
+@login_required
+@require_POST
+def incident_stand_down(request, pk, member):
+    incident = _incident(request, pk, "change")
+    done = attempt(
+        request,
+        services.stand_down,
+        actor=request.user,
+        member=CommandMember(pk=member, incident=incident),
+    )
+    if done:
+        messages.success(request, _("Stood down."))
+        return redirect("incident-detail", pk=pk)
+    return _incident_page(request, _incident(request, pk), status=done.status)
 
 
 @login_required

@@ -5,7 +5,6 @@ One pass over the sheet in openpyxl's read-only mode; rows are validated and wri
 chunks with bulk statements, each write audited like a save would be."""
 
 import os
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,6 +15,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
+from safeloop.core import bulk
 from safeloop.core.bulk import copy_insert
 from safeloop.core.context import current
 from safeloop.core.models import AuditEntry
@@ -34,40 +34,18 @@ from safeloop.enterprises.models import (
 from safeloop.enterprises.sheet_reader import open_sheet
 from safeloop.orgs.models import GridCell, Park, Region
 
-MAX_BYTES = 50 * 1024 * 1024
-MAX_UNZIPPED = 1024 * 1024 * 1024
-ERROR_LIMIT = 20_000
+MAX_BYTES = bulk.MAX_BYTES
+ERROR_LIMIT = bulk.ERROR_LIMIT
 CHUNK = 1000
 FIELDS = [c.key for c in C.COLUMNS if c.key not in C.LICENCE_KEYS and c.kind != "managers"]
 MANAGERS = "safety_managers"
-
-
-class FileRefused(Exception):
-    """The file as a whole cannot be read; nothing is written."""
+FileRefused = bulk.FileRefused
+check_file = bulk.check_file
 
 
 def parallel_limit() -> int:
     """Files larger than this are read by a child process, beside the validation."""
     return getattr(settings, "LEDGER_IMPORT_PARALLEL_BYTES", 1024 * 1024)
-
-
-def check_file(name: str, path) -> None:
-    if os.path.splitext(name or "")[1].lower() != ".xlsx":
-        raise FileRefused("只接受 Excel 2007 及以上的 .xlsx 文件（请勿上传 .xls、.csv 或 .xlsm）")
-    size = os.path.getsize(path)
-    if size > MAX_BYTES:
-        raise FileRefused("文件超过 50 MB，请拆分后分批导入")
-    with open(path, "rb") as f:
-        if f.read(4) != b"PK\x03\x04":
-            raise FileRefused("文件内容不是 .xlsx 格式（可能是改了扩展名的其他文件）")
-    try:
-        with zipfile.ZipFile(path) as z:
-            if sum(i.file_size for i in z.infolist()) > MAX_UNZIPPED:
-                raise FileRefused("文件解压后过大，拒绝处理")
-            if z.testzip() is not None:
-                raise FileRefused("文件已损坏（压缩内容校验失败）")
-    except zipfile.BadZipFile:
-        raise FileRefused("文件已损坏，无法打开（zip 结构错误）") from None
 
 
 @dataclass
@@ -136,32 +114,7 @@ class Importer:
         return self.result
 
     def _header(self, header) -> list[int]:
-        if header is None:
-            raise FileRefused("工作表为空，请使用下载的模板")
-        cells = [C.normalise(h) if isinstance(h, str) else h for h in header]
-        while cells and cells[-1] is None:
-            cells.pop()
-        problems = []
-        for i, value in enumerate(cells):
-            if value is None:
-                problems.append(
-                    f"表头第 {get_column_letter(i + 1)} 列为空（表头不能有合并单元格或空列）"
-                )
-        names = [str(v) for v in cells if v is not None]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            problems.append("表头重复：" + "、".join(duplicates))
-        known = {C.normalise(c.header): c for c in C.COLUMNS}  # headers compared as NFKC
-        missing = [c.header for h, c in known.items() if c.required and h not in names]
-        if missing:
-            problems.append("缺少必填列：" + "、".join(missing))
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            problems.append("无法识别的列：" + "、".join(unknown))
-        if problems:
-            raise FileRefused("；".join(problems) + "。请使用下载的模板。")
-        index = {str(v): i for i, v in enumerate(cells) if v is not None}
-        return [index.get(C.normalise(c.header), -1) for c in C.COLUMNS]
+        return bulk.header_positions(header, C.COLUMNS, C.normalise)
 
     def _rows(self, rows, positions) -> None:
         chunk = []

@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from safeloop.core.bulk import error_workbook
 from safeloop.core.documents import neutralise
 from safeloop.enterprises import columns as C
 from safeloop.enterprises.choices import LicenceKind
@@ -178,11 +179,4 @@ def export(queryset, *, user=None, chunk_size: int = 2000):
 
 
 def error_report(batch) -> Workbook:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("错误报告")
-    ws.append(["行", "列", "列名", "错误"])
-    for row, letter, header, message in batch.errors:
-        ws.append([row or "", letter, header, neutralise(message)])
-    if batch.error_count > len(batch.errors):
-        ws.append(["", "", "", f"另有 {batch.error_count - len(batch.errors)} 个错误未列出"])
-    return wb
+    return error_workbook(batch.errors, batch.error_count)
