@@ -15,7 +15,7 @@ def mark_rules_that_ran(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("alerts", "0002_default_rules"),
+        ("alerts", "0003_emergency_rules"),
     ]
 
     operations = [
