@@ -319,3 +319,71 @@ def test_a_wrong_current_password_keeps_the_form(world, client):
         {"old_password": "falsch", "new_password": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     assert_status(response, 400)
+
+
+def _token(user, **extra):
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        "/api/v1/tokens/", {"name": "脚本", **extra}, content_type="application/json"
+    )
+    return response
+
+
+def test_a_token_is_shown_once_stored_hashed_and_revoked_from_the_next_request(world):
+    user = world.user(Role.GRID_INSPECTOR)
+    response = _token(user)
+    assert_status(response, 201)
+    secret = response.json()["secret"]
+    from safeloop.orgs.models import ApiToken
+
+    token = ApiToken.objects.get()
+    assert secret not in (token.key_hash, token.prefix) and token.key_hash != secret
+    bearer = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert_status(bearer.get("/api/v1/me/"), 200)
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    owner = Client()
+    owner.force_login(user)
+    listed = owner.get("/api/v1/tokens/").json()["results"]
+    assert [t["name"] for t in listed] == ["脚本"] and "secret" not in listed[0]
+    assert_status(owner.post(f"/api/v1/tokens/{token.pk}/revoke/"), 200)
+    assert_status(bearer.get("/api/v1/me/"), 401)
+
+
+def test_an_expired_token_is_refused(world):
+    user = world.user(Role.GRID_INSPECTOR)
+    soon = (timezone.now() + timedelta(days=1)).isoformat()
+    secret = _token(user, expires_at=soon).json()["secret"]
+    from safeloop.orgs.models import ApiToken
+
+    ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert_status(Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/v1/me/"), 401)
+    past = (timezone.now() - timedelta(days=1)).isoformat()
+    assert_status(_token(user, expires_at=past), 400)
+    assert_status(_token(user, name=""), 400)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_administrators_revoke_tokens_of_accounts_they_manage(world, people, api, role):
+    target = people["county_inspector"]
+    secret = _token(target).json()["secret"]
+    from safeloop.orgs.models import ApiToken
+
+    token = ApiToken.objects.get(user=target)
+    response = api.as_user(world.users[role]).post(
+        f"/api/v1/tokens/{token.pk}/revoke/", {"reason": "泄露"}
+    )
+    assert_status(response, expected("county_inspector", role, write=True))
+    revoked = response.status_code == 200
+    status = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/v1/me/").status_code
+    assert status == (401 if revoked else 200)
+
+
+def test_the_token_page_shows_the_secret_once(world, client):
+    client.force_login(world.user(Role.SAFETY_MANAGER))
+    response = client.post("/accounts/tokens/", {"name": "对接系统"})
+    assert_status(response, 200)
+    html = response.content.decode()
+    assert 'id="token-secret"' in html
+    assert 'id="token-secret"' not in client.get("/accounts/tokens/").content.decode()
