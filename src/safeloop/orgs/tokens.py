@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from safeloop.core.errors import NotFound
@@ -100,3 +101,22 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return "Token"
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """How the API documentation describes the token scheme."""
+
+    target_class = "safeloop.orgs.tokens.ApiTokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": (
+                "Sign in to the web interface, open “API tokens” (/accounts/tokens/), create a "
+                "token and copy it (it is shown once). Send it with every request as "
+                "`Authorization: Bearer sl_…`. It acts with your roles and scope; revoke it "
+                "on the same page. POST /api/v1/tokens/ creates one for a signed-in session."
+            ),
+        }
