@@ -387,3 +387,36 @@ def test_the_token_page_shows_the_secret_once(world, client):
     html = response.content.decode()
     assert 'id="token-secret"' in html
     assert 'id="token-secret"' not in client.get("/accounts/tokens/").content.decode()
+
+
+def test_the_ledger_person_and_the_account_are_one(world, api):
+    from safeloop.enterprises import services as ledger
+    from safeloop.enterprises.models import Enterprise, SafetyManager
+
+    inside = world.inside
+    SafetyManager.objects.create(enterprise=inside, name="安全员", mobile="13900000055")
+    Enterprise.objects.filter(pk=inside.pk).update(principal="李总", principal_mobile="13900000066")
+    _invite(world, api)  # safety manager account with 13900000055
+    principal = world.user(Role.ENTERPRISE_PRINCIPAL)
+    principal.mobile = "13900000066"
+    principal.save()
+    account = User.objects.get(username="sm_new")
+    admin = world.user(Role.COUNTY_ADMIN)
+    # the account's number changes: the ledger row follows
+    response = api.as_user(admin).patch(
+        f"/api/v1/accounts/{account.pk}/",
+        {"full_name": "安全员", "mobile": "13900000056", "reason": "换号"},
+    )
+    assert_status(response, 200)
+    assert SafetyManager.objects.get(enterprise=inside).mobile == "13900000056"
+    # the ledger's numbers change: the accounts follow
+    inside = Enterprise.objects.get(pk=inside.pk)
+    ledger.update_enterprise(
+        actor=admin,
+        enterprise=inside,
+        data={"principal_mobile": "13900000067"},
+        expected_version=inside.version,
+        safety_managers=[{"name": "安全员", "mobile": "13900000057"}],
+    )
+    assert User.objects.get(pk=account.pk).mobile == "13900000057"
+    assert User.objects.get(pk=principal.pk).mobile == "13900000067"

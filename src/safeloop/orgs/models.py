@@ -370,7 +370,7 @@ class Invitation(AuditedModel):
     created_by = models.ForeignKey(
         User, verbose_name=_("created by"), null=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("creation time"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
 
@@ -407,7 +407,7 @@ class ApiToken(AuditedModel):
     name = models.CharField(_("name"), max_length=80)
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("beginning"), max_length=8, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("creation time"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

@@ -22,14 +22,14 @@ def dependents(obj) -> list[str]:
     found = []
     if isinstance(obj, Park):
         checks = [
-            (enterprises.filter(park=obj), _("enterprises")),
+            (enterprises.filter(park=obj), _("enterprises below it")),
             (GridCell.objects.filter(park=obj), _("grid cells")),
             (Department.objects.filter(park=obj), _("departments")),
             (RoleAssignment.objects.filter(park=obj), _("role assignments")),
         ]
     else:
         checks = [
-            (enterprises.filter(grid=obj), _("enterprises")),
+            (enterprises.filter(grid=obj), _("enterprises below it")),
             (RoleAssignment.objects.filter(grid=obj), _("role assignments")),
         ]
     for rows, label in checks:

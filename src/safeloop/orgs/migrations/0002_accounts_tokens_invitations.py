@@ -32,7 +32,10 @@ class Migration(migrations.Migration):
                     "prefix",
                     models.CharField(editable=False, max_length=8, verbose_name="beginning"),
                 ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="creation time"),
+                ),
                 (
                     "expires_at",
                     models.DateTimeField(blank=True, null=True, verbose_name="expires at"),
@@ -75,7 +78,10 @@ class Migration(migrations.Migration):
                         editable=False, max_length=64, unique=True, verbose_name="code hash"
                     ),
                 ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="creation time"),
+                ),
                 ("expires_at", models.DateTimeField(verbose_name="expires at")),
                 ("used_at", models.DateTimeField(blank=True, null=True, verbose_name="used at")),
             ],
