@@ -99,3 +99,12 @@ class ActivateForm(forms.Form):
         if data.get("password") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (.xlsx)"))
+    apply = forms.BooleanField(
+        label=_("Import now"),
+        required=False,
+        help_text=_("Unticked: only check the file and list every error."),
+    )

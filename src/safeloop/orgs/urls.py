@@ -17,6 +17,8 @@ urlpatterns = [
         views.account_token_revoke,
         name="account-token-revoke",
     ),
+    path("import/", views.account_import, name="account-import"),
+    path("import/template/", views.account_import_template, name="account-import-template"),
     path("tokens/", views.my_tokens, name="my-tokens"),
     path("tokens/<int:token>/revoke/", views.my_token_revoke, name="my-token-revoke"),
     path("password/", views.password_change, name="password-change"),

@@ -13,20 +13,24 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safeloop.core.documents import workbook_response
+from safeloop.core.errors import ServiceError
 from safeloop.core.notify import _email
 from safeloop.core.services import after_commit
-from safeloop.core.views import attempt
+from safeloop.core.views import attempt, put_errors
+from safeloop.orgs import account_import as importing
 from safeloop.orgs import accounts, tokens
 from safeloop.orgs.forms import (
     AccountEditForm,
     AccountForm,
     ActivateForm,
     GrantForm,
+    ImportForm,
     PasswordChangeForm,
     ReasonForm,
     TokenForm,
 )
-from safeloop.orgs.roles import ACCOUNT_MANAGERS
+from safeloop.orgs.roles import ACCOUNT_MANAGERS, Role
 
 
 def _managers_only(user) -> None:
@@ -355,3 +359,48 @@ def activate(request, code=""):
         {"form": form, "invitation": invitation, "expired": expired},
         status=status,
     )
+
+
+# ---------------------------------------------------------------- import
+@login_required
+def account_import_template(request):
+    _managers_only(request.user)
+    example = ["wang_anquan", "王安全", "13900000000", "", str(Role.SAFETY_MANAGER.label), ""]
+    return workbook_response(
+        "accounts-template.xlsx", [(_("Accounts"), importing.headers(), [example])]
+    )
+
+
+@login_required
+def account_import(request):
+    """Upload, check (dry run: every error listed) or import (all rows or none)."""
+    _managers_only(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                rows = importing.read_rows(form.cleaned_data["file"])
+                done = attempt(
+                    request,
+                    importing.import_accounts,
+                    actor=request.user,
+                    rows=rows,
+                    apply=form.cleaned_data["apply"],
+                    form=form,
+                )
+            except ServiceError as error:
+                put_errors(form, error)
+                done = None
+            if done:
+                result = done.value
+                result["created"] = [
+                    (user, invitation_link(request, code)) for user, code in result["created"]
+                ]
+                status = 400 if result["errors"] else 200
+            else:
+                status = 400
+        else:
+            status = 400
+    return render(request, "orgs/import.html", {"form": form, "result": result}, status=status)
