@@ -8,6 +8,7 @@ but above them: 403. Every change is audited with the actor and the reason given
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import password_validation
@@ -122,7 +123,7 @@ def resolve_unit(actor, role: str, **ids) -> dict:
     if unit == Unit.NONE:
         return {}
     field = UNIT_FIELD[unit]
-    models = {
+    models: dict[str, Any] = {
         "region": Region,
         "park": Park,
         "grid": GridCell,

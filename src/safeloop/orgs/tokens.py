@@ -56,7 +56,8 @@ def create_token(*, actor, name: str, expires_at=None) -> tuple[ApiToken, str]:
 def revoke_token(*, actor, token_pk, reason: str = "") -> ApiToken:
     """The owner revokes their own token; an administrator one of an account they manage
     (with a reason). 404 for a token of an account the actor cannot see."""
-    token = ApiToken.objects.select_related("user").filter(pk=as_pk(token_pk)).first()
+    pk = as_pk(token_pk)
+    token = ApiToken.objects.select_related("user").filter(pk=pk).first() if pk else None
     if token is None:
         raise NotFound()
     if token.user_id != actor.pk:
