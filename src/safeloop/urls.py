@@ -12,7 +12,9 @@ from safeloop.enterprises import api as enterprises_api
 from safeloop.hazards import api as hazards_api
 from safeloop.hazards import urls as hazards_urls
 from safeloop.inspections import api as inspections_api
+from safeloop.orgs import accounts_api
 from safeloop.orgs import api as orgs_api
+from safeloop.orgs import urls as orgs_urls
 from safeloop.public import api as public_api
 from safeloop.public import urls as public_urls
 from safeloop.risks import api as risks_api
@@ -22,6 +24,8 @@ router = DefaultRouter()
 router.register("regions", orgs_api.RegionViewSet)
 router.register("parks", orgs_api.ParkViewSet)
 router.register("grid-cells", orgs_api.GridCellViewSet)
+router.register("accounts", accounts_api.AccountViewSet, basename="account")
+router.register("tokens", accounts_api.TokenViewSet, basename="token")
 router.register("risk-points", risks_api.RiskPointViewSet)
 router.register("risk-assessments", risks_api.RiskAssessmentViewSet)
 router.register("control-measures", risks_api.ControlMeasureViewSet)
@@ -89,6 +93,8 @@ urlpatterns = [
     path("bulletins/", include("safeloop.bulletins.urls")),
     path("dashboards/", include("safeloop.dashboards.urls")),
     path("emergency/", include("safeloop.emergency.urls")),
+    path("accounts/", include("safeloop.orgs.urls")),
+    path("", include(orgs_urls.public)),
     path("", include("safeloop.web.urls")),
 ]
 

@@ -95,7 +95,7 @@ def test_it_records_the_actor_and_ip_of_a_web_request(world, api):
     admin = world.user(Role.COUNTY_ADMIN)
     response = api.as_user(admin).patch(
         f"/api/v1/parks/{world.park.pk}/",
-        {"note": "经由API"},
+        {"note": "经由API", "version": 1},
         HTTP_X_REQUEST_ID="abc123",
         REMOTE_ADDR="10.1.2.3",
     )
@@ -104,7 +104,7 @@ def test_it_records_the_actor_and_ip_of_a_web_request(world, api):
     assert entry.actor == admin
     assert entry.request_id == "abc123"
     assert entry.ip == "10.1.2.3"
-    assert entry.changes == {"note": ["", "经由API"]}
+    assert entry.changes == {"note": ["", "经由API"], "version": [1, 2]}
 
 
 def test_it_records_a_token_clients_actor(world, client):
@@ -114,7 +114,7 @@ def test_it_records_a_token_clients_actor(world, client):
     token = Token.objects.create(user=admin)
     response = client.patch(
         f"/api/v1/parks/{world.park.pk}/",
-        {"note": "令牌"},
+        {"note": "令牌", "version": 1},
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Token {token.key}",
     )

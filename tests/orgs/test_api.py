@@ -29,7 +29,7 @@ def test_it_hides_out_of_scope_regions_with_404(world, api, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_admins_in_scope_change_a_park(world, api, role):
     response = api.as_user(world.users[role]).patch(
-        f"/api/v1/parks/{world.park.pk}/", {"note": "改"}
+        f"/api/v1/parks/{world.park.pk}/", {"note": "改", "version": 1}
     )
     if role in ADMINS:
         assert response.status_code == 200
@@ -42,7 +42,7 @@ def test_it_lets_only_admins_in_scope_change_a_park(world, api, role):
 def test_it_refuses_a_park_moved_out_of_the_admins_scope(world, api):
     admin = world.user(Role.COUNTY_ADMIN)
     response = api.as_user(admin).patch(
-        f"/api/v1/parks/{world.park.pk}/", {"region": world.sibling_county.pk}
+        f"/api/v1/parks/{world.park.pk}/", {"region": world.sibling_county.pk, "version": 1}
     )
     assert_refused(response)
     world.park.refresh_from_db()

@@ -99,6 +99,8 @@ MENU = {
     "dashboard": set(ROLES) - {None},
     "emergency-home": set(ROLES) - {None},
     "public-triage": set(REGULATORS),
+    "account-list": set(ADMINS) | {Role.ENTERPRISE_PRINCIPAL},
+    "my-tokens": set(ROLES) - {None},
 }
 
 

@@ -52,7 +52,8 @@ from safeloop.enterprises.workflow import (
     STAFF,
     UPLOADER,
 )
-from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
+from safeloop.orgs import people
+from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS, Role
 
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 # extension → (content type, magic prefix)
@@ -169,6 +170,7 @@ def update_enterprise(
     Enterprise staff may not change regulated fields (they file a change request instead)."""
     locked = _lock_enterprise(actor, enterprise.pk, "change", expected_version)
     regulator = regulated_ok or is_regulator_for(actor, locked)
+    people_before = _people(locked)
     changed = _assign(locked, data)
     plan = None if safety_managers is None else _plan_managers(locked, safety_managers)
     if not regulator:
@@ -187,7 +189,34 @@ def update_enterprise(
     locked.save()
     if plan is not None:
         _write_managers(plan)
+    _accounts_follow(locked, people_before)
     return locked  # re-checked in the actor's scope before commit
+
+
+def _people(enterprise: Enterprise) -> dict:
+    """The ledger's people with their mobile numbers: (role, name) → mobile."""
+    found = {(Role.ENTERPRISE_PRINCIPAL, enterprise.principal): enterprise.principal_mobile}
+    for row in enterprise.safety_managers.all():
+        found[(Role.SAFETY_MANAGER, row.name)] = row.mobile
+    return found
+
+
+def _accounts_follow(enterprise: Enterprise, before: dict) -> None:
+    """A mobile number changed in the ledger changes the account of that person
+    (orgs.people: the ledger row and the account are one person)."""
+    after = _people(enterprise)
+    changes = [
+        (role, old, after[(role, name)])
+        for (role, name), old in before.items()
+        if (role, name) in after and old and after[(role, name)] != old
+    ]
+    if before.get((Role.ENTERPRISE_PRINCIPAL, enterprise.principal)) is None:
+        # the principal was renamed: the number still belongs to the principal's account
+        old = next((m for (r, _n), m in before.items() if r == Role.ENTERPRISE_PRINCIPAL), "")
+        if old and old != enterprise.principal_mobile:
+            changes.append((Role.ENTERPRISE_PRINCIPAL, old, enterprise.principal_mobile))
+    if changes:
+        people.ledger_changed(enterprise.pk, changes)
 
 
 @service

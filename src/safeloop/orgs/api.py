@@ -1,10 +1,14 @@
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from safeloop.core.api import ScopedModelViewSet
+from safeloop.core.scoping import ensure_in_scope
+from safeloop.core.services import bump
 from safeloop.orgs.models import GridCell, Park, Region, RoleAssignment, User
+from safeloop.orgs.units import check_move, require_version
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -16,8 +20,8 @@ class RegionSerializer(serializers.ModelSerializer):
 class ParkSerializer(serializers.ModelSerializer):
     class Meta:
         model = Park
-        fields = ["id", "name", "region", "region_code", "level", "note", "verified"]
-        read_only_fields = ["region_code"]
+        fields = ["id", "name", "region", "region_code", "level", "note", "verified", "version"]
+        read_only_fields = ["region_code", "version"]
 
 
 class GridCellSerializer(serializers.ModelSerializer):
@@ -25,8 +29,8 @@ class GridCellSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = GridCell
-        fields = ["id", "code", "name", "region", "region_code", "park", "inspectors"]
-        read_only_fields = ["region_code"]
+        fields = ["id", "code", "name", "region", "region_code", "park", "inspectors", "version"]
+        read_only_fields = ["region_code", "version"]
 
     def get_inspectors(self, cell) -> list[str]:
         return [str(u) for u in cell.inspectors]
@@ -38,13 +42,34 @@ class RegionViewSet(ScopedModelViewSet):
     filterset_fields = ["level", "parent"]
 
 
-class ParkViewSet(ScopedModelViewSet):
+class VersionedUnitViewSet(ScopedModelViewSet):
+    """Parks and grid cells: an update names the version it read (409 stale, 400 missing)
+    and does not move the unit to another county while records hang below it."""
+
+    def update(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().update(request, *args, **kwargs)
+
+    def perform_update(self, serializer):
+        instance = serializer.instance
+        current = type(instance).objects.select_for_update().get(pk=instance.pk)
+        require_version(current, self.request.data.get("version"))
+        before_region = current.region_id
+        instance.version = current.version
+        bump(instance)
+        instance = serializer.save()
+        ensure_in_scope(self.request.user, self.write_action, instance)  # 403 first
+        check_move(before_region, instance)
+        instance.full_clean()
+
+
+class ParkViewSet(VersionedUnitViewSet):
     queryset = Park.objects.select_related("region").order_by("region_code", "name")
     serializer_class = ParkSerializer
     filterset_fields = ["region", "level"]
 
 
-class GridCellViewSet(ScopedModelViewSet):
+class GridCellViewSet(VersionedUnitViewSet):
     queryset = GridCell.objects.order_by("code")
     serializer_class = GridCellSerializer
     filterset_fields = ["region", "park"]

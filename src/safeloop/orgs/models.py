@@ -1,14 +1,17 @@
+import hashlib
+import secrets
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.core.models import AuditedModel
+from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.scoping import Grant, ScopedManager
-from safeloop.orgs.roles import ADMINS, ALL_ROLES, ROLE_UNIT, Role, Unit
+from safeloop.orgs.roles import ACCOUNT_MANAGERS, ADMINS, ALL_ROLES, ROLE_UNIT, Role, Unit
 
 gbt2260 = RegexValidator(r"^[1-8]\d{5}$", _("Enter a six-digit GB/T 2260 code, e.g. 640104."))
 
@@ -80,7 +83,7 @@ class ParkLevel(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Park(AuditedModel):
+class Park(Versioned, AuditedModel):
     """An industrial park inside one county-level region."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -117,7 +120,7 @@ class Park(AuditedModel):
             raise ValidationError({"region": _("A park lies in a county-level region.")})
 
 
-class GridCell(AuditedModel):
+class GridCell(Versioned, AuditedModel):
     """A grid cell (网格): the smallest area one inspector answers for."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
@@ -200,6 +203,11 @@ class User(AuditedModel, AbstractUser):
     department = models.ForeignKey(
         Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT
     )
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set for a new account or after a reset: the next sign-in asks for a new one."),
+    )
 
     objects = UserManager()
     audit_exclude = frozenset({"last_login"})
@@ -209,6 +217,21 @@ class User(AuditedModel, AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+        constraints = [
+            # One mobile number is one person: it signs in like a username.
+            models.UniqueConstraint(
+                fields=["mobile"], condition=~models.Q(mobile=""), name="orgs_user_mobile_unique"
+            ),
+        ]
+
+    @property
+    def region_code(self) -> str:
+        """The region of the account's first active role: its audit entries are read by the
+        administrators of that area (docs/accounts.md)."""
+        codes = sorted(
+            a.region_code for a in self.role_assignments.all() if a.active and a.region_code
+        )
+        return codes[0] if codes else ""
 
     def __str__(self):
         return self.full_name or self.username
@@ -277,7 +300,8 @@ class RoleAssignment(AuditedModel):
         "grid": "grid_id",
         "enterprise": "enterprise_id",
     }
-    scope_roles = {"view": ADMINS, "change": ADMINS}
+    # The account managers of roles.GRANTABLE; which roles each may touch is checked there.
+    scope_roles = {"view": ACCOUNT_MANAGERS, "change": ACCOUNT_MANAGERS}
 
     class Meta:
         verbose_name = _("role assignment")
@@ -322,3 +346,91 @@ class RoleAssignment(AuditedModel):
         unit = self.unit
         self.region_code = getattr(unit, "region_code", "") or ""
         super().save(*args, **kwargs)
+
+
+def secret_hash(secret: str) -> str:
+    """What is stored for a one-time code or a token: its SHA-256, never the secret."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class InvitationKind(models.TextChoices):
+    INVITE = "invite", _("Invitation")
+    RESET = "reset", _("Password reset")
+
+
+class Invitation(AuditedModel):
+    """A one-time link (and code) that lets a person set their password: an invitation to a
+    new account, or a reset by an administrator. Only the code's hash is stored."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="invitations"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=InvitationKind.choices)
+    code_hash = models.CharField(_("code hash"), max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("created by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("creation time"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    audit_masked = frozenset({"code_hash"})
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.user}"
+
+    @property
+    def region_code(self) -> str:
+        return self.user.region_code
+
+    @property
+    def usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()
+
+    @staticmethod
+    def new_code() -> str:
+        return secrets.token_urlsafe(24)
+
+
+class ApiToken(AuditedModel):
+    """A named API token of one user: shown once, stored as its hash, optionally expiring,
+    revoked by its owner or an administrator in scope; the last use is kept."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("beginning"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("creation time"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    audit_exclude = frozenset({"last_used_at"})
+    audit_masked = frozenset({"key_hash"})
+    # how often the last-used time is written at most, to spare a write per request
+    LAST_USED_EVERY = 60  # seconds
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def region_code(self) -> str:
+        return self.user.region_code
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )

@@ -57,3 +57,36 @@ REGULATORS = frozenset(
     }
 )
 ENTERPRISE_STAFF = frozenset({Role.ENTERPRISE_PRINCIPAL, Role.SAFETY_MANAGER})
+
+# Which roles each role may grant (and so create, edit, disable and reset accounts holding
+# them), always on a unit inside its own scope. Nobody grants their own role or one above it;
+# park officers and grid inspectors manage no accounts; an enterprise principal invites and
+# removes the enterprise's own safety managers. docs/roles-and-scope.md shows the same table.
+GRANTABLE: dict[str, frozenset] = {
+    Role.SYSTEM_ADMIN: frozenset(Role),
+    Role.CITY_ADMIN: frozenset(
+        {
+            Role.CITY_INSPECTOR,
+            Role.COUNTY_ADMIN,
+            Role.COUNTY_INSPECTOR,
+            Role.PARK_OFFICER,
+            Role.GRID_INSPECTOR,
+            Role.ENTERPRISE_PRINCIPAL,
+            Role.SAFETY_MANAGER,
+            Role.EXPERT,
+        }
+    ),
+    Role.COUNTY_ADMIN: frozenset(
+        {
+            Role.COUNTY_INSPECTOR,
+            Role.PARK_OFFICER,
+            Role.GRID_INSPECTOR,
+            Role.ENTERPRISE_PRINCIPAL,
+            Role.SAFETY_MANAGER,
+            Role.EXPERT,
+        }
+    ),
+    Role.ENTERPRISE_PRINCIPAL: frozenset({Role.SAFETY_MANAGER}),
+}
+# The roles that manage accounts at all.
+ACCOUNT_MANAGERS = frozenset(GRANTABLE)

@@ -6,7 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.bulletins.models import BULLETIN_READERS
-from safeloop.orgs.roles import ADMINS, ALL_ROLES, ENTERPRISE_STAFF, REGULATORS, Role
+from safeloop.orgs.roles import (
+    ACCOUNT_MANAGERS,
+    ADMINS,
+    ALL_ROLES,
+    ENTERPRISE_STAFF,
+    REGULATORS,
+    Role,
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,9 @@ MENU = [
     MenuItem(_("Monthly bulletins"), "bulletin-list", BULLETIN_READERS),
     MenuItem(_("Organisation"), "org-tree", ALL_ROLES - {Role.EXPERT}),
     MenuItem(_("Audit log"), "audit-log", ADMINS),
+    MenuItem(_("Accounts"), "account-list", ACCOUNT_MANAGERS),
     MenuItem(_("API"), "api-docs", ALL_ROLES),
+    MenuItem(_("API tokens"), "my-tokens", ALL_ROLES),
 ]
 
 
