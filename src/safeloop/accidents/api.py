@@ -8,8 +8,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from safeloop.accidents import services
+from safeloop.accidents.choices import ReportLevel
 from safeloop.accidents.filters import AccidentFilter
-from safeloop.accidents.models import Accident
+from safeloop.accidents.models import Accident, ReportStep, Revision
 from safeloop.core.api import ScopedModelViewSet
 from safeloop.enterprises.models import Enterprise
 
@@ -19,6 +20,12 @@ class AccidentSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(
         required=False,
         help_text=_("The version you read; required on updates (409 when it is stale)."),
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text=_("Why the figures changed (续报); required when they do."),
     )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     voided = serializers.BooleanField(read_only=True)
@@ -39,6 +46,7 @@ class AccidentSerializer(serializers.ModelSerializer):
             "void_reason",
             "version",
             "allowed_moves",
+            "reason",
         ]
         read_only_fields = ["grade", "reported_at", "reported_late", "state", "void_reason"]
 
@@ -58,6 +66,32 @@ class VoidSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
+class ReportStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportStep
+        fields = [
+            "level",
+            "position",
+            "within_minutes",
+            "source",
+            "due_at",
+            "reported_at",
+            "late",
+            "note",
+        ]
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Revision
+        fields = ["number", "made_at", "reason", *services.FIGURES, "grade", "regraded"]
+
+
+class OnwardSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=[ReportLevel.COUNTY, ReportLevel.CITY])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
 class AccidentViewSet(ScopedModelViewSet):
     queryset = Accident.objects.select_related("enterprise").order_by("-occurred_at", "-pk")
     serializer_class = AccidentSerializer
@@ -65,11 +99,14 @@ class AccidentViewSet(ScopedModelViewSet):
 
     @property
     def write_action(self):
+        if self.action == "report_onward":
+            return "view"  # the service decides by the level (403 for the wrong one)
         return "void" if self.action == "void" else "change"
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("version", None)
+        data.pop("reason", None)
         enterprise = data.pop("enterprise")
         serializer.instance = services.record(
             actor=self.request.user, enterprise=enterprise, **data
@@ -78,6 +115,7 @@ class AccidentViewSet(ScopedModelViewSet):
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
+        data.setdefault("reason", "")
         if "enterprise" in data and data.pop("enterprise") != serializer.instance.enterprise:
             raise serializers.ValidationError(
                 {"enterprise": [_("An accident cannot move to another enterprise.")]}
@@ -94,3 +132,23 @@ class AccidentViewSet(ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         accident = services.void(actor=request.user, accident=accident, **body.validated_data)
         return Response(self.get_serializer(accident).data)
+
+    @extend_schema(request=OnwardSerializer, responses=ReportStepSerializer)
+    @action(detail=True, methods=["post"], url_path="report-onward")
+    def report_onward(self, request, pk=None):
+        """The county department or the city reports the accident to the level above."""
+        accident = self.get_object()
+        body = OnwardSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        step = services.report_onward(actor=request.user, accident=accident, **body.validated_data)
+        return Response(ReportStepSerializer(step).data)
+
+    @extend_schema(responses=ReportStepSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def steps(self, request, pk=None):
+        return Response(ReportStepSerializer(self.get_object().steps.all(), many=True).data)
+
+    @extend_schema(responses=RevisionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def revisions(self, request, pk=None):
+        return Response(RevisionSerializer(self.get_object().revisions.all(), many=True).data)
