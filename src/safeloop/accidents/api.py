@@ -7,12 +7,15 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from safeloop.accidents import investigation as cases
 from safeloop.accidents import services
 from safeloop.accidents.choices import ReportLevel
 from safeloop.accidents.filters import AccidentFilter
-from safeloop.accidents.models import Accident, ReportStep, Revision
+from safeloop.accidents.models import Accident, Investigation, Measure, ReportStep, Revision
 from safeloop.core.api import ScopedModelViewSet
+from safeloop.core.errors import NotFound
 from safeloop.enterprises.models import Enterprise
+from safeloop.hazards.choices import Level
 
 
 class AccidentSerializer(serializers.ModelSerializer):
@@ -92,6 +95,44 @@ class OnwardSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+class MeasureSerializer(serializers.ModelSerializer):
+    hazard_state = serializers.CharField(source="hazard.state", read_only=True)
+    deadline = serializers.DateField(write_only=True)
+    level = serializers.ChoiceField(choices=Level.choices, default=Level.GENERAL, write_only=True)
+
+    class Meta:
+        model = Measure
+        fields = ["id", "description", "hazard", "hazard_state", "deadline", "level"]
+        read_only_fields = ["hazard"]
+
+
+class InvestigationSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(required=False)
+    measures = MeasureSerializer(many=True, read_only=True)
+    checklist = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Investigation
+        fields = [
+            "id",
+            *cases.FIELDS,
+            "state",
+            "closed_at",
+            "version",
+            "measures",
+            "checklist",
+        ]
+        read_only_fields = ["state", "closed_at"]
+
+    def get_checklist(self, investigation) -> dict[str, bool]:
+        return cases.checklist(investigation)
+
+
+class CloseSerializer(serializers.Serializer):
+    report = serializers.FileField()
+    version = serializers.IntegerField()
+
+
 class AccidentViewSet(ScopedModelViewSet):
     queryset = Accident.objects.select_related("enterprise").order_by("-occurred_at", "-pk")
     serializer_class = AccidentSerializer
@@ -101,6 +142,8 @@ class AccidentViewSet(ScopedModelViewSet):
     def write_action(self):
         if self.action == "report_onward":
             return "view"  # the service decides by the level (403 for the wrong one)
+        if self.action in ("investigation", "measures", "close_case"):
+            return "void"  # regulators over the enterprise
         return "void" if self.action == "void" else "change"
 
     def perform_create(self, serializer):
@@ -152,3 +195,48 @@ class AccidentViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["get"])
     def revisions(self, request, pk=None):
         return Response(RevisionSerializer(self.get_object().revisions.all(), many=True).data)
+
+    def _case(self, accident) -> Investigation:
+        found = Investigation.objects.filter(accident=accident).first()
+        if found is None:
+            raise NotFound()
+        return found
+
+    @extend_schema(request=InvestigationSerializer, responses=InvestigationSerializer)
+    @action(detail=True, methods=["get", "post", "patch"])
+    def investigation(self, request, pk=None):
+        """The accident's investigation: GET, open (POST), edit (PATCH with `version`)."""
+        accident = self.get_object()
+        if request.method == "GET":
+            return Response(InvestigationSerializer(self._case(accident)).data)
+        body = InvestigationSerializer(data=request.data, partial=request.method == "PATCH")
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        version = data.pop("version", None)
+        if request.method == "POST":
+            case = cases.open_case(actor=request.user, accident=accident, **data)
+            return Response(InvestigationSerializer(case).data, status=201)
+        case = cases.edit_case(
+            actor=request.user, investigation=self._case(accident), version=version, **data
+        )
+        return Response(InvestigationSerializer(case).data)
+
+    @extend_schema(request=MeasureSerializer, responses=MeasureSerializer)
+    @action(detail=True, methods=["post"])
+    def measures(self, request, pk=None):
+        """Add a corrective measure: it becomes a hidden danger of the enterprise."""
+        case = self._case(self.get_object())
+        body = MeasureSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        measure = cases.add_measure(actor=request.user, investigation=case, **body.validated_data)
+        return Response(MeasureSerializer(measure).data, status=201)
+
+    @extend_schema(request=CloseSerializer, responses=InvestigationSerializer)
+    @action(detail=True, methods=["post"], url_path="close-case")
+    def close_case(self, request, pk=None):
+        """Close the case with the report (PDF, multipart); 400 while a measure is open."""
+        case = self._case(self.get_object())
+        body = CloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        case = cases.close_case(actor=request.user, investigation=case, **body.validated_data)
+        return Response(InvestigationSerializer(case).data)

@@ -304,7 +304,9 @@ class Investigation(Versioned, AuditedModel):
         _("concealment found"), max_length=10, choices=Concealment.choices, blank=True
     )
     concealment_note = models.TextField(_("concealment details"), blank=True)
-    report = models.FileField(_("investigation report (PDF)"), upload_to="accidents/reports/%Y/")
+    report = models.FileField(
+        _("investigation report (PDF)"), upload_to="accidents/reports/%Y/", blank=True
+    )
     state = models.CharField(
         _("state"),
         max_length=14,

@@ -107,7 +107,9 @@ class Migration(migrations.Migration):
                 (
                     "report",
                     models.FileField(
-                        upload_to="accidents/reports/%Y/", verbose_name="investigation report (PDF)"
+                        blank=True,
+                        upload_to="accidents/reports/%Y/",
+                        verbose_name="investigation report (PDF)",
                     ),
                 ),
                 (
