@@ -107,3 +107,14 @@ def report_onward(*, actor, accident: Accident, level: str, note: str = "") -> R
         actor=actor,
     )
     return step
+
+
+def levels_for(user, steps: list[ReportStep]) -> list[str]:
+    """The onward steps `user` may mark now: their level's, when its clock runs."""
+    return [
+        s.level
+        for s in steps
+        if s.reported_at is None
+        and s.due_at is not None
+        and user.roles & REPORTERS.get(s.level, set())
+    ]
