@@ -118,6 +118,8 @@ def _detail(request, accident: Accident, void_form=None, status=200):
             "window_closes": services.window_closes(accident),
             "investigation": investigation,
             "may_open": "open" in case_moves(investigation, accident, request.user),
+            # Planners decide on the inspections side (403 there for the others).
+            "may_propose": "void" in moves,
         },
         status=status,
     )
