@@ -1,6 +1,7 @@
 """/api/v1/accidents/: scoped list and detail, report (POST), correct (PATCH with
 `version`), and void (POST …/void/ with `reason` and `version`). No DELETE."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -8,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from safeloop.accidents import investigation as cases
-from safeloop.accidents import services
+from safeloop.accidents import services, statistics
 from safeloop.accidents.choices import ReportLevel
 from safeloop.accidents.filters import AccidentFilter
 from safeloop.accidents.models import Accident, Investigation, Measure, ReportStep, Revision
@@ -133,6 +134,11 @@ class CloseSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
+class StatisticsQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    by = serializers.ChoiceField(choices=list(statistics.DIMENSIONS), required=False)
+
+
 class AccidentViewSet(ScopedModelViewSet):
     queryset = Accident.objects.select_related("enterprise").order_by("-occurred_at", "-pk")
     serializer_class = AccidentSerializer
@@ -240,3 +246,29 @@ class AccidentViewSet(ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         case = cases.close_case(actor=request.user, investigation=case, **body.validated_data)
         return Response(InvestigationSerializer(case).data)
+
+    @extend_schema(parameters=[StatisticsQuerySerializer])
+    @action(detail=False, methods=["get"], url_path="statistics")
+    def statistics(self, request):
+        """Counts, deaths, injuries and loss by `by` for `year`, with the year before."""
+        query = StatisticsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year = query.validated_data.get("year") or timezone.localdate().year
+        by = query.validated_data.get("by") or "month"
+        rows = statistics.breakdown(statistics.accidents_in_scope(request.user), year=year, by=by)
+        return Response(
+            {
+                "year": year,
+                "by": by,
+                "rows": [
+                    {
+                        "key": row.key,
+                        "label": row.label,
+                        "now": row.now,
+                        "before": row.before,
+                        "change": {m: row.change(m) for m in statistics.MEASURES},
+                    }
+                    for row in rows
+                ],
+            }
+        )

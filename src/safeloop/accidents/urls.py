@@ -1,10 +1,12 @@
 from django.urls import path
 
-from safeloop.accidents import case_views, views
+from safeloop.accidents import case_views, statistics_views, views
 
 urlpatterns = [
     path("", views.accident_list, name="accident-list"),
     path("export/", views.accident_export, name="accident-export"),
+    path("statistics/", statistics_views.statistics_page, name="accident-statistics"),
+    path("statistics.xlsx", statistics_views.statistics_export, name="accident-statistics-export"),
     path("new/", views.accident_create, name="accident-create"),
     path("<int:pk>/", views.accident_detail, name="accident-detail"),
     path("<int:pk>/edit/", views.accident_edit, name="accident-edit"),
