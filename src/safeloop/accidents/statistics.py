@@ -129,3 +129,39 @@ MEASURE_LABELS = {
     "injuries": _("injured"),
     "direct_loss": _("direct loss (CNY)"),
 }
+
+
+def bulletin_figures(base: QuerySet, *, first: date, last: date) -> dict:
+    """A monthly bulletin's accident figures (JSON-ready): the month and the year to its
+    end, each with the same period of the year before, and the month's accidents."""
+    standing = base.exclude(state=AccidentState.VOIDED)
+
+    def totals(a: date, b: date) -> dict:
+        values = _window(standing, a, b).aggregate(**_measures())
+        return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in values.items()}
+
+    year_start = first.replace(month=1, day=1)
+    rows = [
+        {
+            "id": a.pk,
+            "enterprise": a.enterprise.name,
+            "occurred_on": timezone.localdate(a.occurred_at).isoformat(),
+            "place": a.place,
+            "grade": a.grade,
+            "deaths": a.deaths + a.missing,
+            "injuries": a.serious_injuries + a.minor_injuries,
+            "direct_loss": str(a.direct_loss),
+        }
+        for a in _window(standing, first, last)
+        .select_related("enterprise")
+        .order_by("occurred_at", "pk")[:200]
+    ]
+    return {
+        "month": totals(first, last),
+        "month_before": totals(_same_day(first, first.year - 1), _same_day(last, last.year - 1)),
+        "ytd": totals(year_start, last),
+        "ytd_before": totals(
+            year_start.replace(year=year_start.year - 1), _same_day(last, last.year - 1)
+        ),
+        "rows": rows,
+    }
