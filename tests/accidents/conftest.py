@@ -27,3 +27,14 @@ def make_accident(world):
         )
 
     return make
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Moves Django's clock: `clock.set(moment)` until the test ends."""
+
+    class Clock:
+        def set(self, moment):
+            monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return Clock()

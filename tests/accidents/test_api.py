@@ -99,10 +99,10 @@ def test_it_regrades_on_correction_and_refuses_a_stale_version(world, api, make_
     assert accident.grade == "general"
     client = api.as_user(world.user(Role.COUNTY_INSPECTOR))
     url = f"{URL}{accident.pk}/"
-    updated = client.patch(url, {"deaths": 3, "version": 1})
+    updated = client.patch(url, {"deaths": 3, "version": 1, "reason": "伤者经抢救无效死亡"})
     assert updated.status_code == 200, updated.json()
     assert updated.json()["grade"] == "serious" and updated.json()["version"] == 2
-    stale = client.patch(url, {"deaths": 10, "version": 1})
+    stale = client.patch(url, {"deaths": 10, "version": 1, "reason": "续报"})
     assert stale.status_code == 409
     assert client.patch(url, {"deaths": 10}).status_code == 400
     assert client.patch(url, {"enterprise": world.sibling.pk, "version": 2}).status_code == 400
@@ -140,7 +140,7 @@ def test_it_needs_a_reason_to_void_and_freezes_a_voided_record(world, api, make_
     url = f"{URL}{accident.pk}/"
     assert client.post(f"{url}void/", {"reason": "  ", "version": 1}).status_code == 400
     assert client.post(f"{url}void/", {"reason": "误报", "version": 1}).status_code == 200
-    again = client.patch(url, {"deaths": 5, "version": 2})
+    again = client.patch(url, {"deaths": 5, "version": 2, "reason": "续报"})
     assert again.status_code == 409  # no correction from the voided state
     assert again.json()["error"]["code"] == "illegal_move"
     assert client.post(f"{url}void/", {"reason": "再次", "version": 2}).status_code == 409
@@ -192,7 +192,7 @@ def test_a_correction_answers_one_status_per_role(world, api, client, make_accid
     accident = make_accident()
     user = world.users[role]
     api.as_user(user)
-    response = api.patch(f"{URL}{accident.pk}/", {"deaths": 1, "version": 1})
+    response = api.patch(f"{URL}{accident.pk}/", {"deaths": 1, "version": 1, "reason": "续报"})
     screen = client.get(f"/accidents/{accident.pk}/edit/")
     if role is None:
         expected = 404

@@ -84,7 +84,7 @@ def test_it_shows_field_errors_in_chinese_and_saves_nothing(client, world):
 def test_it_corrects_with_the_version_and_reports_a_conflict(client, world, make_accident):
     accident = make_accident()
     client.force_login(world.user(Role.COUNTY_INSPECTOR))
-    data = form_data(world, deaths="3", version="1")
+    data = form_data(world, deaths="3", version="1", reason="伤者死亡")
     data.pop("enterprise")
     assert client.post(f"/accidents/{accident.pk}/edit/", data).status_code == 302
     accident.refresh_from_db()

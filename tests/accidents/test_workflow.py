@@ -74,7 +74,7 @@ def test_every_state_move_and_role(world, in_state, role, state, move):
     accident = in_state(state)
     user = world.users[role]
     transition = ACCIDENT_WORKFLOW._by_key.get((state, move))
-    kwargs = {"deaths": 3} if move == "correct" else {"reason": "重复录入"}
+    kwargs = {"deaths": 3, "reason": "续报"} if move == "correct" else {"reason": "重复录入"}
     call = services.MOVES[move]
     if role is None:  # sees nothing
         expected: type[Exception] | None = NotFound

@@ -84,6 +84,8 @@ def test_an_accident_this_year_makes_a_key_unit_until_it_is_voided(world):
     units = selectors.key_units(scope(), reasons=[KeyReason.ACCIDENT])
     assert list(units.values_list("pk", flat=True)) == [world.inside.pk]
     assert codes(units, world.inside) == {KeyReason.ACCIDENT}
+    ((_code, label),) = selectors.reasons_of(units.get())
+    assert "车间" in label and timezone.localdate(this_year.occurred_at).isoformat() in label
     accident_services.void(
         actor=world.user(Role.COUNTY_ADMIN), accident=this_year, reason="误报", version=1
     )

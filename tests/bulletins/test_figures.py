@@ -1,13 +1,18 @@
 """A bulletin's figures equal those counted here, row by row, from the hidden dangers
 themselves; its lists hold exactly the rows the definitions name."""
 
+from datetime import datetime
+from decimal import Decimal
 from io import BytesIO
 
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from safeloop.accidents import services as accidents
 from safeloop.bulletins.figures import month_bounds
 from safeloop.hazards.models import Hazard
+from safeloop.orgs.roles import Role
 
 
 def reference(hazards, month):
@@ -131,7 +136,10 @@ def test_the_files_carry_the_figures(world, mixed, month, generate):
     for row in bulletin.figures["ranking"]:
         assert row["name"] in text
     book = load_workbook(BytesIO(bulletin.xlsx.open("rb").read()))
-    assert book.sheetnames == ["概况", "排名", "逾期隐患", "重大隐患", "重点监管单位", "典型案例"]
+    assert book.sheetnames == [
+        "概况", "排名", "逾期隐患", "重大隐患", "重点监管单位", "典型案例", "生产安全事故"
+    ]  # fmt: skip
+    assert "生产安全事故情况" in text
     overview = {row[0]: row[1] for row in book["概况"].iter_rows(min_row=3, values_only=True)}
     assert overview["本月排查隐患（项）"] == bulletin.figures["totals"]["found"]
     assert overview["月末逾期未整改（项）"] == bulletin.figures["totals"]["overdue_at_end"]
@@ -155,3 +163,29 @@ def test_the_major_status_is_the_state_at_the_months_end(world, mixed, month, ge
             assert by_id[h.pk] == "closed"
         else:
             assert by_id[h.pk] == ("overdue" if h.deadline <= last else "rectifying")
+
+
+def test_the_bulletin_carries_the_months_accidents_and_the_year_before(world, month, generate):
+    admin = world.user(Role.SYSTEM_ADMIN)
+
+    def record(enterprise, day, deaths):
+        accidents.record(
+            actor=admin,
+            enterprise=enterprise,
+            occurred_at=timezone.make_aware(datetime.combine(day, datetime.min.time())),
+            place="车间",
+            summary="事故",
+            deaths=deaths,
+            direct_loss=Decimal("100"),
+        )
+
+    record(world.inside, month.replace(day=3), 1)
+    record(world.sibling, month.replace(day=4), 0)
+    record(world.inside, month.replace(day=3, year=month.year - 1), 2)
+    record(world.outside, month.replace(day=3), 5)
+    figures = generate(world.city).figures["accidents"]
+    assert figures["month"] == {"count": 2, "deaths": 1, "injuries": 0, "direct_loss": "200.00"}
+    assert figures["month_before"]["count"] == 1 and figures["month_before"]["deaths"] == 2
+    assert [r["enterprise"] for r in figures["rows"]] == [world.inside.name, world.sibling.name]
+    county = generate(world.county).figures["accidents"]
+    assert county["month"]["count"] == 1

@@ -14,3 +14,22 @@ class Grade(models.TextChoices):
 class AccidentState(models.TextChoices):
     REPORTED = "reported", _("Reported")
     VOIDED = "voided", _("Voided")
+
+
+class ReportLevel(models.TextChoices):
+    """Who reports onward, in the order of the chain (Art. 9 and 11 of 国务院令第493号)."""
+
+    ENTERPRISE = "enterprise", _("Enterprise to the county department")
+    COUNTY = "county", _("County department to the city")
+    CITY = "city", _("City to the province")
+
+
+class CaseState(models.TextChoices):
+    INVESTIGATING = "investigating", _("Under investigation")
+    CLOSED = "closed", _("Closed")
+
+
+class Concealment(models.TextChoices):
+    NONE = "", _("None found")
+    CONCEALED = "concealed", _("Concealed (瞒报)")
+    FALSE = "false", _("Falsely reported (谎报)")

@@ -15,6 +15,13 @@ TEXT = forms.Textarea(attrs={"rows": 3})
 
 class AccidentForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("reason for the change (续报)"),
+        required=False,
+        max_length=2000,
+        widget=TEXT,
+        help_text=_("Required when the casualty or loss figures change."),
+    )
 
     class Meta:
         model = Accident
@@ -31,6 +38,7 @@ class AccidentForm(forms.ModelForm):
             del self.fields["enterprise"]
             self.initial["version"] = self.instance.version
         else:
+            del self.fields["reason"]
             self.fields["enterprise"].queryset = Enterprise.objects.for_user(
                 user, "change"
             ).order_by("name")

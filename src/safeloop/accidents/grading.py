@@ -5,8 +5,13 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from safeloop.accidents.choices import Grade
-from safeloop.accidents.models import GradeThreshold, ReportingRule
+from safeloop.accidents.choices import Grade, ReportLevel
+from safeloop.accidents.models import (
+    GradeThreshold,
+    ReportingRule,
+    ReportingStepRule,
+    RevisionWindow,
+)
 
 
 class NoRule(Exception):
@@ -47,4 +52,33 @@ def is_late(*, occurred_at: datetime, reported_at: datetime) -> bool:
     return reported_at - occurred_at > timedelta(minutes=rule.report_within_minutes)
 
 
-__all__ = ["Grade", "NoRule", "grade_for", "is_late", "thresholds_on"]
+def steps_on(day: date) -> list[ReportingStepRule]:
+    """The reporting chain in force on `day`: for each level its newest row, in chain order."""
+    newest: dict[str, ReportingStepRule] = {}
+    for row in ReportingStepRule.objects.filter(effective_from__lte=day).order_by(
+        "-effective_from"
+    ):
+        newest.setdefault(row.level, row)
+    order = [level for level, _label in ReportLevel.choices]
+    return sorted(newest.values(), key=lambda row: order.index(row.level))
+
+
+def revision_window(day: date, type_name: str | None) -> RevisionWindow | None:
+    """The follow-up window in force on `day` for an accident of `type_name`: a row naming
+    the type wins over the general row (empty names) of the same or an older version."""
+    rows = list(RevisionWindow.objects.filter(effective_from__lte=day).order_by("-effective_from"))
+    for row in rows:
+        if type_name and type_name in row.names():
+            return row
+    return next((row for row in rows if not row.names()), None)
+
+
+__all__ = [
+    "Grade",
+    "NoRule",
+    "grade_for",
+    "is_late",
+    "revision_window",
+    "steps_on",
+    "thresholds_on",
+]

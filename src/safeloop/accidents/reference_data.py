@@ -14,6 +14,28 @@ THRESHOLDS = [
     ("serious", 2, 3, 10, Decimal("10000000")),
     ("general", 1, 0, 0, Decimal("0")),
 ]
+# level, minutes: Art. 9 (the enterprise, one hour) and Art. 11 (each level up, two hours).
+STEPS = [("enterprise", 60, "第九条"), ("county", 120, "第十一条"), ("city", 120, "第十一条")]
+# days, accident type names: Art. 13 (30 days; road traffic and fire accidents 7 days).
+WINDOWS = [(30, ""), (7, "车辆伤害,道路（轨道）车辆致害,火灾")]
+
+
+def load_chain(apps) -> None:
+    """The reporting chain and the follow-up windows (migration 0004 and the demo)."""
+    ReportingStepRule = apps.get_model("accidents", "ReportingStepRule")
+    RevisionWindow = apps.get_model("accidents", "RevisionWindow")
+    for level, minutes, article in STEPS:
+        ReportingStepRule.objects.update_or_create(
+            level=level,
+            effective_from=IN_FORCE,
+            defaults={"within_minutes": minutes, "source": f"{REGULATION} {article}"},
+        )
+    for days, names in WINDOWS:
+        RevisionWindow.objects.update_or_create(
+            type_names=names,
+            effective_from=IN_FORCE,
+            defaults={"days": days, "source": f"{REGULATION} 第十三条"},
+        )
 
 
 def load(apps) -> None:

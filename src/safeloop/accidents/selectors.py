@@ -1,6 +1,7 @@
 """Reads other apps use: who had an accident, and the scoped list."""
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from safeloop.accidents.choices import AccidentState
 from safeloop.accidents.models import Accident
@@ -18,3 +19,18 @@ def enterprise_ids_with_accident(year: int) -> QuerySet[Accident, int]:
         .values_list("enterprise_id", flat=True)
         .distinct()
     )
+
+
+def accident_note(enterprise_id: int, year: int) -> str:
+    """Which accident makes an enterprise a key unit: the latest standing one of `year`,
+    as "date place (grade)"; empty when there is none."""
+    accident = (
+        Accident.objects.filter(enterprise_id=enterprise_id, occurred_at__year=year)
+        .exclude(state=AccidentState.VOIDED)
+        .order_by("-occurred_at", "-pk")
+        .first()
+    )
+    if accident is None:
+        return ""
+    day = timezone.localdate(accident.occurred_at).isoformat()
+    return f"{day} {accident.place}（{accident.get_grade_display()}）"

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safeloop.accidents import selectors, services
+from safeloop.accidents import chain, selectors, services
 from safeloop.accidents.filters import AccidentFilter, screen_query
 from safeloop.accidents.forms import AccidentForm, VoidForm
-from safeloop.accidents.models import Accident
+from safeloop.accidents.investigation import case_moves
+from safeloop.accidents.models import Accident, Investigation
 from safeloop.core.documents import workbook_response
 from safeloop.core.views import attempt, get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
@@ -99,6 +100,11 @@ def _detail(request, accident: Accident, void_form=None, status=200):
     moves = services.allowed_moves(accident, request.user)
     if "void" in moves and void_form is None:
         void_form = VoidForm(initial={"version": accident.version})
+    now = timezone.now()
+    steps = list(accident.steps.all())
+    for step in steps:
+        step.is_overdue = step.overdue(now)
+    investigation = Investigation.objects.filter(accident=accident).first()
     return render(
         request,
         "accidents/detail.html",
@@ -106,6 +112,14 @@ def _detail(request, accident: Accident, void_form=None, status=200):
             "a": accident,
             "may_change": "correct" in moves,
             "void_form": void_form if "void" in moves else None,
+            "steps": steps,
+            "may_report_levels": chain.levels_for(request.user, steps),
+            "revisions": accident.revisions.all(),
+            "window_closes": services.window_closes(accident),
+            "investigation": investigation,
+            "may_open": "open" in case_moves(investigation, accident, request.user),
+            # Planners decide on the inspections side (403 there for the others).
+            "may_propose": "void" in moves,
         },
         status=status,
     )
@@ -168,6 +182,24 @@ def accident_edit(request, pk):
                 return redirect("accident-detail", pk=accident.pk)
             status = done.status
     return render(request, "accidents/form.html", {"form": form, "a": accident}, status=status)
+
+
+@login_required
+@require_POST
+def accident_report_onward(request, pk):
+    accident = _accident(request, pk)
+    done = attempt(
+        request,
+        services.report_onward,
+        actor=request.user,
+        accident=accident,
+        level=request.POST.get("level", ""),
+        note=request.POST.get("note", ""),
+    )
+    if done:
+        messages.success(request, _("The onward report was recorded."))
+        return redirect("accident-detail", pk=pk)
+    return _detail(request, _accident(request, pk), status=done.status)
 
 
 @login_required

@@ -10,7 +10,7 @@ Art. 13 of 国务院令第493号) and voided when it was entered in error; nothi
 
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.accidents.choices import AccidentState
+from safeloop.accidents.choices import AccidentState, CaseState
 from safeloop.core.workflow import CREATED, Workflow, t
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
 
@@ -51,3 +51,19 @@ def actor_kinds(user, accident) -> set[str]:
     ):
         kinds.add(REGULATOR)
     return kinds
+
+
+# The investigation case (四不放过): opened by a regulator over the enterprise, completed while
+# under investigation, each corrective measure a hidden danger; closed with the report (PDF)
+# only when every measure's hidden danger is closed.
+CASE_WORKFLOW = Workflow(
+    "accident_case",
+    [
+        t("open", [CREATED], CaseState.INVESTIGATING, [REGULATOR], _("Open the investigation")),
+        t("edit", [CaseState.INVESTIGATING], None, [REGULATOR], _("Edit")),
+        t("add_measure", [CaseState.INVESTIGATING], None, [REGULATOR], _("Add a measure")),
+        t("close", [CaseState.INVESTIGATING], CaseState.CLOSED, [REGULATOR], _("Close the case")),
+    ],
+    model="accidents.Investigation",
+    kinds={REGULATOR: "a regulator whose scope covers the accident's enterprise"},
+)

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from safeloop.accidents.selectors import enterprise_ids_with_accident
+from safeloop.accidents.selectors import accident_note, enterprise_ids_with_accident
 from safeloop.alerts.choices import KeyReason, RuleCode
 from safeloop.alerts.models import EarlyWarning, WarningRule
 from safeloop.emergency.selectors import gap_ids
@@ -85,19 +85,24 @@ def key_units(user_or_scope, *, reasons=None, today=None) -> QuerySet:
 
 def reasons_of(enterprise) -> list[tuple[str, str]]:
     """(code, label in the active language) of the reasons an annotated enterprise row
-    carries."""
-    return [
-        (reason.value, str(reason.label))
-        for reason in KeyReason
-        if getattr(enterprise, f"r_{reason.value}", False)
-    ]
+    carries; the accident reason says which accident."""
+    found = []
+    for reason in KeyReason:
+        if not getattr(enterprise, f"r_{reason.value}", False):
+            continue
+        label = str(reason.label)
+        if reason == KeyReason.ACCIDENT:
+            note = accident_note(enterprise.pk, timezone.localdate().year)
+            label = f"{label}：{note}" if note else label
+        found.append((reason.value, label))
+    return found
 
 
 REASON_LINKS: dict[str, str] = {
     KeyReason.RED_RISK: "/risks/enterprises/{pk}/",
     KeyReason.MAJOR_OPEN: "/hazards/?enterprise={pk}&level=major",
     KeyReason.OVERDUE: "/hazards/?enterprise={pk}&overdue=true",
-    KeyReason.ACCIDENT: "/enterprises/{pk}/",
+    KeyReason.ACCIDENT: "/accidents/?enterprise={pk}",
     KeyReason.LICENCE_EXPIRED: "/enterprises/{pk}/?tab=permits",
     KeyReason.NO_PLAN: "/emergency/plans/?enterprise={pk}",
     KeyReason.UNDRILLED: "/emergency/drills/?enterprise={pk}",

@@ -91,6 +91,63 @@ def _sheets(f: dict):
         ["类别", *HAZARD_HEADER],
         [[CASE_KINDS[c["kind"]], *_hazard_row(c)] for c in f["typical"]],
     )
+    if "accidents" in f:  # bulletins generated before accident figures have none
+        a = f["accidents"]
+        rows = [*_accident_lines(a), [], ACCIDENT_HEADER, *(_accident_row(r) for r in a["rows"])]
+        yield "生产安全事故", ACCIDENT_TOTALS_HEADER, rows
+
+
+GRADES = {"extraordinary": "特别重大", "major": "重大", "serious": "较大", "general": "一般"}
+ACCIDENT_MEASURES = [
+    ("count", "事故起数"),
+    ("deaths", "死亡（含失踪）人数"),
+    ("injuries", "受伤人数"),
+    ("direct_loss", "直接经济损失（元）"),
+]
+ACCIDENT_HEADER = [
+    "企业",
+    "发生日期",
+    "地点",
+    "等级",
+    "死亡（含失踪）",
+    "受伤",
+    "直接经济损失（元）",
+]
+
+
+def _change(now, before) -> str:
+    now, before = float(now or 0), float(before or 0)
+    return "—" if not before else f"{(now - before) * 100 / before:.1f}%"
+
+
+def _accident_lines(a: dict) -> list[list]:
+    return [
+        [
+            label,
+            a["month"][key],
+            a["month_before"][key],
+            _change(a["month"][key], a["month_before"][key]),
+            a["ytd"][key],
+            a["ytd_before"][key],
+            _change(a["ytd"][key], a["ytd_before"][key]),
+        ]
+        for key, label in ACCIDENT_MEASURES
+    ]
+
+
+def _accident_row(r: dict) -> list:
+    return [
+        r["enterprise"],
+        r["occurred_on"],
+        r["place"],
+        GRADES.get(r["grade"], r["grade"]),
+        r["deaths"],
+        r["injuries"],
+        r["direct_loss"],
+    ]
+
+
+ACCIDENT_TOTALS_HEADER = ["指标", "本月", "去年同月", "同比", "本年累计", "去年同期", "同比"]
 
 
 def workbook(title: str, figures: dict) -> bytes:
@@ -193,7 +250,21 @@ def pdf(issuer: str, title: str, number: str, figures: dict, issued_on) -> bytes
         ],
         (26, 32, 24, 44, 18),
     )
-    doc.heading("六、工作要求")
+    if "accidents" in figures:
+        a = figures["accidents"]
+        doc.heading("六、生产安全事故情况")
+        doc.paragraph(
+            f"本月{name}共发生生产安全事故{a['month']['count']}起，死亡（含失踪）"
+            f"{a['month']['deaths']}人，受伤{a['month']['injuries']}人，直接经济损失"
+            f"{a['month']['direct_loss']}元；本年累计{a['ytd']['count']}起，死亡（含失踪）"
+            f"{a['ytd']['deaths']}人，同比"
+            f"{_change(a['ytd']['count'], a['ytd_before']['count'])}（起数）。"
+        )
+        doc.grid(ACCIDENT_TOTALS_HEADER, _accident_lines(a), (36, 18, 20, 16, 20, 20, 16))
+        doc.grid(
+            ACCIDENT_HEADER, [_accident_row(r) for r in a["rows"]], (36, 20, 26, 14, 18, 12, 20)
+        )
+    doc.heading("七、工作要求" if "accidents" in figures else "六、工作要求")
     doc.paragraph(
         "各单位要对照本通报，督促逾期未整改隐患所在企业立即落实整改措施、资金、时限、责任人和"
         "应急预案；对重大事故隐患严格落实挂牌督办，确保整改率达到100%；对重点监管单位实行跟踪"

@@ -11,6 +11,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from safeloop.accidents.models import Accident
+from safeloop.accidents.statistics import bulletin_figures
 from safeloop.alerts.selectors import key_units, reasons_of
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import OPEN_STATES, Level, State
@@ -221,6 +223,12 @@ def compute(region: Region, month: date, today: date | None = None) -> dict:
     overdue_total, overdue = overdue_list(hazards, month)
     major_total, major = major_status(hazards, month)
     key_total, keys = key_unit_list(region, today)
+    first, _end, last_day = month_bounds(month)
+    accidents = bulletin_figures(
+        Accident.objects.filter(enterprise__region_code__startswith=region.prefix),
+        first=first.date(),
+        last=last_day,
+    )
     return {
         "region": {"code": region.code, "name": region.name, "level": region.level},
         "month": month.strftime("%Y-%m"),
@@ -232,4 +240,5 @@ def compute(region: Region, month: date, today: date | None = None) -> dict:
         "key_units": {"total": key_total, "rows": keys},
         "typical": typical_cases(hazards, month),
         "list_limit": LIST_LIMIT,
+        "accidents": accidents,
     }

@@ -22,6 +22,7 @@ urlpatterns = [
     path("photos/<int:pk>/", views.visit_photo, name="inspection-photo"),
     path("enterprises/<int:pk>/", views.enterprise_history, name="inspection-history"),
     path("coverage/", views.coverage, name="inspection-coverage"),
+    path("analogy/<int:accident_pk>/", views.analogy_plan, name="inspection-analogy"),
     path("criteria/", views.criteria_library, name="inspection-criteria"),
     path("checklists/", checklist_views.checklist_list, name="inspection-checklists"),
     path("checklists/new/", checklist_views.checklist_new, name="inspection-checklist-new"),

@@ -18,11 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safeloop.accidents.selectors import accidents_for
 from safeloop.core.errors import fields_for
 from safeloop.core.views import attempt, get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category
-from safeloop.inspections import exports, selectors, services
+from safeloop.inspections import analogy, exports, selectors, services
 from safeloop.inspections.actors import plan_kinds, visit_kinds
 from safeloop.inspections.choices import Outcome, PlanKind, PlanState, VisitState
 from safeloop.inspections.filters import PlanFilter, VisitFilter, filtered
@@ -463,3 +464,17 @@ def coverage(request):
 def criteria_library(request):
     standards = CriteriaStandard.objects.prefetch_related("criteria").order_by("-effective_from")
     return render(request, "inspections/criteria.html", {"standards": standards})
+
+
+@login_required
+@require_POST
+def analogy_plan(request, accident_pk):
+    """事故类比: a draft plan of same-sector, same-risk enterprises after an accident."""
+    accident = get_for_user_or_404(accidents_for(request.user), request.user, accident_pk)
+    if not _may_plan(request.user):
+        raise PermissionDenied
+    done = attempt(request, analogy.propose, actor=request.user, accident=accident)
+    if done:
+        messages.success(request, _("A draft accident analogy plan was proposed."))
+        return redirect("inspection-plan", pk=done.value.pk)
+    return redirect("accident-detail", pk=accident_pk)
