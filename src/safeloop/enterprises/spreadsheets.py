@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from safeloop.core.documents import neutralise
+from safeloop.core.documents import closing_rows, neutralise
 from safeloop.enterprises import columns as C
 from safeloop.enterprises.choices import LicenceKind
 from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, mask
@@ -163,14 +163,16 @@ def export(queryset, *, user=None, chunk_size: int = 2000):
         else Exists(Enterprise.objects.for_user(user, "see_ids").filter(pk=OuterRef("pk")))
     )
     rows = 0
-    for e in (
+    found = (
         queryset.select_related("region", "park", "grid")
         .annotate(reveal_ids=reveal)
         .prefetch_related(licences, "safety_managers")
         .iterator(chunk_size=chunk_size)
-    ):
-        ws.append(_row(e, labels, e.safety_licences[0] if e.safety_licences else None))
-        rows += 1
+    )
+    with closing_rows(found) as each:  # the server-side cursor closes on any error too
+        for e in each:
+            ws.append(_row(e, labels, e.safety_licences[0] if e.safety_licences else None))
+            rows += 1
     out = tempfile.TemporaryFile()  # noqa: SIM115 — handed to the response, which closes it
     wb.save(out)
     out.seek(0)
