@@ -1,9 +1,10 @@
 """Control characters on input (one guard for every text the platform accepts).
 
 A C0 control character (U+0000–U+001F) has no business in an address, a place or a summary,
-and a spreadsheet cannot even hold most of them. `NoControlCharacters` refuses them; a
-multi-line text (a model `TextField`, a textarea) keeps tab, newline and carriage return,
-a one-line text keeps tab only.
+and a spreadsheet cannot even hold them. `NoControlCharacters` refuses them all but tab,
+newline and carriage return, which text legitimately holds (a one-line input cannot send a
+line break anyway, and imported or API text that holds one is kept as typed). The
+`multiline` flag is kept on the validator to say which kind of field it guards.
 
 `install()` (run once at start-up by `core.apps`) puts the guard on every model `CharField`
 and `TextField` (so `full_clean`, model forms, model serializers and the imports that clean
@@ -20,8 +21,7 @@ from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-ONE_LINE = re.compile(r"[\x00-\x08\x0a-\x1f]")
-MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @deconstructible
@@ -41,7 +41,8 @@ class NoControlCharacters:
 
 
 def has_control_characters(value: str, *, multiline: bool = False) -> bool:
-    return bool((MULTI_LINE if multiline else ONE_LINE).search(value))
+    """Whether `value` holds a control character other than tab, newline or CR."""
+    return bool(CONTROL.search(value))
 
 
 def _guarded(validators) -> bool:
@@ -51,15 +52,13 @@ def _guarded(validators) -> bool:
 def _guard_model_fields() -> None:
     for model in apps.get_models():
         for field in model._meta.get_fields():
-            if isinstance(field, models.CharField | models.TextField) and not _guarded(
-                field.default_validators
-            ):
-                # default_validators, not _validators: those are not part of the migrations
-                field.default_validators = [
-                    *field.default_validators,
-                    NoControlCharacters(multiline=isinstance(field, models.TextField)),
-                ]
-                field.__dict__.pop("validators", None)  # a cached list would miss the guard
+            if not isinstance(field, models.CharField | models.TextField):
+                continue
+            # The field's own list (cached, holding its max length too): not `_validators`,
+            # which the migrations would see.
+            if not _guarded(field.validators):
+                multiline = isinstance(field, models.TextField)
+                field.validators.append(NoControlCharacters(multiline=multiline))
 
 
 def _guard_init(cls, multiline_of) -> None:
