@@ -16,7 +16,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
-from safeloop.core.bulk import copy_insert
+from safeloop.core.bulk import TooLarge, XlsxLimits, copy_insert, inspect_xlsx
 from safeloop.core.context import current
 from safeloop.core.models import AuditEntry
 from safeloop.core.scoping import reaches
@@ -66,8 +66,17 @@ def check_file(name: str, path) -> None:
                 raise FileRefused("文件解压后过大，拒绝处理")
             if z.testzip() is not None:
                 raise FileRefused("文件已损坏（压缩内容校验失败）")
+        limits().check(inspect_xlsx(path))  # cells, sheets and rows, before openpyxl reads
     except zipfile.BadZipFile:
         raise FileRefused("文件已损坏，无法打开（zip 结构错误）") from None
+    except TooLarge as error:
+        raise FileRefused(str(error)) from None
+
+
+def limits() -> XlsxLimits:
+    """What a ledger file may hold: the row limit of the import (LEDGER_IMPORT_MAX_ROWS),
+    1 GB of sheets unpacked, 128 MB of shared strings, Excel's own cell size."""
+    return XlsxLimits(max_rows=getattr(settings, "LEDGER_IMPORT_MAX_ROWS", 200_000))
 
 
 @dataclass
