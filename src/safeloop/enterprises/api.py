@@ -20,7 +20,8 @@ class LicenceSerializer(serializers.ModelSerializer):
 
 
 class SpecialOperatorSerializer(serializers.ModelSerializer):
-    """ID numbers are masked unless the reader may see them (selectors.can_see_id_numbers)."""
+    """ID numbers and certificate numbers (national format: "T" + the ID number) are masked
+    unless the reader may see them (selectors.can_see_id_numbers)."""
 
     class Meta:
         model = SpecialOperator
@@ -38,6 +39,7 @@ class SpecialOperatorSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         if not self.context.get("reveal_ids"):
             data["id_number"] = instance.masked_id_number
+            data["certificate_number"] = instance.masked_certificate_number
         return data
 
 

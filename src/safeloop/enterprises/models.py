@@ -397,7 +397,8 @@ class SpecialOperator(EnterpriseChild):
     certificate_number = models.CharField(_("certificate number"), max_length=50)
     valid_to = models.DateField(_("valid to"))
 
-    audit_masked = frozenset({"id_number"})
+    # The national certificate number is "T" + the holder's ID number: masked like it.
+    audit_masked = frozenset({"id_number", "certificate_number"})
 
     class Meta:
         verbose_name = _("special-operation worker")
@@ -411,6 +412,10 @@ class SpecialOperator(EnterpriseChild):
     @property
     def masked_id_number(self) -> str:
         return mask(self.id_number) or "***"
+
+    @property
+    def masked_certificate_number(self) -> str:
+        return mask(self.certificate_number) or "***"
 
 
 # The spreadsheet writes a list of safety managers in one cell with these separators
