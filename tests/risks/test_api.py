@@ -120,8 +120,12 @@ def test_it_lets_only_editors_in_scope_change_and_delete(world, api, rows, endpo
             expected = 200
         else:
             expected = 403
-        assert client.patch(url, PATCHES[endpoint]).status_code == expected, (key, role)
-        assert client.delete(url).status_code == (204 if expected == 200 else expected)
+        obj.refresh_from_db()
+        patch = {**PATCHES[endpoint], "version": obj.version}
+        assert client.patch(url, patch).status_code == expected, (key, role)
+        obj.refresh_from_db()
+        deleted = client.delete(f"{url}?version={obj.version}")
+        assert deleted.status_code == (204 if expected == 200 else expected)
         obj.refresh_from_db()
         assert obj.is_deleted == (expected == 200)
 
@@ -229,8 +233,9 @@ def test_it_answers_bad_input_with_field_errors(world, api, rows, endpoint, chan
 
 def test_it_regrades_through_the_api(world, api, rows):
     point = rows["inside"]["risk-points"]
+    point.refresh_from_db()
     response = api.as_user(world.user(Role.SAFETY_MANAGER)).post(
-        f"/api/v1/risk-points/{point.pk}/regrade/"
+        f"/api/v1/risk-points/{point.pk}/regrade/", {"version": point.version}
     )
     assert response.status_code == 201, response.content
     assert response.json()["supersedes"] == rows["inside"]["risk-assessments"].pk
@@ -238,6 +243,20 @@ def test_it_regrades_through_the_api(world, api, rows):
     assert (
         api.as_user(inspector).post(f"/api/v1/risk-points/{point.pk}/regrade/").status_code == 403
     )
+
+
+@pytest.mark.parametrize("endpoint", list(PATCHES))
+def test_a_change_without_a_version_is_400_and_changes_nothing(world, api, rows, endpoint):
+    obj = rows["inside"][endpoint]
+    obj.refresh_from_db()
+    client = api.as_user(world.user(Role.SAFETY_MANAGER))
+    url = f"/api/v1/{endpoint}/{obj.pk}/"
+    for response in (client.patch(url, PATCHES[endpoint]), client.delete(url)):
+        assert response.status_code == 400
+        assert "version" in response.json()["error"]["fields"]
+    before = obj.version
+    obj.refresh_from_db()
+    assert obj.version == before and not obj.is_deleted
 
 
 def test_it_never_edits_an_assessment(world, api, rows):
@@ -320,6 +339,7 @@ def test_experts_edit_the_risk_records_of_the_enterprises_they_advise(world, api
 @pytest.mark.parametrize("endpoint", list(PATCHES))
 def test_a_stale_version_is_a_conflict_on_every_endpoint(world, api, rows, endpoint):
     obj = rows["inside"][endpoint]
+    obj.refresh_from_db()
     client = api.as_user(world.user(Role.SAFETY_MANAGER))
     url = f"/api/v1/{endpoint}/{obj.pk}/"
     body = client.get(url).json()
