@@ -437,11 +437,12 @@ class Importer:
             if diff:
                 for k, v in values.items():
                     setattr(lic, k, v)
+                lic.version += 1  # an import is a change like any other
                 changed.append((lic, diff))
         copy_insert(Licence, new, with_ids=True)
         if changed:
             Licence.objects.bulk_update(
-                [lic for lic, _ in changed], ["authority", "valid_from", "valid_to"]
+                [lic for lic, _ in changed], ["authority", "valid_from", "valid_to", "version"]
             )
         for lic in new:
             audits.append(entry(lic, "import", {"number": [None, lic.number]}, Licence))

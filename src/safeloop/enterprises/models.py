@@ -380,8 +380,9 @@ class EnterpriseChild(AuditedModel):
         return self.enterprise.region_code
 
 
-class SpecialOperator(EnterpriseChild):
-    """A special-operation worker (特种作业人员) with a valid certificate."""
+class SpecialOperator(Versioned, EnterpriseChild):
+    """A special-operation worker (特种作业人员) with a valid certificate. Every change names
+    the version read (409 when stale)."""
 
     enterprise = models.ForeignKey(
         Enterprise,
@@ -501,7 +502,9 @@ def mask(value: str) -> str:
     return value[:4] + "*" * max(0, len(value) - 8) + value[-4:] if len(value) > 8 else "***"
 
 
-class Licence(EnterpriseChild):
+class Licence(Versioned, EnterpriseChild):
+    """A licence on file. Every change names the version read (409 when stale)."""
+
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="licences"
     )

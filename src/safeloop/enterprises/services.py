@@ -11,6 +11,7 @@ import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -353,8 +354,36 @@ def add_part(*, actor, enterprise: Enterprise, part: EnterpriseChild) -> Enterpr
     allow_change(actor, enterprise)
     part.enterprise = enterprise  # type: ignore[attr-defined]  # every child has this key
     part.full_clean()
-    part.save()
+    _save_part(part)
     return track(part)
+
+
+@service
+def change_part(
+    *, actor, part: EnterpriseChild, data: dict, version: int | None
+) -> EnterpriseChild:
+    """Change a licence or a special operator: `version` is the one read (400 when missing,
+    409 when stale); the enterprise stays the same."""
+    require(version is not None, _("Send the version you read to change the record."), "version")
+    model = type(part)
+    part = lock(model, actor, part.pk, version=version)
+    data.pop("enterprise", None)
+    for name, value in data.items():
+        setattr(part, name, value)
+    part.full_clean()
+    bump(part)
+    _save_part(part)
+    return part
+
+
+def _save_part(part) -> None:
+    """Save, answering a row that another request made a duplicate meanwhile (the unique
+    constraint, past the `full_clean` check) as 409 rather than a database error."""
+    try:
+        with transaction.atomic():
+            part.save()
+    except IntegrityError:
+        raise Conflict(_("This record already exists.")) from None
 
 
 # Ledger imports: an uploaded spreadsheet is checked (dry run), then applied. Every status
