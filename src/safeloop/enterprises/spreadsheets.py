@@ -36,8 +36,15 @@ def template(user) -> Workbook:
 
     options = wb.create_sheet(C.OPTIONS_SHEET)
     lists = {
-        "region": [r.name for r in Region.objects.filter(level="county").order_by("code")],
-        "park": [p.name for p in Park.objects.order_by("region_code", "name")],
+        # only what the importer's scope holds: another city's counties and parks are
+        # neither offered nor revealed
+        "region": [
+            r.name
+            for r in Region.objects.for_user(user, "view").filter(level="county").order_by("code")
+        ],
+        "park": [
+            p.name for p in Park.objects.for_user(user, "view").order_by("region_code", "name")
+        ],
         "bool": [C.YES, C.NO],
     }
     for column in C.COLUMNS:
