@@ -197,3 +197,35 @@ def test_an_enterprise_out_of_scope_is_answered_like_one_that_does_not_exist(
         for m in missing.json()["error"]["fields"]["enterprise"]
     ]
     assert not Hazard.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "extra, field",
+    [
+        ({"deadline": "9999-12-31", "deadline_working_days": None}, "deadline"),
+        ({"deadline_working_days": 30000}, "deadline_working_days"),
+    ],
+)
+def test_a_deadline_past_the_policy_s_latest_is_400(world, departments, api, extra, field):
+    from safeloop.hazards.models import HazardPolicy
+
+    HazardPolicy.objects.create(
+        effective_from=timezone.localdate(), source="测试政策", max_deadline_days=365
+    )
+    body = {k: v for k, v in payload(world, **extra).items() if v is not None}
+    response = api.as_user(world.user(Role.SAFETY_MANAGER)).post("/api/v1/hazards/", body)
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"]["fields"]
+    assert not Hazard.objects.exists()
+    inside = {**payload(world), "deadline_working_days": 100}
+    assert api.post("/api/v1/hazards/", inside).status_code == 201
+
+
+def test_an_extension_past_the_policy_s_latest_is_400(world, make_hazard, api):
+    hazard = make_hazard(state=State.RECTIFYING)
+    response = api.as_user(world.user(Role.SAFETY_MANAGER)).post(
+        f"/api/v1/hazards/{hazard.pk}/request-extension/",
+        {"new_deadline": "9999-01-01", "reason": "x", "version": hazard.version},
+    )
+    assert response.status_code == 400
+    assert "new_deadline" in response.json()["error"]["fields"]
