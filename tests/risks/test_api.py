@@ -23,7 +23,6 @@ EDITORS = {
     Role.COUNTY_ADMIN,
     Role.ENTERPRISE_PRINCIPAL,
     Role.SAFETY_MANAGER,
-    Role.EXPERT,
 }
 CITY = {Role.CITY_ADMIN, Role.CITY_INSPECTOR}
 
@@ -300,7 +299,7 @@ def test_it_describes_the_risk_endpoints_in_the_schema(world, api):
 
 
 # Who changes the risk records of `inside` (docs/roles-and-scope.md, docs/risks.md): its
-# staff, the expert assigned to it, administrators; regulators who see it read (403);
+# staff and administrators; the expert who advises it and regulators who see it read (403);
 # anyone else does not see it (404).
 CHANGES_INSIDE = {
     Role.SYSTEM_ADMIN: 200,
@@ -312,15 +311,15 @@ CHANGES_INSIDE = {
     Role.GRID_INSPECTOR: 403,
     Role.ENTERPRISE_PRINCIPAL: 200,
     Role.SAFETY_MANAGER: 200,
-    Role.EXPERT: 200,
+    Role.EXPERT: 403,
     None: 404,
 }
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_experts_edit_the_risk_records_of_the_enterprises_they_advise(world, api, rows, role):
+def test_experts_read_the_risk_records_of_the_enterprises_they_advise(world, api, rows, role):
     """Exactly one status per role for editing and deleting a point and a unit of `inside`,
-    and for recording one there on the screens; the expert is among the editors."""
+    and for recording one there on the screens; the expert reads only."""
     expected = CHANGES_INSIDE[role]
     client = api.as_user(world.users[role])
     for endpoint, change in (("risk-points", {"post": "巡检"}), ("hazard-units", {"name": "改"})):
