@@ -3,7 +3,7 @@ error report of an import."""
 
 import tempfile
 
-from django.db.models import Exists, OuterRef, Prefetch, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, Value
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -14,10 +14,21 @@ from safeloop.core.documents import closing_rows, neutralise
 from safeloop.enterprises import columns as C
 from safeloop.enterprises.choices import LicenceKind
 from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, mask
-from safeloop.orgs.models import Park, Region
+from safeloop.orgs.models import GridCell, Park, Region
 
 BOLD = Font(bold=True)
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+def _counties(user) -> list[str]:
+    """The counties of the importer's scope: those of its region grants, and for a park
+    officer or grid inspector the county of its park or grid cell."""
+    codes = set(
+        GridCell.objects.for_user(user, "view").values_list("region_code", flat=True)
+    ) | set(Park.objects.for_user(user, "view").values_list("region_code", flat=True))
+    visible = Region.objects.for_user(user, "view").values("pk")
+    counties = Region.objects.filter(level="county").filter(Q(pk__in=visible) | Q(code__in=codes))
+    return [r.name for r in counties.order_by("code")]
 
 
 def template(user) -> Workbook:
@@ -38,10 +49,7 @@ def template(user) -> Workbook:
     lists = {
         # only what the importer's scope holds: another city's counties and parks are
         # neither offered nor revealed
-        "region": [
-            r.name
-            for r in Region.objects.for_user(user, "view").filter(level="county").order_by("code")
-        ],
+        "region": _counties(user),
         "park": [
             p.name for p in Park.objects.for_user(user, "view").order_by("region_code", "name")
         ],
