@@ -369,3 +369,11 @@ def test_the_api_and_the_export_read_the_same_point_filter(world, api, rows):
     assert_status(client.get("/risks/export.xlsx?level=purple"), 400)
     assert_status(client.get("/api/v1/risk-points/?level=purple"), 400)
     assert_status(client.get("/risks/map/data.json?sector=nowhere"), 400)
+
+
+def test_a_nul_in_a_substance_name_is_a_field_error(world, api, rows):
+    payload = create_payload(world, rows, "hazard-units", "inside")
+    payload["substances"] = [{"substance": "氯\x00", "quantity": "10"}]
+    response = api.as_user(world.user(Role.SAFETY_MANAGER)).post("/api/v1/hazard-units/", payload)
+    assert response.status_code == 400, response.content
+    assert "substances" in response.json()["error"]["fields"]

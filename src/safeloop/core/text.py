@@ -75,10 +75,27 @@ def _guard_init(cls, multiline_of) -> None:
     cls.__init__ = __init__
 
 
+def _guard_slugs(cls) -> None:
+    """A related field looked up by a text slug refuses control characters before it
+    queries: PostgreSQL cannot even hold a NUL in a literal (a 500 otherwise)."""
+    original = cls.to_internal_value
+    if getattr(original, "guards_control_characters", False):
+        return
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and has_control_characters(data, multiline=True):
+            self.fail("invalid")
+        return original(self, data)
+
+    to_internal_value.guards_control_characters = True  # type: ignore[attr-defined]
+    cls.to_internal_value = to_internal_value
+
+
 def install() -> None:
     from rest_framework import serializers
 
     _guard_model_fields()
+    _guard_slugs(serializers.SlugRelatedField)
     _guard_init(forms.CharField, lambda f: isinstance(f.widget, forms.Textarea))
     _guard_init(
         serializers.CharField,
