@@ -23,6 +23,9 @@ SECRET_KEY = os.environ.get(
 )
 ALLOWED_HOSTS = os.environ.get("SAFELOOP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 TRUST_X_FORWARDED_FOR = env_bool("SAFELOOP_TRUST_X_FORWARDED_FOR", False)
+# Our reverse proxies (addresses or networks, comma-separated): X-Forwarded-For is believed
+# only as far as they wrote it (core.middleware.client_ip).
+TRUSTED_PROXIES = [p for p in os.environ.get("SAFELOOP_TRUSTED_PROXIES", "").split(",") if p]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SAFELOOP_CSRF_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "safeloop.core.middleware.PrivateCacheMiddleware",
 ]
 
 ROOT_URLCONF = "safeloop.urls"
@@ -124,6 +128,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "safeloop.core.middleware.client_ip"  # the real client behind a proxy
 
 # Sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = 30 * 60
@@ -189,6 +194,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "safeloop.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

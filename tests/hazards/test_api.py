@@ -100,7 +100,7 @@ def test_bad_input_gets_a_field_error_and_changes_nothing(world, departments, ap
 def test_a_move_answers_with_the_new_state_and_next_moves(world, make_hazard, api):
     hazard = make_hazard(state=State.AWAITING)
     response = api.as_user(world.user(Role.ENTERPRISE_PRINCIPAL)).post(
-        f"/api/v1/hazards/{hazard.pk}/accept/", {"opinion": "合格"}
+        f"/api/v1/hazards/{hazard.pk}/accept/", {"opinion": "合格", "version": hazard.version}
     )
     assert response.status_code == 200, response.content
     body = response.json()
@@ -111,13 +111,13 @@ def test_a_move_answers_with_the_new_state_and_next_moves(world, make_hazard, ap
 def test_an_illegal_move_is_a_conflict_and_a_forbidden_one_is_403(world, make_hazard, api):
     hazard = make_hazard(state=State.CLOSED)
     response = api.as_user(world.user(Role.COUNTY_ADMIN)).post(
-        f"/api/v1/hazards/{hazard.pk}/void/", {"reason": "x"}
+        f"/api/v1/hazards/{hazard.pk}/void/", {"reason": "x", "version": hazard.version}
     )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "illegal_move"
     open_one = make_hazard(state=State.RECTIFYING)
     response = api.as_user(world.user(Role.EXPERT)).post(
-        f"/api/v1/hazards/{open_one.pk}/void/", {"reason": "x"}
+        f"/api/v1/hazards/{open_one.pk}/void/", {"reason": "x", "version": open_one.version}
     )
     assert_refused(response)
 
@@ -131,11 +131,25 @@ def test_a_stale_version_is_409(world, make_hazard, api):
     assert response.json()["error"]["code"] == "conflict"
 
 
+def test_a_move_without_a_version_is_400_and_changes_nothing(world, make_hazard, api):
+    hazard = make_hazard(state=State.RECTIFYING)
+    response = api.as_user(world.user(Role.SAFETY_MANAGER)).post(
+        f"/api/v1/hazards/{hazard.pk}/plan/", {"measures": "新措施"}
+    )
+    assert response.status_code == 400
+    assert "version" in response.json()["error"]["fields"]
+    assert Hazard.objects.get(pk=hazard.pk).version == hazard.version
+
+
 def test_a_precondition_failure_names_its_field(world, make_hazard, api):
     hazard = make_hazard(state=State.RECTIFYING)
     response = api.as_user(world.user(Role.SAFETY_MANAGER)).post(
         f"/api/v1/hazards/{hazard.pk}/request-extension/",
-        {"new_deadline": str(hazard.deadline - timedelta(days=1)), "reason": "x"},
+        {
+            "new_deadline": str(hazard.deadline - timedelta(days=1)),
+            "reason": "x",
+            "version": hazard.version,
+        },
     )
     assert response.status_code == 400
     assert "new_deadline" in response.json()["error"]["fields"]
@@ -183,3 +197,35 @@ def test_an_enterprise_out_of_scope_is_answered_like_one_that_does_not_exist(
         for m in missing.json()["error"]["fields"]["enterprise"]
     ]
     assert not Hazard.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "extra, field",
+    [
+        ({"deadline": "9999-12-31", "deadline_working_days": None}, "deadline"),
+        ({"deadline_working_days": 30000}, "deadline_working_days"),
+    ],
+)
+def test_a_deadline_past_the_policy_s_latest_is_400(world, departments, api, extra, field):
+    from safeloop.hazards.models import HazardPolicy
+
+    HazardPolicy.objects.create(
+        effective_from=timezone.localdate(), source="测试政策", max_deadline_days=365
+    )
+    body = {k: v for k, v in payload(world, **extra).items() if v is not None}
+    response = api.as_user(world.user(Role.SAFETY_MANAGER)).post("/api/v1/hazards/", body)
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"]["fields"]
+    assert not Hazard.objects.exists()
+    inside = {**payload(world), "deadline_working_days": 100}
+    assert api.post("/api/v1/hazards/", inside).status_code == 201
+
+
+def test_an_extension_past_the_policy_s_latest_is_400(world, make_hazard, api):
+    hazard = make_hazard(state=State.RECTIFYING)
+    response = api.as_user(world.user(Role.SAFETY_MANAGER)).post(
+        f"/api/v1/hazards/{hazard.pk}/request-extension/",
+        {"new_deadline": "9999-01-01", "reason": "x", "version": hazard.version},
+    )
+    assert response.status_code == 400
+    assert "new_deadline" in response.json()["error"]["fields"]

@@ -29,6 +29,7 @@ def _data(**changes):
         "general_max_extensions": "2",
         "major_extension_notice_working_days": "15",
         "reminder_working_days": "5",
+        "max_deadline_days": "730",
         "escalation": json.dumps([{"after_days": 0, "notify": "enterprise"}]),
         **changes,
     }

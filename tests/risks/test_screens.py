@@ -26,7 +26,6 @@ EDITORS = {
     Role.COUNTY_ADMIN,
     Role.ENTERPRISE_PRINCIPAL,
     Role.SAFETY_MANAGER,
-    Role.EXPERT,
 }
 ZH_REQUIRED = "该字段是必填项。"
 

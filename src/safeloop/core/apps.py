@@ -10,9 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from safeloop.core import rulecache
+        from safeloop.core import rulecache, text
         from safeloop.core.models import CalendarOverride
 
         rulecache.forget_on_change(CalendarOverride, "calendar-overrides")
+        text.install()  # control characters are refused by every text input
         # every app's lifecycles join the registry (core.workflow.REGISTRY)
         autodiscover_modules("workflow")

@@ -1,18 +1,23 @@
 """Documents every app hands out: Excel workbooks and PDFs in Chinese.
 
-- `neutralise` is the one guard against formula injection: a text cell that a spreadsheet
-  would run as a formula (it starts with = + - @ tab or CR, also after leading spaces) is
-  written with a leading apostrophe. Real numbers, dates and booleans stay what they are.
+- `neutralise` is the one guard every text cell passes: control characters a workbook cannot
+  hold (stored before input refused them, `core.text`) are dropped, and text that a
+  spreadsheet would run as a formula (it starts with = + - @ tab or CR, also after leading
+  spaces) is written with a leading apostrophe. Real numbers, dates and booleans stay what
+  they are.
 - `safe_cell` is what a cell of an export holds (None → "", aware datetimes in local time,
   then the guard); `workbook_response` streams a workbook of (title, header, rows) sheets
-  and `xlsx_response` answers a workbook an app built itself.
+  and `xlsx_response` answers a workbook an app built itself. `workbook_response` closes
+  each sheet's rows when it stops, also on an error, so a server-side cursor behind them is
+  never left open.
 - `FONT` is the CJK font shipped in core/fonts; `CjkPdf` is an A4 PDF with it registered as
   "cjk"; `RedHeadDocument` adds the 红头 of an official document (issuer in red over a red
   rule, title, number), indented paragraphs and the signature with its Chinese date;
   `chinese_date` writes 2026年12月4日.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -25,6 +30,7 @@ from django.utils.http import content_disposition_header
 from fpdf import FPDF
 from fpdf.enums import WrapMode
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -36,8 +42,12 @@ Sheet = tuple[str, Sequence[Any], Iterable[Sequence[Any]]]
 
 def neutralise(value: Any) -> Any:
     """`value`, except that text a spreadsheet would read as a formula gets a leading
-    apostrophe. Only text is touched: a number, even a negative one, stays a number."""
-    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS):
+    apostrophe, and control characters a workbook cannot hold are dropped. Only text is
+    touched: a number, even a negative one, stays a number."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.lstrip(" ").startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -71,9 +81,24 @@ def workbook_response(filename: str, sheets: Iterable[Sheet]) -> HttpResponse:
     for title, header, rows in sheets:
         sheet = book.create_sheet(title=str(safe_cell(title))[:31] or "Sheet")
         sheet.append([safe_cell(h) for h in header])
-        for row in rows:
-            sheet.append([safe_cell(v) for v in row])
+        with closing_rows(rows) as each:
+            for row in each:
+                sheet.append([safe_cell(v) for v in row])
     return xlsx_response(book, filename)
+
+
+@contextmanager
+def closing_rows(rows: Iterable[Any]) -> Iterator[Iterator[Any]]:
+    """An iterator over `rows` that is closed however the loop ends: a generator over a
+    queryset's `.iterator()` then closes its server-side cursor at once."""
+    each = iter(rows)
+    try:
+        yield each
+    finally:
+        for it in (each, rows):
+            close = getattr(it, "close", None)
+            if callable(close):
+                close()
 
 
 def chinese_date(day: date | datetime) -> str:

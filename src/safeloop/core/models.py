@@ -44,6 +44,19 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_repr}"
 
+    @property
+    def shown_changes(self) -> dict:
+        """The changes as a screen shows them: the fields the model masks (ID numbers,
+        certificate numbers) stay masked even in entries written before it masked them."""
+        kind = (
+            ContentType.objects.get_for_id(self.content_type_id) if self.content_type_id else None
+        )
+        model = kind.model_class() if kind else None
+        masked: frozenset[str] = getattr(model, "audit_masked", frozenset())
+        if not masked or not isinstance(self.changes, dict):
+            return self.changes
+        return {k: ["***", "***"] if k in masked else v for k, v in self.changes.items()}
+
     @staticmethod
     def action_code(obj, verb: str) -> str:
         """`create` on an orgs.Park becomes `orgs.park.create`; codes with a dot stay."""

@@ -52,8 +52,11 @@ def check(key: str, *, limit: int, per: int) -> None:
 
 
 def client_ip(request) -> str:
-    """The client's address as the server saw it (a proxy in front sets REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address, the real one behind our trusted reverse proxies
+    (`core.middleware.client_ip`), so a limit counts clients, not the proxy."""
+    from safeloop.core.middleware import client_ip as address
+
+    return address(request) or "unknown"
 
 
 def too_many(request, error: RateLimited):

@@ -255,7 +255,9 @@ def run(actor, upload, *, apply: bool) -> dict:
         for chunk in upload.chunks():
             tmp.write(chunk)
         tmp.flush()
-        bulk.check_file(upload.name, tmp.name, max_bytes=MAX_BYTES)
+        bulk.check_file(
+            upload.name, tmp.name, max_bytes=MAX_BYTES, limits=bulk.XlsxLimits(max_rows=MAX_ROWS)
+        )
         try:
             result = Importer(actor=actor).run(tmp.name, apply=apply)
         except bulk.FileRefused:

@@ -13,14 +13,36 @@ from safeloop.enterprises.filters import EnterpriseFilter
 from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, SpecialOperator
 
 
+def part_version():
+    return serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_("The version you read; required on updates (409 when it is stale)."),
+    )
+
+
 class LicenceSerializer(serializers.ModelSerializer):
+    version = part_version()
+
     class Meta:
         model = Licence
-        fields = ["id", "kind", "number", "authority", "valid_from", "valid_to", "status"]
+        fields = [
+            "id",
+            "kind",
+            "number",
+            "authority",
+            "valid_from",
+            "valid_to",
+            "status",
+            "version",
+        ]
 
 
 class SpecialOperatorSerializer(serializers.ModelSerializer):
-    """ID numbers are masked unless the reader may see them (selectors.can_see_id_numbers)."""
+    """ID numbers and certificate numbers (national format: "T" + the ID number) are masked
+    unless the reader may see them (selectors.can_see_id_numbers)."""
+
+    version = part_version()
 
     class Meta:
         model = SpecialOperator
@@ -31,6 +53,7 @@ class SpecialOperatorSerializer(serializers.ModelSerializer):
             "certificate_type",
             "certificate_number",
             "valid_to",
+            "version",
         ]
         extra_kwargs = {"id_number": {"write_only": False}}
 
@@ -38,6 +61,7 @@ class SpecialOperatorSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         if not self.context.get("reveal_ids"):
             data["id_number"] = instance.masked_id_number
+            data["certificate_number"] = instance.masked_certificate_number
         return data
 
 
@@ -220,10 +244,21 @@ class EnterprisePartViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer):
         model = serializer.Meta.model
+        data = dict(serializer.validated_data)
+        data.pop("version", None)  # a new row starts at version 1
         serializer.instance = services.add_part(
-            actor=self.request.user,
-            enterprise=self.enterprise(),
-            part=model(**serializer.validated_data),
+            actor=self.request.user, enterprise=self.enterprise(), part=model(**data)
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if version is None:
+            raise exceptions.ValidationError(
+                {"version": [_("Send the version you read to update the record.")]}
+            )
+        serializer.instance = services.change_part(
+            actor=self.request.user, part=serializer.instance, data=data, version=version
         )
 
 

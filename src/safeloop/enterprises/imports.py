@@ -40,12 +40,22 @@ CHUNK = 1000
 FIELDS = [c.key for c in C.COLUMNS if c.key not in C.LICENCE_KEYS and c.kind != "managers"]
 MANAGERS = "safety_managers"
 FileRefused = bulk.FileRefused
-check_file = bulk.check_file
 
 
 def parallel_limit() -> int:
     """Files larger than this are read by a child process, beside the validation."""
     return getattr(settings, "LEDGER_IMPORT_PARALLEL_BYTES", 1024 * 1024)
+
+
+def check_file(name: str, path) -> None:
+    """A sound .xlsx within the ledger's limits (core.bulk.check_file with `limits()`)."""
+    bulk.check_file(name, path, limits=limits())
+
+
+def limits() -> bulk.XlsxLimits:
+    """What a ledger file may hold: the row limit of the import (LEDGER_IMPORT_MAX_ROWS),
+    1 GB of sheets unpacked, 128 MB of shared strings, Excel's own cell size."""
+    return bulk.XlsxLimits(max_rows=getattr(settings, "LEDGER_IMPORT_MAX_ROWS", 200_000))
 
 
 @dataclass
@@ -381,11 +391,12 @@ class Importer:
             if diff:
                 for k, v in values.items():
                     setattr(lic, k, v)
+                lic.version += 1  # an import is a change like any other
                 changed.append((lic, diff))
         copy_insert(Licence, new, with_ids=True)
         if changed:
             Licence.objects.bulk_update(
-                [lic for lic, _ in changed], ["authority", "valid_from", "valid_to"]
+                [lic for lic, _ in changed], ["authority", "valid_from", "valid_to", "version"]
             )
         for lic in new:
             audits.append(entry(lic, "import", {"number": [None, lic.number]}, Licence))

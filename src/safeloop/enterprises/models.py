@@ -380,8 +380,9 @@ class EnterpriseChild(AuditedModel):
         return self.enterprise.region_code
 
 
-class SpecialOperator(EnterpriseChild):
-    """A special-operation worker (特种作业人员) with a valid certificate."""
+class SpecialOperator(Versioned, EnterpriseChild):
+    """A special-operation worker (特种作业人员) with a valid certificate. Every change names
+    the version read (409 when stale)."""
 
     enterprise = models.ForeignKey(
         Enterprise,
@@ -397,7 +398,8 @@ class SpecialOperator(EnterpriseChild):
     certificate_number = models.CharField(_("certificate number"), max_length=50)
     valid_to = models.DateField(_("valid to"))
 
-    audit_masked = frozenset({"id_number"})
+    # The national certificate number is "T" + the holder's ID number: masked like it.
+    audit_masked = frozenset({"id_number", "certificate_number"})
 
     class Meta:
         verbose_name = _("special-operation worker")
@@ -411,6 +413,10 @@ class SpecialOperator(EnterpriseChild):
     @property
     def masked_id_number(self) -> str:
         return mask(self.id_number) or "***"
+
+    @property
+    def masked_certificate_number(self) -> str:
+        return mask(self.certificate_number) or "***"
 
 
 # The spreadsheet writes a list of safety managers in one cell with these separators
@@ -496,7 +502,9 @@ def mask(value: str) -> str:
     return value[:4] + "*" * max(0, len(value) - 8) + value[-4:] if len(value) > 8 else "***"
 
 
-class Licence(EnterpriseChild):
+class Licence(Versioned, EnterpriseChild):
+    """A licence on file. Every change names the version read (409 when stale)."""
+
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="licences"
     )

@@ -7,15 +7,18 @@ it wrote re-checked in the actor's scope before commit."""
 import hashlib
 import os
 import secrets
+import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from procrastinate.contrib.django import app
 
 from safeloop.core import audit
+from safeloop.core.bulk import inspect_xlsx
 from safeloop.core.errors import (
     Conflict,
     IllegalMove,
@@ -380,8 +383,36 @@ def add_part(*, actor, enterprise: Enterprise, part: EnterpriseChild) -> Enterpr
     allow_change(actor, enterprise)
     part.enterprise = enterprise  # type: ignore[attr-defined]  # every child has this key
     part.full_clean()
-    part.save()
+    _save_part(part)
     return track(part)
+
+
+@service
+def change_part(
+    *, actor, part: EnterpriseChild, data: dict, version: int | None
+) -> EnterpriseChild:
+    """Change a licence or a special operator: `version` is the one read (400 when missing,
+    409 when stale); the enterprise stays the same."""
+    require(version is not None, _("Send the version you read to change the record."), "version")
+    model = type(part)
+    part = lock(model, actor, part.pk, version=version)
+    data.pop("enterprise", None)
+    for name, value in data.items():
+        setattr(part, name, value)
+    part.full_clean()
+    bump(part)
+    _save_part(part)
+    return part
+
+
+def _save_part(part) -> None:
+    """Save, answering a row that another request made a duplicate meanwhile (the unique
+    constraint, past the `full_clean` check) as 409 rather than a database error."""
+    try:
+        with transaction.atomic():
+            part.save()
+    except IntegrityError:
+        raise Conflict(_("This record already exists.")) from None
 
 
 # Ledger imports: an uploaded spreadsheet is checked (dry run), then applied. Every status
@@ -389,8 +420,24 @@ def add_part(*, actor, enterprise: Enterprise, part: EnterpriseChild) -> Enterpr
 
 
 def sync_limit() -> int:
-    """Files larger than this run as a background job."""
-    return getattr(settings, "LEDGER_IMPORT_SYNC_BYTES", 256 * 1024)
+    """Files whose sheets unpack to more than this many bytes run as a background job."""
+    return getattr(settings, "LEDGER_IMPORT_SYNC_BYTES", 4 * 1024 * 1024)
+
+
+def sync_rows() -> int:
+    """Files with more rows than this run as a background job."""
+    return getattr(settings, "LEDGER_IMPORT_SYNC_ROWS", 5_000)
+
+
+def in_background(upload) -> bool:
+    """Whether the check of `upload` runs as a job: decided on what the file unpacks to and
+    its real row count (core.bulk.inspect_xlsx), never on its compressed size — a small
+    file can hold a huge cell. A file that is no zip is refused at once, in the request."""
+    try:
+        shape = inspect_xlsx(upload, stop_after=sync_limit())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    return shape.uncompressed > sync_limit() or shape.rows > sync_rows()
 
 
 def batches_for(user) -> QuerySet[ImportBatch]:
@@ -425,7 +472,7 @@ def upload_batch(*, actor, upload, check: bool = True) -> ImportBatch:
         token=secrets.token_hex(16),
         created_by=actor,
         original_name=(upload.name or "")[:200],
-        background=upload.size > sync_limit(),
+        background=in_background(upload),
     )
     IMPORT_BATCH.apply(batch, "upload", _batch_kinds(actor, batch))
     batch.file.save(f"{batch.token}.xlsx", upload, save=False)

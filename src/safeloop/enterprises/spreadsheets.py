@@ -3,7 +3,7 @@ error report of an import."""
 
 import tempfile
 
-from django.db.models import Exists, OuterRef, Prefetch, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, Value
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -11,14 +11,25 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from safeloop.core.bulk import error_workbook
-from safeloop.core.documents import neutralise
+from safeloop.core.documents import closing_rows, neutralise
 from safeloop.enterprises import columns as C
 from safeloop.enterprises.choices import LicenceKind
 from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, mask
-from safeloop.orgs.models import Park, Region
+from safeloop.orgs.models import GridCell, Park, Region
 
 BOLD = Font(bold=True)
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+def _counties(user) -> list[str]:
+    """The counties of the importer's scope: those of its region grants, and for a park
+    officer or grid inspector the county of its park or grid cell."""
+    codes = set(
+        GridCell.objects.for_user(user, "view").values_list("region_code", flat=True)
+    ) | set(Park.objects.for_user(user, "view").values_list("region_code", flat=True))
+    visible = Region.objects.for_user(user, "view").values("pk")
+    counties = Region.objects.filter(level="county").filter(Q(pk__in=visible) | Q(code__in=codes))
+    return [r.name for r in counties.order_by("code")]
 
 
 def template(user) -> Workbook:
@@ -37,8 +48,12 @@ def template(user) -> Workbook:
 
     options = wb.create_sheet(C.OPTIONS_SHEET)
     lists = {
-        "region": [r.name for r in Region.objects.filter(level="county").order_by("code")],
-        "park": [p.name for p in Park.objects.order_by("region_code", "name")],
+        # only what the importer's scope holds: another city's counties and parks are
+        # neither offered nor revealed
+        "region": _counties(user),
+        "park": [
+            p.name for p in Park.objects.for_user(user, "view").order_by("region_code", "name")
+        ],
         "bool": [C.YES, C.NO],
     }
     for column in C.COLUMNS:
@@ -164,14 +179,16 @@ def export(queryset, *, user=None, chunk_size: int = 2000):
         else Exists(Enterprise.objects.for_user(user, "see_ids").filter(pk=OuterRef("pk")))
     )
     rows = 0
-    for e in (
+    found = (
         queryset.select_related("region", "park", "grid")
         .annotate(reveal_ids=reveal)
         .prefetch_related(licences, "safety_managers")
         .iterator(chunk_size=chunk_size)
-    ):
-        ws.append(_row(e, labels, e.safety_licences[0] if e.safety_licences else None))
-        rows += 1
+    )
+    with closing_rows(found) as each:  # the server-side cursor closes on any error too
+        for e in each:
+            ws.append(_row(e, labels, e.safety_licences[0] if e.safety_licences else None))
+            rows += 1
     out = tempfile.TemporaryFile()  # noqa: SIM115 — handed to the response, which closes it
     wb.save(out)
     out.seek(0)

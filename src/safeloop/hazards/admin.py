@@ -14,6 +14,7 @@ EDITABLE = [
     "general_max_extensions",
     "major_extension_notice_working_days",
     "reminder_working_days",
+    "max_deadline_days",
     "escalation",
 ]
 

@@ -6,6 +6,7 @@ from urllib.parse import quote
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -181,7 +182,10 @@ MOVE_SERVICE = services.MOVES
 
 
 def move_serializer(move: str) -> type[serializers.Serializer]:
-    fields = {**MOVE_FIELDS[move], "version": serializers.IntegerField(required=False)}
+    version = serializers.IntegerField(
+        help_text=_("The version you read; required (409 when it is stale, 400 when missing).")
+    )
+    fields = {**MOVE_FIELDS[move], "version": version}
     return type(f"{move.title().replace('_', '')}Serializer", (serializers.Serializer,), fields)
 
 

@@ -69,6 +69,14 @@ class HazardPolicy(AuditedModel):
     reminder_working_days = models.PositiveSmallIntegerField(
         _("remind this many working days before the deadline"), default=3
     )
+    max_deadline_days = models.PositiveSmallIntegerField(
+        _("latest deadline, in days from today"),
+        default=730,
+        help_text=_(
+            "No deadline or extension may be set further out than this: a hidden danger due "
+            "in the far future would never escalate."
+        ),
+    )
     escalation = models.JSONField(
         _("overdue escalation steps"),
         default=default_escalation,

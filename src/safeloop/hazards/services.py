@@ -7,7 +7,7 @@ when the actor is no kind that may make it), writes, adds a timeline event and a
 is re-checked in the actor's scope before commit, and notifies only after commit.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -99,16 +99,33 @@ def _label(name: str) -> str:
     return str(getattr(Hazard._meta.get_field(name), "verbose_name", name))
 
 
+def _within_policy(deadline: date, field: str) -> None:
+    """400 on `field` when `deadline` lies past the policy's latest deadline (a hazard due
+    in the year 9999 would never escalate)."""
+    days = HazardPolicy.current().max_deadline_days
+    latest = timezone.localdate() + timedelta(days=days)
+    require(
+        deadline <= latest,
+        _("The deadline may be at most %(days)s days from today (until %(latest)s).")
+        % {"days": days, "latest": latest.isoformat()},
+        field,
+    )
+
+
 def _deadline(deadline: date | None, working_days: int | None, start: date) -> tuple:
     if working_days is not None:
         require(
             working_days > 0, _("Give a positive number of working days."), "deadline_working_days"
         )
+        # never more working days than the policy's calendar days: the count stays bounded
+        _within_policy(start + timedelta(days=working_days), "deadline_working_days")
         computed = calendar.add_working_days(start, working_days)
+        _within_policy(computed.day, "deadline_working_days")
         return computed.day, working_days, computed.fell_back
     require(deadline is not None, _("Every hidden danger needs a deadline."), "deadline")
     assert deadline is not None
     require(deadline >= start, _("The deadline cannot be in the past."), "deadline")
+    _within_policy(deadline, "deadline")
     return deadline, None, False
 
 
@@ -354,6 +371,7 @@ def list_hazard(*, hazard, actor, deadline, version=None) -> Listing:
     assert department is not None
     today = timezone.localdate()
     require(deadline >= today, _("The deadline cannot be in the past."), "deadline")
+    _within_policy(deadline, "deadline")
     number = Listing.objects.filter(department=department, listed_at__year=today.year).count() + 1
     listing = Listing(
         hazard=hazard,
@@ -456,6 +474,7 @@ def request_extension(*, hazard, actor, new_deadline, reason, version=None) -> E
         _("The new deadline must be later than the current one."),
         "new_deadline",
     )
+    _within_policy(new_deadline, "new_deadline")
     _illegal_unless(
         not hazard.extensions.filter(status=ExtensionStatus.REQUESTED).exists(),
         _("An extension request is already waiting for a decision."),

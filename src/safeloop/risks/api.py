@@ -2,6 +2,7 @@
 read-only reference tables and the roll-ups. Every write goes through `services`."""
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
@@ -48,8 +49,19 @@ def visible_enterprises(request):
 def version_field() -> serializers.IntegerField:
     """The record's integer version: send it back as `version` with PUT/PATCH (or
     `?version=` with DELETE and regrade) and the change is refused with 409 if someone else
-    changed the record meanwhile. Without it no check is made (older clients)."""
+    changed the record meanwhile. Every change must send it: 400 on `version` when it is
+    missing (creations need none: a new record starts at version 1)."""
     return serializers.IntegerField(required=False, min_value=1)
+
+
+MISSING_VERSION = _("Send the version you read (409 when it is stale).")
+
+
+def required_version(value) -> int:
+    """`value` (an int or None): 400 on `version` when the client sent none."""
+    if value is None:
+        raise serializers.ValidationError({"version": [MISSING_VERSION]})
+    return value
 
 
 def sent_version(request) -> int | None:
@@ -131,11 +143,11 @@ class ServiceViewSet(ScopedModelViewSet):
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = self.update_object(
-            serializer.instance, {**data, "version": data.get("version")}
+            serializer.instance, {**data, "version": required_version(data.get("version"))}
         )
 
     def perform_destroy(self, instance):
-        self.delete_object(instance, sent_version(self.request))
+        self.delete_object(instance, required_version(sent_version(self.request)))
 
 
 class RiskPointViewSet(ServiceViewSet):
@@ -163,7 +175,7 @@ class RiskPointViewSet(ServiceViewSet):
         """Re-grade the current assessment under the active scheme (a new assessment)."""
         point = self.get_object()
         assessment = services.regrade_risk_point(
-            actor=request.user, point=point, version=sent_version(request)
+            actor=request.user, point=point, version=required_version(sent_version(request))
         )
         return Response(RiskAssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 

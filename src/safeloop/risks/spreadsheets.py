@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from safeloop.core.bulk import TooLarge, XlsxLimits, inspect_xlsx
 from safeloop.core.documents import neutralise
 from safeloop.core.errors import Invalid, fields_for
 from safeloop.core.scoping import can, grant_q
@@ -26,6 +27,9 @@ from safeloop.risks.models import AccidentType, GradingScheme, RiskPoint
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+LIMITS = XlsxLimits(
+    max_rows=MAX_ROWS, max_sheet_bytes=256 * 1024 * 1024, max_shared_strings_bytes=32 * 1024 * 1024
+)
 
 # key, header (Chinese, as users exchange these files)
 COLUMNS = [
@@ -123,9 +127,12 @@ def _read(path) -> list[tuple[int, dict]]:
     try:
         if not zipfile.is_zipfile(path):
             raise FileRefused(_("The file is not an .xlsx workbook."))
+        LIMITS.check(inspect_xlsx(path))  # before openpyxl unpacks anything
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError) as e:
         raise FileRefused(_("The file is not an .xlsx workbook.")) from e
+    except TooLarge as e:
+        raise FileRefused(str(e)) from e
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = [_text(h) for h in next(rows, ())]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.scoping import ScopedManager
 from safeloop.enterprises.models import Enterprise
-from safeloop.orgs.roles import ADMINS, ALL_ROLES, ENTERPRISE_STAFF, Role
+from safeloop.orgs.roles import ADMINS, ALL_ROLES, ENTERPRISE_STAFF
 from safeloop.risks.choices import (
     ControlLevel,
     DirectReason,
@@ -26,9 +26,10 @@ from safeloop.risks.choices import (
 )
 from safeloop.risks.models.reference import AccidentType, GradingScheme
 
-# Enterprises identify and control their own risks (自辨自控) with their expert's help;
-# regulators read them; administrators may correct them.
-RISK_EDITORS = ENTERPRISE_STAFF | {Role.EXPERT} | ADMINS
+# Enterprises identify and control their own risks (自辨自控); the expert who advises an
+# enterprise gives technical guidance and reads its records (the enterprise's staff record
+# what the expert advises); regulators read them; administrators may correct them.
+RISK_EDITORS = ENTERPRISE_STAFF | ADMINS
 
 THROUGH_ENTERPRISE = {
     "region": "enterprise__region_code",
