@@ -10,7 +10,7 @@ from safeloop.demo.seed import seed
 from safeloop.hazards import services
 from safeloop.hazards.models import Hazard
 from safeloop.orgs.models import User
-from tests.browser.test_shell import sign_in
+from tests.browser.test_shell import open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ def test_a_safety_manager_registers_a_hazard_on_a_phone(page, settings, tmp_path
     seed()
     sign_in(page, "safety_manager")
     page.wait_for_url("**/")
-    page.click("[data-menu=hazard-list]")
+    open_menu(page, "hazard-list")
     page.wait_for_url("**/hazards/")
     page.click("#new-hazard")
     page.wait_for_url("**/hazards/new/")
