@@ -26,7 +26,7 @@ def test_a_city_administrator_sees_the_yinchuan_hierarchy(page):
     seed()
     sign_in(page, "city_admin")
     page.wait_for_url("**/")
-    assert "安全态势看板" in page.locator("h1").inner_text()  # regulators land on the dashboard
+    assert "待办" in page.locator("h1").inner_text()  # every role lands on its to-do list
     open_menu(page, "org-tree")
     tree = page.locator("#org-tree").inner_text()
     for name in [
@@ -56,7 +56,7 @@ def test_english_switch_and_sign_out(page):
     page.wait_for_url("**/")
     page.click("[data-lang=en]")
     page.wait_for_selector("text=Sign out")
-    assert "Situation dashboard" in page.locator("h1").inner_text()
+    assert "Waiting for you" in page.locator("h1").inner_text()
     page.click("#logout")
     page.wait_for_url("**/login/")
     page.goto("/")

@@ -130,3 +130,28 @@ def key_unit_counts(enterprises: QuerySet, *, today=None) -> dict[str, int]:
         cursor.execute(statement, [*params, *scoped_params])
         row = cursor.fetchone()
     return {"total": row[0], **{code: n for (code, _ids), n in zip(codes, row[1:], strict=True)}}
+
+
+def todo_for(user, limit: int = 10) -> list:
+    """Early warnings in the user's scope not yet acknowledged, newest first."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from safeloop.alerts.choices import WarningState
+    from safeloop.core.todo import Todo
+    from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
+
+    if not user.roles & (ENTERPRISE_STAFF | REGULATORS):  # the ones who acknowledge
+        return []
+    warnings = warnings_for(user).filter(state=WarningState.OPEN).order_by("-raised_at", "-id")
+    return [
+        Todo(
+            kind=_("Acknowledge a warning"),
+            title=f"{warning.enterprise.name} · {warning.reason[:40]}",
+            link=reverse("warning-detail", args=[warning.pk]),
+            asked_by=str(warning.rule),
+            since=timezone.localtime(warning.raised_at).date(),
+        )
+        for warning in warnings[:limit]
+    ]
