@@ -148,7 +148,7 @@ def todo_for(user, limit: int = 10) -> list:
     return [
         Todo(
             kind=_("Acknowledge a warning"),
-            title=f"{warning.enterprise.name} · {warning.reason[:40]}",
+            title=f"{warning.subject_label} · {warning.reason[:40]}",
             link=reverse("warning-detail", args=[warning.pk]),
             asked_by=str(warning.rule),
             since=timezone.localtime(warning.raised_at).date(),
