@@ -9,7 +9,7 @@ from safeloop.alerts.models import EarlyWarning
 from safeloop.demo.seed import seed
 from safeloop.orgs.models import User
 from tests.alerts.test_rules import licence
-from tests.browser.test_shell import sign_in
+from tests.browser.test_shell import open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +28,7 @@ def test_a_warning_is_acknowledged_then_closed_with_what_was_done(page):
 
     sign_in(page, "safety_manager")
     page.wait_for_url("**/")
-    page.click("[data-menu=warning-list]")
+    open_menu(page, "warning-list")
     page.wait_for_url("**/alerts/**")
     page.click(f"tr[data-warning='{warning.pk}'] a")
     page.wait_for_url(f"**/{warning.pk}/")

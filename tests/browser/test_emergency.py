@@ -6,7 +6,7 @@ import pytest
 
 from safeloop.demo.seed import seed
 from safeloop.emergency.models import Drill, Incident
-from tests.browser.test_shell import sign_in
+from tests.browser.test_shell import open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +17,7 @@ def test_an_incident_is_opened_the_nearest_team_dispatched_and_closed(page, widt
     seed()
     sign_in(page, "county_admin")
     page.wait_for_url("**/")
-    page.click("[data-menu=emergency-home]")
+    open_menu(page, "emergency-home")
     page.wait_for_url("**/emergency/")
     page.click("#incidents")
     page.click("#new-incident")

@@ -11,7 +11,7 @@ from safeloop.demo.seed import seed
 from safeloop.hazards.models import Hazard
 from safeloop.inspections.choices import VisitState
 from safeloop.inspections.models import Visit, VisitResult
-from tests.browser.test_shell import sign_in
+from tests.browser.test_shell import open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +39,7 @@ def test_an_inspector_does_a_visit_on_a_phone_and_submits_after_going_offline(
 
     sign_in(page, "county_inspector")
     page.wait_for_url("**/")
-    page.click("[data-menu=inspection-plans]")
+    open_menu(page, "inspection-plans")
     page.click("[data-nav=mine]")
     page.locator(f"[data-visit='{visit.pk}'] a.visit-link").click()
     page.wait_for_url(f"**/inspections/visits/{visit.pk}/")

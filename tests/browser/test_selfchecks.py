@@ -6,7 +6,7 @@ import pytest
 from safeloop.demo.seed import seed
 from safeloop.hazards.models import Hazard
 from safeloop.selfchecks.models import SelfCheckRecord
-from tests.browser.test_shell import sign_in
+from tests.browser.test_shell import open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,7 +16,7 @@ def test_a_safety_manager_records_a_self_check_on_a_phone(page, settings, tmp_pa
     seed()
     sign_in(page, "safety_manager")
     page.wait_for_url("**/")
-    page.click("[data-menu=selfcheck-mine]")
+    open_menu(page, "selfcheck-mine")
     page.wait_for_url("**/selfchecks/")
     page.locator(".sc-card.sc-pending a").first.click()
     page.wait_for_url("**/selfchecks/tasks/*/")

@@ -19,6 +19,7 @@ from safeloop.orgs.roles import Role
 from safeloop.risks import services as risks
 from safeloop.risks.demo import ensure_reference_data
 from safeloop.risks.models import RiskPoint
+from tests.photos import photo
 
 OPS = [
     "register",
@@ -85,7 +86,7 @@ def apply(world, op: str, n: int, register) -> None:
     elif op == "reject":
         hazards.reject(hazard=hazard, actor=city, reason="误报")
     elif op == "submit":
-        hazards.submit(hazard=hazard, actor=city, evidence="已整改")
+        hazards.submit(hazard=hazard, actor=city, evidence="已整改", photos=[photo()])
     elif op == "accept":
         hazards.accept(hazard=hazard, actor=admin, opinion="合格", expert_report="专家意见")
     elif op == "return":

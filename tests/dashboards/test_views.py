@@ -135,11 +135,12 @@ def test_every_number_links_to_the_list_that_shows_it(world, client, three, area
         assert found and found.group(1) == number, url
 
 
-def test_a_regulator_lands_on_the_dashboard(world, client, three):
+def test_a_regulator_finds_the_dashboard_one_tap_from_home(world, client, three):
     client.force_login(world.user(Role.COUNTY_ADMIN))
-    assert 'data-focus="county"' in client.get("/").content.decode()
+    assert 'data-dock="dashboard"' in client.get("/").content.decode()
+    assert 'data-focus="county"' in client.get("/dashboards/").content.decode()
     client.force_login(world.user(Role.SAFETY_MANAGER))
-    assert "data-focus" not in client.get("/").content.decode()
+    assert "data-focus" not in client.get("/dashboards/").content.decode()
 
 
 @pytest.mark.parametrize(

@@ -500,3 +500,16 @@ def test_id_numbers_are_checked_by_date_and_check_digit(number, ok):
     else:
         with pytest.raises(ValidationError):
             validate_id_number(number)
+
+
+def test_a_uscc_typed_in_lower_case_or_full_width_is_normalised():
+    from stdnum.cn import uscc
+
+    from safeloop.enterprises.models import normalise_uscc
+
+    code = "91640100" + "MA76" + "5T3X0"  # shape only; the check digit is completed below
+    code = code[:17] + uscc.calc_check_digit(code[:17])
+    typed = code.lower().translate(
+        {ord(c): ord(c) + 0xFEE0 for c in "0123456789abcdefghijklmnopqrstuvwxyz"}
+    )
+    assert normalise_uscc(" " + typed[:6] + "-" + typed[6:] + " ") == code

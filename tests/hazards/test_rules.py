@@ -15,6 +15,7 @@ from safeloop.hazards import services, tasks
 from safeloop.hazards.choices import Level, State
 from safeloop.hazards.models import Accountability, Hazard, HazardPolicy, Listing
 from safeloop.orgs.roles import Role
+from tests.photos import photo
 
 R = Role
 
@@ -22,7 +23,7 @@ R = Role
 def test_the_submitter_can_never_accept_their_own_rectification(world, make_hazard):
     manager, principal = world.user(R.SAFETY_MANAGER), world.user(R.ENTERPRISE_PRINCIPAL)
     hazard = make_hazard(state=State.RECTIFYING)
-    services.submit(hazard=hazard, actor=manager, evidence="已整改")
+    services.submit(hazard=hazard, actor=manager, evidence="已整改", photos=[photo()])
     with pytest.raises(NotPermitted):
         services.accept(hazard=hazard, actor=manager, opinion="合格")
     with pytest.raises(NotPermitted):
@@ -70,16 +71,22 @@ def test_a_major_hazard_cannot_be_fixed_on_the_spot(world, departments):
 def test_submission_needs_the_whole_plan_and_for_major_the_governance_plan(world, make_hazard):
     hazard = make_hazard(state=State.RECTIFYING, level=Level.MAJOR, plan_safety="")
     with pytest.raises(Invalid) as error:
-        services.submit(hazard=hazard, actor=world.user(R.SAFETY_MANAGER), evidence="done")
+        services.submit(
+            hazard=hazard, actor=world.user(R.SAFETY_MANAGER), evidence="done", photos=[photo()]
+        )
     assert "safety measures" in str(error.value.message) or "安全" in str(error.value.message)
     services.plan(hazard=hazard, actor=world.user(R.SAFETY_MANAGER), plan_safety="应急预案")
-    services.submit(hazard=hazard, actor=world.user(R.SAFETY_MANAGER), evidence="done")
+    services.submit(
+        hazard=hazard, actor=world.user(R.SAFETY_MANAGER), evidence="done", photos=[photo()]
+    )
 
 
 def test_a_major_hazard_must_be_listed_before_submission(world, make_hazard):
     hazard = make_hazard(state=State.RECTIFYING, level=Level.MAJOR, listed=False)
     with pytest.raises(IllegalMove):
-        services.submit(hazard=hazard, actor=world.user(R.SAFETY_MANAGER), evidence="done")
+        services.submit(
+            hazard=hazard, actor=world.user(R.SAFETY_MANAGER), evidence="done", photos=[photo()]
+        )
 
 
 def test_listing_numbers_notices_per_department_and_year(world, make_hazard):
@@ -128,7 +135,7 @@ def test_returns_are_counted(world, make_hazard):
     hazard = make_hazard(state=State.AWAITING)
     principal, manager = world.user(R.ENTERPRISE_PRINCIPAL), world.user(R.SAFETY_MANAGER)
     services.return_for_rectification(hazard=hazard, actor=principal, reason="未彻底")
-    services.submit(hazard=hazard, actor=manager, evidence="再次整改")
+    services.submit(hazard=hazard, actor=manager, evidence="再次整改", photos=[photo()])
     hazard = services.return_for_rectification(hazard=hazard, actor=principal, reason="仍未")
     assert hazard.returns_count == 2
     assert [e.move for e in hazard.events.all()] == ["return", "submit", "return"]

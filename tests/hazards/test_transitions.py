@@ -20,6 +20,7 @@ from safeloop.hazards.choices import ExtensionStatus, Level, State
 from safeloop.hazards.models import Extension, Hazard
 from safeloop.hazards.workflow import EXTENSION_WORKFLOW, HAZARD_WORKFLOW
 from safeloop.orgs.roles import Role
+from tests.photos import photo
 from tests.scope import ROLES
 
 R = Role
@@ -70,7 +71,7 @@ def arguments(move: str, hazard: Hazard) -> dict:
         "reject": {"reason": "重复上报"},
         "plan": {"measures": "加装联锁"},
         "list": {"deadline": later},
-        "submit": {"evidence": "已加装", "funds_spent": 100},
+        "submit": {"evidence": "已加装", "funds_spent": 100, "photos": [photo()]},
         "request_extension": {"new_deadline": later, "reason": "设备到货延迟"},
         "decide_extension": {"approve": True},
         "accept": {"opinion": "整改合格", "expert_report": "专家组验收意见"},

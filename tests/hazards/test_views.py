@@ -14,6 +14,7 @@ from safeloop.hazards import services
 from safeloop.hazards.choices import Level, State
 from safeloop.hazards.models import Hazard, HazardEvent
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS, Role
+from tests.photos import photo
 from tests.scope import ROLES, assert_hidden, assert_refused
 
 TODAY = timezone.localdate
@@ -296,7 +297,10 @@ def test_the_loop_through_the_forms(world, departments, client):
     }
     assert post_move(client, hazard, "plan", **plan).status_code == 302
     assert (
-        post_move(client, hazard, "submit", evidence="已穿管", funds_spent="650").status_code == 302
+        post_move(
+            client, hazard, "submit", evidence="已穿管", funds_spent="650", photos=photo()
+        ).status_code
+        == 302
     )
     hazard.refresh_from_db()
     assert hazard.state == State.AWAITING and hazard.submitted_by == world.user(Role.SAFETY_MANAGER)
@@ -311,7 +315,10 @@ def test_the_loop_through_the_forms(world, departments, client):
     hazard.refresh_from_db()
     assert hazard.state == State.RECTIFYING and hazard.returns_count == 1
     client.force_login(world.user(Role.SAFETY_MANAGER))
-    assert post_move(client, hazard, "submit", evidence="已全部穿管").status_code == 302
+    assert (
+        post_move(client, hazard, "submit", evidence="已全部穿管", photos=photo()).status_code
+        == 302
+    )
     client.force_login(world.user(Role.ENTERPRISE_PRINCIPAL))
     response = post_move(client, hazard, "accept", opinion="合格")
     assert response.status_code == 302
@@ -345,7 +352,7 @@ def test_listing_and_a_major_acceptance(world, make_hazard, client):
     assert post_move(client, hazard, "list", deadline=later).status_code == 302
     assert hazard.listing.department.name == "兴庆区工信局"
     client.force_login(world.user(Role.SAFETY_MANAGER))
-    assert post_move(client, hazard, "submit", evidence="已整改").status_code == 302
+    assert post_move(client, hazard, "submit", evidence="已整改", photos=photo()).status_code == 302
     client.force_login(world.user(Role.COUNTY_INSPECTOR))
     response = post_move(client, hazard, "accept", opinion="合格")
     assert response.status_code == 400
@@ -387,7 +394,7 @@ def test_bad_input_gets_a_chinese_field_error_and_changes_nothing(
 def test_an_incomplete_plan_blocks_the_submission_with_a_message(world, make_hazard, client):
     hazard = make_hazard(measures="", responsible_person="")
     client.force_login(world.user(Role.SAFETY_MANAGER))
-    response = post_move(client, hazard, "submit", evidence="已整改")
+    response = post_move(client, hazard, "submit", evidence="已整改", photos=photo())
     assert response.status_code == 400
     html = response.content.decode()
     assert "整改方案不完整" in html and "整改措施" in html and "整改责任人" in html

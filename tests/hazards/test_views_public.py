@@ -16,6 +16,7 @@ from safeloop.hazards.choices import Level, State
 from safeloop.hazards.models import Hazard
 from safeloop.orgs.roles import Role
 from tests.hazards.test_views import hazard_on
+from tests.photos import photo
 from tests.scope import ROLES
 
 TODAY = timezone.localdate
@@ -33,8 +34,10 @@ def test_moves_notify_into_the_inbox(
     world, make_hazard, client, django_capture_on_commit_callbacks
 ):
     hazard = make_hazard()
+    manager = world.user(Role.SAFETY_MANAGER)
+    services.add_photo(hazard=hazard, actor=manager, upload=photo(), stage="after")
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit(hazard=hazard, actor=world.user(Role.SAFETY_MANAGER), evidence="已整改")
+        services.submit(hazard=hazard, actor=manager, evidence="已整改")
     client.force_login(world.user(Role.ENTERPRISE_PRINCIPAL))
     html = client.get("/inbox/").content.decode()
     assert "待您验收：冲压车间" in html

@@ -383,3 +383,31 @@ def test_the_plan_list_and_the_api_read_one_filter(client, api, world, plan):
     assert (
         list(client.get(reverse("inspection-plans"), {"state": "nonsense"}).context["page"]) == []
     )
+
+
+def test_the_failed_items_photo_and_note_follow_into_the_hazard(
+    client, world, visit, settings, tmp_path
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(buffer, format="PNG")
+    item = next(i for _, items in visit_items(visit) for i in items)
+    as_(client, world, Role.GRID_INSPECTOR)
+    photo = SimpleUploadedFile("p.png", buffer.getvalue(), content_type="image/png")
+    response = post_visit(
+        client,
+        visit,
+        fail={item.pk},
+        **{f"photos_{item.pk}": photo, f"note_{item.pk}": "除尘管道积尘约5毫米"},
+    )
+    assert response.status_code == 200
+    hazard = Hazard.objects.get()
+    assert "除尘管道积尘约5毫米" in hazard.description  # the notice prints the description
+    assert [p.stage for p in hazard.photos.all()] == ["before"]
+    page = client.get(reverse("hazard-detail", args=[hazard.pk])).content.decode()
+    assert "暂无照片" not in page and "除尘管道积尘约5毫米" in page

@@ -189,3 +189,28 @@ def warning_groups(warnings: QuerySet, by: str) -> list[dict[str, Any]]:
             label, query = names.get(value, value), {"region": value}
         groups.append({"key": value, "label": label, "query": query, **row})
     return groups
+
+
+def todo_for(user, limit: int = 10) -> list:
+    """Early warnings in the user's scope not yet acknowledged, newest first."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from safeloop.alerts.choices import WarningState
+    from safeloop.core.todo import Todo
+    from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
+
+    if not user.roles & (ENTERPRISE_STAFF | REGULATORS):  # the ones who acknowledge
+        return []
+    warnings = warnings_for(user).filter(state=WarningState.OPEN).order_by("-raised_at", "-id")
+    return [
+        Todo(
+            kind=_("Acknowledge a warning"),
+            title=f"{warning.subject_label} · {warning.reason[:40]}",
+            link=reverse("warning-detail", args=[warning.pk]),
+            asked_by=str(warning.rule),
+            since=timezone.localtime(warning.raised_at).date(),
+        )
+        for warning in warnings[:limit]
+    ]

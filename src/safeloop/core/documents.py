@@ -65,6 +65,13 @@ def safe_cell(value: Any) -> Any:
     return neutralise(str(value))
 
 
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """A PDF shown in the browser (opened from a record's page), saved under `filename`."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename) or ""
+    return response
+
+
 def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
     """An attachment response holding `workbook`."""
     buffer = BytesIO()

@@ -57,6 +57,16 @@ class AuditEntry(models.Model):
             return self.changes
         return {k: ["***", "***"] if k in masked else v for k, v in self.changes.items()}
 
+    @property
+    def readable_changes(self) -> list[tuple[str, str, str]]:
+        """The changes in people's words: (field label, before, after), see core.audit."""
+        from safeloop.core.changes import readable_changes
+
+        model = None
+        if self.content_type_id:  # the content-type cache: no query per line
+            model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        return readable_changes(model, self.shown_changes)
+
     @staticmethod
     def action_code(obj, verb: str) -> str:
         """`create` on an orgs.Park becomes `orgs.park.create`; codes with a dot stay."""
@@ -224,13 +234,19 @@ class DocumentCounter(models.Model):
 
     @classmethod
     def take(cls, issuer: str, kind: str, year: int) -> int:
-        with transaction.atomic():
-            counter, _ = cls.objects.select_for_update().get_or_create(
-                issuer=issuer, kind=kind, year=year
+        """The next number, in one statement: the upsert locks the row until the caller's
+        transaction ends, so two takers never get the same number."""
+        from django.db import connection
+
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (issuer, kind, year, last) VALUES (%s, %s, %s, 1) "  # noqa: S608 — our own table name
+                f"ON CONFLICT (issuer, kind, year) DO UPDATE SET last = {table}.last + 1 "
+                "RETURNING last",
+                [issuer, kind, year],
             )
-            counter.last += 1
-            counter.save(update_fields=["last"])
-        return counter.last
+            return cursor.fetchone()[0]
 
 
 class RateCounter(models.Model):

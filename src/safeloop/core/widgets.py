@@ -37,3 +37,17 @@ class PhotosField(forms.FileField):
         if len(files) > self.max_photos:
             raise forms.ValidationError(_("At most %d photos.") % self.max_photos)
         return [super().clean(f, initial) for f in files]
+
+
+def preselect_single_options(form) -> None:
+    """A required select with one real option comes chosen (an enterprise user's only
+    enterprise), without the empty "---------" line."""
+    from django.forms import ModelChoiceField
+
+    for name, field in form.fields.items():
+        if not isinstance(field, ModelChoiceField) or not field.required:
+            continue
+        options = list(field.queryset[:2]) if field.queryset is not None else []
+        if len(options) == 1:
+            field.empty_label = None
+            form.initial.setdefault(name, options[0].pk)

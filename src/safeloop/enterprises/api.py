@@ -10,7 +10,13 @@ from safeloop.core.api import ScopedModelViewSet
 from safeloop.core.views import get_for_user_or_404
 from safeloop.enterprises import selectors, services
 from safeloop.enterprises.filters import EnterpriseFilter
-from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, SpecialOperator
+from safeloop.enterprises.models import (
+    Enterprise,
+    Licence,
+    SafetyManager,
+    SpecialOperator,
+    normalise_uscc,
+)
 
 
 def part_version():
@@ -134,6 +140,12 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         read_only_fields = ["region_code", "sector", "pinyin_initials"]
         # Uniqueness among live enterprises is checked by the model's constraint.
         validators = []
+
+    def to_internal_value(self, data):
+        if hasattr(data, "get") and isinstance(data.get("uscc"), str):
+            data = data.copy()
+            data["uscc"] = normalise_uscc(data["uscc"])
+        return super().to_internal_value(data)
 
     def get_fields(self):
         fields = super().get_fields()

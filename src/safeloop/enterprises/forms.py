@@ -4,7 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.core.widgets import DATE
 from safeloop.enterprises.choices import DocumentKind, Status
-from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, SpecialOperator
+from safeloop.enterprises.models import (
+    Enterprise,
+    Licence,
+    SafetyManager,
+    SpecialOperator,
+    normalise_uscc,
+)
 from safeloop.orgs.models import GridCell, Park, Region
 
 EDITABLE = [
@@ -56,6 +62,15 @@ class EnterpriseForm(forms.ModelForm):
             "liability_expiry": DATE,
             "deposit_date": DATE,
         }
+
+    def _clean_fields(self):
+        # A code typed in lower case or full-width is stored in its compact form, not refused.
+        if self.is_bound and "uscc" in self.fields:
+            key = self.add_prefix("uscc")
+            if key in self.data:
+                self.data = self.data.copy()
+                self.data[key] = normalise_uscc(self.data[key])
+        super()._clean_fields()
 
     def __init__(self, *args, user, regulator: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,6 +30,7 @@ from safeloop.enterprises.models import (
     Licence,
     SafetyManager,
     SectorRule,
+    normalise_uscc,
 )
 from safeloop.enterprises.sheet_reader import open_sheet
 from safeloop.orgs.models import GridCell, Park, Region
@@ -203,7 +204,7 @@ class Importer:
             text = C.to_text(value)
             return text.replace("；", "\n") if column.key == "former_names" else text
         if kind == "uscc":
-            return C.to_code(value).upper()
+            return normalise_uscc(C.to_code(value))
         if kind == "code":
             return C.to_code(value)
         if kind == "int":

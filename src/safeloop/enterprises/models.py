@@ -47,6 +47,16 @@ industry_code_validator = RegexValidator(
 prefix_validator = RegexValidator(r"^\d{2,4}$", _("Enter a division, group or class code."))
 
 
+def normalise_uscc(value):
+    """A code as typed, in the stored form: full-width characters made half-width, spaces
+    and dashes dropped, letters in capitals (python-stdnum's compact form)."""
+    import unicodedata
+
+    if not isinstance(value, str):
+        return value
+    return uscc.compact(unicodedata.normalize("NFKC", value))
+
+
 def validate_uscc(value: str) -> None:
     try:
         uscc.validate(value)

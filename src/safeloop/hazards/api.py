@@ -74,6 +74,7 @@ class HazardListSerializer(serializers.ModelSerializer):
             "id",
             "enterprise",
             "enterprise_name",
+            "number",
             "state",
             "level",
             "source",
@@ -92,6 +93,7 @@ class CreatedSerializer(serializers.Serializer):
     creation is the write path that has to be quick."""
 
     id = serializers.IntegerField()
+    number = serializers.CharField()
     enterprise = serializers.IntegerField(source="enterprise_id")
     enterprise_name = serializers.CharField(source="enterprise.name")
     state = serializers.CharField()

@@ -6,7 +6,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.core.widgets import DATE
+from safeloop.core.widgets import DATE, PhotosField, preselect_single_options
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category, Level, Source
 from safeloop.hazards.models import Hazard, PhotoStage
@@ -87,6 +87,7 @@ class ListForm(VersionedForm):
 class SubmitForm(VersionedForm):
     evidence = _text(_("rectification evidence"))
     funds_spent = forms.DecimalField(label=_("actual cost (CNY)"), required=False, **MONEY)
+    photos = PhotosField(label=_("photos after rectification"))
 
 
 class ExtensionRequestForm(VersionedForm):
@@ -129,7 +130,7 @@ MOVE_FORMS = {
 NEEDS_HAZARD = {"plan", "accept"}
 
 
-def move_form(move: str, hazard: Hazard, data=None):
+def move_form(move: str, hazard: Hazard, data=None, files=None):
     initial = {"version": hazard.version}
     if move == "confirm":
         initial["level"] = hazard.level
@@ -140,7 +141,7 @@ def move_form(move: str, hazard: Hazard, data=None):
         initial.update(evidence=hazard.evidence, funds_spent=hazard.funds_spent)
     form_class = MOVE_FORMS[move]
     kwargs = {"hazard": hazard} if move in NEEDS_HAZARD else {}
-    return form_class(data, initial=initial, prefix=move, **kwargs)
+    return form_class(data, files, initial=initial, prefix=move, **kwargs)
 
 
 # ---------------------------------------------------------------- registration
@@ -173,6 +174,7 @@ class RegisterForm(forms.Form):
         kwargs["initial"].setdefault("token", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = register_enterprises(user)
+        preselect_single_options(self)
         self.fields["source"].choices = [
             (v, label) for v, label in Source.choices if v != Source.PUBLIC_REPORT
         ]

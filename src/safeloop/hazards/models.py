@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.core import rulecache
-from safeloop.core.models import AuditedModel, Versioned
+from safeloop.core.models import AuditedModel, DocumentCounter, Versioned
 from safeloop.core.photos import UploadedPhoto
 from safeloop.core.scoping import ScopedManager
 from safeloop.enterprises.models import Enterprise
@@ -77,6 +77,18 @@ class HazardPolicy(AuditedModel):
             "in the far future would never escalate."
         ),
     )
+    number_prefix = models.CharField(
+        _("hidden-danger number prefix"),
+        max_length=10,
+        default="YC",
+        help_text=_("Hidden dangers are numbered PREFIX-year-serial, e.g. YC-2026-000123."),
+    )
+    after_photos_general = models.PositiveSmallIntegerField(
+        _("after-rectification photos required (general)"), default=1
+    )
+    after_photos_major = models.PositiveSmallIntegerField(
+        _("after-rectification photos required (major)"), default=1
+    )
     escalation = models.JSONField(
         _("overdue escalation steps"),
         default=default_escalation,
@@ -126,6 +138,9 @@ class HazardPolicy(AuditedModel):
             return None
         return deadline + timedelta(days=max(1, self.escalation[step]["after_days"]))
 
+    def after_photos_required(self, level: str) -> int:
+        return self.after_photos_major if level == Level.MAJOR else self.after_photos_general
+
     @classmethod
     def current(cls) -> "HazardPolicy":
         """The newest policy in effect today. The rows are remembered per process
@@ -134,6 +149,14 @@ class HazardPolicy(AuditedModel):
         policies = rulecache.remembered("hazard-policies", lambda: list(cls.objects.all()))
         policy = next((p for p in policies if p.effective_from <= today), None)
         return policy or cls(effective_from=today, source="built-in defaults")
+
+
+HAZARD_NUMBER_KIND = "hazard-number"
+
+
+def take_hazard_number(year: int) -> str:
+    prefix = HazardPolicy.current().number_prefix
+    return f"{prefix}-{year}-{DocumentCounter.take(prefix, HAZARD_NUMBER_KIND, year):06d}"
 
 
 class Hazard(Versioned, AuditedModel):
@@ -253,6 +276,9 @@ class Hazard(Versioned, AuditedModel):
     extensions_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
     void_reason = models.TextField(_("reason voided"), blank=True)
 
+    # The number people quote (YC-2026-000123): taken from core's DocumentCounter when the
+    # hazard is first saved, with the policy's prefix and the year it was found.
+    number = models.CharField(_("number"), max_length=30, blank=True, editable=False)
     # 隐患整改通知书 for a regulator-found hazard: numbered once, when first issued.
     notice_number = models.CharField(
         _("rectification notice number"), max_length=80, blank=True, editable=False
@@ -310,6 +336,9 @@ class Hazard(Versioned, AuditedModel):
                 condition=~models.Q(idempotency_key=""),
                 name="hazard_idempotency_key_once",
             ),
+            models.UniqueConstraint(
+                fields=["number"], condition=~models.Q(number=""), name="hazard_number_once"
+            ),
         ]
 
     def __str__(self):
@@ -318,6 +347,8 @@ class Hazard(Versioned, AuditedModel):
     def save(self, *args, **kwargs):
         if not self.region_code:
             self.region_code = self.enterprise.region_code
+        if not self.number:
+            self.number = take_hazard_number(timezone.localtime(self.found_at).year)
         before = getattr(self, "_audit_before", {})
         if self.deadline and (self._state.adding or before.get("deadline") != self.deadline):
             # A new deadline starts its own escalation.

@@ -201,3 +201,35 @@ def public_overdue_major():
         .select_related("enterprise", "listing__department")
         .order_by("deadline", "pk")
     )
+
+
+def todo_for(user, limit: int = 20) -> list:
+    """Hidden dangers waiting for a move by this user (the 待办 view), earliest deadline first."""
+    from django.urls import reverse
+
+    from safeloop.core.todo import Todo
+
+    hazards = (
+        saved_view(Hazard.objects.for_user(user), user, "todo")
+        .select_related("enterprise", "found_by", "submitted_by")
+        .order_by("deadline", "found_at")[:limit]
+    )
+    items = []
+    for hazard in hazards:
+        if hazard.state == State.AWAITING:
+            kind, asked_by = _("Accept the rectification"), hazard.submitted_by
+        elif hazard.state == State.PENDING:
+            kind, asked_by = _("Confirm a reported hidden danger"), None
+        else:
+            kind, asked_by = _("Rectify a hidden danger"), hazard.found_by
+        items.append(
+            Todo(
+                kind=kind,
+                title=f"{hazard.enterprise.name} · {hazard.description[:40]}",
+                link=reverse("hazard-detail", args=[hazard.pk]),
+                deadline=hazard.deadline,
+                asked_by=str(asked_by or hazard.get_source_display()),
+                since=timezone.localtime(hazard.found_at).date(),
+            )
+        )
+    return items

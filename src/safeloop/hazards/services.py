@@ -392,7 +392,9 @@ def list_hazard(*, hazard, actor, deadline, version=None) -> Listing:
 
 
 @service
-def submit(*, hazard, actor, evidence, funds_spent=None, version=None) -> Hazard:
+def submit(*, hazard, actor, evidence, funds_spent=None, version=None, photos=()) -> Hazard:
+    """Submit the rectification for acceptance with its after-rectification photos (taken
+    in the same form, or added before); the policy says how many each level needs."""
     hazard = lock(Hazard, actor, hazard.pk, version=version)
     from_state = hazard.state
     HAZARD_WORKFLOW.apply(hazard, "submit", actor_kinds(actor, hazard))
@@ -411,6 +413,22 @@ def submit(*, hazard, actor, evidence, funds_spent=None, version=None) -> Hazard
                 "listed first."
             ),
         )
+    for upload in photos or ():
+        attach_photo(
+            HazardPhoto,
+            upload=upload,
+            actor=actor,
+            field="photos",
+            hazard=hazard,
+            stage=PhotoStage.AFTER,
+        )
+    needed = HazardPolicy.current().after_photos_required(hazard.level)
+    have = HazardPhoto.objects.filter(hazard=hazard, stage=PhotoStage.AFTER).count()
+    require(
+        have >= needed,
+        _("Add at least %d photo(s) taken after the rectification.") % needed,
+        "photos",
+    )
     hazard.evidence, hazard.funds_spent = evidence, funds_spent
     hazard.submitted_by, hazard.submitted_at = actor, timezone.now()
     _record(hazard, "submit", actor, from_state)

@@ -9,6 +9,8 @@ urlpatterns = [
     path("<int:pk>/", views.hazard_detail, name="hazard-detail"),
     path("<int:pk>/move/<slug:move>/", views.hazard_move, name="hazard-move"),
     path("<int:pk>/photos/", views.hazard_photo, name="hazard-photo-add"),
+    path("<int:pk>/notice.pdf", views.hazard_notice, name="hazard-notice"),
+    path("<int:pk>/listing-notice.pdf", views.hazard_listing_notice, name="hazard-listing-notice"),
     path("statistics/", views.statistics, name="hazard-statistics"),
     path("statistics/<slug:table>.xlsx", views.statistics_export, name="hazard-statistics-export"),
 ]

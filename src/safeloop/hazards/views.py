@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from safeloop.core.documents import pdf_response
 from safeloop.core.errors import Conflict, fields_for
 from safeloop.core.views import attempt, get_for_user_or_404
 from safeloop.hazards import exports, selectors, services
@@ -176,6 +177,25 @@ def hazard_detail(request, pk):
     return _detail(request, _hazard(request, pk))
 
 
+@login_required
+def hazard_notice(request, pk):
+    """The 隐患整改通知书 of a regulator-found hazard, for everyone who may see the hazard."""
+    from safeloop.hazards import notices
+
+    hazard = get_for_user_or_404(Hazard.objects.exclude(notice_number=""), request.user, pk)
+    return pdf_response(notices.rectification_notice(hazard), f"{hazard.notice_number}.pdf")
+
+
+@login_required
+def hazard_listing_notice(request, pk):
+    """The 挂牌督办通知书 of a listed major hazard."""
+    from safeloop.hazards import notices
+
+    hazard = get_for_user_or_404(Hazard.objects.filter(listing__isnull=False), request.user, pk)
+    listing = hazard.listing
+    return pdf_response(notices.listing_notice(listing), f"{listing.notice_number}.pdf")
+
+
 STALE = gettext_lazy(
     "Someone else changed this hidden danger while you were looking at it; nothing was "
     "saved. The page now shows the current state: check it and try again."
@@ -188,7 +208,7 @@ def hazard_move(request, pk, move):
     if move not in MOVE_FORMS:
         raise Http404
     hazard = _hazard(request, pk)
-    form = move_form(move, hazard, request.POST)
+    form = move_form(move, hazard, request.POST, request.FILES)
     status = 400
     if form.is_valid():
         done = attempt(

@@ -128,3 +128,30 @@ def coverage_totals(visits) -> dict:
         found=Count("results__hazard"),
         major=Count("results__hazard", filter=Q(results__hazard__level=Level.MAJOR)),
     )
+
+
+def todo_for(user, limit: int = 20) -> list:
+    """Visits assigned to this inspector for today or earlier and not yet submitted."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from safeloop.core.todo import Todo
+
+    visits = (
+        Visit.objects.for_user(user)
+        .filter(inspector=user, state=VisitState.ASSIGNED)
+        .filter(scheduled_on__lte=timezone.localdate())
+        .select_related("enterprise", "plan", "plan__created_by")
+        .order_by("scheduled_on", "id")[:limit]
+    )
+    return [
+        Todo(
+            kind=_("Inspection visit"),
+            title=f"{visit.enterprise.name} · {visit.plan.title}",
+            link=reverse("inspection-visit", args=[visit.pk]),
+            deadline=visit.scheduled_on,
+            asked_by=str(visit.plan.created_by or visit.plan.region),
+        )
+        for visit in visits
+    ]

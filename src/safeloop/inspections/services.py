@@ -25,6 +25,7 @@ from safeloop.core.services import allow, bump, lock, require, service, track
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards import services as hazard_services
 from safeloop.hazards.choices import Category, Level, Source
+from safeloop.hazards.models import PhotoStage
 from safeloop.inspections import assignment, targeting
 from safeloop.inspections.actors import plan_kinds, visit_kinds
 from safeloop.inspections.choices import Outcome, PlanKind, Reason, VisitState
@@ -314,7 +315,11 @@ def _register_finding(visit, item, answer, actor, policy):
     category = finding.get("category") or item.category
     if category not in Category.values:
         raise Invalid(_("Choose a category."), field=f"category_{item.pk}")
+    # The inspector's own words say what was seen; the checklist sentence says what was due.
+    note = (answer.get("note") or "").strip()
     description = (finding.get("description") or "").strip() or item.text
+    if note and note not in description:
+        description = f"{description}\n{_('Inspector’s note')}：{note}"
     place = (finding.get("place") or "").strip() or visit.enterprise.name
     deadline = finding.get("deadline") or None
     if isinstance(deadline, str):
@@ -419,6 +424,11 @@ def submit_visit(
         )
         for upload in photos.get(item.pk, []):
             _add_photo(result, upload, actor, field=f"photos_{item.pk}")
+            if hazard is not None:  # the finding's photo is the hazard's "before" evidence
+                upload.seek(0)
+                hazard_services.add_photo(
+                    hazard=hazard, actor=actor, upload=upload, stage=PhotoStage.BEFORE
+                )
     visit.representative = representative.strip()[:50]
     visit.summary = (summary or "")[:5000]
     visit.inspector_signature = signatures["inspector_signature"]

@@ -135,3 +135,35 @@ def completion_rows(enterprises, start: date, end: date) -> list[dict]:
         )
     rows.sort(key=lambda r: (r["rate"] is None, r["rate"] or 0, r["name"]))
     return rows
+
+
+def todo_for(user, limit: int = 20) -> list:
+    """Self-check tasks of this user still to do, due within the coming week or missed."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from safeloop.core.todo import Todo
+
+    if not user.roles & ENTERPRISE_STAFF:
+        return []
+    today = timezone.localdate()
+    staff_of = [g.enterprise_id for g in user.grants() if g.role in ENTERPRISE_STAFF]
+    mine = Q(assignee=user) | Q(assignee__isnull=True, enterprise_id__in=staff_of)
+    tasks = (
+        tasks_for(user)
+        .filter(mine, state=TaskState.PENDING, period_start__lte=today)
+        .filter(due_date__lte=today + timedelta(days=7))
+        .select_related("risk_point", "measure")
+        .order_by("due_date", "id")[:limit]
+    )
+    return [
+        Todo(
+            kind=_("Self-check task"),
+            title=f"{task.risk_point} · {task.measure}",
+            link=reverse("selfcheck-task", args=[task.pk]),
+            deadline=task.due_date,
+            asked_by=task.responsible_name or _("Self-check schedule"),
+        )
+        for task in tasks
+    ]

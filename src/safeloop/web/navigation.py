@@ -21,29 +21,36 @@ class MenuItem:
     label: str
     url_name: str
     roles: frozenset
+    # Roles for whom this is daily work: on a phone it sits in the bottom bar (3–5 per role).
+    daily: frozenset = frozenset()
+
+
+EXPERTS = frozenset({Role.EXPERT})
 
 
 # Ordered by daily work: what needs attention, the loop, then records and administration.
 MENU = [
-    MenuItem(_("Home"), "home", ALL_ROLES),
-    MenuItem(_("Dashboard"), "dashboard", ALL_ROLES),
-    MenuItem(_("Early warnings"), "warning-list", ALL_ROLES),
-    MenuItem(_("Key units"), "key-unit-list", ALL_ROLES),
-    MenuItem(_("Hidden dangers"), "hazard-list", ALL_ROLES),
+    MenuItem(_("Home"), "home", ALL_ROLES, ALL_ROLES),
+    MenuItem(_("Dashboard"), "dashboard", ALL_ROLES, REGULATORS),
+    MenuItem(_("Early warnings"), "warning-list", ALL_ROLES, REGULATORS),
+    # Key units and the organisation tree are the regulators' view of their area.
+    MenuItem(_("Key units"), "key-unit-list", REGULATORS),
+    MenuItem(_("Hidden dangers"), "hazard-list", ALL_ROLES, ALL_ROLES),
     MenuItem(_("Public reports"), "public-triage", REGULATORS),
-    MenuItem(_("Inspections"), "inspection-plans", REGULATORS | ENTERPRISE_STAFF),
-    MenuItem(_("My self-checks"), "selfcheck-mine", ENTERPRISE_STAFF),
+    MenuItem(_("Inspections"), "inspection-plans", REGULATORS | ENTERPRISE_STAFF, REGULATORS),
+    MenuItem(_("My self-checks"), "selfcheck-mine", ENTERPRISE_STAFF, ENTERPRISE_STAFF),
     MenuItem(_("Self-check supervision"), "selfcheck-completion", REGULATORS),
-    MenuItem(_("Risks"), "risk-overview", ALL_ROLES),
-    MenuItem(_("Enterprise ledger"), "enterprise-list", ALL_ROLES),
+    MenuItem(_("Risks"), "risk-overview", ALL_ROLES, ENTERPRISE_STAFF),
+    MenuItem(_("Enterprise ledger"), "enterprise-list", ALL_ROLES, EXPERTS),
     MenuItem(_("Accidents"), "accident-list", ALL_ROLES),
     MenuItem(_("Emergency management"), "emergency-home", ALL_ROLES),
     MenuItem(_("Monthly bulletins"), "bulletin-list", BULLETIN_READERS),
-    MenuItem(_("Organisation"), "org-tree", ALL_ROLES - {Role.EXPERT}),
+    MenuItem(_("Organisation"), "org-tree", REGULATORS),
     MenuItem(_("Audit log"), "audit-log", ADMINS),
     MenuItem(_("Accounts"), "account-list", ACCOUNT_MANAGERS),
-    MenuItem(_("API"), "api-docs", ALL_ROLES),
-    MenuItem(_("API tokens"), "my-tokens", ALL_ROLES),
+    # Interfaces are connected by the regulators' technical staff, not used in daily work.
+    MenuItem(_("API"), "api-docs", REGULATORS),
+    MenuItem(_("API tokens"), "my-tokens", REGULATORS),
 ]
 
 
@@ -52,12 +59,19 @@ def menu_for(user) -> list[dict]:
         return []
     roles = user.roles
     return [
-        {"label": item.label, "url": reverse(item.url_name), "name": item.url_name}
+        {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "name": item.url_name,
+            "daily": bool(roles & item.daily),
+        }
         for item in MENU
         if roles & item.roles
     ]
 
 
 def navigation(request):
-    """Template context processor."""
-    return {"menu": menu_for(request.user)}
+    """Template context processor: the whole menu, and the daily part a phone shows in its
+    bottom bar."""
+    menu = menu_for(request.user)
+    return {"menu": menu, "dock": [item for item in menu if item["daily"]][:5]}

@@ -7,7 +7,7 @@ from django.db.models import Q
 from safeloop.core.models import AuditEntry, Notification
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.models import GridCell, Park, Region, RoleAssignment
-from safeloop.orgs.roles import ADMINS
+from safeloop.orgs.roles import ADMINS, REGULATORS
 
 
 def audit_entries_for(user):
@@ -30,12 +30,14 @@ def home_counts(user) -> list[tuple[str, int, str]]:
     """What there is for this user now: (label, count, link name)."""
     from django.utils.translation import gettext as _
 
-    counts = [
-        (_("Regions"), Region.objects.for_user(user).count(), "org-tree"),
-        (_("Industrial parks"), Park.objects.for_user(user).count(), "org-tree"),
-        (_("Grid cells"), GridCell.objects.for_user(user).count(), "org-tree"),
-        (_("Enterprises"), Enterprise.objects.for_user(user).count(), ""),
-    ]
+    counts = []
+    if user.roles & REGULATORS:  # the area's units mean nothing to an enterprise
+        counts += [
+            (_("Regions"), Region.objects.for_user(user).count(), "org-tree"),
+            (_("Industrial parks"), Park.objects.for_user(user).count(), "org-tree"),
+            (_("Grid cells"), GridCell.objects.for_user(user).count(), "org-tree"),
+        ]
+    counts.append((_("Enterprises"), Enterprise.objects.for_user(user).count(), ""))
     if user.roles & ADMINS:
         counts.append((_("Role assignments"), RoleAssignment.objects.for_user(user).count(), ""))
     return counts
@@ -72,3 +74,35 @@ def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def todo_for(user, limit: int = 30) -> list:
+    """Everything waiting for this user, from every app, most urgent first."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from safeloop.alerts.selectors import todo_for as warnings_todo
+    from safeloop.core.todo import Todo, most_urgent_first
+    from safeloop.hazards.selectors import todo_for as hazards_todo
+    from safeloop.inspections.selectors import todo_for as visits_todo
+    from safeloop.selfchecks.selectors import todo_for as selfchecks_todo
+
+    notices = [
+        Todo(
+            kind=_("Notice received"),
+            title=note.title,
+            link=reverse("inbox"),
+            asked_by=note.body[:60],
+            since=timezone.localtime(note.created_at).date(),
+        )
+        for note in notifications_for(user, unread_only=True)[:10]
+    ]
+    items = [
+        *hazards_todo(user),
+        *selfchecks_todo(user),
+        *visits_todo(user),
+        *warnings_todo(user),
+        *notices,
+    ]
+    return most_urgent_first(items)[:limit]

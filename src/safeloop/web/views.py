@@ -7,17 +7,23 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from safeloop.core.models import Notification
-from safeloop.dashboards.views import dashboard
-from safeloop.orgs.roles import ADMINS, REGULATORS
+from safeloop.orgs.roles import ADMINS
 from safeloop.web import selectors
 from safeloop.web.filters import AuditEntryFilter
 
 
 @login_required
 def home(request):
-    if request.user.roles & REGULATORS:  # regulators land on their situation dashboard
-        return dashboard(request)
-    return render(request, "web/home.html", {"counts": selectors.home_counts(request.user)})
+    """Every role lands on what waits for it; the situation dashboard is one tap away."""
+    return render(
+        request,
+        "web/home.html",
+        {
+            "todo": selectors.todo_for(request.user),
+            "counts": selectors.home_counts(request.user),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
