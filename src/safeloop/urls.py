@@ -84,6 +84,7 @@ urlpatterns = [
     path("public/", include(hazards_urls.public)),
     path("public/", include(public_urls.public)),
     path("public-reports/", include("safeloop.public.urls")),
+    path("open311/", include(public_urls.open311)),
     path("inspections/", include("safeloop.inspections.urls")),
     path("alerts/", include("safeloop.alerts.urls")),
     path("bulletins/", include("safeloop.bulletins.urls")),

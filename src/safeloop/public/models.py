@@ -128,6 +128,20 @@ class PublicReport(Versioned, AuditedModel):
     public_reply = models.TextField(_("public reply"), max_length=2000, blank=True)
     reporter_feedback = models.TextField(_("reporter's feedback"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    # Open311: the service the request names ("other" for reports from the web form) and
+    # the client that sent it (None: the web form).
+    service_code = models.CharField(
+        _("service"), max_length=40, default="other", db_default="other", editable=False
+    )
+    client = models.ForeignKey(
+        "public.Open311Client",
+        verbose_name=_("Open311 client"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = ScopedManager()
     scope_paths = {
@@ -142,7 +156,11 @@ class PublicReport(Versioned, AuditedModel):
         verbose_name = _("public report")
         verbose_name_plural = _("public reports")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["enterprise", "created_at"], name="public_report_ent")]
+        indexes = [
+            models.Index(fields=["enterprise", "created_at"], name="public_report_ent"),
+            models.Index(fields=["state", "created_at"], name="public_report_state"),
+            models.Index(fields=["service_code", "created_at"], name="public_report_service"),
+        ]
 
     def __str__(self):
         return f"{self.pk} {self.get_state_display()}"
@@ -177,6 +195,36 @@ class PublicReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.report_id} {self.move} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Open311Client(Versioned, AuditedModel):
+    """A client of the Open311 server (a city app, a partner's platform), created by an
+    administrator on /public-reports/open311-clients/. Its API key is shown once; only its
+    SHA-256 is stored. Revoked, never deleted: its requests keep naming it."""
+
+    name = models.CharField(_("name"), max_length=100)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    key_prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    reports_per_hour = models.PositiveIntegerField(
+        _("requests per hour"),
+        default=1000,
+        validators=[MinValueValidator(1), MaxValueValidator(100000)],
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Open311 client")
+        verbose_name_plural = _("Open311 clients")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.strip().encode()).hexdigest()
 
 
 RULE_EDITORS = ADMINS
