@@ -34,6 +34,7 @@ EXPECTED = {
     "emergency_plan",
     "drill",
     "public_report",
+    "public_reward",
 }
 
 

@@ -6,6 +6,7 @@ scope it to the regulators there; nobody else reads it on a screen or the API.
 """
 
 import hashlib
+from decimal import Decimal
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,7 +18,7 @@ from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.photos import Photo
 from safeloop.core.scoping import ScopedManager
 from safeloop.orgs.roles import ADMINS, REGULATORS
-from safeloop.public.choices import PhotoStage, ReportState
+from safeloop.public.choices import PhotoStage, ReportState, RewardState
 
 
 def code_hash(code: str) -> str:
@@ -58,6 +59,22 @@ class PublicRules(AuditedModel):
     )
     lookups_per_hour = models.PositiveIntegerField(
         _("tracking look-ups per network per hour"), validators=[MinValueValidator(1)]
+    )
+    reward_general = models.DecimalField(
+        _("reward for a general hidden danger (yuan)"),
+        max_digits=9,
+        decimal_places=2,
+        default=Decimal("200"),
+        db_default=Decimal("200"),
+        validators=[MinValueValidator(0)],
+    )
+    reward_major = models.DecimalField(
+        _("reward for a major hidden danger (yuan)"),
+        max_digits=9,
+        decimal_places=2,
+        default=Decimal("3000"),
+        db_default=Decimal("3000"),
+        validators=[MinValueValidator(0)],
     )
 
     class Meta:
@@ -221,6 +238,54 @@ class Open311Client(Versioned, AuditedModel):
 
     def __str__(self):
         return self.name
+
+
+class Reward(Versioned, AuditedModel):
+    """A reward for a verified public report: the amount the rules in effect give for the
+    hidden danger's level, proposed by a regulator, approved (or refused) by an
+    administrator who did not propose it, then paid. One per report; never deleted."""
+
+    report = models.OneToOneField(
+        PublicReport,
+        verbose_name=_("public report"),
+        on_delete=models.PROTECT,
+        related_name="reward",
+    )
+    state = models.CharField(
+        _("status"), max_length=10, choices=RewardState.choices, editable=False
+    )
+    level = models.CharField(_("level"), max_length=10, editable=False)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=9, decimal_places=2)
+    rules = models.ForeignKey(
+        PublicRules, verbose_name=_("rules"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        "orgs.User", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    decided_by = models.ForeignKey(
+        "orgs.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    created_at = models.DateTimeField(_("proposed"), default=timezone.now, editable=False)
+
+    objects = ScopedManager()
+    scope_paths = {
+        "region": "report__region_code",
+        "park": "report__park_id",
+        "grid": "report__enterprise__grid_id",
+        "enterprise": "report__enterprise_id",
+    }
+    scope_roles = {"view": REGULATORS, "change": REGULATORS}
+
+    class Meta:
+        verbose_name = _("reward")
+        verbose_name_plural = _("rewards")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.report_id} {self.amount} {self.get_state_display()}"
 
 
 def key_hash(key: str) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from safeloop.public import open311_views, views
+from safeloop.public import open311_views, rewards_views, views
 
 # /public-reports/: the regulators' triage and the administrators' rules (signed in).
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("<int:pk>/", views.triage_detail, name="public-triage-detail"),
     path("<int:pk>/photos/<int:photo_pk>/", views.photo, name="public-photo"),
     path("rules/", views.rules, name="public-rules"),
+    path("<int:pk>/reward/", rewards_views.propose, name="public-reward-propose"),
+    path("rewards/", rewards_views.reward_list, name="public-rewards"),
+    path("rewards/<int:pk>/", rewards_views.reward_detail, name="public-reward"),
     path("open311-clients/", open311_views.clients, name="public-open311-clients"),
     path(
         "open311-clients/<int:pk>/revoke/",
