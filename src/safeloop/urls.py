@@ -59,6 +59,7 @@ router.register("emergency-drills", emergency_api.DrillViewSet, basename="emerge
 router.register("emergency-duty-shifts", emergency_api.DutyShiftViewSet)
 router.register("emergency-duty-log", emergency_api.DutyLogViewSet)
 router.register("public-reports", public_api.PublicReportViewSet)
+router.register("public-rewards", public_api.RewardViewSet)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -17,7 +17,7 @@ from safeloop.public import rewards, services
 from safeloop.public.choices import RewardState
 from safeloop.public.models import PublicRules, Reward
 from tests.public.conftest import solved
-from tests.scope import ROLES, assert_status
+from tests.scope import ROLES, assert_status, ids_in
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +139,30 @@ def test_approval_answers_one_status_per_role(client, world, role):
     assert_status(client.post(url, {"move": "approve", "version": 1}), expected)
     reward.refresh_from_db()
     assert reward.state == (RewardState.APPROVED if role in ADMINS else RewardState.PROPOSED)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_runs_the_same_moves_with_the_same_statuses(api, world, role):
+    report, _code = _verified(world)
+    url = "/api/v1/public-rewards/"
+    user = world.users[role]
+    proposed = api.as_user(user).post(
+        f"{url}propose/", {"report": report.pk, "version": report.version}
+    )
+    expected = 201 if role in REGULATORS else 404
+    assert_status(proposed, expected)
+    if role not in REGULATORS:
+        return
+    reward = Reward.objects.get()
+    assert_status(api.post(f"{url}{reward.pk}/approve/", {"version": 1}), 403)  # the proposer
+    again = {"report": report.pk, "version": report.version}
+    assert_status(api.post(f"{url}propose/", again), 400)
+    approver = world.user(Role.SYSTEM_ADMIN if role != Role.SYSTEM_ADMIN else Role.CITY_ADMIN)
+    api.as_user(approver)
+    assert_status(api.post(f"{url}{reward.pk}/pay/", {"version": 1, "payment_reference": "A"}), 409)
+    assert_status(api.post(f"{url}{reward.pk}/approve/", {"version": 1}), 200)
+    assert_status(api.post(f"{url}{reward.pk}/pay/", {"version": 2}), 400)
+    paid = api.post(f"{url}{reward.pk}/pay/", {"version": 2, "payment_reference": "A1"})
+    assert_status(paid, 200)
+    assert paid.json()["state"] == RewardState.PAID
+    assert ids_in(api.get(url)) == {reward.pk}
