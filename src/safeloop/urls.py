@@ -63,6 +63,7 @@ router.register("emergency-drills", emergency_api.DrillViewSet, basename="emerge
 router.register("emergency-duty-shifts", emergency_api.DutyShiftViewSet)
 router.register("emergency-duty-log", emergency_api.DutyLogViewSet)
 router.register("public-reports", public_api.PublicReportViewSet)
+router.register("public-rewards", public_api.RewardViewSet)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -88,6 +89,7 @@ urlpatterns = [
     path("public/", include(hazards_urls.public)),
     path("public/", include(public_urls.public)),
     path("public-reports/", include("safeloop.public.urls")),
+    path("open311/", include(public_urls.open311)),
     path("inspections/", include("safeloop.inspections.urls")),
     path("alerts/", include("safeloop.alerts.urls")),
     path("bulletins/", include("safeloop.bulletins.urls")),

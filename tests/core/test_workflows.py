@@ -35,6 +35,7 @@ EXPECTED = {
     "drill",
     "public_report",
     "accident_case",
+    "public_reward",
 }
 
 

@@ -190,11 +190,14 @@ def test_it_lets_only_administrators_change_the_rules(client, world, role):
         "duplicate_similarity": "0.4",
         "reports_per_hour": 3,
         "lookups_per_hour": 30,
+        "reward_general": "300",
+        "reward_major": "3000",
     }
     bad = client.post("/public-reports/rules/", {**data, "duplicate_similarity": "7"})
     assert_status(bad, 400)
     assert_status(client.post("/public-reports/rules/", data), 302)
     assert PublicRules.current().exposed_after_days == 10
+    assert PublicRules.current().reward_general == 300
 
 
 def test_it_exposes_overdue_hidden_dangers_by_the_rules(client, world):

@@ -1,5 +1,5 @@
 """The regulators' API over public reports: list and read in scope, accept and reject through
-the same services as the triage screen."""
+the same services as the triage screen; rewards and their moves, as on the rewards screen."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -7,9 +7,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from safeloop.core.api import ScopedReadOnlyViewSet
+from safeloop.core.views import get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
-from safeloop.public import services
-from safeloop.public.models import PublicReport
+from safeloop.public import rewards, services
+from safeloop.public.models import PublicReport, Reward
 
 
 class PublicReportSerializer(serializers.ModelSerializer):
@@ -57,3 +58,86 @@ class PublicReportViewSet(ScopedReadOnlyViewSet):
         body.is_valid(raise_exception=True)
         report = services.reject(actor=request.user, report=report, **body.validated_data)
         return Response(self.get_serializer(report).data)
+
+
+# ------------------------------------------------------------------ rewards
+class RewardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Reward
+        fields = [
+            "id",
+            "report",
+            "state",
+            "level",
+            "amount",
+            "rules",
+            "proposed_by",
+            "decided_by",
+            "note",
+            "payment_reference",
+            "paid_at",
+            "created_at",
+            "version",
+        ]
+
+
+class ProposeBody(serializers.Serializer):
+    report = serializers.IntegerField()
+    version = serializers.IntegerField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class VersionBody(serializers.Serializer):
+    version = serializers.IntegerField()
+
+
+class RefuseBody(VersionBody):
+    note = serializers.CharField(max_length=2000)
+
+
+class PayBody(VersionBody):
+    payment_reference = serializers.CharField(max_length=100)
+
+
+class RewardViewSet(ScopedReadOnlyViewSet):
+    """Rewards in scope; `POST` proposes one for a verified report; approve, refuse and pay
+    are the lifecycle's moves (the same services as /public-reports/rewards/)."""
+
+    queryset = Reward.objects.order_by("-created_at", "-pk")
+    serializer_class = RewardSerializer
+
+    @extend_schema(request=ProposeBody, responses=RewardSerializer)
+    @action(detail=False, methods=["post"])
+    def propose(self, request):
+        body = ProposeBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        report = get_for_user_or_404(PublicReport, request.user, body.validated_data["report"])
+        reward = rewards.propose(
+            actor=request.user,
+            report=report,
+            version=body.validated_data["version"],
+            note=body.validated_data["note"],
+        )
+        return Response(self.get_serializer(reward).data, status=201)
+
+    def _move(self, request, func, body_class):
+        reward = self.get_object()
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        reward = func(actor=request.user, reward=reward, **body.validated_data)
+        return Response(self.get_serializer(reward).data)
+
+    @extend_schema(request=VersionBody, responses=RewardSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._move(request, rewards.approve, VersionBody)
+
+    @extend_schema(request=RefuseBody, responses=RewardSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        return self._move(request, rewards.refuse, RefuseBody)
+
+    @extend_schema(request=PayBody, responses=RewardSerializer)
+    @action(detail=True, methods=["post"])
+    def pay(self, request, pk=None):
+        return self._move(request, rewards.pay, PayBody)

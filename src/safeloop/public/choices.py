@@ -13,3 +13,10 @@ class ReportState(models.TextChoices):
 class PhotoStage(models.TextChoices):
     REPORT = "report", _("With the report")
     NOT_FIXED = "not_fixed", _("Not fixed")
+
+
+class RewardState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed, awaiting approval")
+    APPROVED = "approved", _("Approved, awaiting payment")
+    REFUSED = "refused", _("Not granted")
+    PAID = "paid", _("Paid")

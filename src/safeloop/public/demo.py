@@ -1,7 +1,9 @@
 """Demo public reports: received at an enterprise found by name, a duplicate linked to it,
 an unregistered site routed by county, and one rejected with a reply. None is accepted: the
 demo's hidden dangers, and the figures other screens count of them, are the hazards side's.
-Re-running adds nothing (keyed by the description)."""
+One Open311 client (the city's 12345 hotline) has sent a report through /open311/v2/; its
+key is not known to anyone (an administrator creates a new client to try the server).
+Re-running adds nothing (keyed by the description and the client's name)."""
 
 from decimal import Decimal
 
@@ -9,8 +11,8 @@ from django.apps import apps as django_apps
 
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.models import Region, User
-from safeloop.public import reference_data, services
-from safeloop.public.models import PublicReport
+from safeloop.public import open311, reference_data, services
+from safeloop.public.models import Open311Client, PublicReport
 
 REPORTS = [
     # description, enterprise index (None: a site), site, address, county, lat, lng, then
@@ -59,3 +61,27 @@ def seed() -> None:
                 version=1,
                 reason="经核实为员工在吸烟区吸烟，不构成隐患",
             )
+
+    _open311(enterprises[1])
+
+
+HOTLINE = "12345 政务服务便民热线"
+HOTLINE_REPORT = "车间二楼的灭火器过期两年了，没人更换"
+
+
+def _open311(enterprise) -> None:
+    admin = User.objects.filter(username="city_admin").first()
+    if admin is None or PublicReport.objects.filter(description=HOTLINE_REPORT).exists():
+        return
+    client = Open311Client.objects.filter(name=HOTLINE).first()
+    if client is None:
+        client, _key = open311.add_client(
+            actor=admin, name=HOTLINE, contact="市政务服务中心", reports_per_hour=500
+        )
+    services.submit(
+        actor=None,
+        description=HOTLINE_REPORT,
+        enterprise=enterprise,
+        service_code="fire-safety",
+        client=client,
+    )

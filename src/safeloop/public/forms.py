@@ -188,5 +188,7 @@ class RulesForm(forms.ModelForm):
             "duplicate_similarity",
             "reports_per_hour",
             "lookups_per_hour",
+            "reward_general",
+            "reward_major",
         ]
         widgets = {"effective_from": DATE}

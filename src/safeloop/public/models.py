@@ -6,6 +6,7 @@ scope it to the regulators there; nobody else reads it on a screen or the API.
 """
 
 import hashlib
+from decimal import Decimal
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,7 +18,7 @@ from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.photos import Photo
 from safeloop.core.scoping import ScopedManager
 from safeloop.orgs.roles import ADMINS, REGULATORS
-from safeloop.public.choices import PhotoStage, ReportState
+from safeloop.public.choices import PhotoStage, ReportState, RewardState
 
 
 def code_hash(code: str) -> str:
@@ -58,6 +59,22 @@ class PublicRules(AuditedModel):
     )
     lookups_per_hour = models.PositiveIntegerField(
         _("tracking look-ups per network per hour"), validators=[MinValueValidator(1)]
+    )
+    reward_general = models.DecimalField(
+        _("reward for a general hidden danger (yuan)"),
+        max_digits=9,
+        decimal_places=2,
+        default=Decimal("200"),
+        db_default=Decimal("200"),
+        validators=[MinValueValidator(0)],
+    )
+    reward_major = models.DecimalField(
+        _("reward for a major hidden danger (yuan)"),
+        max_digits=9,
+        decimal_places=2,
+        default=Decimal("3000"),
+        db_default=Decimal("3000"),
+        validators=[MinValueValidator(0)],
     )
 
     class Meta:
@@ -128,6 +145,20 @@ class PublicReport(Versioned, AuditedModel):
     public_reply = models.TextField(_("public reply"), max_length=2000, blank=True)
     reporter_feedback = models.TextField(_("reporter's feedback"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    # Open311: the service the request names ("other" for reports from the web form) and
+    # the client that sent it (None: the web form).
+    service_code = models.CharField(
+        _("service"), max_length=40, default="other", db_default="other", editable=False
+    )
+    client = models.ForeignKey(
+        "public.Open311Client",
+        verbose_name=_("Open311 client"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = ScopedManager()
     scope_paths = {
@@ -142,7 +173,11 @@ class PublicReport(Versioned, AuditedModel):
         verbose_name = _("public report")
         verbose_name_plural = _("public reports")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["enterprise", "created_at"], name="public_report_ent")]
+        indexes = [
+            models.Index(fields=["enterprise", "created_at"], name="public_report_ent"),
+            models.Index(fields=["state", "created_at"], name="public_report_state"),
+            models.Index(fields=["service_code", "created_at"], name="public_report_service"),
+        ]
 
     def __str__(self):
         return f"{self.pk} {self.get_state_display()}"
@@ -177,6 +212,84 @@ class PublicReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.report_id} {self.move} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Open311Client(Versioned, AuditedModel):
+    """A client of the Open311 server (a city app, a partner's platform), created by an
+    administrator on /public-reports/open311-clients/. Its API key is shown once; only its
+    SHA-256 is stored. Revoked, never deleted: its requests keep naming it."""
+
+    name = models.CharField(_("name"), max_length=100)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    key_prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    reports_per_hour = models.PositiveIntegerField(
+        _("requests per hour"),
+        default=1000,
+        validators=[MinValueValidator(1), MaxValueValidator(100000)],
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Open311 client")
+        verbose_name_plural = _("Open311 clients")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Reward(Versioned, AuditedModel):
+    """A reward for a verified public report: the amount the rules in effect give for the
+    hidden danger's level, proposed by a regulator, approved (or refused) by an
+    administrator who did not propose it, then paid. One per report; never deleted."""
+
+    report = models.OneToOneField(
+        PublicReport,
+        verbose_name=_("public report"),
+        on_delete=models.PROTECT,
+        related_name="reward",
+    )
+    state = models.CharField(
+        _("status"), max_length=10, choices=RewardState.choices, editable=False
+    )
+    level = models.CharField(_("level"), max_length=10, editable=False)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=9, decimal_places=2)
+    rules = models.ForeignKey(
+        PublicRules, verbose_name=_("rules"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        "orgs.User", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    decided_by = models.ForeignKey(
+        "orgs.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    created_at = models.DateTimeField(_("proposed"), default=timezone.now, editable=False)
+
+    objects = ScopedManager()
+    scope_paths = {
+        "region": "report__region_code",
+        "park": "report__park_id",
+        "grid": "report__enterprise__grid_id",
+        "enterprise": "report__enterprise_id",
+    }
+    scope_roles = {"view": REGULATORS, "change": REGULATORS}
+
+    class Meta:
+        verbose_name = _("reward")
+        verbose_name_plural = _("rewards")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.report_id} {self.amount} {self.get_state_display()}"
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.strip().encode()).hexdigest()
 
 
 RULE_EDITORS = ADMINS

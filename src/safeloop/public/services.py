@@ -132,9 +132,12 @@ def submit(
     county=None,
     contact="",
     photos=(),
+    service_code="other",
+    client=None,
 ) -> tuple[PublicReport, str]:
     """A report from the public: routed, checked for a duplicate, stored with its photos.
-    Returns the report and its tracking code (shown once; only its hash is kept)."""
+    Returns the report and its tracking code (shown once; only its hash is kept).
+    `service_code` and `client` are the Open311 service and client it came through."""
     require(bool(description.strip()), _("Say what is wrong."), "description")
     if enterprise is None:
         require(
@@ -164,6 +167,8 @@ def submit(
         park_id=where.park_id,
         routed_by=where.by,
         contact=contact.strip(),
+        service_code=service_code,
+        client=client,
     )
     report.duplicate_of = find_duplicate(report, rules)
     move = "link_duplicate" if report.duplicate_of else "submit"

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from safeloop.public import views
+from safeloop.public import open311_views, rewards_views, views
 
 # /public-reports/: the regulators' triage and the administrators' rules (signed in).
 urlpatterns = [
@@ -8,6 +8,15 @@ urlpatterns = [
     path("<int:pk>/", views.triage_detail, name="public-triage-detail"),
     path("<int:pk>/photos/<int:photo_pk>/", views.photo, name="public-photo"),
     path("rules/", views.rules, name="public-rules"),
+    path("<int:pk>/reward/", rewards_views.propose, name="public-reward-propose"),
+    path("rewards/", rewards_views.reward_list, name="public-rewards"),
+    path("rewards/<int:pk>/", rewards_views.reward_detail, name="public-reward"),
+    path("open311-clients/", open311_views.clients, name="public-open311-clients"),
+    path(
+        "open311-clients/<int:pk>/revoke/",
+        open311_views.revoke,
+        name="public-open311-client-revoke",
+    ),
 ]
 
 # Registered under /public/: no sign-in.
@@ -17,4 +26,21 @@ public = [
     path("track/", views.track, name="public-track"),
     path("track/feedback/", views.feedback, name="public-feedback"),
     path("exposure/", views.exposure, name="public-exposure"),
+]
+
+# Registered under /open311/: the GeoReport v2 server (no sign-in; POST takes an API key).
+FMT = r"\.(?P<fmt>json|xml)$"
+open311 = [
+    re_path(r"^(?:v2/)?discovery" + FMT, open311_views.discovery, name="open311-discovery"),
+    re_path(r"^v2/services" + FMT, open311_views.service_list, name="open311-services"),
+    re_path(
+        r"^v2/services/(?P<code>[\w-]+)" + FMT,
+        open311_views.service_definition,
+        name="open311-service",
+    ),
+    re_path(r"^v2/requests" + FMT, open311_views.requests, name="open311-requests"),
+    re_path(
+        r"^v2/requests/(?P<pk>\d{1,18})" + FMT, open311_views.one_request, name="open311-request"
+    ),
+    re_path(r"^v2/tokens/(?P<token>[\w-]{1,20})" + FMT, open311_views.token, name="open311-token"),
 ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from safeloop.core import ratelimit
 from safeloop.core.views import attempt, get_for_user_or_404
-from safeloop.public import selectors, services
+from safeloop.public import rewards, selectors, services
 from safeloop.public.choices import ReportState
 from safeloop.public.forms import (
     AcceptForm,
@@ -21,7 +21,7 @@ from safeloop.public.forms import (
     RulesForm,
     TrackForm,
 )
-from safeloop.public.models import RULE_EDITORS, PublicRules, code_hash
+from safeloop.public.models import RULE_EDITORS, PublicRules, Reward, code_hash
 
 PAGE_SIZE = 50
 HOUR = 3600
@@ -89,6 +89,7 @@ def _status_page(request, report, form=None, feedback=None, status=200):
             "report": report,
             "shown": shown,
             "feedback": feedback,
+            "reward": Reward.objects.filter(report=report).first(),
             "may_feedback": report.state == ReportState.ACCEPTED
             and report.hazard is not None
             and report.hazard.state == "closed",
@@ -219,7 +220,14 @@ def triage_detail(request, pk):
     return render(
         request,
         "public/triage_detail.html",
-        {"report": report, "accept_form": accept_form, "reject_form": reject_form},
+        {
+            "report": report,
+            "accept_form": accept_form,
+            "reject_form": reject_form,
+            "may_reward": report.state in (ReportState.ACCEPTED, ReportState.CONFIRMED)
+            and report.hazard is not None
+            and report.hazard.state in rewards.VERIFIED,
+        },
         status=status,
     )
 

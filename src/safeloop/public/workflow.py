@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.core.workflow import CREATED, Workflow, t
 from safeloop.public.choices import ReportState as S
+from safeloop.public.choices import RewardState as R
 
 PUBLIC_REPORT_WORKFLOW = Workflow(
     "public_report",
@@ -22,5 +23,23 @@ PUBLIC_REPORT_WORKFLOW = Workflow(
     kinds={
         "public": "whoever holds the report's tracking code",
         "regulator": "a regulator whose scope covers the report",
+    },
+)
+
+# A reward for a verified report. regulator: proposes (in the report's scope);
+# approver: an administrator in scope who did not propose it (four eyes), who also records
+# the payment.
+REWARD_WORKFLOW = Workflow(
+    "public_reward",
+    [
+        t("propose", [CREATED], R.PROPOSED, ["regulator"], _("Propose a reward")),
+        t("approve", [R.PROPOSED], R.APPROVED, ["approver"], _("Approve")),
+        t("refuse", [R.PROPOSED], R.REFUSED, ["approver"], _("Refuse")),
+        t("pay", [R.APPROVED], R.PAID, ["approver"], _("Record the payment")),
+    ],
+    model="public.Reward",
+    kinds={
+        "regulator": "a regulator whose scope covers the report",
+        "approver": "an administrator whose scope covers the report, not the proposer",
     },
 )

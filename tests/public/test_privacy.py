@@ -1,0 +1,94 @@
+"""No personal data on any public page or feed: every page under /public/ and /open311/ is
+fetched with reports, hidden dangers and requests whose free text carries a phone and an ID
+number, and none appears. A new public page must be added here (the test lists them all)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from safeloop.core.privacy import PERSONAL, mask
+from safeloop.hazards import urls as hazards_urls
+from safeloop.hazards.choices import Level, State
+from safeloop.hazards.models import Hazard
+from safeloop.orgs.roles import Role
+from safeloop.public import open311, services
+from safeloop.public import urls as public_urls
+from safeloop.public.choices import ReportState
+from tests.public.conftest import solved
+from tests.scope import assert_status
+
+pytestmark = pytest.mark.django_db
+
+PHONE, ID_NUMBER = "13912345678", "640104199001011234"
+TEXT = f"老板王某电话{PHONE}，身份证{ID_NUMBER}，仓库堵了消防通道"
+
+
+def test_the_masks_find_ids_and_phones_but_not_other_numbers():
+    assert mask(TEXT) == "老板王某电话***，身份证***，仓库堵了消防通道"
+    assert mask("座机 0951-6012345") == "座机 ***"
+    assert mask("2026年3号库 储量 120 吨") == "2026年3号库 储量 120 吨"
+
+
+def test_no_public_page_or_feed_shows_an_id_or_phone_number(client, world):
+    report, code = services.submit(
+        actor=None, description=TEXT, enterprise=world.inside, contact=f"王先生 {PHONE}"
+    )
+    services.accept(report=report, actor=world.user(Role.COUNTY_INSPECTOR), version=1)
+    rejected, _code = services.submit(
+        actor=None,
+        description=f"举报人{PHONE}称某地非法生产",
+        site_name="某地",
+        address=f"某路{ID_NUMBER}号",
+        county=world.county,
+    )
+    rejected = services.reject(
+        report=rejected, actor=world.user(Role.COUNTY_INSPECTOR), version=1, reason="不属实"
+    )
+    Hazard.objects.create(
+        enterprise=world.inside,
+        region_code=world.inside.region_code,
+        level=Level.MAJOR,
+        state=State.RECTIFYING,
+        place=f"联系人{PHONE}处",
+        description=TEXT,
+        category="8",
+        source="1",
+        found_at=timezone.now(),
+        deadline=timezone.localdate() - timedelta(days=60),
+    )
+    pages = {
+        "public-report-new": [client.get("/public/reports/new/")],
+        "public-report-sent": [client.get("/public/reports/sent/")],
+        "public-track": [
+            client.get("/public/track/"),
+            client.post("/public/track/", {"code": code, **solved()}),
+        ],
+        "public-feedback": [client.get("/public/track/feedback/", follow=True)],
+        "public-exposure": [client.get("/public/exposure/")],
+        "open311-discovery": [client.get("/open311/discovery.json")],
+        "open311-services": [client.get(f"/open311/v2/services.{f}") for f in ("json", "xml")],
+        "open311-service": [client.get("/open311/v2/services/other.json")],
+        "open311-requests": [client.get(f"/open311/v2/requests.{f}") for f in ("json", "xml")],
+        "open311-request": [
+            client.get(f"/open311/v2/requests/{r.pk}.{f}")
+            for r in (report, rejected)
+            for f in ("json", "xml")
+        ],
+        "open311-token": [client.get(f"/open311/v2/tokens/{code}.json")],
+        "public-overdue": [client.get("/public/hazards/overdue/", follow=True)],
+        "public-report": [client.get("/public/report/", follow=True)],
+        "public-report-thanks": [client.get("/public/report/thanks/", follow=True)],
+    }
+    every = {p.name for p in public_urls.public + public_urls.open311 + hazards_urls.public}
+    assert every <= set(pages), f"public pages not scanned: {every - set(pages)}"
+    exposed = pages["public-exposure"][0]
+    assert exposed.context["page"].object_list  # the hidden danger is on the page
+    assert rejected.state == ReportState.REJECTED
+    for name, responses in pages.items():
+        for response in responses:
+            assert_status(response, 200, name)
+            found = PERSONAL.findall(response.content.decode())
+            assert not found, f"{name}: {found}"
+    shown = open311.search({"service_request_id": str(report.pk)})
+    assert shown and "仓库堵了消防通道" in shown[0].description
