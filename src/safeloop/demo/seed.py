@@ -10,6 +10,7 @@ from safeloop.core.context import acting_as
 from safeloop.emergency.demo import seed as seed_emergency
 from safeloop.enterprises.demo import seed_ledger
 from safeloop.enterprises.models import Enterprise
+from safeloop.hazards.demo import seed_hazards
 from safeloop.inspections.demo import seed as seed_inspections
 from safeloop.orgs.models import (
     Department,
@@ -162,6 +163,7 @@ def seed() -> None:
         seed_accounts(seed_enterprises())
         seed_risks()
         seed_ledger()
+        seed_hazards()
         seed_accidents()
         seed_selfchecks()
         seed_inspections()
