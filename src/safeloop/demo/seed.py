@@ -6,6 +6,7 @@ from stdnum.cn import uscc
 
 from safeloop.accidents.demo import seed as seed_accidents
 from safeloop.alerts.demo import seed as seed_warnings
+from safeloop.bulletins.demo import seed as seed_bulletins
 from safeloop.core.context import acting_as
 from safeloop.emergency.demo import seed as seed_emergency
 from safeloop.enterprises.demo import seed_ledger
@@ -169,4 +170,5 @@ def seed() -> None:
         seed_inspections()
         seed_emergency()
         seed_public()
-        seed_warnings()  # last: the rules read every app's records (emergency stock, plans …)
+        seed_warnings()  # the rules read every app's records (emergency stock, plans …)
+        seed_bulletins()  # last: the month's figures read everything above
