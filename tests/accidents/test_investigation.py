@@ -12,6 +12,7 @@ from safeloop.core.errors import IllegalMove, Invalid, NotFound, NotPermitted
 from safeloop.hazards import services as hazards
 from safeloop.hazards.choices import State
 from safeloop.orgs.roles import Role
+from tests.photos import photo
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -38,7 +39,12 @@ def close_hazard(world, hazard):
     manager = world.user(Role.SAFETY_MANAGER)
     hazards.plan(hazard=hazard, actor=manager, funds_budgeted=2000, responsible_person="张工",
                  emergency_measures="停机挂牌")  # fmt: skip
-    hazards.submit(hazard=hazard, actor=world.user(Role.SAFETY_MANAGER), evidence="已恢复保护装置")
+    hazards.submit(
+        hazard=hazard,
+        actor=world.user(Role.SAFETY_MANAGER),
+        evidence="已恢复保护装置",
+        photos=[photo()],
+    )
     return hazards.accept(hazard=hazard, actor=world.user(Role.COUNTY_INSPECTOR), opinion="合格")
 
 

@@ -12,7 +12,8 @@ from safeloop.hazards import services
 from safeloop.hazards.choices import Level, State
 from safeloop.hazards.models import Hazard
 from safeloop.orgs.models import User
-from tests.browser.test_shell import sign_in
+from tests.browser.test_daily_path import jpeg
+from tests.browser.test_shell import open_menu, sign_in
 from tests.hazards.conftest import COMPLETE_PLAN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,7 +43,7 @@ def test_a_county_admin_invites_a_safety_manager_who_activates_and_rectifies(
 
     sign_in(page, "county_admin")
     page.wait_for_url("**/")
-    page.click("[data-menu=account-list]")
+    open_menu(page, "account-list")
     page.wait_for_url("**/accounts/")
     page.click("#new-account")
     page.fill("#id_username", "anquanyuan_new")
@@ -76,6 +77,7 @@ def test_a_county_admin_invites_a_safety_manager_who_activates_and_rectifies(
     mobile.goto(f"/hazards/{hazard.pk}/")
     mobile.click("[data-move=submit] summary")
     mobile.fill("#move-submit [name=submit-evidence]", "已整改完毕，现场复查合格")
+    mobile.set_input_files("#id_submit-photos", jpeg((30, 160, 60)))  # the after photo
     mobile.click("#move-submit button.primary")
     mobile.wait_for_url(f"**/hazards/{hazard.pk}/")
     hazard.refresh_from_db()

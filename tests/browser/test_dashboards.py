@@ -38,7 +38,6 @@ def test_the_city_dashboard_draws_its_charts_and_links_each_number(page, tmp_pat
     ).exists()
     sign_in(page, "city_admin")
     page.wait_for_url("**/")
-    assert page.locator("h1[data-focus]").count() == 1  # the home page is the dashboard
     page.goto("/dashboards/")
     for name in FIGURES:
         chart = page.locator(f"[data-chart={name}]")
@@ -55,11 +54,12 @@ def test_the_city_dashboard_draws_its_charts_and_links_each_number(page, tmp_pat
     card.locator(".dash-toggle").click()  # the table view of the same figure
     number = card.locator("tr[data-row=general] a[data-number]").nth(1)  # open, general
     expected = number.inner_text()
-    assert expected == "3"
+    general_open = Hazard.objects.filter(level="general", state__in=OPEN_STATES).count()
+    assert expected == str(general_open)  # the demo's and the four registered here
     number.click()
     page.wait_for_url(re.compile(r".*/hazards/\?.*level=general.*"))
     assert page.locator(".total").inner_text().startswith(expected)
-    assert page.locator("[data-hazard]").count() == 3
+    assert page.locator("[data-hazard]").count() == min(general_open, 25)
 
     # the key units card (a table, no chart): its total opens the key units list
     page.goto("/dashboards/")

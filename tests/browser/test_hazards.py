@@ -41,7 +41,7 @@ def test_a_safety_manager_registers_a_hazard_on_a_phone(page, settings, tmp_path
     page.click("#register-submit")
     page.wait_for_url("**/hazards/*/")
     assert page.locator("#state").inner_text() == "整改中"
-    hazard = Hazard.objects.get()
+    hazard = Hazard.objects.latest("pk")
     thumbnail = page.locator("#photos img")
     assert thumbnail.count() == 1
     assert thumbnail.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0

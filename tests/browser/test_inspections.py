@@ -79,8 +79,8 @@ def test_an_inspector_does_a_visit_on_a_phone_and_submits_after_going_offline(
     visit.refresh_from_db()
     assert visit.state == VisitState.SUBMITTED
     assert VisitResult.objects.filter(visit=visit).count() == count
-    hazard = Hazard.objects.get()
-    assert hazard.place == "一号车间除尘器" and hazard.enterprise_id == visit.enterprise_id
+    hazard = Hazard.objects.get(place="一号车间除尘器")
+    assert hazard.enterprise_id == visit.enterprise_id
     assert VisitResult.objects.get(hazard=hazard).photos.count() == 1
     assert page.locator(".hazard-link").count() == 1
     assert page.evaluate("Object.keys(localStorage).length") == 0  # nothing left queued

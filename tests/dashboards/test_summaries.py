@@ -16,6 +16,7 @@ from safeloop.orgs.models import Park
 from safeloop.orgs.roles import Role
 from safeloop.risks import services as risks
 from tests.conftest import valid_uscc
+from tests.photos import photo
 
 
 def test_it_counts_every_move_of_the_loop(world, register, assert_exact):
@@ -30,12 +31,12 @@ def test_it_counts_every_move_of_the_loop(world, register, assert_exact):
     rejected, _ = hazards.report(enterprise=world.sibling, place="仓库", description="误报")
     hazards.reject(hazard=rejected, actor=world.user(Role.CITY_INSPECTOR), reason="误报")
     assert_exact()
-    hazards.submit(hazard=hazard, actor=manager, evidence="已更换")
+    hazards.submit(hazard=hazard, actor=manager, evidence="已更换", photos=[photo()])
     assert_exact()
     hazards.return_for_rectification(hazard=hazard, actor=inspector, reason="不合格")
     assert_exact()
     hazard.refresh_from_db()
-    hazards.submit(hazard=hazard, actor=manager, evidence="再次更换")
+    hazards.submit(hazard=hazard, actor=manager, evidence="再次更换", photos=[photo()])
     hazards.accept(hazard=hazard, actor=world.user(Role.COUNTY_ADMIN), opinion="合格")
     assert_exact()
     fixed, _ = hazards.fix_on_spot(
