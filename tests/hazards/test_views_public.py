@@ -3,7 +3,6 @@ public pages: overdue major hidden dangers without personal data, and the report
 
 import re
 from datetime import timedelta
-from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -118,101 +117,19 @@ def test_statistics_exports_neutralise_formulas(world, client):
     assert names == ["'=cmd|' /C calc'!A0"]
 
 
-# ---------------------------------------------------------------- public page
-@pytest.fixture
-def overdue_major(world, make_hazard):
-    hazard = make_hazard(
-        level=Level.MAJOR,
-        deadline=TODAY() - timedelta(days=5),
-        responsible_person="王五",
-        reporter_contact="13800000000",
-        funds_budgeted=Decimal("1"),
-    )
-    return hazard
-
-
-def test_the_public_page_lists_overdue_major_hazards_without_personal_data(
-    world, make_hazard, overdue_major, client
-):
-    make_hazard(level=Level.MAJOR)  # not overdue
-    make_hazard(deadline=TODAY() - timedelta(days=5))  # overdue, but general
-    make_hazard(level=Level.MAJOR, listed=False, deadline=TODAY() - timedelta(days=5))
-    make_hazard(level=Level.MAJOR, state=State.CLOSED, deadline=TODAY() - timedelta(days=5))
-    response = client.get("/public/hazards/overdue/")  # no sign-in
-    assert response.status_code == 200
-    html = response.content.decode()
-    rows = re.findall(r"<tr><td", html)
-    assert len(rows) == 1
-    assert "园区内企业" in html and "冲压车间" in html and "兴庆区工信局" in html
-    assert (TODAY() - timedelta(days=5)).isoformat() in html
-    for private in ["王五", "13800000000", "safety_manager", "county_admin", "张三"]:
-        assert private not in html
-    assert 'data-menu="' not in html and 'href="/hazards/' not in html
-
-
-def test_the_public_report_creates_a_pending_hazard_and_shows_nothing_back(world, client):
-    response = client.get("/public/report/")
-    token = re.search(r'name="token" value="(\w+)"', response.content.decode()).group(1)
-    data = {
-        "token": token,
-        "enterprise_name": "园区内企业",
-        "place": "东门",
-        "description": "消防通道被占用",
-        "contact": "13900000000",
-        "website": "",
-    }
-    response = client.post("/public/report/", data)
-    assert response.status_code == 302 and response["Location"] == "/public/report/thanks/"
-    hazard = Hazard.objects.get()
-    assert hazard.state == State.PENDING and hazard.source == "report"
-    assert hazard.reporter_contact == "13900000000" and hazard.created_by is None
-    assert hazard.events.get().move == "report"
-    thanks = client.get(response["Location"]).content.decode()
-    assert "13900000000" not in thanks and "东门" not in thanks
-    # a double submit of the same form adds nothing
-    assert client.post("/public/report/", data).status_code == 302
-    assert Hazard.objects.count() == 1
-    # the enterprise's regulators find it in their to-do
-    client.force_login(world.user(Role.GRID_INSPECTOR))
-    assert f'data-hazard="{hazard.pk}"' in client.get("/hazards/?view=todo").content.decode()
-
-
-def test_the_honeypot_keeps_robots_out(world, client):
-    response = client.post(
-        "/public/report/",
-        {
-            "token": "robot",
-            "enterprise_name": "园区内企业",
-            "place": "x",
-            "description": "spam",
-            "website": "http://spam.example",
-        },
-    )
-    assert response.status_code == 302 and not Hazard.objects.exists()
-
-
-def test_the_public_report_is_rate_limited(world, client):
-    for i in range(7):
-        response = client.post(
-            "/public/report/",
-            {"token": f"t{i}", "enterprise_name": "园区内企业", "place": "x", "description": "y"},
-        )
-    assert response.status_code == 429
-    assert "来自您网络的举报过多" in response.content.decode()
-    assert Hazard.objects.count() == 5
-
-
+# ---------------------------------------------------------------- old public pages
 @pytest.mark.parametrize(
-    ("change", "field", "message"),
+    "old, new",
     [
-        ({"enterprise_name": "不存在的企业"}, "enterprise_name", "没有找到该名称或代码的企业"),
-        ({"description": ""}, "description", "该字段是必填项。"),
+        ("/public/hazards/overdue/", "/public/exposure/"),
+        ("/public/report/", "/public/reports/new/"),
+        ("/public/report/thanks/", "/public/track/"),
     ],
 )
-def test_public_report_errors_are_chinese(world, client, change, field, message):
-    data = {"token": "t", "enterprise_name": "园区内企业", "place": "东门", "description": "占道"}
-    response = client.post("/public/report/", {**data, **change})
-    assert response.status_code == 400
-    block = re.search(rf'data-field="{field}".*?</div>', response.content.decode(), re.S)
-    assert message in block.group(0)
-    assert not Hazard.objects.exists()
+def test_the_first_public_pages_redirect_to_the_public_app(db, client, old, new):
+    """One public form and one exposure page: the old addresses, printed on posters and
+    bookmarked, lead to them."""
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == new
+    assert client.get(new).status_code == 200

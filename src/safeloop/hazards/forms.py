@@ -219,36 +219,3 @@ class PhotoForm(forms.Form):
         self.fields["stage"].choices = [c for c in PhotoStage.choices if c[0] in stages]
         if len(stages) == 1:
             self.fields["stage"].initial = stages[0]
-
-
-# ---------------------------------------------------------------- public report
-class PublicReportForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput, max_length=100)
-    enterprise_name = forms.CharField(
-        label=_("enterprise name or unified social credit code"), max_length=100
-    )
-    place = forms.CharField(label=_("where"), max_length=200)
-    description = _text(_("what you saw"), max_length=2000)
-    contact = forms.CharField(
-        label=_("your contact (optional, never shown)"), required=False, max_length=100
-    )
-    # A honeypot: people never see it, form-filling robots do.
-    website = forms.CharField(required=False, label=_("leave this empty"))
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("token", uuid.uuid4().hex)
-        super().__init__(*args, **kwargs)
-
-    def clean_enterprise_name(self):
-        text = self.cleaned_data["enterprise_name"].strip()
-        enterprise = (
-            Enterprise.objects.filter(uscc=text.upper()).first()
-            or Enterprise.objects.filter(name=text).first()
-        )
-        if enterprise is None:
-            raise forms.ValidationError(
-                _("No enterprise has this name or code; give its full registered name.")
-            )
-        self.enterprise = enterprise
-        return text

@@ -190,19 +190,6 @@ def stat_table(user, name: str) -> list[dict]:
     return [{"key": label(row.pop(field)), **_finish(row)} for row in rows]
 
 
-# ---------------------------------------------------------------- public
-def public_overdue_major():
-    """Overdue major hidden dangers under listed supervision: what the public page shows."""
-    return (
-        Hazard.objects.filter(
-            level=Level.MAJOR, listing__isnull=False, listing__delisted_at__isnull=True
-        )
-        .filter(_overdue_q())
-        .select_related("enterprise", "listing__department")
-        .order_by("deadline", "pk")
-    )
-
-
 def todo_for(user, limit: int = 20) -> list:
     """Hidden dangers waiting for a move by this user (the 待办 view), earliest deadline first."""
     from django.urls import reverse

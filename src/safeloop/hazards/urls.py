@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from safeloop.hazards import views
 
@@ -15,9 +16,22 @@ urlpatterns = [
     path("statistics/<slug:table>.xlsx", views.statistics_export, name="hazard-statistics-export"),
 ]
 
-# Registered under /public/: no sign-in.
+# Registered under /public/: no sign-in. The first public pages now live in the public app
+# (tracked reports, the exposure page); their old addresses stay as permanent redirects.
 public = [
-    path("hazards/overdue/", views.public_overdue, name="public-overdue"),
-    path("report/", views.public_report, name="public-report"),
-    path("report/thanks/", views.public_report_thanks, name="public-report-thanks"),
+    path(
+        "hazards/overdue/",
+        RedirectView.as_view(pattern_name="public-exposure", permanent=True),
+        name="public-overdue",
+    ),
+    path(
+        "report/",
+        RedirectView.as_view(pattern_name="public-report-new", permanent=True),
+        name="public-report",
+    ),
+    path(
+        "report/thanks/",
+        RedirectView.as_view(pattern_name="public-track", permanent=True),
+        name="public-report-thanks",
+    ),
 ]

@@ -9,7 +9,6 @@ not possible in this state (both with the form shown again), 403 and 404 raised.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -29,7 +28,6 @@ from safeloop.hazards.filters import HazardFilter
 from safeloop.hazards.forms import (
     MOVE_FORMS,
     PhotoForm,
-    PublicReportForm,
     RegisterForm,
     may_register,
     move_form,
@@ -323,51 +321,3 @@ def statistics_export(request, table):
         raise Http404
     title = selectors.stat_table_titles()[table]
     return exports.stat_table(table, title, selectors.stat_table(request.user, table))
-
-
-# ---------------------------------------------------------------- public
-PUBLIC_REPORTS_PER_HOUR = 5
-
-
-def public_overdue(request):
-    page = Paginator(selectors.public_overdue_major(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "hazards/public_overdue.html", {"page": page, "today": timezone.localdate()}
-    )
-
-
-def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def public_report(request):
-    form = PublicReportForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            if form.cleaned_data["website"]:
-                # a robot filled the honeypot: answer as if it worked, record nothing
-                return redirect("public-report-thanks")
-            token = form.cleaned_data["token"]
-            if not cache.add(f"hazards:public-report:{token}", 1, 24 * 3600):
-                return redirect("public-report-thanks")  # a double submit: already received
-            counter = f"hazards:public-report-ip:{_client(request)}"
-            cache.add(counter, 0, 3600)
-            if cache.incr(counter) > PUBLIC_REPORTS_PER_HOUR:
-                cache.delete(f"hazards:public-report:{token}")
-                form.add_error(None, _("Too many reports from your network; try again later."))
-                status = 429
-            else:
-                services.report(
-                    enterprise=form.enterprise,
-                    place=form.cleaned_data["place"],
-                    description=form.cleaned_data["description"],
-                    reporter_contact=form.cleaned_data["contact"],
-                )
-                return redirect("public-report-thanks")
-    return render(request, "hazards/public_report.html", {"form": form}, status=status)
-
-
-def public_report_thanks(request):
-    return render(request, "hazards/public_thanks.html")
