@@ -166,3 +166,78 @@ def test_the_screen_checks_and_imports(client, world):
     done = client.post("/emergency/resources/import/", {"file": sheet(row()), "apply": "1"})
     assert_status(done, 302)
     assert Resource.objects.count() == 1
+
+
+# ---------------------------------------------------------------- stocks (second sheet)
+def workbook(resources, stocks):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = imports.SHEET
+    ws.append(imports.HEADERS)
+    for values in resources:
+        ws.append(values)
+    st = wb.create_sheet(imports.STOCK_SHEET)
+    st.append(imports.STOCK_HEADERS)
+    for values in stocks:
+        st.append(values)
+    out = BytesIO()
+    wb.save(out)
+    return SimpleUploadedFile("stocks.xlsx", out.getvalue())
+
+
+def test_it_imports_stocks_into_warehouses_and_updates_them(client, world, make_resource):
+    from datetime import date
+
+    from safeloop.emergency.models import Stock, StockType
+
+    store = make_resource(kind="warehouse", name="兴庆区物资库", team_kind="")
+    kind = StockType.objects.order_by("code").first()
+    client.force_login(world.user(Role.COUNTY_ADMIN))
+    rows = [["", store.pk, kind.name, 120, "", "2027-06-30", "区应急局"]]
+    checked = send(client, workbook([], rows), dry_run=True)
+    assert_status(checked, 200)
+    assert checked.json()["would_create_stocks"] == 1 and not Stock.objects.exists()
+    done = send(client, workbook([], rows))
+    assert_status(done, 200)
+    assert done.json()["stocks_created"] == 1
+    stock = Stock.objects.get()
+    assert (stock.warehouse, stock.stock_type, stock.quantity) == (store, kind, 120)
+    assert stock.unit == kind.unit and stock.expires_on == date(2027, 6, 30)
+    # The export carries the stock sheet, and a changed quantity imports back as an update.
+    exported = load_workbook(BytesIO(client.get("/emergency/resources/export/").content))
+    stock_rows = list(exported[imports.STOCK_SHEET].values)
+    assert stock_rows[0] == tuple(imports.STOCK_HEADERS)
+    again = [list(stock_rows[1])]
+    again[0][3] = 80
+    done = send(client, workbook([], again))
+    assert_status(done, 200)
+    assert done.json()["stocks_updated"] == 1
+    stock.refresh_from_db()
+    assert stock.quantity == 80 and stock.version == 2
+
+
+def test_stock_errors_name_the_sheet_and_nothing_is_written(client, world, make_resource):
+    from safeloop.emergency.models import Stock
+
+    store = make_resource(kind="warehouse", name="兴庆区物资库", team_kind="")
+    other = make_resource(
+        kind="warehouse", name="西夏区物资库", team_kind="", region=world.sibling_county
+    )
+    team = make_resource(name="救援队")
+    client.force_login(world.user(Role.COUNTY_ADMIN))
+    rows = [
+        ["", store.pk, "防化服", 10, "", "", ""],  # good, but the file has errors
+        ["", store.pk, "不存在的物资", 10, "", "", ""],
+        ["", other.pk, "防化服", 10, "", "", ""],  # another county's warehouse
+        ["", team.pk, "防化服", 10, "", "", ""],  # not a warehouse
+        ["", store.pk, "防化服", -5, "", "", ""],
+        ["", store.pk, "防化服", "很多", "", "", ""],
+        ["", None, "防化服", 1, "", "", ""],
+    ]
+    response = send(client, workbook([row()], rows))
+    assert_status(response, 400)
+    body = response.json()["error"]
+    found = {(r, letter) for r, letter, _h, _m in body["rows"]}
+    assert found == {(3, "C"), (4, "B"), (5, "B"), (6, "D"), (7, "D"), (8, "B")}
+    assert all(h.startswith("库存物资：") for _r, _l, h, _m in body["rows"])
+    assert not Stock.objects.exists() and not Resource.objects.filter(name=TEAM[2]).exists()

@@ -108,9 +108,21 @@ def resource_export(request):
         imports.row_of(r, selectors.duty_phone(request.user, r))
         for r in rows.iterator(chunk_size=2000)
     )
+    stocks = (
+        imports.stock_row_of(s)
+        for s in selectors.stocks_for(request.user)
+        .filter(warehouse__in=rows.values("pk"))
+        .select_related("stock_type")
+        .order_by("warehouse_id", "pk")
+        .iterator(chunk_size=2000)
+    )
     stamp = timezone.localdate().isoformat()
     return workbook_response(
-        f"emergency-resources-{stamp}.xlsx", [(imports.SHEET, imports.HEADERS, data)]
+        f"emergency-resources-{stamp}.xlsx",
+        [
+            (imports.SHEET, imports.HEADERS, data),
+            (imports.STOCK_SHEET, imports.STOCK_HEADERS, stocks),
+        ],
     )
 
 
