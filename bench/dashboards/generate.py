@@ -225,6 +225,13 @@ def hazards(count: int, enterprise_count: int, counties: list[Region]) -> None:
             WHERE s.id = hazards_hazard.id""")
 
 
+def analyse() -> None:
+    """Statistics after each bulk load, so the summary triggers of the next load are planned
+    on the real row counts, not on an empty or never-analysed table."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -240,8 +247,10 @@ def main():
     if not Enterprise.objects.filter(uscc__startswith="BENCH").exists():
         enterprises(ns.enterprises, counties)
         print(f"enterprises: {ns.enterprises:,}", flush=True)
+    analyse()
     if RiskPoint.objects.count() < ns.risk_points:
         risk_points(ns.risk_points, ns.enterprises)
+    analyse()
     if Hazard.objects.count() < ns.hazards:
         hazards(ns.hazards, ns.enterprises, counties)
     with connection.cursor() as cursor:

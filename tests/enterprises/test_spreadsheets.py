@@ -521,3 +521,11 @@ def test_an_exported_file_imports_back_unchanged(world, client):
     assert (b.error_count, b.created_count, b.updated_count, b.unchanged_count) == (0, 0, 0, 1), (
         b.errors
     )
+
+
+def test_a_county_outside_the_scope_reads_as_one_that_does_not_exist(world, client):
+    outside = row(**{"统一社会信用代码": valid_uscc("640202", 7006), "所属县区": "大武口区"})
+    missing = row(**{"统一社会信用代码": valid_uscc("640202", 7007), "所属县区": "不存在区"})
+    upload(client, world, xlsx([outside, missing]), role=Role.COUNTY_ADMIN, follow=False)
+    errors = {r: message for r, _letter, _header, message in batch().errors}
+    assert errors[2] == "找不到“大武口区”" and errors[3] == "找不到“不存在区”"

@@ -7,6 +7,7 @@ from safeloop.hazards.models import Hazard
 from safeloop.inspections.choices import Outcome, VisitState
 from safeloop.inspections.models import Plan, Visit
 from safeloop.inspections.selectors import visit_items
+from safeloop.orgs.models import Region
 from safeloop.orgs.roles import REGULATORS, Role
 from tests.inspections.conftest import signature
 from tests.inspections.test_views import PLANNERS
@@ -38,9 +39,13 @@ def test_creating_a_plan_follows_the_role_and_scope(api, world, role):
         "period_end": "2026-12-31",
     }
     response = api.post("/api/v1/inspection-plans/", body)
-    assert response.status_code == (201 if role in PLANNERS else 403)
+    user = world.user(role) if role else world.users[None]
+    sees = Region.objects.for_user(user).filter(pk=world.county.pk).exists()
+    # a region the user cannot see is no valid choice (400, as for an unknown id)
+    assert response.status_code == (201 if role in PLANNERS else 403 if sees else 400)
     outside = api.post("/api/v1/inspection-plans/", {**body, "region": world.other_county.pk})
-    assert outside.status_code == (201 if role == Role.SYSTEM_ADMIN else 403)
+    # a region outside the user's scope is no valid choice: 400, as for an unknown id
+    assert outside.status_code == (201 if role == Role.SYSTEM_ADMIN else 400)
     assert Plan.objects.filter(region=world.other_county).exists() == (role == Role.SYSTEM_ADMIN)
 
 

@@ -68,14 +68,16 @@ class Lookups:
     choice: dict  # key → (label/value → value)
 
     @classmethod
-    def load(cls):
+    def load(cls, actor):
+        # only what the actor can see: a county, park or grid cell outside the scope is
+        # "not found", exactly as one that does not exist (no existence oracle)
         regions = {}
-        for r in Region.objects.filter(level="county"):
+        for r in Region.objects.for_user(actor).filter(level="county"):
             regions[r.name] = regions[r.code] = r
         return cls(
             regions=regions,
-            parks={p.name: p for p in Park.objects.select_related("region")},
-            grids={g.code: g for g in GridCell.objects.all()},
+            parks={p.name: p for p in Park.objects.for_user(actor).select_related("region")},
+            grids={g.code: g for g in GridCell.objects.for_user(actor)},
             mapping=SectorRule.mapping(),
             choice={c.key: C.choice_maps(c.choices)[0] for c in C.COLUMNS if c.choices},
         )
@@ -104,7 +106,7 @@ class Importer:
         self.apply = apply
         self.progress = progress
         self.grants = actor.grants()
-        self.lookups = Lookups.load()
+        self.lookups = Lookups.load(actor)
         self.result = Result()
         self.seen: dict[str, int] = {}
         self.max_rows = getattr(settings, "LEDGER_IMPORT_MAX_ROWS", 200_000)

@@ -112,8 +112,9 @@ class ChecklistWriteSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        if request is not None:  # an enterprise the user cannot see is no valid choice
+        if request is not None:  # a row the user cannot see is no valid choice: 400 as unknown
             self.fields["enterprise"].queryset = Enterprise.objects.for_user(request.user)
+            self.fields["department"].queryset = Department.objects.for_user(request.user)
 
 
 class ChecklistItemWriteSerializer(serializers.Serializer):
@@ -258,8 +259,9 @@ class PlanCreateSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        if request is not None:
+        if request is not None:  # a row the user cannot see is no valid choice: 400 as unknown
             self.fields["enterprise"].queryset = Enterprise.objects.for_user(request.user)
+            self.fields["region"].queryset = Region.objects.for_user(request.user)
 
 
 class TargetSerializer(serializers.ModelSerializer):
