@@ -169,6 +169,8 @@ MAP_BOUNDARIES_ATTRIBUTION = os.environ.get("SAFELOOP_MAP_BOUNDARIES_ATTRIBUTION
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# A filter's empty choice reads 全部 (django-filter's default is "---------").
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

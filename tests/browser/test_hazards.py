@@ -62,3 +62,30 @@ def test_a_safety_manager_registers_a_hazard_on_a_phone(page, settings, tmp_path
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1
     page.screenshot(path="var/screenshots/hazard-detail.png", full_page=True)
+
+
+def test_a_regulator_finds_the_enterprise_by_pinyin_initials_or_code(page):
+    from safeloop.enterprises.models import Enterprise
+
+    seed()
+    sign_in(page, "county_inspector")
+    page.wait_for_url("**/")
+    page.goto("/hazards/new/")
+    select = page.locator("#id_enterprise")
+    total = select.locator("option[value]:not([value=''])").count()
+    assert total >= 2
+    search = page.locator(".picker-search")
+    assert search.get_attribute("placeholder") == "输入名称、拼音首字母或统一社会信用代码查找"
+    values = select.locator("option[value]:not([value=''])").evaluate_all(
+        "os => os.map(o => o.value)"
+    )
+    target = Enterprise.objects.get(pk=values[-1])
+    search.fill(target.pinyin_initials)
+    shown = select.locator("option[value]:not([value=''])")
+    assert 1 <= shown.count() < total
+    assert target.name in shown.all_inner_texts()
+    search.fill(target.uscc.lower())  # the code, typed in any case
+    assert select.locator("option[value]:not([value=''])").all_inner_texts() == [target.name]
+    assert select.input_value() == str(target.pk)  # the only match is chosen
+    search.fill("不存在的企业名称")
+    assert page.locator(".picker-none").is_visible()

@@ -47,8 +47,20 @@ def test_an_inspector_does_a_visit_on_a_phone_and_submits_after_going_offline(
     items = page.locator("fieldset.item")
     count = items.count()
     assert count >= 5
-    for i in range(count):
-        items.nth(i).locator("label.outcome-pass").click()
+    page.click("#visit-submit")  # nothing answered: every item is marked
+    page.locator("fieldset.item.has-error").first.wait_for()
+    assert page.locator("fieldset.item.has-error").count() == count
+    progress = page.locator("#visit-progress [data-progress-text]")
+    assert progress.inner_text() == f"已答 0 / {count} 项"
+    items.first.locator("label.outcome-pass").click()
+    assert progress.inner_text() == f"已答 1 / {count} 项"
+    buttons = page.locator("[data-all-pass]")  # 全部符合, one per checklist
+    for i in range(buttons.count()):
+        buttons.nth(i).click()
+    assert progress.inner_text() == f"已答 {count} / {count} 项"
+    assert page.locator("fieldset.item input[value=pass]:checked").count() == count
+    assert page.locator("fieldset.item.has-error").count() == 0  # fixed: the errors went
+    assert page.locator("fieldset.item [data-errors-for] .errors").count() == 0
     failed = items.first
     item_id = failed.get_attribute("data-item")
     assert failed.locator("[data-finding]").is_hidden()
@@ -76,6 +88,9 @@ def test_an_inspector_does_a_visit_on_a_phone_and_submits_after_going_offline(
     page.context.set_offline(False)  # the browser's "online" event sends the queued answers
     page.wait_for_url(f"**/inspections/visits/{visit.pk}/", wait_until="load")
     page.locator("#record-pdf").wait_for()
+    # the confirmation, in the first screen
+    assert "检查结果已记录" in page.locator(".messages").inner_text()
+    assert page.locator(".messages").bounding_box()["y"] < 844
     visit.refresh_from_db()
     assert visit.state == VisitState.SUBMITTED
     assert VisitResult.objects.filter(visit=visit).count() == count

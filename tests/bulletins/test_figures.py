@@ -92,7 +92,7 @@ def test_the_county_ranking_equals_each_countys_own_figures(world, mixed, month,
         expected, _o, _m = reference(in_region(region.code), month)
         for key in ("found", "closed", "rate_ytd", "overdue_at_end", "major_open_at_end"):
             assert ranking[region.name][key] == expected[key], (region.name, key)
-    ranks = sorted(bulletin.figures["ranking"], key=lambda r: r["rank"])
+    ranks = sorted(bulletin.figures["ranking"], key=lambda r: r["rank"] or 10**6)
     rates = [r["rate_ytd"] if r["rate_ytd"] is not None else -1 for r in ranks]
     assert rates == sorted(rates, reverse=True)
 
@@ -140,10 +140,28 @@ def test_the_files_carry_the_figures(world, mixed, month, generate):
         "概况", "排名", "逾期隐患", "重大隐患", "重点监管单位", "典型案例", "生产安全事故"
     ]  # fmt: skip
     assert "生产安全事故情况" in text
+    assert "—%" not in text and "（目标：全部销号）" in text
     overview = {row[0]: row[1] for row in book["概况"].iter_rows(min_row=3, values_only=True)}
     assert overview["本月排查隐患（项）"] == bulletin.figures["totals"]["found"]
     assert overview["月末逾期未整改（项）"] == bulletin.figures["totals"]["overdue_at_end"]
     assert book["逾期隐患"].max_row - 1 == len(bulletin.figures["overdue"]["rows"])
+    for sheet in book.worksheets:  # the header stays in view, columns fit their text
+        assert sheet.freeze_panes in ("A2", "A3")
+        assert sheet.column_dimensions["A"].width >= 8
+    numbers = [v for row in book["概况"].iter_rows(min_row=3, values_only=True) for v in row[1:]]
+    assert "—" not in numbers  # a missing figure is an empty cell, not a dash
+
+
+def test_units_with_the_same_figures_share_a_rank_and_nothing_found_has_none():
+    from safeloop.bulletins.figures import _ranked
+
+    def row(name, rate, overdue=0):
+        return {"name": name, "rate_ytd": rate, "overdue_at_end": overdue}
+
+    rows = _ranked([row("甲", None), row("乙", 50.0), row("丙", 50.0), row("丁", 20.0)])
+    assert [(r["name"], r["rank"]) for r in rows] == [
+        ("丙", 1), ("乙", 1), ("丁", 3), ("甲", None)
+    ]  # fmt: skip
 
 
 def test_an_empty_month_is_a_bulletin_of_zeros(world, month, generate):

@@ -66,6 +66,8 @@ def test_it_lets_only_planners_create_plans(client, world, role):
     if role in PLANNERS:
         assert response.status_code == 302
         assert Plan.objects.filter(title="专项巡查", region=world.county).exists()
+        landing = client.get(response.url)
+        assert [str(m) for m in landing.context["messages"]] == ["计划已保存。"]
     else:
         assert_refused(response)
         assert not Plan.objects.exists()
@@ -126,6 +128,8 @@ def test_the_assigned_inspector_submits_and_the_enterprise_then_sees_it(client, 
     as_(client, world, Role.GRID_INSPECTOR)
     response = post_visit(client, visit, fail={major.pk})
     assert response.status_code == 200 and response.json()["ok"]
+    landing = client.get(response.json()["url"])  # where the form goes next confirms it
+    assert [str(m) for m in landing.context["messages"]] == ["检查结果已记录。"]
     again = post_visit(client, visit, fail={major.pk})  # the offline queue sends it again
     assert again.status_code == 200
     assert Hazard.objects.count() == 1

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.accidents.models import Accident
 from safeloop.accidents.services import EDITABLE
+from safeloop.core.widgets import SearchableSelect
 from safeloop.enterprises.models import Enterprise
 from safeloop.risks.models import AccidentType
 
@@ -26,7 +27,12 @@ class AccidentForm(forms.ModelForm):
     class Meta:
         model = Accident
         fields = ["enterprise", *EDITABLE]
-        widgets = {"occurred_at": DATETIME, "summary": TEXT, "measures_taken": TEXT}
+        widgets = {
+            "occurred_at": DATETIME,
+            "summary": TEXT,
+            "measures_taken": TEXT,
+            "enterprise": SearchableSelect,
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,9 +3,11 @@ part) and the PDF in the layout of an official notice, with the shipped Chinese 
 Both are in Chinese, the language of the document, whatever the reader's interface."""
 
 from io import BytesIO
+from itertools import zip_longest
 
 from fpdf.fonts import FontFace
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from safeloop.alerts.choices import KeyReason
 from safeloop.core.documents import RedHeadDocument, safe_cell
@@ -42,7 +44,7 @@ HAZARD_HEADER = ["企业", "县（区）", "隐患部位", "隐患描述", "等�
 
 def _rank_row(r):
     return [
-        r["rank"],
+        _num(r["rank"]),
         r["name"],
         r["found"],
         r["closed"],
@@ -66,6 +68,12 @@ def _hazard_row(h):
 
 def _num(value):
     return "—" if value is None else value
+
+
+def _pct(value) -> str:
+    """A rate in running text: "85.0%", or "—" alone when nothing was there to rectify (never
+    "—%"). The target is said in words, so no line break falls between a number and its %."""
+    return "—" if value is None else f"{value}%"
 
 
 def _sheets(f: dict):
@@ -150,14 +158,28 @@ def _accident_row(r: dict) -> list:
 ACCIDENT_TOTALS_HEADER = ["指标", "本月", "去年同月", "同比", "本年累计", "去年同期", "同比"]
 
 
+def _width(value) -> int:
+    """Display width of a cell: a CJK character takes two columns."""
+    if value is None:
+        return 0
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value))
+
+
 def workbook(title: str, figures: dict) -> bytes:
     book = Workbook(write_only=True)
     for name, header, rows in _sheets(figures):
         sheet = book.create_sheet(title=name)
+        # "—" is for the printed page; in a spreadsheet a missing figure is an empty cell,
+        # so the numeric columns stay numbers for sums and sorting.
+        cells = [[None if v == "—" else v for v in row] for row in rows]
+        for index, column in enumerate(zip_longest(header, *cells), 1):
+            width = max((_width(v) for v in column), default=8)
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
+        sheet.freeze_panes = "A3" if name == "概况" else "A2"  # the header stays in view
         if name == "概况":
             sheet.append([safe_cell(title)])
         sheet.append([safe_cell(h) for h in header])
-        for row in rows:
+        for row in cells:
             sheet.append([safe_cell(v) for v in row])
     buffer = BytesIO()
     book.save(buffer)
@@ -199,12 +221,12 @@ def pdf(issuer: str, title: str, number: str, figures: dict, issued_on) -> bytes
     name = figures["region"]["name"]
     doc.paragraph(
         f"{figures['month'][:4]}年{int(figures['month'][5:])}月，{name}工业领域共排查事故隐患"
-        f"{t['found']}项，当月整改销号{t['closed']}项，本月排查隐患整改率{_num(t['rate'])}%；"
-        f"本年累计排查{t['found_ytd']}项，累计整改率{_num(t['rate_ytd'])}%。月末尚有"
+        f"{t['found']}项，当月整改销号{t['closed']}项，本月排查隐患整改率{_pct(t['rate'])}；"
+        f"本年累计排查{t['found_ytd']}项，累计整改率{_pct(t['rate_ytd'])}。月末尚有"
         f"{t['open_at_end']}项未整改，其中逾期{t['overdue_at_end']}项。本月新增重大事故隐患"
         f"{t['major_found']}项，销号{t['major_closed']}项，月末未销号{t['major_open_at_end']}项"
-        f"（逾期{t['major_overdue_at_end']}项），本年重大隐患整改率{_num(t['major_rate_ytd'])}%"
-        "（目标100%）。"
+        f"（逾期{t['major_overdue_at_end']}项），本年重大隐患整改率{_pct(t['major_rate_ytd'])}"
+        "（目标：全部销号）。"
     )
     unit = "县（市）区" if figures["region"]["level"] == "city" else "园区"
     doc.heading(f"一、各{unit}排名")

@@ -110,8 +110,17 @@ def _ranked(rows: list[dict]) -> list[dict]:
             r["name"],
         )
     )
+    # Equal figures share a rank (1, 1, 3); a unit with nothing found this year has no rate
+    # and so no rank ("—"), rather than a place among others that found nothing either.
+    previous, rank = None, None
     for position, row in enumerate(rows, 1):
-        row["rank"] = position
+        key = (row["rate_ytd"], row["overdue_at_end"])
+        if row["rate_ytd"] is None:
+            row["rank"] = None
+            continue
+        if key != previous:
+            previous, rank = key, position
+        row["rank"] = rank
     return rows
 
 

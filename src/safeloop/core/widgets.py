@@ -51,3 +51,40 @@ def preselect_single_options(form) -> None:
         if len(options) == 1:
             field.empty_label = None
             form.initial.setdefault(name, options[0].pk)
+
+
+class SearchableSelect(forms.Select):
+    """A select that a script turns into a type-to-find list (no CDN; without the script it
+    stays an ordinary select). Each option carries `data-search`: the object's `search_text`
+    (an enterprise: name, pinyin initials, USCC), else its label. Used by every form that
+    picks an enterprise, so a regulator finds one of hundreds by 名称, 拼音首字母 or code."""
+
+    def __init__(self, attrs=None, choices=()):
+        from django.utils.translation import gettext_lazy as _
+
+        defaults = {
+            "data-searchable": "1",
+            "data-placeholder": _("Find by name, pinyin initials or code"),
+            "data-none": _("Nothing matches."),
+        }
+        super().__init__({**defaults, **(attrs or {})}, choices)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        text = getattr(instance, "search_text", None) if instance is not None else None
+        option["attrs"]["data-search"] = (text or str(label)).lower()
+        return option
+
+
+def searchable(form, *names: str) -> None:
+    """Give the named select fields of a form the `SearchableSelect` widget, keeping their
+    choices and attributes (for fields a ModelForm or a filter set builds itself)."""
+    for name in names:
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        widget = SearchableSelect(attrs=field.widget.attrs)
+        widget.choices = field.widget.choices
+        widget.is_required = field.widget.is_required
+        field.widget = widget

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.accidents.choices import Grade
 from safeloop.accidents.models import Accident
-from safeloop.core.widgets import DATE, DATETIME, PhotosField
+from safeloop.core.widgets import DATE, DATETIME, PhotosField, SearchableSelect
 from safeloop.emergency.choices import (
     Availability,
     CommandPost,
@@ -36,7 +36,7 @@ class ResourceForm(VersionedForm):
     class Meta:
         model = Resource
         fields = list(RESOURCE_FIELDS)
-        widgets = {"note": TEXT}
+        widgets = {"note": TEXT, "enterprise": SearchableSelect}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,7 +108,10 @@ class NearestForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("kind"), choices=ResourceKind.choices)
     enterprise = forms.ModelChoiceField(
-        label=_("enterprise"), queryset=Enterprise.objects.none(), required=False
+        label=_("enterprise"),
+        queryset=Enterprise.objects.none(),
+        required=False,
+        widget=SearchableSelect,
     )
     latitude = forms.FloatField(
         label=_("latitude (WGS-84)"), min_value=-90, max_value=90, required=False
@@ -150,7 +153,10 @@ class IncidentForm(forms.Form):
         label=_("accident"), queryset=Accident.objects.none(), required=False
     )
     enterprise = forms.ModelChoiceField(
-        label=_("enterprise"), queryset=Enterprise.objects.none(), required=False
+        label=_("enterprise"),
+        queryset=Enterprise.objects.none(),
+        required=False,
+        widget=SearchableSelect,
     )
     region = forms.ModelChoiceField(
         label=_("county"), queryset=Region.objects.none(), required=False
@@ -243,7 +249,9 @@ def _plan_documents(user):
 
 
 class PlanForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label=_("enterprise"), queryset=Enterprise.objects.none())
+    enterprise = forms.ModelChoiceField(
+        label=_("enterprise"), queryset=Enterprise.objects.none(), widget=SearchableSelect
+    )
     kind = forms.ChoiceField(label=_("kind"), choices=PlanKind.choices)
     title = forms.CharField(label=_("title"), max_length=150)
     document = PlanDocumentChoice(

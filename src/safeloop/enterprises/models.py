@@ -328,6 +328,11 @@ class Enterprise(Versioned, AuditedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def search_text(self) -> str:
+        """What the enterprise picker matches: name, pinyin initials and USCC."""
+        return f"{self.name} {self.pinyin_initials} {self.uscc}"
+
     def clean(self):
         errors = {}
         if self.park_id and self.region_id and self.park.region_id != self.region_id:

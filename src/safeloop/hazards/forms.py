@@ -6,7 +6,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.core.widgets import DATE, PhotosField, preselect_single_options
+from safeloop.core.widgets import DATE, PhotosField, SearchableSelect, preselect_single_options
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category, Level, Source
 from safeloop.hazards.models import Hazard, PhotoStage
@@ -154,7 +154,9 @@ class RegisterForm(forms.Form):
     move = forms.ChoiceField(
         label=_("what to record"), choices=MOVES, initial="register", widget=forms.RadioSelect
     )
-    enterprise = forms.ModelChoiceField(label=_("enterprise"), queryset=Enterprise.objects.none())
+    enterprise = forms.ModelChoiceField(
+        label=_("enterprise"), queryset=Enterprise.objects.none(), widget=SearchableSelect
+    )
     level = forms.ChoiceField(label=_("hazard level"), choices=Level.choices, initial=Level.GENERAL)
     source = forms.ChoiceField(label=_("hazard source"), choices=[])
     category = forms.ChoiceField(label=_("category"), choices=Category.choices)

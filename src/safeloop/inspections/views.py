@@ -93,6 +93,7 @@ def plan_create(request):
                 request, services.create_plan, actor=request.user, form=form, **form.cleaned_data
             )
             if done:
+                messages.success(request, _("The plan is saved."))
                 return redirect("inspection-plan", pk=done.value.pk)
             status = done.status
     return render(request, "inspections/plan_form.html", {"form": form}, status=status)
@@ -395,9 +396,10 @@ def visit_submit(request, pk):
         return visit_detail(request, pk, status=done.status)
     visit = done.value[0]
     url = reverse("inspection-visit", args=[visit.pk])
+    # the offline queue goes to the visit's page after this answer: the message waits there
+    messages.success(request, _("The inspection is recorded."))
     if json:
         return JsonResponse({"ok": True, "url": url, "visit": visit.pk})
-    messages.success(request, _("The inspection is recorded."))
     return redirect(url)
 
 

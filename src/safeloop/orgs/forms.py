@@ -2,7 +2,7 @@ from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.core.widgets import DATETIME
+from safeloop.core.widgets import DATETIME, SearchableSelect
 from safeloop.orgs.accounts import grantable_roles
 from safeloop.orgs.models import GridCell, Park, Region, RegionLevel
 from safeloop.orgs.roles import Role
@@ -21,7 +21,9 @@ class UnitFields(forms.Form):
     grid = forms.ModelChoiceField(
         queryset=GridCell.objects.none(), required=False, label=_("Grid cell")
     )
-    enterprise = forms.ModelChoiceField(queryset=None, required=False, label=_("Enterprise"))
+    enterprise = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Enterprise"), widget=SearchableSelect
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.core import captcha
-from safeloop.core.widgets import DATE, PhotosField
+from safeloop.core.widgets import DATE, PhotosField, SearchableSelect
 from safeloop.enterprises.filters import search_q
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Level
@@ -144,7 +144,10 @@ class FeedbackForm(forms.Form):
 class AcceptForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     enterprise = forms.ModelChoiceField(
-        label=_("enterprise"), queryset=Enterprise.objects.none(), required=False
+        label=_("enterprise"),
+        queryset=Enterprise.objects.none(),
+        required=False,
+        widget=SearchableSelect,
     )
     reply = forms.CharField(
         label=_("public reply"),

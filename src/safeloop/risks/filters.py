@@ -5,6 +5,7 @@ points offered as filter values are those the user can see: another id is not a 
 
 import django_filters
 
+from safeloop.core.widgets import SearchableSelect
 from safeloop.enterprises.choices import Sector
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.models import Park
@@ -32,7 +33,7 @@ def _parks(request):
 
 
 class _ByEnterprise(django_filters.FilterSet):
-    enterprise = django_filters.ModelChoiceFilter(queryset=_enterprises)
+    enterprise = django_filters.ModelChoiceFilter(queryset=_enterprises, widget=SearchableSelect)
 
 
 class _ByPoint(_ByEnterprise):

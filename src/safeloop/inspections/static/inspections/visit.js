@@ -73,15 +73,65 @@
     return restored;
   }
 
+  /* ---------------------------------------------------------------- progress */
+  var progress = document.getElementById("visit-progress");
+  var items = form.querySelectorAll("fieldset.item");
+  function showProgress() {
+    if (!progress) return;
+    var done = form.querySelectorAll("fieldset.item input[type=radio]:checked").length;
+    var text = progress.querySelector("[data-progress-text]");
+    text.textContent = text.dataset.template
+      .replace("{done}", done).replace("{total}", items.length);
+    progress.querySelector("[data-progress]").value = done;
+    progress.hidden = false;
+  }
+
+  /* An error is about what was wrong when it was sent: once that part is changed it goes,
+     and the summary above the form goes with the last one. */
+  function clearErrors(el) {
+    var holder = el.closest("fieldset.item") || el.closest("[data-sig]") || null;
+    var box = holder ? holder.querySelector("[data-errors-for]") : null;
+    if (!box && el.name) {
+      box = form.querySelector("[data-errors-for='" + el.name + "']");
+    }
+    if (box) box.textContent = "";
+    if (holder) holder.classList.remove("has-error");
+    var summary = document.querySelector("[data-stale-errors]");
+    if (summary && !form.querySelector(".has-error, [data-errors-for] .errors")) summary.remove();
+  }
+
+  /* "All compliant": every item of the checklist not answered yet is marked as passed. */
+  form.querySelectorAll("[data-all-pass]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var section = button.closest("section.checklist");
+      section.querySelectorAll("fieldset.item").forEach(function (fieldset) {
+        if (fieldset.querySelector("input[type=radio]:checked")) return;
+        var pass = fieldset.querySelector("input[type=radio][value=pass]");
+        if (!pass) return;
+        pass.checked = true;
+        remember(pass);
+        showFinding(fieldset);
+        clearErrors(pass);
+      });
+      showProgress();
+    });
+  });
+
   form.addEventListener("change", function (event) {
     var el = event.target;
+    clearErrors(el);
     if (el.type === "file") { keepPhotos(el); return; }
     remember(el);
     var fieldset = el.closest("fieldset.item");
     if (fieldset) showFinding(fieldset);
+    showProgress();
   });
   form.addEventListener("input", function (event) {
-    if (event.target.type !== "radio" && event.target.type !== "file") remember(event.target);
+    if (event.target.type !== "radio" && event.target.type !== "file") {
+      remember(event.target);
+      clearErrors(event.target);
+    }
   });
 
   /* ---------------------------------------------------------------- photos */
@@ -161,6 +211,7 @@
       drawing = false;
       hidden.value = canvas.toDataURL("image/png");
       remember(hidden);
+      clearErrors(hidden);
     }
     canvas.addEventListener("pointerup", finish);
     canvas.addEventListener("pointercancel", finish);
@@ -261,5 +312,6 @@
   window.addEventListener("online", function () { if (state.queued) send(); });
 
   if (restore()) say(form.dataset.msgRestored);
+  showProgress();
   if (state.queued && navigator.onLine) send();
 })();
