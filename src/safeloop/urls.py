@@ -24,6 +24,7 @@ router = DefaultRouter()
 router.register("regions", orgs_api.RegionViewSet)
 router.register("parks", orgs_api.ParkViewSet)
 router.register("grid-cells", orgs_api.GridCellViewSet)
+router.register("departments", orgs_api.DepartmentViewSet)
 router.register("accounts", accounts_api.AccountViewSet, basename="account")
 router.register("tokens", accounts_api.TokenViewSet, basename="token")
 router.register("risk-points", risks_api.RiskPointViewSet)
@@ -96,6 +97,7 @@ urlpatterns = [
     path("dashboards/", include("safeloop.dashboards.urls")),
     path("emergency/", include("safeloop.emergency.urls")),
     path("accounts/", include("safeloop.orgs.urls")),
+    path("organisation/", include(orgs_urls.units)),
     path("", include(orgs_urls.public)),
     path("", include("safeloop.web.urls")),
 ]

@@ -44,3 +44,12 @@ def test_the_admin_never_deletes_org_units(world, client, staff):
     response = client.post(f"/admin/orgs/park/{world.park.pk}/delete/", {"post": "yes"})
     assert_refused(response)
     assert Park.objects.filter(pk=world.park.pk).exists()
+
+
+def test_the_admin_cannot_move_a_park_to_another_county(world, client, staff):
+    client.force_login(staff)
+    url = f"/admin/orgs/park/{world.park.pk}/change/"
+    body = {"name": world.park.name, "region": world.sibling_county.pk, "level": "other"}
+    assert client.post(url, body).status_code == 302
+    park = Park.objects.get(pk=world.park.pk)
+    assert park.region == world.county and park.version == 2

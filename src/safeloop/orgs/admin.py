@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.core.services import bump
 from safeloop.orgs.models import Department, GridCell, Park, Region, RoleAssignment, User
 
 
@@ -22,22 +23,36 @@ class RegionAdmin(NoDeleteAdmin):
     search_fields = ["code", "name"]
 
 
+class UnitAdmin(NoDeleteAdmin):
+    """A park, grid cell or department moves to another county on the organisation screens
+    only (orgs.units checks what hangs below it): its region is read-only here, and a save
+    here bumps the version like any other edit."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["region", *super().get_readonly_fields(request, obj)] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            bump(obj)
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Park)
-class ParkAdmin(NoDeleteAdmin):
+class ParkAdmin(UnitAdmin):
     list_display = ["name", "region", "level", "verified"]
     list_filter = ["level", "verified", "region"]
     search_fields = ["name"]
 
 
 @admin.register(GridCell)
-class GridCellAdmin(NoDeleteAdmin):
+class GridCellAdmin(UnitAdmin):
     list_display = ["code", "name", "region", "park"]
     list_filter = ["region"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(NoDeleteAdmin):
+class DepartmentAdmin(UnitAdmin):
     list_display = ["name", "kind", "region", "park"]
     list_filter = ["kind"]
 

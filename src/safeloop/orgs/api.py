@@ -1,14 +1,11 @@
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from safeloop.core.api import ScopedModelViewSet
-from safeloop.core.scoping import ensure_in_scope
-from safeloop.core.services import bump
-from safeloop.orgs.models import GridCell, Park, Region, RoleAssignment, User
-from safeloop.orgs.units import check_move, require_version
+from safeloop.orgs.models import Department, GridCell, Park, Region, RoleAssignment, User
+from safeloop.orgs.units import create_unit, update_unit
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -36,6 +33,13 @@ class GridCellSerializer(serializers.ModelSerializer):
         return [str(u) for u in cell.inspectors]
 
 
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "name", "kind", "region", "region_code", "park", "version"]
+        read_only_fields = ["region_code", "version"]
+
+
 class RegionViewSet(ScopedModelViewSet):
     queryset = Region.objects.order_by("code")
     serializer_class = RegionSerializer
@@ -43,24 +47,25 @@ class RegionViewSet(ScopedModelViewSet):
 
 
 class VersionedUnitViewSet(ScopedModelViewSet):
-    """Parks and grid cells: an update names the version it read (409 stale, 400 missing)
-    and does not move the unit to another county while records hang below it."""
+    """Parks, grid cells and departments, through the services the screens use
+    (orgs.units): an update names the version it read (409 stale, 400 missing) and does not
+    move the unit to another county while records hang below it."""
 
-    def update(self, request, *args, **kwargs):
-        with transaction.atomic():
-            return super().update(request, *args, **kwargs)
+    def perform_create(self, serializer):
+        model = serializer.Meta.model
+        serializer.instance = create_unit(
+            actor=self.request.user, model=model, data=dict(serializer.validated_data)
+        )
 
     def perform_update(self, serializer):
         instance = serializer.instance
-        current = type(instance).objects.select_for_update().get(pk=instance.pk)
-        require_version(current, self.request.data.get("version"))
-        before_region = current.region_id
-        instance.version = current.version
-        bump(instance)
-        instance = serializer.save()
-        ensure_in_scope(self.request.user, self.write_action, instance)  # 403 first
-        check_move(before_region, instance)
-        instance.full_clean()
+        serializer.instance = update_unit(
+            actor=self.request.user,
+            model=type(instance),
+            pk=instance.pk,
+            data=dict(serializer.validated_data),
+            version=self.request.data.get("version"),
+        )
 
 
 class ParkViewSet(VersionedUnitViewSet):
@@ -73,6 +78,12 @@ class GridCellViewSet(VersionedUnitViewSet):
     queryset = GridCell.objects.order_by("code")
     serializer_class = GridCellSerializer
     filterset_fields = ["region", "park"]
+
+
+class DepartmentViewSet(VersionedUnitViewSet):
+    queryset = Department.objects.order_by("region_code", "kind", "name")
+    serializer_class = DepartmentSerializer
+    filterset_fields = ["region", "park", "kind"]
 
 
 class RoleAssignmentSerializer(serializers.ModelSerializer):

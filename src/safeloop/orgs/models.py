@@ -171,7 +171,7 @@ class DepartmentKind(models.TextChoices):
     PARK_OFFICE = "park_office", _("Park safety office")
 
 
-class Department(AuditedModel):
+class Department(Versioned, AuditedModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)

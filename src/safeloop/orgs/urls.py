@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeloop.orgs import views
+from safeloop.orgs import unit_views, views
 
 urlpatterns = [
     path("", views.account_list, name="account-list"),
@@ -27,4 +27,12 @@ urlpatterns = [
 public = [
     path("activate/", views.activate, name="activate"),
     path("activate/<str:code>/", views.activate, name="activate-code"),
+]
+
+# Mounted at /organisation/: parks (park), grid cells (grid) and departments (department).
+units = [
+    path("<str:kind>/", unit_views.unit_list, name="unit-list"),
+    path("<str:kind>/new/", unit_views.unit_new, name="unit-new"),
+    path("<str:kind>/<int:pk>/", unit_views.unit_detail, name="unit-detail"),
+    path("<str:kind>/<int:pk>/edit/", unit_views.unit_edit, name="unit-edit"),
 ]
