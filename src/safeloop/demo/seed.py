@@ -26,6 +26,7 @@ from safeloop.orgs.roles import Role
 from safeloop.public.demo import seed as seed_public
 from safeloop.risks.demo import seed as seed_risks
 from safeloop.selfchecks.demo import seed as seed_selfchecks
+from safeloop.training.demo import seed as seed_training
 
 DEMO_PASSWORD = "Demo#2026safe"
 
@@ -167,4 +168,5 @@ def seed() -> None:
         seed_inspections()
         seed_emergency()
         seed_public()
+        seed_training()
         seed_warnings()  # last: the rules read every app's records (emergency stock, plans …)

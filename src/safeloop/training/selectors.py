@@ -17,7 +17,6 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
-
     QuerySet,
     Subquery,
     Sum,
@@ -192,7 +191,7 @@ def gaps(day: date, *, include_never: bool) -> list[Gap]:
     found = []
     for enterprise_id, people in sorted(short.items()):
         named = "、".join(
-            f"{labels[Post(p.post)]}{p.name}（{p.hours:g}/{p.required} 学时）" for p in people[:3]
+            f"{labels[Post(p.post)]}{p.name}（{_n(p.hours)}/{p.required} 学时）" for p in people[:3]
         )
         more = f"等 {len(people)} 人" if len(people) > 3 else ""
         found.append(
@@ -216,6 +215,10 @@ def gaps(day: date, *, include_never: bool) -> list[Gap]:
             )
         )
     return found
+
+
+def _n(hours: Decimal) -> str:
+    return format(Decimal(hours).normalize(), "f")
 
 
 def gap_ids(day: date, *, include_never: bool) -> QuerySet:
@@ -261,6 +264,3 @@ def people_of(enterprise: Enterprise, day: date) -> list[dict]:
             }
         )
     return out
-
-
-

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeloop.core.services import allow, bump, lock, require, service, track, untrack
+from safeloop.core.services import allow, bump, lock, require, service, track
 from safeloop.core.uploads import clean_pdf
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.models import Region
@@ -163,7 +163,9 @@ def save_annual(
     """The enterprise's all-staff training of one year: created, or updated naming the
     version read."""
     _visible_enterprise(actor, enterprise)
-    require(2000 <= int(year) <= timezone.localdate().year, _("Choose a past or this year."), "year")
+    require(
+        2000 <= int(year) <= timezone.localdate().year, _("Choose a past or this year."), "year"
+    )
     require(trained_count <= staff_count, _("More trained than staff."), "trained_count")
     existing = AnnualTraining.objects.filter(enterprise=enterprise, year=year).first()
     if existing is None:
@@ -186,7 +188,9 @@ def add_rule(*, actor, **fields) -> TrainingRule:
     rule = TrainingRule(**{k: v for k, v in fields.items() if k in RULE_FIELDS})
     require(rule.source.strip(), _("Give the source of the rule."), "source")
     require(
-        not TrainingRule.objects.filter(post=rule.post, effective_from=rule.effective_from).exists(),
+        not TrainingRule.objects.filter(
+            post=rule.post, effective_from=rule.effective_from
+        ).exists(),
         _("This post already has a rule from that day."),
         "effective_from",
     )
@@ -197,7 +201,9 @@ def add_rule(*, actor, **fields) -> TrainingRule:
 
 def _campaign_checks(campaign: Campaign) -> None:
     require(campaign.title.strip(), _("Give a title."), "title")
-    require(campaign.ends_on >= campaign.starts_on, _("A campaign ends after it starts."), "ends_on")
+    require(
+        campaign.ends_on >= campaign.starts_on, _("A campaign ends after it starts."), "ends_on"
+    )
 
 
 def _set_enterprises(actor, campaign: Campaign, enterprises) -> None:

@@ -6,139 +6,425 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('enterprises', '0009_licence_and_operator_versions'),
+        ("enterprises", "0009_licence_and_operator_versions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('theme', models.CharField(blank=True, max_length=200, verbose_name='theme')),
-                ('region_code', models.CharField(db_index=True, max_length=6, verbose_name='region code')),
-                ('starts_on', models.DateField(verbose_name='from')),
-                ('ends_on', models.DateField(verbose_name='to')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('published', models.BooleanField(default=True, verbose_name='shown on the public site')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('enterprises', models.ManyToManyField(blank=True, related_name='+', to='enterprises.enterprise', verbose_name='participating enterprises')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("theme", models.CharField(blank=True, max_length=200, verbose_name="theme")),
+                (
+                    "region_code",
+                    models.CharField(db_index=True, max_length=6, verbose_name="region code"),
+                ),
+                ("starts_on", models.DateField(verbose_name="from")),
+                ("ends_on", models.DateField(verbose_name="to")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "published",
+                    models.BooleanField(default=True, verbose_name="shown on the public site"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "enterprises",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="enterprises.enterprise",
+                        verbose_name="participating enterprises",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'publicity campaign',
-                'verbose_name_plural': 'publicity campaigns',
-                'ordering': ['-starts_on', '-id'],
+                "verbose_name": "publicity campaign",
+                "verbose_name_plural": "publicity campaigns",
+                "ordering": ["-starts_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CampaignActivity',
+            name="CampaignActivity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='held on')),
-                ('title', models.CharField(max_length=200, verbose_name='activity')),
-                ('participants', models.PositiveIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='participants')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='training.campaign', verbose_name='campaign')),
-                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='enterprises.enterprise', verbose_name='enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="held on")),
+                ("title", models.CharField(max_length=200, verbose_name="activity")),
+                (
+                    "participants",
+                    models.PositiveIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="participants",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="activities",
+                        to="training.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="enterprises.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'campaign activity',
-                'verbose_name_plural': 'campaign activities',
-                'ordering': ['campaign_id', 'held_on', 'id'],
+                "verbose_name": "campaign activity",
+                "verbose_name_plural": "campaign activities",
+                "ordering": ["campaign_id", "held_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CampaignMaterial',
+            name="CampaignMaterial",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(blank=True, upload_to='campaigns/%Y/', verbose_name='document (PDF)')),
-                ('link', models.URLField(blank=True, verbose_name='link')),
-                ('added_at', models.DateTimeField(auto_now_add=True, verbose_name='added')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='materials', to='training.campaign', verbose_name='campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, upload_to="campaigns/%Y/", verbose_name="document (PDF)"
+                    ),
+                ),
+                ("link", models.URLField(blank=True, verbose_name="link")),
+                ("added_at", models.DateTimeField(auto_now_add=True, verbose_name="added")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="materials",
+                        to="training.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'campaign material',
-                'verbose_name_plural': 'campaign materials',
-                'ordering': ['campaign_id', 'id'],
+                "verbose_name": "campaign material",
+                "verbose_name_plural": "campaign materials",
+                "ordering": ["campaign_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingRule',
+            name="TrainingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('post', models.CharField(choices=[('principal', 'Principal'), ('safety_manager', 'Safety manager'), ('special_operator', 'Special-operation worker')], max_length=20, verbose_name='post')),
-                ('initial_hours', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(1000)], verbose_name='initial training hours')),
-                ('refresher_hours', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(1000)], verbose_name='annual refresher hours')),
-                ('review_every_years', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(20)], verbose_name='certificate review every (years)')),
-                ('certificate_valid_years', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(20)], verbose_name='certificate valid (years)')),
-                ('warn_days', models.PositiveSmallIntegerField(default=60, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(3650)], verbose_name='warn before certificate end (days)')),
-                ('effective_from', models.DateField(verbose_name='effective from')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('confidence', models.CharField(choices=[('confirmed', 'Confirmed'), ('partial', 'Partly confirmed'), ('unconfirmed', 'Unconfirmed')], default='unconfirmed', max_length=12, verbose_name='confidence')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "post",
+                    models.CharField(
+                        choices=[
+                            ("principal", "Principal"),
+                            ("safety_manager", "Safety manager"),
+                            ("special_operator", "Special-operation worker"),
+                        ],
+                        max_length=20,
+                        verbose_name="post",
+                    ),
+                ),
+                (
+                    "initial_hours",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(1000)],
+                        verbose_name="initial training hours",
+                    ),
+                ),
+                (
+                    "refresher_hours",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(1000)],
+                        verbose_name="annual refresher hours",
+                    ),
+                ),
+                (
+                    "review_every_years",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(20)],
+                        verbose_name="certificate review every (years)",
+                    ),
+                ),
+                (
+                    "certificate_valid_years",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(20)],
+                        verbose_name="certificate valid (years)",
+                    ),
+                ),
+                (
+                    "warn_days",
+                    models.PositiveSmallIntegerField(
+                        default=60,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(3650),
+                        ],
+                        verbose_name="warn before certificate end (days)",
+                    ),
+                ),
+                ("effective_from", models.DateField(verbose_name="effective from")),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("partial", "Partly confirmed"),
+                            ("unconfirmed", "Unconfirmed"),
+                        ],
+                        default="unconfirmed",
+                        max_length=12,
+                        verbose_name="confidence",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
             ],
             options={
-                'verbose_name': 'training rule',
-                'verbose_name_plural': 'training rules',
-                'ordering': ['post', '-effective_from', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('post', 'effective_from'), name='training_rule_once_per_day')],
+                "verbose_name": "training rule",
+                "verbose_name_plural": "training rules",
+                "ordering": ["post", "-effective_from", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("post", "effective_from"), name="training_rule_once_per_day"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AnnualTraining',
+            name="AnnualTraining",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('staff_count', models.PositiveIntegerField(validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='staff')),
-                ('trained_count', models.PositiveIntegerField(validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='staff trained')),
-                ('total_hours', models.DecimalField(decimal_places=1, max_digits=10, validators=[django.core.validators.MinValueValidator(0)], verbose_name='total training hours')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='annual_trainings', to='enterprises.enterprise', verbose_name='enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "staff_count",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="staff",
+                    ),
+                ),
+                (
+                    "trained_count",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="staff trained",
+                    ),
+                ),
+                (
+                    "total_hours",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="total training hours",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="annual_trainings",
+                        to="enterprises.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'annual all-staff training',
-                'verbose_name_plural': 'annual all-staff training',
-                'ordering': ['-year', 'enterprise_id'],
-                'constraints': [models.UniqueConstraint(fields=('enterprise', 'year'), name='training_annual_once')],
+                "verbose_name": "annual all-staff training",
+                "verbose_name_plural": "annual all-staff training",
+                "ordering": ["-year", "enterprise_id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("enterprise", "year"), name="training_annual_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TrainingRecord',
+            name="TrainingRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('post', models.CharField(choices=[('principal', 'Principal'), ('safety_manager', 'Safety manager'), ('special_operator', 'Special-operation worker'), ('other', 'Other staff')], max_length=20, verbose_name='post')),
-                ('person_name', models.CharField(max_length=50, verbose_name='name')),
-                ('course', models.CharField(max_length=200, verbose_name='course')),
-                ('kind', models.CharField(choices=[('initial', 'Initial training'), ('refresher', 'Annual refresher'), ('other', 'Other training')], default='other', max_length=12, verbose_name='kind')),
-                ('hours', models.DecimalField(decimal_places=1, max_digits=6, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(2000)], verbose_name='hours')),
-                ('provider', models.CharField(blank=True, max_length=200, verbose_name='provider')),
-                ('started_on', models.DateField(verbose_name='from')),
-                ('ended_on', models.DateField(verbose_name='to')),
-                ('exam_result', models.CharField(choices=[('none', 'No exam'), ('passed', 'Passed'), ('failed', 'Failed')], default='none', max_length=8, verbose_name='exam result')),
-                ('certificate_number', models.CharField(blank=True, max_length=50, verbose_name='certificate number')),
-                ('certificate_valid_to', models.DateField(blank=True, null=True, verbose_name='certificate valid to')),
-                ('scan', models.FileField(blank=True, upload_to='training/%Y/%m/', verbose_name='scan (PDF)')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('voided_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='voided at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='training_records', to='enterprises.enterprise', verbose_name='enterprise')),
-                ('operator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='training_records', to='enterprises.specialoperator', verbose_name='special-operation worker')),
-                ('safety_manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='training_records', to='enterprises.safetymanager', verbose_name='safety manager')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "post",
+                    models.CharField(
+                        choices=[
+                            ("principal", "Principal"),
+                            ("safety_manager", "Safety manager"),
+                            ("special_operator", "Special-operation worker"),
+                            ("other", "Other staff"),
+                        ],
+                        max_length=20,
+                        verbose_name="post",
+                    ),
+                ),
+                ("person_name", models.CharField(max_length=50, verbose_name="name")),
+                ("course", models.CharField(max_length=200, verbose_name="course")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("initial", "Initial training"),
+                            ("refresher", "Annual refresher"),
+                            ("other", "Other training"),
+                        ],
+                        default="other",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "hours",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=6,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(2000),
+                        ],
+                        verbose_name="hours",
+                    ),
+                ),
+                ("provider", models.CharField(blank=True, max_length=200, verbose_name="provider")),
+                ("started_on", models.DateField(verbose_name="from")),
+                ("ended_on", models.DateField(verbose_name="to")),
+                (
+                    "exam_result",
+                    models.CharField(
+                        choices=[("none", "No exam"), ("passed", "Passed"), ("failed", "Failed")],
+                        default="none",
+                        max_length=8,
+                        verbose_name="exam result",
+                    ),
+                ),
+                (
+                    "certificate_number",
+                    models.CharField(blank=True, max_length=50, verbose_name="certificate number"),
+                ),
+                (
+                    "certificate_valid_to",
+                    models.DateField(blank=True, null=True, verbose_name="certificate valid to"),
+                ),
+                (
+                    "scan",
+                    models.FileField(
+                        blank=True, upload_to="training/%Y/%m/", verbose_name="scan (PDF)"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "voided_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="voided at"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="training_records",
+                        to="enterprises.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "operator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="training_records",
+                        to="enterprises.specialoperator",
+                        verbose_name="special-operation worker",
+                    ),
+                ),
+                (
+                    "safety_manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="training_records",
+                        to="enterprises.safetymanager",
+                        verbose_name="safety manager",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'training record',
-                'verbose_name_plural': 'training records',
-                'ordering': ['-ended_on', '-id'],
-                'indexes': [models.Index(fields=['enterprise', 'post', 'ended_on'], name='training_rec_ent_post'), models.Index(fields=['certificate_valid_to'], name='training_rec_cert_to')],
+                "verbose_name": "training record",
+                "verbose_name_plural": "training records",
+                "ordering": ["-ended_on", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["enterprise", "post", "ended_on"], name="training_rec_ent_post"
+                    ),
+                    models.Index(fields=["certificate_valid_to"], name="training_rec_cert_to"),
+                ],
             },
         ),
     ]
