@@ -11,6 +11,7 @@ list."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     DecimalField,
@@ -97,7 +98,7 @@ def short_people(day: date, *, include_never: bool, enterprises=None) -> list[Sh
     rule = rules.get(Post.PRINCIPAL)
     if rule and rule.refresher_hours:
         principal = live.filter(post=Post.PRINCIPAL)
-        rows = (
+        rows: Any = (
             operating.exclude(principal="")
             .annotate(h=_hours(principal, "enterprise"))
             .filter(h__lt=rule.refresher_hours)
@@ -144,7 +145,7 @@ def lapsing_certificates(day: date, *, enterprises=None) -> list[Lapsing]:
         renewed = later.filter(
             safety_manager=OuterRef("pk"), certificate_valid_to__gt=OuterRef("certificate_valid_to")
         )
-        rows = (
+        rows: Any = (
             SafetyManager.objects.filter(
                 enterprise__in=operating,
                 certificate_valid_to__lte=day + timedelta(days=rule.warn_days),
@@ -204,8 +205,8 @@ def gaps(day: date, *, include_never: bool) -> list[Gap]:
     lapsing: dict[tuple[int, date], list[Lapsing]] = {}
     for c in lapsing_certificates(day):
         lapsing.setdefault((c.enterprise_id, c.valid_to), []).append(c)
-    for (enterprise_id, valid_to), people in sorted(lapsing.items()):
-        who = "、".join(f"{labels[Post(p.post)]}{p.name}" for p in people)
+    for (enterprise_id, valid_to), holders in sorted(lapsing.items()):
+        who = "、".join(f"{labels[Post(h.post)]}{h.name}" for h in holders)
         verb = "已于" if valid_to < day else "将于"
         found.append(
             Gap(
@@ -234,7 +235,7 @@ def people_of(enterprise: Enterprise, day: date) -> list[dict]:
     annual hours required, for the enterprise's training page."""
     rules = TrainingRule.in_force(day)
     live = _live_records(day).filter(enterprise=enterprise)
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     if enterprise.principal:
         hours = live.filter(post=Post.PRINCIPAL).aggregate(s=Sum("hours"))["s"] or Decimal(0)
         rows.append((Post.PRINCIPAL, enterprise.principal, hours, None))

@@ -70,11 +70,11 @@ def _check_record(record: TrainingRecord) -> None:
     require(record.post in Post.values, _("Choose a post."), "post")
     if record.post == Post.SAFETY_MANAGER and record.safety_manager_id:
         require(
-            record.safety_manager.enterprise_id == enterprise.pk,
+            record.safety_manager.enterprise_id == enterprise.pk,  # type: ignore[union-attr]
             _("Choose one of this enterprise's safety managers."),
             "safety_manager",
         )
-        record.person_name = record.person_name or record.safety_manager.name
+        record.person_name = record.person_name or record.safety_manager.name  # type: ignore[union-attr]
     else:
         record.safety_manager = None
     if record.post == Post.SPECIAL_OPERATOR:
@@ -84,11 +84,11 @@ def _check_record(record: TrainingRecord) -> None:
             "operator",
         )
         require(
-            record.operator.enterprise_id == enterprise.pk,
+            record.operator.enterprise_id == enterprise.pk,  # type: ignore[union-attr]
             _("Choose one of this enterprise's special-operation workers."),
             "operator",
         )
-        record.person_name = record.person_name or record.operator.name
+        record.person_name = record.person_name or record.operator.name  # type: ignore[union-attr]
     else:
         record.operator = None
     if record.post == Post.PRINCIPAL:
