@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "safeloop.dashboards",
     "safeloop.emergency",
     "safeloop.public",
+    "safeloop.training",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,8 @@ from safeloop.public import api as public_api
 from safeloop.public import urls as public_urls
 from safeloop.risks import api as risks_api
 from safeloop.selfchecks import api as selfchecks_api
+from safeloop.training import api as training_api
+from safeloop.training import urls as training_urls
 
 router = DefaultRouter()
 router.register("regions", orgs_api.RegionViewSet)
@@ -65,6 +67,11 @@ router.register("emergency-duty-shifts", emergency_api.DutyShiftViewSet)
 router.register("emergency-duty-log", emergency_api.DutyLogViewSet)
 router.register("public-reports", public_api.PublicReportViewSet)
 router.register("public-rewards", public_api.RewardViewSet)
+router.register("training-records", training_api.RecordViewSet)
+router.register("training-annual", training_api.AnnualViewSet)
+router.register("training-rules", training_api.RuleViewSet)
+router.register("campaigns", training_api.CampaignViewSet)
+router.register("campaign-activities", training_api.ActivityViewSet)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -89,6 +96,7 @@ urlpatterns = [
     path("selfchecks/", include("safeloop.selfchecks.urls")),
     path("public/", include(hazards_urls.public)),
     path("public/", include(public_urls.public)),
+    path("public/", include(training_urls.public)),
     path("public-reports/", include("safeloop.public.urls")),
     path("open311/", include(public_urls.open311)),
     path("inspections/", include("safeloop.inspections.urls")),
@@ -96,6 +104,7 @@ urlpatterns = [
     path("bulletins/", include("safeloop.bulletins.urls")),
     path("dashboards/", include("safeloop.dashboards.urls")),
     path("emergency/", include("safeloop.emergency.urls")),
+    path("training/", include("safeloop.training.urls")),
     path("accounts/", include("safeloop.orgs.urls")),
     path("organisation/", include(orgs_urls.units)),
     path("", include(orgs_urls.public)),

@@ -15,6 +15,8 @@ from safeloop.orgs.roles import Role
 from safeloop.public import open311, services
 from safeloop.public import urls as public_urls
 from safeloop.public.choices import ReportState
+from safeloop.training import services as training
+from safeloop.training import urls as training_urls
 from tests.public.conftest import solved
 from tests.scope import assert_status
 
@@ -57,6 +59,22 @@ def test_no_public_page_or_feed_shows_an_id_or_phone_number(client, world):
         found_at=timezone.now(),
         deadline=timezone.localdate() - timedelta(days=60),
     )
+    campaign = training.create_campaign(
+        actor=world.user(Role.COUNTY_ADMIN),
+        region=world.county,
+        title="安全生产月",
+        description=TEXT,
+        starts_on=timezone.localdate() - timedelta(days=10),
+        ends_on=timezone.localdate(),
+        enterprises=[world.inside],
+    )
+    training.add_activity(
+        actor=world.user(Role.COUNTY_ADMIN),
+        campaign=campaign,
+        held_on=timezone.localdate(),
+        title=f"咨询日 联系人{PHONE}",
+        enterprise=world.inside,
+    )
     pages = {
         "public-report-new": [client.get("/public/reports/new/")],
         "public-report-sent": [client.get("/public/reports/sent/")],
@@ -79,8 +97,10 @@ def test_no_public_page_or_feed_shows_an_id_or_phone_number(client, world):
         "public-overdue": [client.get("/public/hazards/overdue/", follow=True)],
         "public-report": [client.get("/public/report/", follow=True)],
         "public-report-thanks": [client.get("/public/report/thanks/", follow=True)],
+        "public-campaigns": [client.get("/public/campaigns/")],
     }
     every = {p.name for p in public_urls.public + public_urls.open311 + hazards_urls.public}
+    every |= {p.name for p in training_urls.public}
     assert every <= set(pages), f"public pages not scanned: {every - set(pages)}"
     exposed = pages["public-exposure"][0]
     assert exposed.context["page"].object_list  # the hidden danger is on the page

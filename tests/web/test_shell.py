@@ -98,6 +98,7 @@ MENU = {
     "bulletin-list": set(BULLETIN_READERS),
     "dashboard": set(ROLES) - {None},
     "emergency-home": set(ROLES) - {None},
+    "training-list": set(ROLES) - {None},
     "public-triage": set(REGULATORS),
     "account-list": set(ADMINS) | {Role.ENTERPRISE_PRINCIPAL},
     "api-docs": set(REGULATORS),

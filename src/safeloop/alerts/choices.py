@@ -27,6 +27,7 @@ class RuleCode(models.TextChoices):
         _("Emergency resource availability not confirmed"),
     )
     PREPAREDNESS = "preparedness", _("Emergency plan lapsed or drill overdue")
+    TRAINING_GAP = "training_gap", _("Key-post training hours short or certificate lapsing")
 
 
 class SubjectKind(models.TextChoices):
@@ -50,3 +51,4 @@ class KeyReason(models.TextChoices):
     LICENCE_EXPIRED = "licence_expired", _("Expired licence")
     NO_PLAN = "no_plan", _("No filed emergency plan in force")
     UNDRILLED = "undrilled", _("Emergency plan not drilled in time")
+    TRAINING_GAP = "training_gap", _("Key-post staff short of training hours or certificate ended")

@@ -34,6 +34,8 @@ PARAMS = {
     RuleCode.STOCK_EXPIRY: {},
     RuleCode.RESOURCE_UNCONFIRMED: {},
     RuleCode.PREPAREDNESS: {"within_days": "int", "include_never": "bool"},
+    # the hours and warning days are the training rules' (training.TrainingRule)
+    RuleCode.TRAINING_GAP: {"include_never": "bool"},
 }
 
 
@@ -85,6 +87,7 @@ DEFAULT_PARAMS_TEXT = {
     RuleCode.STOCK_EXPIRY: "{}",
     RuleCode.RESOURCE_UNCONFIRMED: "{}",
     RuleCode.PREPAREDNESS: '{"within_days": 30, "include_never": false}',
+    RuleCode.TRAINING_GAP: '{"include_never": false}',
 }
 
 

@@ -18,6 +18,7 @@ from safeloop.hazards.choices import OPEN_STATES, Level
 from safeloop.hazards.models import Hazard
 from safeloop.risks.choices import Level as RiskLevel
 from safeloop.risks.models import EnterpriseRiskProfile
+from safeloop.training.selectors import gap_ids as training_gap_ids
 
 
 def _reason_ids(today) -> dict[str, QuerySet]:
@@ -41,7 +42,17 @@ def _reason_ids(today) -> dict[str, QuerySet]:
         KeyReason.ACCIDENT: enterprise_ids_with_accident(today.year),
         KeyReason.LICENCE_EXPIRED: expired.values("enterprise_id"),
         **{KeyReason(code): ids for code, ids in _preparedness_ids(today).items()},
+        KeyReason.TRAINING_GAP: _training_ids(today),
     }
+
+
+def _training_ids(today) -> QuerySet:
+    """三项岗位 people short of the annual hours, or a principal's or safety manager's
+    certificate ended (the training app's rules). Enterprises that never recorded a training
+    count only when the training warning rule says `include_never`."""
+    rule = WarningRule.objects.filter(code=RuleCode.TRAINING_GAP).first()
+    include_never = bool(rule and rule.params.get("include_never"))
+    return training_gap_ids(today, include_never=include_never)
 
 
 def _preparedness_ids(today) -> dict[str, QuerySet]:
@@ -106,6 +117,7 @@ REASON_LINKS: dict[str, str] = {
     KeyReason.LICENCE_EXPIRED: "/enterprises/{pk}/?tab=permits",
     KeyReason.NO_PLAN: "/emergency/plans/?enterprise={pk}",
     KeyReason.UNDRILLED: "/emergency/drills/?enterprise={pk}",
+    KeyReason.TRAINING_GAP: "/training/enterprises/{pk}/",
 }
 
 

@@ -23,6 +23,7 @@ REASONS = {
     KeyReason.LICENCE_EXPIRED.value: "许可证过期",
     KeyReason.NO_PLAN.value: "无有效备案应急预案",
     KeyReason.UNDRILLED.value: "应急预案未按期演练",
+    KeyReason.TRAINING_GAP.value: "三项岗位人员培训学时不足或证书过期",
 }
 TOTAL_LINES = [
     ("found", "本月排查隐患（项）"),
