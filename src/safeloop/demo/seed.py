@@ -159,7 +159,10 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 
 
 @transaction.atomic
-def seed() -> None:
+def seed(*, bulletins: bool = False) -> None:
+    """Load the demo data (idempotent). `bulletins` also issues the last two months'
+    bulletins with their PDFs (the demo command does; tests that only need the records skip
+    the seconds it takes)."""
     with acting_as(None, request_id="seed-demo"):
         seed_orgs()
         seed_accounts(seed_enterprises())
@@ -173,4 +176,5 @@ def seed() -> None:
         seed_public()
         seed_training()
         seed_warnings()  # the rules read every app's records (emergency stock, plans …)
-        seed_bulletins()  # last: the month's figures read everything above
+        if bulletins:
+            seed_bulletins()  # last: the month's figures read everything above

@@ -5,9 +5,10 @@ from safeloop.demo.seed import seed
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data (Yinchuan organisation, enterprises, one account per role). Idempotent."
+        "Load the demo data (Yinchuan organisation, enterprises, one account per role, six months "
+        "of history, the last two bulletins). Idempotent."
     )
 
     def handle(self, *args, **options):
-        seed()
+        seed(bulletins=True)
         self.stdout.write("demo data loaded")
