@@ -233,7 +233,7 @@ def test_each_number_opens_the_list_that_shows_it(world, client, loops, area):
             total = re.search(r'class="total">\D*(\d+)', listing.content.decode())
             assert total and int(total.group(1)) == cell.value, cell.url
             followed += 1
-    assert followed == 4 + 8 + 10  # key units: total + 7 reasons; warnings: total + 9 rules
+    assert followed == 4 + 9 + 11  # key units: total + 8 reasons; warnings: total + 10 rules
     start, end = activity.quarter(loops)
     for row in tables["inspections"].rows:
         url = row.cells[0].url

@@ -15,7 +15,9 @@ from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, Spec
 def test_the_demo_ledger_is_broad_valid_and_idempotent(db):
     started = time.monotonic()
     seed()
-    assert time.monotonic() - started < 15
+    assert (
+        time.monotonic() - started < 45
+    )  # the ledger and six months of history, on a busy CI machine
     enterprises = Enterprise.objects.all()
     assert enterprises.count() >= 300
     sectors = set(enterprises.values_list("sector", flat=True))

@@ -143,8 +143,13 @@ def key_unit_counts(enterprises: QuerySet, *, today=None) -> dict[str, int]:
     parts: list[str] = []
     params: list[Any] = []
     codes = list(_reason_ids(today).items())
+    from django.core.exceptions import EmptyResultSet
+
     for i, (_code, ids) in enumerate(codes):
-        sql, sub_params = ids.order_by().query.sql_with_params()  # no sort: a set of ids
+        try:
+            sql, sub_params = ids.order_by().query.sql_with_params()  # no sort: a set of ids
+        except EmptyResultSet:  # a reason no enterprise can have (e.g. `.none()`): none
+            continue
         # the compiled SQL of our own querysets; values stay parameters
         parts.append(f"SELECT r{i}.enterprise_id AS id, {i} AS reason FROM ({sql}) r{i}")  # noqa: S608
         params.extend(sub_params)
