@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from safeloop.accidents import investigation as cases
 from safeloop.accidents import selectors
 from safeloop.accidents.models import Investigation
-from safeloop.core.views import attempt, get_for_user_or_404
+from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
 from safeloop.hazards.choices import Level
 
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -118,37 +118,25 @@ def investigation(request, pk):
         raise Http404
     if what == "measure":
         form = MeasureForm(request.POST)
-        status = 400
-        if form.is_valid():
-            done = attempt(
-                request,
-                cases.add_measure,
-                form=form,
-                actor=request.user,
-                investigation=case,
-                **form.cleaned_data,
-            )
-            if done:
-                messages.success(request, _("The measure was registered as a hidden danger."))
-                return redirect("accident-investigation", pk=pk)
-            status = done.status
+        done = attempt_form(
+            request,
+            form,
+            cases.add_measure,
+            actor=request.user,
+            investigation=case,
+        )
+        if done:
+            messages.success(request, _("The measure was registered as a hidden danger."))
+            return redirect("accident-investigation", pk=pk)
+        status = done.status
         return _page(request, accident, case, measure_form=form, status=status)
     if what == "close":
         form = CloseForm(request.POST, request.FILES)
-        status = 400
-        if form.is_valid():
-            done = attempt(
-                request,
-                cases.close_case,
-                form=form,
-                actor=request.user,
-                investigation=case,
-                **form.cleaned_data,
-            )
-            if done:
-                messages.success(request, _("The case was closed."))
-                return redirect("accident-investigation", pk=pk)
-            status = done.status
+        done = attempt_form(request, form, cases.close_case, actor=request.user, investigation=case)
+        if done:
+            messages.success(request, _("The case was closed."))
+            return redirect("accident-investigation", pk=pk)
+        status = done.status
         return _page(request, accident, case, close_form=form, status=status)
     return _page(request, accident, case, status=400)
 

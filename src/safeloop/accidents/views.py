@@ -17,7 +17,7 @@ from safeloop.accidents.forms import AccidentForm, VoidForm
 from safeloop.accidents.investigation import case_moves
 from safeloop.accidents.models import Accident, Investigation
 from safeloop.core.documents import workbook_response
-from safeloop.core.views import attempt, get_for_user_or_404
+from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
 
 
@@ -207,20 +207,11 @@ def accident_report_onward(request, pk):
 def accident_void(request, pk):
     accident = _accident(request, pk, "void")
     form = VoidForm(request.POST)
-    status = 400
-    if form.is_valid():
-        done = attempt(
-            request,
-            services.void,
-            form=form,
-            actor=request.user,
-            accident=accident,
-            **form.cleaned_data,
-        )
-        if done:
-            messages.success(request, _("The record was voided."))
-            return redirect("accident-detail", pk=pk)
-        status = done.status
+    done = attempt_form(request, form, services.void, actor=request.user, accident=accident)
+    if done:
+        messages.success(request, _("The record was voided."))
+        return redirect("accident-detail", pk=pk)
+    status = done.status
     accident = _accident(request, pk, "void")
     if "void" not in services.allowed_moves(accident, request.user):
         # Voided meanwhile: the move is gone; say why above the record.

@@ -66,6 +66,14 @@ def attempt(request, func, /, *args, form=None, **kwargs) -> Outcome:
     return Outcome(True, value=value)
 
 
+def attempt_form(request, form, func, /, **kwargs) -> Outcome:
+    """A bound `form` through the service: 400 when the form is invalid (its errors already
+    on it), else `attempt(request, func, form=form, **kwargs, **form.cleaned_data)`."""
+    if not form.is_valid():
+        return Outcome(False, status=400)
+    return attempt(request, func, form=form, **kwargs, **form.cleaned_data)
+
+
 def put_errors(form, error: BaseException) -> None:
     """The error's messages on the form's fields; those about no field of the form on the
     form itself."""

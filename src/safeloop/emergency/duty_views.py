@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safeloop.core.views import attempt, get_for_user_or_404
+from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
 from safeloop.emergency import duty_services
 from safeloop.emergency.forms import DutyLogForm, ShiftForm
 from safeloop.emergency.models import DUTY_EDITORS, DUTY_STAFF, DutyLogEntry, DutyShift
@@ -32,15 +32,11 @@ def roster(request):
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        status = 400
-        if form.is_valid():
-            done = attempt(
-                request, duty_services.add_shift, form=form, actor=request.user, **form.cleaned_data
-            )
-            if done:
-                messages.success(request, _("Shift added."))
-                return redirect("emergency-duty")
-            status = done.status
+        done = attempt_form(request, form, duty_services.add_shift, actor=request.user)
+        if done:
+            messages.success(request, _("Shift added."))
+            return redirect("emergency-duty")
+        status = done.status
     return _roster_page(request, form, may_edit, status)
 
 
@@ -90,15 +86,11 @@ def duty_log(request):
     form = DutyLogForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            done = attempt(
-                request, duty_services.log_duty, form=form, actor=request.user, **form.cleaned_data
-            )
-            if done:
-                messages.success(request, _("Added to the duty log."))
-                return redirect("emergency-duty-log")
-            status = done.status
+        done = attempt_form(request, form, duty_services.log_duty, actor=request.user)
+        if done:
+            messages.success(request, _("Added to the duty log."))
+            return redirect("emergency-duty-log")
+        status = done.status
     rows = DutyLogEntry.objects.for_user(request.user, "view").select_related("region", "incident")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "emergency/duty_log.html", {"page": page, "form": form}, status=status)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from safeloop.core.views import attempt, get_for_user_or_404
+from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
 from safeloop.emergency import plan_services, selectors
 from safeloop.emergency.filters import DrillFilter, PlanFilter
 from safeloop.emergency.forms import (
@@ -67,19 +67,11 @@ def plan_create(request):
     form = PlanForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            done = attempt(
-                request,
-                plan_services.submit_plan,
-                form=form,
-                actor=request.user,
-                **form.cleaned_data,
-            )
-            if done:
-                messages.success(request, _("Plan submitted for filing."))
-                return redirect("emergency-plan-detail", pk=done.value.pk)
-            status = done.status
+        done = attempt_form(request, form, plan_services.submit_plan, actor=request.user)
+        if done:
+            messages.success(request, _("Plan submitted for filing."))
+            return redirect("emergency-plan-detail", pk=done.value.pk)
+        status = done.status
     return render(
         request,
         "emergency/form.html",
@@ -174,19 +166,11 @@ def drill_create(request):
     form = DrillPlanForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            done = attempt(
-                request,
-                plan_services.plan_drill,
-                form=form,
-                actor=request.user,
-                **form.cleaned_data,
-            )
-            if done:
-                messages.success(request, _("Drill planned."))
-                return redirect("emergency-drill-detail", pk=done.value.pk)
-            status = done.status
+        done = attempt_form(request, form, plan_services.plan_drill, actor=request.user)
+        if done:
+            messages.success(request, _("Drill planned."))
+            return redirect("emergency-drill-detail", pk=done.value.pk)
+        status = done.status
     elif request.GET.get("plan"):
         form.initial["plan"] = request.GET["plan"]
     return render(
@@ -237,15 +221,11 @@ def drill_move(request, pk, move):
     drill = _drill(request, pk, "change")
     form_class, func, message = MOVES[move]
     form = form_class(request.POST, request.FILES)
-    status = 400
-    if form.is_valid():
-        done = attempt(
-            request, func, form=form, actor=request.user, drill=drill, **form.cleaned_data
-        )
-        if done:
-            messages.success(request, message)
-            return redirect("emergency-drill-detail", pk=pk)
-        status = done.status
+    done = attempt_form(request, form, func, actor=request.user, drill=drill)
+    if done:
+        messages.success(request, message)
+        return redirect("emergency-drill-detail", pk=pk)
+    status = done.status
     return _drill_page(request, _drill(request, pk), {move: form}, status)
 
 

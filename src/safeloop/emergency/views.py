@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safeloop.core.views import attempt, get_for_user_or_404
+from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
 from safeloop.emergency import imports, selectors, services
 from safeloop.emergency.choices import IncidentState, ResourceKind
 from safeloop.emergency.documents import after_action_pdf
@@ -213,20 +213,17 @@ def resource_edit(request, pk):
 def resource_confirm(request, pk):
     resource = _resource(request, pk, "change")
     form = ConfirmForm(request.POST)
-    status = 400
-    if form.is_valid():
-        done = attempt(
-            request,
-            services.confirm_availability,
-            form=form,
-            actor=request.user,
-            resource=resource,
-            **form.cleaned_data,
-        )
-        if done:
-            messages.success(request, _("Availability confirmed."))
-            return redirect("emergency-resource-detail", pk=pk)
-        status = done.status
+    done = attempt_form(
+        request,
+        form,
+        services.confirm_availability,
+        actor=request.user,
+        resource=resource,
+    )
+    if done:
+        messages.success(request, _("Availability confirmed."))
+        return redirect("emergency-resource-detail", pk=pk)
+    status = done.status
     return _resource_page(request, _resource(request, pk), confirm_form=form, status=status)
 
 
@@ -299,15 +296,11 @@ def rule_list(request):
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        status = 400
-        if form.is_valid():
-            done = attempt(
-                request, services.add_rule, form=form, actor=request.user, **form.cleaned_data
-            )
-            if done:
-                messages.success(request, _("Saved."))
-                return redirect("emergency-rules")
-            status = done.status
+        done = attempt_form(request, form, services.add_rule, actor=request.user)
+        if done:
+            messages.success(request, _("Saved."))
+            return redirect("emergency-rules")
+        status = done.status
     return render(
         request,
         "emergency/rules.html",
@@ -344,15 +337,11 @@ def incident_create(request):
     form = IncidentForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            done = attempt(
-                request, services.open_incident, form=form, actor=request.user, **form.cleaned_data
-            )
-            if done:
-                messages.success(request, _("Incident opened."))
-                return redirect("incident-detail", pk=done.value.pk)
-            status = done.status
+        done = attempt_form(request, form, services.open_incident, actor=request.user)
+        if done:
+            messages.success(request, _("Incident opened."))
+            return redirect("incident-detail", pk=done.value.pk)
+        status = done.status
     elif request.GET.get("accident"):
         form.initial["accident"] = request.GET["accident"]
     return _form_page(request, form, _("Open an emergency incident"), status)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from safeloop.core.documents import pdf_response
 from safeloop.core.errors import Conflict, fields_for
-from safeloop.core.views import attempt, get_for_user_or_404
+from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
 from safeloop.hazards import exports, selectors, services
 from safeloop.hazards.actors import actor_kinds
 from safeloop.hazards.choices import ExtensionStatus, Level, State
@@ -207,24 +207,15 @@ def hazard_move(request, pk, move):
         raise Http404
     hazard = _hazard(request, pk)
     form = move_form(move, hazard, request.POST, request.FILES)
-    status = 400
-    if form.is_valid():
-        done = attempt(
-            request,
-            services.MOVES[move],
-            form=form,
-            hazard=hazard,
-            actor=request.user,
-            **form.cleaned_data,
-        )
-        if done:
-            messages.success(request, _("Done: %s.") % MOVE_LABELS[move])
-            return redirect("hazard-detail", pk=hazard.pk)
-        status = done.status
-        if isinstance(done.error, Conflict):
-            # say what happened to this record, rather than the generic stale message
-            form.errors.pop(NON_FIELD_ERRORS, None)
-            form.add_error(None, str(STALE))
+    done = attempt_form(request, form, services.MOVES[move], hazard=hazard, actor=request.user)
+    if done:
+        messages.success(request, _("Done: %s.") % MOVE_LABELS[move])
+        return redirect("hazard-detail", pk=hazard.pk)
+    status = done.status
+    if isinstance(done.error, Conflict):
+        # say what happened to this record, rather than the generic stale message
+        form.errors.pop(NON_FIELD_ERRORS, None)
+        form.add_error(None, str(STALE))
     # Show the current record; the failed form keeps what the user typed.
     hazard = _hazard(request, pk)
     if status == 409:

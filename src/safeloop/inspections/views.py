@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from safeloop.accidents.selectors import accidents_for
 from safeloop.core.errors import fields_for
-from safeloop.core.views import attempt, get_for_user_or_404
+from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category
 from safeloop.inspections import analogy, exports, selectors, services
@@ -87,15 +87,11 @@ def plan_create(request):
     form = PlanForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            done = attempt(
-                request, services.create_plan, actor=request.user, form=form, **form.cleaned_data
-            )
-            if done:
-                messages.success(request, _("The plan is saved."))
-                return redirect("inspection-plan", pk=done.value.pk)
-            status = done.status
+        done = attempt_form(request, form, services.create_plan, actor=request.user)
+        if done:
+            messages.success(request, _("The plan is saved."))
+            return redirect("inspection-plan", pk=done.value.pk)
+        status = done.status
     return render(request, "inspections/plan_form.html", {"form": form}, status=status)
 
 

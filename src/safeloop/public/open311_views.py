@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from safeloop.core import ratelimit
 from safeloop.core.errors import NON_FIELD, fields_for, status_for
-from safeloop.core.views import attempt
+from safeloop.core.views import attempt, attempt_form
 from safeloop.public import open311
 from safeloop.public.models import RULE_EDITORS, Open311Client, PublicRules
 
@@ -205,16 +205,12 @@ def clients(request):
     form = ClientForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            outcome = attempt(
-                request, open311.add_client, actor=request.user, form=form, **form.cleaned_data
-            )
-            if outcome.ok:
-                client, key = outcome.value
-                request.session[SHOWN_KEY] = [client.pk, key]
-                return redirect("public-open311-clients")
-            status = outcome.status
+        outcome = attempt_form(request, form, open311.add_client, actor=request.user)
+        if outcome.ok:
+            client, key = outcome.value
+            request.session[SHOWN_KEY] = [client.pk, key]
+            return redirect("public-open311-clients")
+        status = outcome.status
     shown = request.session.pop(SHOWN_KEY, None)
     return render(
         request,

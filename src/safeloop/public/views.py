@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeloop.core import ratelimit
-from safeloop.core.views import attempt, get_for_user_or_404
+from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
 from safeloop.public import rewards, selectors, services
 from safeloop.public.choices import ReportState
 from safeloop.public.forms import (
@@ -258,14 +258,10 @@ def rules(request):
     )
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            outcome = attempt(
-                request, services.add_rules, actor=request.user, form=form, **form.cleaned_data
-            )
-            if outcome.ok:
-                return redirect("public-rules")
-            status = outcome.status
+        outcome = attempt_form(request, form, services.add_rules, actor=request.user)
+        if outcome.ok:
+            return redirect("public-rules")
+        status = outcome.status
     return render(
         request,
         "public/rules.html",

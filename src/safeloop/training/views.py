@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safeloop.core.scoping import can
-from safeloop.core.views import attempt, get_for_user_or_404
+from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.roles import REGULATORS
 from safeloop.training import selectors, services
@@ -62,37 +62,32 @@ def enterprise(request, pk):
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
-        status = 400
         if request.POST.get("form") == "annual":
             annual_form = AnnualForm(request.POST)
-            if annual_form.is_valid():
-                done = attempt(
-                    request,
-                    services.save_annual,
-                    form=annual_form,
-                    actor=request.user,
-                    enterprise=firm,
-                    **annual_form.cleaned_data,
-                )
-                if done:
-                    messages.success(request, _("Saved."))
-                    return redirect("training-enterprise", firm.pk)
-                status = done.status
+            done = attempt_form(
+                request,
+                annual_form,
+                services.save_annual,
+                actor=request.user,
+                enterprise=firm,
+            )
+            if done:
+                messages.success(request, _("Saved."))
+                return redirect("training-enterprise", firm.pk)
+            status = done.status
         else:
             record_form = RecordForm(request.POST, request.FILES, enterprise=firm)
-            if record_form.is_valid():
-                done = attempt(
-                    request,
-                    services.record_training,
-                    form=record_form,
-                    actor=request.user,
-                    enterprise=firm,
-                    **record_form.cleaned_data,
-                )
-                if done:
-                    messages.success(request, _("Training recorded."))
-                    return redirect("training-enterprise", firm.pk)
-                status = done.status
+            done = attempt_form(
+                request,
+                record_form,
+                services.record_training,
+                actor=request.user,
+                enterprise=firm,
+            )
+            if done:
+                messages.success(request, _("Training recorded."))
+                return redirect("training-enterprise", firm.pk)
+            status = done.status
     records = selectors.records_for(request.user).filter(enterprise=firm)
     annual = AnnualTraining.objects.filter(enterprise=firm).order_by("-year")
     return render(
@@ -145,15 +140,11 @@ def rules(request):
     if request.method == "POST":
         if form is None:
             raise PermissionDenied(_("Only an administrator changes these rules."))
-        status = 400
-        if form.is_valid():
-            done = attempt(
-                request, services.add_rule, form=form, actor=request.user, **form.cleaned_data
-            )
-            if done:
-                messages.success(request, _("Rule added."))
-                return redirect("training-rules")
-            status = done.status
+        done = attempt_form(request, form, services.add_rule, actor=request.user)
+        if done:
+            messages.success(request, _("Rule added."))
+            return redirect("training-rules")
+        status = done.status
     return render(
         request,
         "training/rules.html",
@@ -177,18 +168,10 @@ def campaign_list(request):
     form = CampaignForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            done = attempt(
-                request,
-                services.create_campaign,
-                form=form,
-                actor=request.user,
-                **form.cleaned_data,
-            )
-            if done:
-                return redirect("training-campaign", done.value.pk)
-            status = done.status
+        done = attempt_form(request, form, services.create_campaign, actor=request.user)
+        if done:
+            return redirect("training-campaign", done.value.pk)
+        status = done.status
     page = Paginator(selectors.campaigns_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -214,19 +197,11 @@ def campaign_detail(request, pk):
         else:
             activity = ActivityForm(request.POST, campaign=campaign)
             form, service = activity, services.add_activity
-        if form.is_valid():
-            done = attempt(
-                request,
-                service,
-                form=form,
-                actor=request.user,
-                campaign=campaign,
-                **form.cleaned_data,
-            )
-            if done:
-                messages.success(request, _("Saved."))
-                return redirect("training-campaign", campaign.pk)
-            status = done.status
+        done = attempt_form(request, form, service, actor=request.user, campaign=campaign)
+        if done:
+            messages.success(request, _("Saved."))
+            return redirect("training-campaign", campaign.pk)
+        status = done.status
     return render(
         request,
         "training/campaign_detail.html",
