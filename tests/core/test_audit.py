@@ -108,15 +108,15 @@ def test_it_records_the_actor_and_ip_of_a_web_request(world, api):
 
 
 def test_it_records_a_token_clients_actor(world, client):
-    from rest_framework.authtoken.models import Token
+    from safeloop.orgs.tokens import create_token
 
     admin = world.user(Role.COUNTY_ADMIN)
-    token = Token.objects.create(user=admin)
+    _, secret = create_token(actor=admin, name="客户端")
     response = client.patch(
         f"/api/v1/parks/{world.park.pk}/",
         {"note": "令牌", "version": 1},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {secret}",
     )
     assert response.status_code == 200, response.content
     assert entries_for(world.park).last().actor == admin

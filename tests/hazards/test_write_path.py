@@ -8,17 +8,17 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from safeloop.core.models import Notification
 from safeloop.hazards.models import Hazard, HazardPolicy
 from safeloop.orgs.roles import Role
+from safeloop.orgs.tokens import create_token
 from tests.hazards.test_api import payload
 
 
 def token_client(user) -> Client:
-    token, _ = Token.objects.get_or_create(user=user)
-    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, secret = create_token(actor=user, name="测试")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 
 def create(client, world, **extra):

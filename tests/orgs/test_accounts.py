@@ -420,3 +420,26 @@ def test_the_ledger_person_and_the_account_are_one(world, api):
     )
     assert User.objects.get(pk=account.pk).mobile == "13900000057"
     assert User.objects.get(pk=principal.pk).mobile == "13900000067"
+
+
+def test_older_keys_become_tokens_that_expire_and_no_other_key_authenticates(world):
+    """The rest_framework.authtoken keys never expired: the migration adopts each as a named
+    token of the same account expiring in 90 days, and nothing else reads those keys."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from rest_framework.authtoken.models import Token
+
+    from safeloop.orgs.models import ApiToken
+
+    user = world.user(Role.COUNTY_INSPECTOR)
+    old = Token.objects.create(user=user)
+    assert_status(Client(HTTP_AUTHORIZATION=f"Token {old.key}").get("/api/v1/me/"), 401)
+    import_module("safeloop.orgs.migrations.0004_adopt_legacy_keys").adopt(apps, None)
+    assert not Token.objects.exists()
+    token = ApiToken.objects.get(user=user)
+    left = token.expires_at - timezone.now()
+    assert timedelta(days=89) < left <= timedelta(days=90)
+    assert_status(Client(HTTP_AUTHORIZATION=f"Token {old.key}").get("/api/v1/me/"), 200)
+    ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert_status(Client(HTTP_AUTHORIZATION=f"Token {old.key}").get("/api/v1/me/"), 401)

@@ -276,9 +276,6 @@ def end_sessions(user) -> int:
 
 
 def revoke_all_tokens(user) -> None:
-    from rest_framework.authtoken.models import Token
-
-    Token.objects.filter(user=user).delete()  # older keys, not records: they simply go
     for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True):
         token.revoked_at = timezone.now()
         token.save(action="orgs.apitoken.revoke")

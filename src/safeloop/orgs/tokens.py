@@ -73,8 +73,8 @@ def revoke_token(*, actor, token_pk, reason: str = "") -> ApiToken:
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
-    """`Authorization: Bearer sl_…` (or `Token sl_…`). A header with another kind of key is
-    left to the next authentication class (the older keys of rest_framework.authtoken)."""
+    """`Authorization: Bearer sl_…` (or `Token sl_…`). The only token authentication: the older
+    rest_framework.authtoken keys were adopted as expiring tokens (migration orgs 0004)."""
 
     keywords = ("bearer", "token")
 
@@ -88,8 +88,6 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             secret = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-        if not secret.startswith(PREFIX):
-            return None
         token = ApiToken.objects.select_related("user").filter(key_hash=secret_hash(secret)).first()
         if token is None or not token.active or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
