@@ -443,3 +443,40 @@ def test_older_keys_become_tokens_that_expire_and_no_other_key_authenticates(wor
     assert_status(Client(HTTP_AUTHORIZATION=f"Token {old.key}").get("/api/v1/me/"), 200)
     ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert_status(Client(HTTP_AUTHORIZATION=f"Token {old.key}").get("/api/v1/me/"), 401)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_ledger_rows_invite_their_people_or_show_their_account(world, people, role):
+    """The principal and safety managers on an enterprise page: an invite button for whoever
+    may grant that role, filled in from the row; the account once the person has one."""
+    from safeloop.enterprises.models import SafetyManager
+
+    enterprise = world.inside
+    enterprise.principal, enterprise.principal_mobile = "马建国", "13900000001"
+    enterprise.save()
+    SafetyManager.objects.create(enterprise=enterprise, name="李安全", mobile="13900000002")
+    holder = make_user("t_li", Role.SAFETY_MANAGER, enterprise=enterprise)
+    holder.mobile = "13900000002"
+    holder.save()
+    client = Client()
+    client.force_login(world.users[role])
+    response = client.get(f"/enterprises/{enterprise.pk}/")
+    if role is None:  # an account without a role sees no enterprise
+        assert_status(response, 404)
+        return
+    assert_status(response, 200)
+    html = response.content.decode()
+    invite = "/accounts/new/?role=enterprise_principal&amp;enterprise=" + str(enterprise.pk)
+    may_invite_principal = role in (Role.SYSTEM_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN)
+    assert (invite in html) == may_invite_principal
+    assert "已开通账号" in html
+    linked = f'href="/accounts/{holder.pk}/"' in html
+    assert linked == (
+        role in (Role.SYSTEM_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN)
+        or (role == Role.ENTERPRISE_PRINCIPAL)
+    )
+    if may_invite_principal:
+        form = client.get(invite.replace("&amp;", "&") + "&full_name=马建国&mobile=13900000001")
+        assert_status(form, 200)
+        page = form.content.decode()
+        assert 'value="13900000001"' in page and 'value="马建国"' in page

@@ -27,7 +27,8 @@ from safeloop.enterprises.forms import (
     safety_manager_formset,
 )
 from safeloop.enterprises.models import ChangeRequest, Document, Enterprise
-from safeloop.orgs.roles import REGULATORS
+from safeloop.orgs.people import ledger_accounts
+from safeloop.orgs.roles import REGULATORS, Role
 
 TABS = [
     ("basic", gettext_lazy("Basic")),
@@ -124,7 +125,19 @@ def enterprise_detail(request, pk):
         "history": selectors.history(enterprise, "all" if tab == "history" else tab),
     }
     if tab == "basic":
-        context["safety_managers"] = enterprise.safety_managers.all()
+        managers = list(enterprise.safety_managers.all())
+        accounts = ledger_accounts(
+            user,
+            enterprise,
+            [(Role.ENTERPRISE_PRINCIPAL, enterprise.principal, enterprise.principal_mobile)]
+            + [(Role.SAFETY_MANAGER, m.name, m.mobile) for m in managers],
+        )
+        for m in managers:
+            m.account = accounts.get((Role.SAFETY_MANAGER, m.mobile))
+        context["safety_managers"] = managers
+        context["principal_account"] = accounts.get(
+            (Role.ENTERPRISE_PRINCIPAL, enterprise.principal_mobile)
+        )
         context["reveal"] = selectors.can_see_id_numbers(user, enterprise)
         context["requests"] = ChangeRequest.objects.for_user(user).filter(enterprise=enterprise)
         if may_change and not regulator:

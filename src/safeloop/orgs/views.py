@@ -69,7 +69,13 @@ def account_list(request):
 @login_required
 def account_new(request):
     _managers_only(request.user)
-    form = AccountForm(request.POST or None, actor=request.user)
+    # the invite link on a ledger row fills the form in from that row
+    initial = {
+        name: request.GET[name][:150]
+        for name in ("username", "full_name", "mobile", "role", "enterprise")
+        if request.GET.get(name)
+    }
+    form = AccountForm(request.POST or None, actor=request.user, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
