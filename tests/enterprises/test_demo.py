@@ -45,3 +45,28 @@ def test_the_demo_ledger_is_broad_valid_and_idempotent(db):
     assert [Enterprise.objects.count(), Licence.objects.count(),
             SpecialOperator.objects.count(), SafetyManager.objects.count()] == counts  # fmt: skip
     assert list(Enterprise.objects.order_by("uscc").values_list("name", flat=True)) == names
+
+
+def test_the_demo_accounts_have_a_history_written_through_the_services(db):
+    """Enterprise people invited from the ledger (activated, open, lapsed), one disabled with
+    its reason, and an API token: the account screens have content on first start."""
+    from safeloop.core.models import AuditEntry
+    from safeloop.orgs.models import ApiToken, Invitation, User
+
+    seed()
+    invited = User.objects.filter(invitations__created_by__username="county_admin")
+    assert invited.count() == 5
+    assert invited.filter(last_login__isnull=True, must_change_password=False).count() == 3
+    assert Invitation.objects.filter(used_at__isnull=True).count() == 2
+    lapsed = Invitation.objects.filter(used_at__isnull=True, expires_at__lt=timezone.now())
+    assert lapsed.count() == 1
+    disabled = User.objects.get(is_active=False)
+    reasons = AuditEntry.objects.filter(object_id=str(disabled.pk), changes__reason__1="已离职")
+    assert reasons.exists()
+    for user in invited:  # each is a ledger person of their enterprise
+        grant = user.role_assignments.get()
+        ledger = {grant.enterprise.principal_mobile} | set(
+            grant.enterprise.safety_managers.values_list("mobile", flat=True)
+        )
+        assert user.mobile in ledger
+    assert ApiToken.objects.filter(user__username="city_inspector", revoked_at=None).count() == 1
