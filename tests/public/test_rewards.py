@@ -166,3 +166,66 @@ def test_the_api_runs_the_same_moves_with_the_same_statuses(api, world, role):
     assert_status(paid, 200)
     assert paid.json()["state"] == RewardState.PAID
     assert ids_in(api.get(url)) == {reward.pk}
+
+
+@pytest.mark.parametrize(
+    ("fine", "amount"),
+    [
+        (None, "3000.00"),  # no fine: the floor
+        (Decimal("0"), "3000.00"),
+        (Decimal("19999.99"), "3000.00"),  # 15 % = 2,999.9985: still the floor
+        (Decimal("20000"), "3000.00"),  # 15 % = 3,000 exactly
+        (Decimal("20000.10"), "3000.02"),  # 3,000.015 rounds half up
+        (Decimal("1000000"), "150000.00"),
+        (Decimal("2000000"), "300000.00"),  # 15 % = 300,000 exactly: the cap
+        (Decimal("2000000.01"), "300000.00"),
+    ],
+)
+def test_a_major_hidden_dangers_reward_is_fifteen_percent_of_the_fine_between_floor_and_cap(
+    world, fine, amount
+):
+    """安全生产领域举报奖励办法 (应急〔2018〕19号) art. 12: 15 % of the fine, at least 3,000
+    and at most 300,000 yuan; the figures are the rules' data."""
+    report, _code = _verified(world)
+    reward = rewards.propose(
+        report=report, actor=world.user(Role.COUNTY_INSPECTOR), version=report.version, fine=fine
+    )
+    assert reward.amount == Decimal(amount) and reward.fine == fine
+
+
+def test_a_general_hidden_dangers_reward_is_the_citys_amount_whatever_the_fine(world):
+    report, _code = _verified(world, level=Level.GENERAL)
+    inspector = world.user(Role.COUNTY_INSPECTOR)
+    reward = rewards.propose(
+        report=report, actor=inspector, version=report.version, fine=Decimal("50000")
+    )
+    assert reward.amount == Decimal("200")
+
+
+@pytest.mark.parametrize("fine", ["-1", "abc", "1e30", "100000000.01", "12.345", ""])
+def test_a_bad_fine_is_refused_on_its_field_and_nothing_is_proposed(api, world, fine):
+    report, _code = _verified(world)
+    client = api.as_user(world.user(Role.COUNTY_INSPECTOR))
+    body = {"report": report.pk, "version": report.version, "fine": fine}
+    response = client.post("/api/v1/public-rewards/propose/", body)
+    if fine == "":  # an empty field is no fine
+        assert_status(response, 201)
+        assert response.json()["amount"] == "3000.00"
+        return
+    assert_status(response, 400)
+    assert "fine" in response.json()["error"]["fields"]
+    assert not Reward.objects.exists()
+
+
+def test_the_screen_proposes_with_the_fine_and_keeps_the_page_on_a_bad_one(client, world):
+    report, _code = _verified(world)
+    client.force_login(world.user(Role.COUNTY_INSPECTOR))
+    url = f"/public-reports/{report.pk}/reward/"
+    page = client.get(f"/public-reports/{report.pk}/").content.decode()
+    assert 'name="fine"' in page
+    bad = client.post(url, {"version": report.version, "fine": "-5"}, follow=True)
+    assert not Reward.objects.exists() and "0" in bad.content.decode()
+    done = client.post(url, {"version": report.version, "fine": "100000"}, follow=True)
+    reward = Reward.objects.get()
+    assert reward.amount == Decimal("15000.00")
+    assert "15000.00" in done.content.decode() and "100000.00" in done.content.decode()

@@ -70,6 +70,7 @@ class RewardSerializer(serializers.ModelSerializer):
             "state",
             "level",
             "amount",
+            "fine",
             "rules",
             "proposed_by",
             "decided_by",
@@ -85,6 +86,9 @@ class ProposeBody(serializers.Serializer):
     report = serializers.IntegerField()
     version = serializers.IntegerField()
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    fine = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+    )
 
 
 class VersionBody(serializers.Serializer):
@@ -117,6 +121,7 @@ class RewardViewSet(ScopedReadOnlyViewSet):
             report=report,
             version=body.validated_data["version"],
             note=body.validated_data["note"],
+            fine=body.validated_data["fine"],
         )
         return Response(self.get_serializer(reward).data, status=201)
 

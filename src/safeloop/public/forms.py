@@ -193,5 +193,7 @@ class RulesForm(forms.ModelForm):
             "lookups_per_hour",
             "reward_general",
             "reward_major",
+            "reward_rate",
+            "reward_cap",
         ]
         widgets = {"effective_from": DATE}

@@ -69,11 +69,27 @@ class PublicRules(AuditedModel):
         validators=[MinValueValidator(0)],
     )
     reward_major = models.DecimalField(
-        _("reward for a major hidden danger (yuan)"),
+        _("least reward for a major hidden danger (yuan)"),
         max_digits=9,
         decimal_places=2,
         default=Decimal("3000"),
         db_default=Decimal("3000"),
+        validators=[MinValueValidator(0)],
+    )
+    reward_rate = models.DecimalField(
+        _("reward as a share of the fine, for a major hidden danger"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.15"),
+        db_default=Decimal("0.15"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    reward_cap = models.DecimalField(
+        _("most reward for one report (yuan)"),
+        max_digits=9,
+        decimal_places=2,
+        default=Decimal("300000"),
+        db_default=Decimal("300000"),
         validators=[MinValueValidator(0)],
     )
 
@@ -256,6 +272,9 @@ class Reward(Versioned, AuditedModel):
     )
     level = models.CharField(_("level"), max_length=10, editable=False)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=9, decimal_places=2)
+    fine = models.DecimalField(
+        _("fine imposed (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     rules = models.ForeignKey(
         PublicRules, verbose_name=_("rules"), on_delete=models.PROTECT, related_name="+"
     )

@@ -2,11 +2,15 @@
 
 A report is verified once a regulator accepted it and its hidden danger passed review
 (rectifying, awaiting acceptance or closed; not pending, not voided). The amount is the
-rules' in effect for the hidden danger's level (`PublicRules.reward_general`,
-`reward_major`, after 安全生产领域举报奖励办法). A regulator in scope proposes; an
+rules' in effect: for a major hidden danger the regulation's share of the fine the report led
+to (15 %), at least `reward_major` (3,000 yuan) and at most `reward_cap` (300,000 yuan), after
+安全生产领域举报奖励办法 (应急〔2018〕19号) art. 12; for a general one the city's
+`reward_general`. A regulator in scope proposes; an
 administrator in scope who did not propose it approves or refuses, then records the payment.
 The reporter sees the reward's state on the tracking page.
 """
+
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,12 +25,21 @@ from safeloop.public.workflow import REWARD_WORKFLOW
 VERIFIED = (State.RECTIFYING, State.AWAITING, State.CLOSED)
 
 
-def amount_for(level: str, rules: PublicRules):
-    return rules.reward_major if level == Level.MAJOR else rules.reward_general
+CENT = Decimal("0.01")
+MOST_FINE = Decimal("100000000")  # a fine above 100 million yuan is a typing error
+
+
+def amount_for(level: str, rules: PublicRules, fine: Decimal | None = None) -> Decimal:
+    if level != Level.MAJOR:
+        return rules.reward_general
+    share = (fine or Decimal(0)) * rules.reward_rate
+    return min(rules.reward_cap, max(rules.reward_major, share)).quantize(CENT, ROUND_HALF_UP)
 
 
 @service
-def propose(*, report, actor, version, note="") -> Reward:
+def propose(*, report, actor, version, note="", fine=None) -> Reward:
+    """`fine`: the administrative fine (yuan) the report led to, when there is one; the
+    reward for a major hidden danger is a share of it."""
     report = lock(
         PublicReport,
         actor,
@@ -42,11 +55,16 @@ def propose(*, report, actor, version, note="") -> Reward:
     )
     require(not Reward.objects.filter(report=report).exists(), _("This report has a reward."))
     assert report.hazard is not None
+    if fine is not None:
+        require(isinstance(fine, Decimal), _("Enter a number."), "fine")
+        within = Decimal(0) <= fine <= MOST_FINE
+        require(within, _("Enter an amount from 0 to 100,000,000."), "fine")
     rules = PublicRules.current()
     reward = Reward(
         report=report,
         level=report.hazard.level,
-        amount=amount_for(report.hazard.level, rules),
+        amount=amount_for(report.hazard.level, rules, fine),
+        fine=fine,
         rules=rules,
         proposed_by=actor,
         note=note.strip(),

@@ -2,6 +2,7 @@
 moves of the public_reward lifecycle, each posted with the version read."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -27,6 +28,18 @@ class MoveForm(forms.Form):
     )
 
 
+class ProposeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    fine = forms.DecimalField(
+        label=_("fine imposed (yuan)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("For a major hidden danger the reward is a share of the fine it led to."),
+    )
+
+
 @login_required
 def reward_list(request):
     state = request.GET.get("state", "")
@@ -48,7 +61,7 @@ def propose(request, pk):
     report = get_for_user_or_404(PublicReport, request.user, pk)
     if request.method != "POST":
         return redirect("public-triage-detail", pk=report.pk)
-    form = MoveForm(request.POST)
+    form = ProposeForm(request.POST)
     if form.is_valid():
         outcome = attempt(
             request,
@@ -56,11 +69,14 @@ def propose(request, pk):
             report=report,
             actor=request.user,
             version=form.cleaned_data["version"],
-            note=form.cleaned_data["note"],
+            fine=form.cleaned_data["fine"],
         )
         if outcome.ok:
             return redirect("public-reward", pk=outcome.value.pk)
         return redirect("public-triage-detail", pk=report.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
     return redirect("public-triage-detail", pk=report.pk)
 
 
