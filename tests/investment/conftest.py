@@ -8,8 +8,7 @@ from safeloop.investment.demo import ensure_rules
 from safeloop.orgs.roles import Role
 
 
-@pytest.fixture(autouse=True)
-def tables(db):
+def seed_reference() -> None:
     """The seeded rate tables, insurance rule and sector mapping, also where a flushing test
     emptied them."""
     import importlib
@@ -23,6 +22,11 @@ def tables(db):
         importlib.import_module("safeloop.enterprises.migrations.0004_seed_sector_rules").seed(
             apps, None
         )
+
+
+@pytest.fixture(autouse=True)
+def tables(db):
+    seed_reference()
 
 
 def pdf(name="voucher.pdf"):

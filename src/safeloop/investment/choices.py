@@ -20,7 +20,7 @@ class UseCategory(models.TextChoices):
     )
     INSPECTION = "inspection", _("Safety inspections, evaluation, consulting, standardisation")
     TRAINING = "training", _("Publicity, training, rewards for reporting hidden dangers")
-    PPE = "ppe", _("Personal protective equipment")
+    PPE = "ppe", _("Protective equipment for workers on site")
     TECHNOLOGY = "technology", _("New safety technology, processes and equipment")
     TESTING = "testing", _("Testing of safety facilities and special equipment")
     INSURANCE = "insurance", _("Work-safety liability insurance premiums")

@@ -26,7 +26,7 @@ class UseFilter(django_filters.FilterSet):
         field_name="enterprise_id", label=_("enterprise"), widget=forms.HiddenInput
     )
     year = django_filters.NumberFilter(field_name="expense_year__year", label=_("year"))
-    category = django_filters.ChoiceFilter(choices=UseCategory.choices, label=_("category"))
+    category = django_filters.ChoiceFilter(choices=UseCategory.choices, label=_("use category"))
     voided = django_filters.BooleanFilter(
         field_name="voided_at", lookup_expr="isnull", exclude=True, label=_("voided")
     )

@@ -47,7 +47,7 @@ class YearForm(forms.Form):
 
 class UseForm(forms.Form):
     spent_on = forms.DateField(label=_("spent on"), widget=DATE)
-    category = forms.ChoiceField(label=_("category"), choices=UseCategory.choices)
+    category = forms.ChoiceField(label=_("use category"), choices=UseCategory.choices)
     amount = forms.DecimalField(label=_("amount (yuan)"), max_value=MAX_REVENUE, **MONEY)
     description = forms.CharField(label=_("what was bought or done"), max_length=300)
     voucher = forms.FileField(label=_("voucher (PDF)"))

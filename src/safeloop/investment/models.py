@@ -29,7 +29,7 @@ class RateTable(AuditedModel):
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     bands = models.JSONField(_("bands"))
     effective_from = models.DateField(_("effective from"))
-    source = models.CharField(_("source"), max_length=300)
+    source = models.CharField(_("basis"), max_length=300)
     confidence = models.CharField(
         _("confidence"), max_length=12, choices=Confidence.choices, default=Confidence.UNCONFIRMED
     )
@@ -86,7 +86,7 @@ class InsuranceRule(AuditedModel):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     effective_from = models.DateField(_("effective from"), unique=True)
-    source = models.CharField(_("source"), max_length=300)
+    source = models.CharField(_("basis"), max_length=300)
     confidence = models.CharField(
         _("confidence"), max_length=12, choices=Confidence.choices, default=Confidence.UNCONFIRMED
     )
@@ -175,7 +175,7 @@ class ExpenseUse(Versioned, EnterpriseChild):
         ExpenseYear, verbose_name=_("year"), on_delete=models.PROTECT, related_name="uses"
     )
     spent_on = models.DateField(_("spent on"))
-    category = models.CharField(_("category"), max_length=20, choices=UseCategory.choices)
+    category = models.CharField(_("use category"), max_length=20, choices=UseCategory.choices)
     amount = models.DecimalField(_("amount (yuan)"), validators=[MinValueValidator(0)], **MONEY)
     description = models.CharField(_("what was bought or done"), max_length=300)
     voucher = models.FileField(_("voucher (PDF)"), upload_to="investment/%Y/%m/", blank=True)

@@ -180,7 +180,7 @@ def record_use(*, actor, enterprise, voucher=None, **fields) -> ExpenseUse:
     (that year's revenue must be recorded first)."""
     _visible_enterprise(actor, enterprise)
     use = ExpenseUse(enterprise=enterprise, **{k: v for k, v in fields.items() if k in USE_FIELDS})
-    require(use.category in UseCategory.values, _("Choose a category."), "category")
+    require(use.category in UseCategory.values, _("Choose the use category."), "category")
     require(isinstance(use.spent_on, date), _("Enter a valid date."), "spent_on")
     require(use.spent_on <= timezone.localdate(), _("Record a spend once it is made."), "spent_on")
     amount = _money(use.amount, "amount")

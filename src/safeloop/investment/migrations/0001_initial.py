@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("effective_from", models.DateField(unique=True, verbose_name="effective from")),
-                ("source", models.CharField(max_length=300, verbose_name="source")),
+                ("source", models.CharField(max_length=300, verbose_name="basis")),
                 (
                     "confidence",
                     models.CharField(
@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
                 ),
                 ("bands", models.JSONField(verbose_name="bands")),
                 ("effective_from", models.DateField(verbose_name="effective from")),
-                ("source", models.CharField(max_length=300, verbose_name="source")),
+                ("source", models.CharField(max_length=300, verbose_name="basis")),
                 (
                     "confidence",
                     models.CharField(
@@ -297,7 +297,7 @@ class Migration(migrations.Migration):
                                 "training",
                                 "Publicity, training, rewards for reporting hidden dangers",
                             ),
-                            ("ppe", "Personal protective equipment"),
+                            ("ppe", "Protective equipment for workers on site"),
                             ("technology", "New safety technology, processes and equipment"),
                             ("testing", "Testing of safety facilities and special equipment"),
                             ("insurance", "Work-safety liability insurance premiums"),
@@ -305,7 +305,7 @@ class Migration(migrations.Migration):
                             ("outside", "Not among the permitted uses"),
                         ],
                         max_length=20,
-                        verbose_name="category",
+                        verbose_name="use category",
                     ),
                 ),
                 (
