@@ -171,3 +171,27 @@ def test_it_calculates_without_sign_in(client, world):
         "amount": "1000000.00",
     }
     assert "第三十六条" in data["table"]["source"]
+
+
+def test_it_answers_hostile_voids_and_years_without_a_server_error(api, world, year_row, use):
+    year_row()
+    made = use()
+    api.as_user(world.user(Role.SAFETY_MANAGER))
+    for body in [{"version": "abc", "note": "x"}, {"note": "x"}, {"version": 1}, {}]:
+        answer = api.post(f"/api/v1/expense-uses/{made.pk}/void/", body)
+        assert_status(answer, 400, str(body))
+    assert ExpenseUse.objects.get().voided_at is None
+    for query in ["year=abc", "year=1900", "year=99999999999999999999"]:
+        assert_status(api.get(f"/api/v1/expense-summary/?{query}"), 400)
+
+
+def test_it_shows_the_revenue_to_do_until_the_year_is_recorded(client, world, metallurgy):
+    client.force_login(world.user(Role.SAFETY_MANAGER))
+    assert "登记上年营业收入" in client.get("/").content.decode()
+    client.post(
+        f"/investment/enterprises/{world.inside.pk}/",
+        {"form": "year", "year": YEAR, "revenue": "1000", "extracted": "0"},
+    )
+    assert "登记上年营业收入" not in client.get("/").content.decode()
+    client.force_login(world.user(Role.COUNTY_ADMIN))  # regulators are not asked
+    assert "登记上年营业收入" not in client.get("/").content.decode()

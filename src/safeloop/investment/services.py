@@ -204,7 +204,9 @@ def record_use(*, actor, enterprise, voucher=None, **fields) -> ExpenseUse:
 
 @service
 def void_use(*, actor, use, version, note: str = "") -> ExpenseUse:
-    """A use entered by mistake stays, marked void; it no longer counts."""
+    """A use entered by mistake stays, marked void; it no longer counts. The version read is
+    required."""
+    require(version not in (None, ""), _("Give the version you read."), "version")
     use = lock(ExpenseUse, actor, use.pk, version=version)
     require(use.voided_at is None, _("This use is already void."))
     require((note or "").strip(), _("Say why the use is void."), "note")
