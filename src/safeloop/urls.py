@@ -12,6 +12,8 @@ from safeloop.enterprises import api as enterprises_api
 from safeloop.hazards import api as hazards_api
 from safeloop.hazards import urls as hazards_urls
 from safeloop.inspections import api as inspections_api
+from safeloop.investment import api as investment_api
+from safeloop.investment import urls as investment_urls
 from safeloop.orgs import accounts_api
 from safeloop.orgs import api as orgs_api
 from safeloop.orgs import urls as orgs_urls
@@ -72,6 +74,10 @@ router.register("training-annual", training_api.AnnualViewSet)
 router.register("training-rules", training_api.RuleViewSet)
 router.register("campaigns", training_api.CampaignViewSet)
 router.register("campaign-activities", training_api.ActivityViewSet)
+router.register("expense-years", investment_api.YearViewSet)
+router.register("expense-uses", investment_api.UseViewSet)
+router.register("expense-rate-tables", investment_api.TableViewSet)
+router.register("insurance-rules", investment_api.InsuranceRuleViewSet)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -82,6 +88,12 @@ api_v1 = [
     path("selfcheck-completion/", selfchecks_api.completion, name="api-selfcheck-completion"),
     path("key-units/", alerts_api.key_units, name="api-key-units"),
     path("emergency-nearest/", emergency_api.nearest, name="api-emergency-nearest"),
+    path("expense-summary/", investment_api.summary, name="api-expense-summary"),
+    path(
+        "safety-expense-calculator/",
+        investment_api.calculator,
+        name="api-safety-expense-calculator",
+    ),
     path("", include(router.urls)),
 ]
 
@@ -97,6 +109,7 @@ urlpatterns = [
     path("public/", include(hazards_urls.public)),
     path("public/", include(public_urls.public)),
     path("public/", include(training_urls.public)),
+    path("public/", include(investment_urls.public)),
     path("public-reports/", include("safeloop.public.urls")),
     path("open311/", include(public_urls.open311)),
     path("inspections/", include("safeloop.inspections.urls")),
@@ -105,6 +118,7 @@ urlpatterns = [
     path("dashboards/", include("safeloop.dashboards.urls")),
     path("emergency/", include("safeloop.emergency.urls")),
     path("training/", include("safeloop.training.urls")),
+    path("investment/", include("safeloop.investment.urls")),
     path("accounts/", include("safeloop.orgs.urls")),
     path("organisation/", include(orgs_urls.units)),
     path("", include(orgs_urls.public)),

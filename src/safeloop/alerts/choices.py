@@ -2,6 +2,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safeloop.investment.choices import (
+    EXPENSE_REASON_LABEL,
+    INSURANCE_REASON_LABEL,
+)
+
 
 class WarningState(models.TextChoices):
     OPEN = "open", pgettext_lazy("warning state", "Open")
@@ -28,6 +33,11 @@ class RuleCode(models.TextChoices):
     )
     PREPAREDNESS = "preparedness", _("Emergency plan lapsed or drill overdue")
     TRAINING_GAP = "training_gap", _("Key-post training hours short or certificate lapsing")
+    EXPENSE_GAP = "expense_gap", _("Safety expense short or used outside its categories")
+    INSURANCE_GAP = (
+        "insurance_gap",
+        _("Work-injury insurance, risk deposit or liability insurance gap"),
+    )
 
 
 class SubjectKind(models.TextChoices):
@@ -52,3 +62,5 @@ class KeyReason(models.TextChoices):
     NO_PLAN = "no_plan", _("No filed emergency plan in force")
     UNDRILLED = "undrilled", _("Emergency plan not drilled in time")
     TRAINING_GAP = "training_gap", _("Key-post staff short of training hours or certificate ended")
+    EXPENSE_GAP = "expense_gap", EXPENSE_REASON_LABEL
+    INSURANCE_GAP = "insurance_gap", INSURANCE_REASON_LABEL

@@ -36,6 +36,10 @@ PARAMS = {
     RuleCode.PREPAREDNESS: {"within_days": "int", "include_never": "bool"},
     # the hours and warning days are the training rules' (training.TrainingRule)
     RuleCode.TRAINING_GAP: {"include_never": "bool"},
+    # the rates are the investment app's tables (investment.RateTable)
+    RuleCode.EXPENSE_GAP: {"include_never": "bool"},
+    # coverage, sectors and warning days are the insurance rule's (investment.InsuranceRule)
+    RuleCode.INSURANCE_GAP: {},
 }
 
 
@@ -88,6 +92,8 @@ DEFAULT_PARAMS_TEXT = {
     RuleCode.RESOURCE_UNCONFIRMED: "{}",
     RuleCode.PREPAREDNESS: '{"within_days": 30, "include_never": false}',
     RuleCode.TRAINING_GAP: '{"include_never": false}',
+    RuleCode.EXPENSE_GAP: '{"include_never": false}',
+    RuleCode.INSURANCE_GAP: "{}",
 }
 
 

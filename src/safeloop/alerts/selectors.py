@@ -16,6 +16,8 @@ from safeloop.enterprises.choices import LicenceStatus
 from safeloop.enterprises.models import Enterprise, Licence
 from safeloop.hazards.choices import OPEN_STATES, Level
 from safeloop.hazards.models import Hazard
+from safeloop.investment.selectors import gap_ids as expense_gap_ids
+from safeloop.investment.selectors import insurance_gap_ids
 from safeloop.risks.choices import Level as RiskLevel
 from safeloop.risks.models import EnterpriseRiskProfile
 from safeloop.training.selectors import gap_ids as training_gap_ids
@@ -43,7 +45,18 @@ def _reason_ids(today) -> dict[str, QuerySet]:
         KeyReason.LICENCE_EXPIRED: expired.values("enterprise_id"),
         **{KeyReason(code): ids for code, ids in _preparedness_ids(today).items()},
         KeyReason.TRAINING_GAP: _training_ids(today),
+        KeyReason.EXPENSE_GAP: _expense_ids(today),
+        KeyReason.INSURANCE_GAP: insurance_gap_ids(today),
     }
+
+
+def _expense_ids(today) -> QuerySet:
+    """Safety expense short of the accrual due or used outside its categories, this year or
+    last (the investment app's tables). Enterprises that recorded nothing count only when
+    the expense warning rule says `include_never`."""
+    rule = WarningRule.objects.filter(code=RuleCode.EXPENSE_GAP).first()
+    include_never = bool(rule and rule.params.get("include_never"))
+    return expense_gap_ids(today, include_never=include_never)
 
 
 def _training_ids(today) -> QuerySet:
@@ -118,6 +131,8 @@ REASON_LINKS: dict[str, str] = {
     KeyReason.NO_PLAN: "/emergency/plans/?enterprise={pk}",
     KeyReason.UNDRILLED: "/emergency/drills/?enterprise={pk}",
     KeyReason.TRAINING_GAP: "/training/enterprises/{pk}/",
+    KeyReason.EXPENSE_GAP: "/investment/enterprises/{pk}/",
+    KeyReason.INSURANCE_GAP: "/investment/enterprises/{pk}/",
 }
 
 

@@ -24,6 +24,8 @@ REASONS = {
     KeyReason.NO_PLAN.value: "无有效备案应急预案",
     KeyReason.UNDRILLED.value: "应急预案未按期演练",
     KeyReason.TRAINING_GAP.value: "三项岗位人员培训学时不足或证书过期",
+    KeyReason.EXPENSE_GAP.value: "安全费用未按规定提取使用",
+    KeyReason.INSURANCE_GAP.value: "保险或风险抵押金未落实",
 }
 TOTAL_LINES = [
     ("found", "本月排查隐患（项）"),

@@ -13,6 +13,7 @@ from safeloop.enterprises.demo import seed_ledger
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.demo import seed_hazards
 from safeloop.inspections.demo import seed as seed_inspections
+from safeloop.investment.demo import seed as seed_investment
 from safeloop.orgs.demo import seed as seed_account_history
 from safeloop.orgs.models import (
     Department,
@@ -177,6 +178,7 @@ def seed(*, bulletins: bool = False) -> None:
         seed_public()
         seed_training()
         seed_account_history(DEMO_PASSWORD)
+        seed_investment()
         seed_warnings()  # the rules read every app's records (emergency stock, plans …)
         if bulletins:
             seed_bulletins()  # last: the month's figures read everything above
