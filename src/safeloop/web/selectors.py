@@ -87,6 +87,7 @@ def todo_for(user, limit: int = 30) -> list:
     from safeloop.hazards.selectors import todo_for as hazards_todo
     from safeloop.inspections.selectors import todo_for as visits_todo
     from safeloop.selfchecks.selectors import todo_for as selfchecks_todo
+    from safeloop.sourcecontrol.selectors import todo_for as source_todo
 
     notices = [
         Todo(
@@ -103,6 +104,7 @@ def todo_for(user, limit: int = 30) -> list:
         *selfchecks_todo(user),
         *visits_todo(user),
         *warnings_todo(user),
+        *source_todo(user),
         *notices,
     ]
     return most_urgent_first(items)[:limit]
