@@ -428,3 +428,10 @@ def test_stop_orders_outside_the_scope_are_not_found(world):
         )
     with pytest.raises(Invalid):
         _order(world)  # the number is taken
+
+
+def test_the_nightly_job_proposes_lapsed_licences(world, lapsed):
+    from safeloop.sourcecontrol.tasks import scan_lapsed_licences
+
+    assert scan_lapsed_licences(0) == 1
+    assert scan_lapsed_licences(0) == 0
