@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "safeloop.public",
     "safeloop.training",
     "safeloop.investment",
+    "safeloop.sourcecontrol",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ from safeloop.public import api as public_api
 from safeloop.public import urls as public_urls
 from safeloop.risks import api as risks_api
 from safeloop.selfchecks import api as selfchecks_api
+from safeloop.sourcecontrol import api as source_api
 from safeloop.training import api as training_api
 from safeloop.training import urls as training_urls
 
@@ -78,6 +79,17 @@ router.register("expense-years", investment_api.YearViewSet)
 router.register("expense-uses", investment_api.UseViewSet)
 router.register("expense-rate-tables", investment_api.TableViewSet)
 router.register("insurance-rules", investment_api.InsuranceRuleViewSet)
+router.register("source-experts", source_api.ExpertViewSet)
+router.register("source-expert-relations", source_api.RelationViewSet)
+router.register("source-contracts", source_api.ContractViewSet)
+router.register("source-assignments", source_api.AssignmentViewSet)
+router.register("source-visits", source_api.VisitViewSet)
+router.register("source-catalogue", source_api.CatalogueViewSet)
+router.register("source-inventory", source_api.InventoryViewSet)
+router.register("source-matches", source_api.MatchViewSet)
+router.register("source-elimination", source_api.EliminationViewSet)
+router.register("source-cancellations", source_api.CancellationViewSet)
+router.register("source-stop-orders", source_api.StopOrderViewSet)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -119,6 +131,7 @@ urlpatterns = [
     path("emergency/", include("safeloop.emergency.urls")),
     path("training/", include("safeloop.training.urls")),
     path("investment/", include("safeloop.investment.urls")),
+    path("source/", include("safeloop.sourcecontrol.urls")),
     path("accounts/", include("safeloop.orgs.urls")),
     path("organisation/", include(orgs_urls.units)),
     path("", include(orgs_urls.public)),

@@ -36,6 +36,9 @@ EXPECTED = {
     "public_report",
     "accident_case",
     "public_reward",
+    "elimination",
+    "licence_cancellation",
+    "stop_order",
 }
 
 

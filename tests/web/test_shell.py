@@ -100,6 +100,7 @@ MENU = {
     "emergency-home": set(ROLES) - {None},
     "training-list": set(ROLES) - {None},
     "investment-home": set(ROLES) - {None},
+    "source-home": set(ROLES) - {None},
     "public-triage": set(REGULATORS),
     "account-list": set(ADMINS) | {Role.ENTERPRISE_PRINCIPAL},
     "api-docs": set(REGULATORS),

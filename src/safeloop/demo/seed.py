@@ -30,6 +30,7 @@ from safeloop.orgs.roles import Role
 from safeloop.public.demo import seed as seed_public
 from safeloop.risks.demo import seed as seed_risks
 from safeloop.selfchecks.demo import seed as seed_selfchecks
+from safeloop.sourcecontrol.demo import seed as seed_sourcecontrol
 from safeloop.training.demo import seed as seed_training
 
 DEMO_PASSWORD = "Demo#2026safe"
@@ -179,6 +180,7 @@ def seed(*, bulletins: bool = False) -> None:
         seed_training()
         seed_account_history(DEMO_PASSWORD)
         seed_investment()
+        seed_sourcecontrol()
         seed_warnings()  # the rules read every app's records (emergency stock, plans …)
         if bulletins:
             seed_bulletins()  # last: the month's figures read everything above

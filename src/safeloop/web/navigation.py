@@ -46,6 +46,7 @@ MENU = [
     MenuItem(_("Emergency management"), "emergency-home", ALL_ROLES),
     MenuItem(_("Training and publicity"), "training-list", ALL_ROLES),
     MenuItem(_("Safety investment"), "investment-home", ALL_ROLES),
+    MenuItem(_("Source control"), "source-home", ALL_ROLES),
     MenuItem(_("Monthly bulletins"), "bulletin-list", BULLETIN_READERS),
     MenuItem(_("Organisation"), "org-tree", REGULATORS),
     MenuItem(_("Audit log"), "audit-log", ADMINS),

@@ -88,6 +88,7 @@ def todo_for(user, limit: int = 30) -> list:
     from safeloop.inspections.selectors import todo_for as visits_todo
     from safeloop.investment.selectors import todo_for as investment_todo
     from safeloop.selfchecks.selectors import todo_for as selfchecks_todo
+    from safeloop.sourcecontrol.selectors import todo_for as source_todo
 
     notices = [
         Todo(
@@ -105,6 +106,7 @@ def todo_for(user, limit: int = 30) -> list:
         *visits_todo(user),
         *warnings_todo(user),
         *investment_todo(user),
+        *source_todo(user),
         *notices,
     ]
     return most_urgent_first(items)[:limit]
