@@ -15,6 +15,7 @@ from safeloop.inspections import api as inspections_api
 from safeloop.orgs import accounts_api
 from safeloop.orgs import api as orgs_api
 from safeloop.orgs import urls as orgs_urls
+from safeloop.parkrisk import api as parkrisk_api
 from safeloop.public import api as public_api
 from safeloop.public import urls as public_urls
 from safeloop.risks import api as risks_api
@@ -72,6 +73,9 @@ router.register("training-annual", training_api.AnnualViewSet)
 router.register("training-rules", training_api.RuleViewSet)
 router.register("campaigns", training_api.CampaignViewSet)
 router.register("campaign-activities", training_api.ActivityViewSet)
+router.register("park-assessments", parkrisk_api.AssessmentViewSet)
+router.register("park-measures", parkrisk_api.MeasureViewSet, basename="park-measure")
+router.register("park-assessment-rules", parkrisk_api.RuleViewSet)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -105,6 +109,7 @@ urlpatterns = [
     path("dashboards/", include("safeloop.dashboards.urls")),
     path("emergency/", include("safeloop.emergency.urls")),
     path("training/", include("safeloop.training.urls")),
+    path("parkrisk/", include("safeloop.parkrisk.urls")),
     path("accounts/", include("safeloop.orgs.urls")),
     path("organisation/", include(orgs_urls.units)),
     path("", include(orgs_urls.public)),

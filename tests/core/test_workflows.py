@@ -36,6 +36,8 @@ EXPECTED = {
     "public_report",
     "accident_case",
     "public_reward",
+    "park_assessment",
+    "park_measure",
 }
 
 

@@ -28,6 +28,10 @@ class RuleCode(models.TextChoices):
     )
     PREPAREDNESS = "preparedness", _("Emergency plan lapsed or drill overdue")
     TRAINING_GAP = "training_gap", _("Key-post training hours short or certificate lapsing")
+    PARK_ASSESSMENT = (
+        "park_assessment",
+        _("Park risk assessment missing or overdue, or its measures overdue"),
+    )
 
 
 class SubjectKind(models.TextChoices):

@@ -25,6 +25,7 @@ from safeloop.orgs.models import (
     User,
 )
 from safeloop.orgs.roles import Role
+from safeloop.parkrisk.demo import seed as seed_parkrisk
 from safeloop.public.demo import seed as seed_public
 from safeloop.risks.demo import seed as seed_risks
 from safeloop.selfchecks.demo import seed as seed_selfchecks
@@ -175,6 +176,7 @@ def seed(*, bulletins: bool = False) -> None:
         seed_emergency()
         seed_public()
         seed_training()
+        seed_parkrisk()
         seed_warnings()  # the rules read every app's records (emergency stock, plans …)
         if bulletins:
             seed_bulletins()  # last: the month's figures read everything above

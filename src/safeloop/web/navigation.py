@@ -14,6 +14,7 @@ from safeloop.orgs.roles import (
     REGULATORS,
     Role,
 )
+from safeloop.parkrisk.models import VIEWERS as PARK_RISK_VIEWERS
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ MENU = [
     MenuItem(_("Accidents"), "accident-list", ALL_ROLES),
     MenuItem(_("Emergency management"), "emergency-home", ALL_ROLES),
     MenuItem(_("Training and publicity"), "training-list", ALL_ROLES),
+    MenuItem(_("Park risk assessment"), "parkrisk-list", PARK_RISK_VIEWERS),
     MenuItem(_("Monthly bulletins"), "bulletin-list", BULLETIN_READERS),
     MenuItem(_("Organisation"), "org-tree", REGULATORS),
     MenuItem(_("Audit log"), "audit-log", ADMINS),

@@ -86,6 +86,7 @@ def todo_for(user, limit: int = 30) -> list:
     from safeloop.core.todo import Todo, most_urgent_first
     from safeloop.hazards.selectors import todo_for as hazards_todo
     from safeloop.inspections.selectors import todo_for as visits_todo
+    from safeloop.parkrisk.selectors import todo_for as parkrisk_todo
     from safeloop.selfchecks.selectors import todo_for as selfchecks_todo
 
     notices = [
@@ -103,6 +104,7 @@ def todo_for(user, limit: int = 30) -> list:
         *selfchecks_todo(user),
         *visits_todo(user),
         *warnings_todo(user),
+        *parkrisk_todo(user),
         *notices,
     ]
     return most_urgent_first(items)[:limit]
