@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "safeloop.public",
     "safeloop.training",
     "safeloop.parkrisk",
+    "safeloop.duties",
 ]
 
 MIDDLEWARE = [

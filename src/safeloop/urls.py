@@ -110,6 +110,7 @@ urlpatterns = [
     path("emergency/", include("safeloop.emergency.urls")),
     path("training/", include("safeloop.training.urls")),
     path("parkrisk/", include("safeloop.parkrisk.urls")),
+    path("duties/", include("safeloop.duties.urls")),
     path("accounts/", include("safeloop.orgs.urls")),
     path("organisation/", include(orgs_urls.units)),
     path("", include(orgs_urls.public)),

@@ -100,6 +100,7 @@ MENU = {
     "emergency-home": set(ROLES) - {None},
     "training-list": set(ROLES) - {None},
     "parkrisk-list": set(REGULATORS) - {Role.GRID_INSPECTOR},
+    "duties-home": set(ROLES) - {None},
     "public-triage": set(REGULATORS),
     "account-list": set(ADMINS) | {Role.ENTERPRISE_PRINCIPAL},
     "api-docs": set(REGULATORS),

@@ -32,6 +32,7 @@ class RuleCode(models.TextChoices):
         "park_assessment",
         _("Park risk assessment missing or overdue, or its measures overdue"),
     )
+    DUTIES_MISSING = "duties_missing", _("No all-staff responsibility list")
 
 
 class SubjectKind(models.TextChoices):

@@ -38,6 +38,7 @@ PARAMS = {
     RuleCode.TRAINING_GAP: {"include_never": "bool"},
     # the due day is the park assessment rule's (parkrisk.AssessmentRule)
     RuleCode.PARK_ASSESSMENT: {},
+    RuleCode.DUTIES_MISSING: {},
 }
 
 
@@ -91,6 +92,7 @@ DEFAULT_PARAMS_TEXT = {
     RuleCode.PREPAREDNESS: '{"within_days": 30, "include_never": false}',
     RuleCode.TRAINING_GAP: '{"include_never": false}',
     RuleCode.PARK_ASSESSMENT: "{}",
+    RuleCode.DUTIES_MISSING: "{}",
 }
 
 

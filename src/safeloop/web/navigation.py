@@ -47,6 +47,7 @@ MENU = [
     MenuItem(_("Emergency management"), "emergency-home", ALL_ROLES),
     MenuItem(_("Training and publicity"), "training-list", ALL_ROLES),
     MenuItem(_("Park risk assessment"), "parkrisk-list", PARK_RISK_VIEWERS),
+    MenuItem(_("Responsibility lists"), "duties-home", ALL_ROLES),
     MenuItem(_("Monthly bulletins"), "bulletin-list", BULLETIN_READERS),
     MenuItem(_("Organisation"), "org-tree", REGULATORS),
     MenuItem(_("Audit log"), "audit-log", ADMINS),

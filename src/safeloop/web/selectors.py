@@ -84,6 +84,7 @@ def todo_for(user, limit: int = 30) -> list:
 
     from safeloop.alerts.selectors import todo_for as warnings_todo
     from safeloop.core.todo import Todo, most_urgent_first
+    from safeloop.duties.selectors import todo_for as duties_todo
     from safeloop.hazards.selectors import todo_for as hazards_todo
     from safeloop.inspections.selectors import todo_for as visits_todo
     from safeloop.parkrisk.selectors import todo_for as parkrisk_todo
@@ -105,6 +106,7 @@ def todo_for(user, limit: int = 30) -> list:
         *visits_todo(user),
         *warnings_todo(user),
         *parkrisk_todo(user),
+        *duties_todo(user),
         *notices,
     ]
     return most_urgent_first(items)[:limit]
