@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from safeloop.accidents import api as accidents_api
 from safeloop.alerts import api as alerts_api
 from safeloop.bulletins import api as bulletins_api
+from safeloop.duties import api as duties_api
 from safeloop.emergency import api as emergency_api
 from safeloop.enterprises import api as enterprises_api
 from safeloop.hazards import api as hazards_api
@@ -76,6 +77,10 @@ router.register("campaign-activities", training_api.ActivityViewSet)
 router.register("park-assessments", parkrisk_api.AssessmentViewSet)
 router.register("park-measures", parkrisk_api.MeasureViewSet, basename="park-measure")
 router.register("park-assessment-rules", parkrisk_api.RuleViewSet)
+router.register("responsibility-lists", duties_api.ListViewSet)
+router.register("list-signatories", duties_api.SignatoryViewSet)
+router.register("duty-templates", duties_api.TemplateViewSet)
+router.register("department-duties", duties_api.DepartmentDutyViewSet)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
