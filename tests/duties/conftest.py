@@ -31,3 +31,13 @@ STAFF = set(ENTERPRISE_STAFF)
 ADMIN_ROLES = set(ADMINS)
 # Roles that see the world's `inside` enterprise (every role holder is placed on its branch).
 SEES_INSIDE = {r for r in Role}
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rules(db):
+    """The rows the migrations seed, again where a transactional test emptied them."""
+    from safeloop.alerts.demo import ensure_rules
+    from safeloop.duties.demo import ensure_templates
+
+    ensure_rules()
+    ensure_templates()

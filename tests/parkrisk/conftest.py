@@ -65,3 +65,13 @@ def expected(role, *, allowed_kinds, scoped=True) -> int:
     if role not in VIEWERS:
         return 404 if scoped else 403
     return 200 if role in allowed_kinds else 403
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rules(db):
+    """The rule rows the migrations seed, again where a transactional test emptied them."""
+    from safeloop.alerts.demo import ensure_rules as ensure_warning_rules
+    from safeloop.parkrisk.demo import ensure_rules
+
+    ensure_warning_rules()
+    ensure_rules()

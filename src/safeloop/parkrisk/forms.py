@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from safeloop.core.widgets import DATE
 from safeloop.orgs.models import Park
 from safeloop.parkrisk.choices import Confidence, OverallLevel
+from safeloop.parkrisk.models import AssessmentRule
 
 TEXT = forms.Textarea(attrs={"rows": 4})
 LEVELS = [("", _("Not chosen yet")), *OverallLevel.choices]
@@ -19,7 +20,10 @@ class StartForm(forms.Form):
         self.fields["park"].queryset = parks
         self.fields["park"].empty_label = _("Choose a park")
         if not self.is_bound:
-            self.initial.setdefault("year", timezone.localdate().year)
+            # the year whose assessment falls due next under the rule in force
+            rule = AssessmentRule.in_force()
+            offset = rule.due_year_offset if rule else 0
+            self.initial.setdefault("year", timezone.localdate().year - offset)
 
 
 class AssessmentForm(forms.Form):
