@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "safeloop.training",
     "safeloop.investment",
     "safeloop.sourcecontrol",
+    "safeloop.parkrisk",
+    "safeloop.duties",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from safeloop.accidents import api as accidents_api
 from safeloop.alerts import api as alerts_api
 from safeloop.bulletins import api as bulletins_api
+from safeloop.duties import api as duties_api
 from safeloop.emergency import api as emergency_api
 from safeloop.enterprises import api as enterprises_api
 from safeloop.hazards import api as hazards_api
@@ -17,6 +18,7 @@ from safeloop.investment import urls as investment_urls
 from safeloop.orgs import accounts_api
 from safeloop.orgs import api as orgs_api
 from safeloop.orgs import urls as orgs_urls
+from safeloop.parkrisk import api as parkrisk_api
 from safeloop.public import api as public_api
 from safeloop.public import urls as public_urls
 from safeloop.risks import api as risks_api
@@ -90,6 +92,13 @@ router.register("source-matches", source_api.MatchViewSet)
 router.register("source-elimination", source_api.EliminationViewSet)
 router.register("source-cancellations", source_api.CancellationViewSet)
 router.register("source-stop-orders", source_api.StopOrderViewSet)
+router.register("park-assessments", parkrisk_api.AssessmentViewSet)
+router.register("park-measures", parkrisk_api.MeasureViewSet, basename="park-measure")
+router.register("park-assessment-rules", parkrisk_api.RuleViewSet)
+router.register("responsibility-lists", duties_api.ListViewSet)
+router.register("list-signatories", duties_api.SignatoryViewSet)
+router.register("duty-templates", duties_api.TemplateViewSet)
+router.register("department-duties", duties_api.DepartmentDutyViewSet)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -132,6 +141,8 @@ urlpatterns = [
     path("training/", include("safeloop.training.urls")),
     path("investment/", include("safeloop.investment.urls")),
     path("source/", include("safeloop.sourcecontrol.urls")),
+    path("parkrisk/", include("safeloop.parkrisk.urls")),
+    path("duties/", include("safeloop.duties.urls")),
     path("accounts/", include("safeloop.orgs.urls")),
     path("organisation/", include(orgs_urls.units)),
     path("", include(orgs_urls.public)),

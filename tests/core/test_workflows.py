@@ -39,6 +39,8 @@ EXPECTED = {
     "elimination",
     "licence_cancellation",
     "stop_order",
+    "park_assessment",
+    "park_measure",
 }
 
 

@@ -101,6 +101,8 @@ MENU = {
     "training-list": set(ROLES) - {None},
     "investment-home": set(ROLES) - {None},
     "source-home": set(ROLES) - {None},
+    "parkrisk-list": set(REGULATORS) - {Role.GRID_INSPECTOR},
+    "duties-home": set(ROLES) - {None},
     "public-triage": set(REGULATORS),
     "account-list": set(ADMINS) | {Role.ENTERPRISE_PRINCIPAL},
     "api-docs": set(REGULATORS),

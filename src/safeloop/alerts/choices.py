@@ -38,6 +38,11 @@ class RuleCode(models.TextChoices):
         "insurance_gap",
         _("Work-injury insurance, risk deposit or liability insurance gap"),
     )
+    PARK_ASSESSMENT = (
+        "park_assessment",
+        _("Park risk assessment missing or overdue, or its measures overdue"),
+    )
+    DUTIES_MISSING = "duties_missing", _("No all-staff responsibility list")
 
 
 class SubjectKind(models.TextChoices):

@@ -9,7 +9,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
-from safeloop.alerts import emergency_rules, investment_rules, rules, training_rules
+from safeloop.alerts import (
+    duties_rules,
+    emergency_rules,
+    investment_rules,
+    parkrisk_rules,
+    rules,
+    training_rules,
+)
 from safeloop.alerts.choices import RuleCode
 from safeloop.alerts.models import EarlyWarning, WarningRule
 from safeloop.alerts.workflow import RAISED_STATE
@@ -74,6 +81,10 @@ def candidates(rule: WarningRule, today: date) -> rules.Candidates:
         return investment_rules.expense_gap(params, today)
     if rule.code == RuleCode.INSURANCE_GAP:
         return investment_rules.insurance_gap(params, today)
+    if rule.code == RuleCode.PARK_ASSESSMENT:
+        return parkrisk_rules.park_assessment(today)
+    if rule.code == RuleCode.DUTIES_MISSING:
+        return duties_rules.duties_missing(today)
     raise ValueError(f"no evaluator for rule {rule.code!r}")
 
 

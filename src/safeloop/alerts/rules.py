@@ -40,6 +40,9 @@ PARAMS = {
     RuleCode.EXPENSE_GAP: {"include_never": "bool"},
     # coverage, sectors and warning days are the insurance rule's (investment.InsuranceRule)
     RuleCode.INSURANCE_GAP: {},
+    # the due day is the park assessment rule's (parkrisk.AssessmentRule)
+    RuleCode.PARK_ASSESSMENT: {},
+    RuleCode.DUTIES_MISSING: {},
 }
 
 
@@ -94,6 +97,8 @@ DEFAULT_PARAMS_TEXT = {
     RuleCode.TRAINING_GAP: '{"include_never": false}',
     RuleCode.EXPENSE_GAP: '{"include_never": false}',
     RuleCode.INSURANCE_GAP: "{}",
+    RuleCode.PARK_ASSESSMENT: "{}",
+    RuleCode.DUTIES_MISSING: "{}",
 }
 
 

@@ -8,6 +8,7 @@ from safeloop.accidents.demo import seed as seed_accidents
 from safeloop.alerts.demo import seed as seed_warnings
 from safeloop.bulletins.demo import seed as seed_bulletins
 from safeloop.core.context import acting_as
+from safeloop.duties.demo import seed as seed_duties
 from safeloop.emergency.demo import seed as seed_emergency
 from safeloop.enterprises.demo import seed_ledger
 from safeloop.enterprises.models import Enterprise
@@ -27,6 +28,7 @@ from safeloop.orgs.models import (
     User,
 )
 from safeloop.orgs.roles import Role
+from safeloop.parkrisk.demo import seed as seed_parkrisk
 from safeloop.public.demo import seed as seed_public
 from safeloop.risks.demo import seed as seed_risks
 from safeloop.selfchecks.demo import seed as seed_selfchecks
@@ -181,6 +183,8 @@ def seed(*, bulletins: bool = False) -> None:
         seed_account_history(DEMO_PASSWORD)
         seed_investment()
         seed_sourcecontrol()
+        seed_parkrisk()
+        seed_duties()
         seed_warnings()  # the rules read every app's records (emergency stock, plans …)
         if bulletins:
             seed_bulletins()  # last: the month's figures read everything above

@@ -14,6 +14,7 @@ from safeloop.orgs.roles import (
     REGULATORS,
     Role,
 )
+from safeloop.parkrisk.models import VIEWERS as PARK_RISK_VIEWERS
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ MENU = [
     MenuItem(_("Training and publicity"), "training-list", ALL_ROLES),
     MenuItem(_("Safety investment"), "investment-home", ALL_ROLES),
     MenuItem(_("Source control"), "source-home", ALL_ROLES),
+    MenuItem(_("Park risk assessment"), "parkrisk-list", PARK_RISK_VIEWERS),
+    MenuItem(_("Responsibility lists"), "duties-home", ALL_ROLES),
     MenuItem(_("Monthly bulletins"), "bulletin-list", BULLETIN_READERS),
     MenuItem(_("Organisation"), "org-tree", REGULATORS),
     MenuItem(_("Audit log"), "audit-log", ADMINS),

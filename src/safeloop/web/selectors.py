@@ -84,9 +84,11 @@ def todo_for(user, limit: int = 30) -> list:
 
     from safeloop.alerts.selectors import todo_for as warnings_todo
     from safeloop.core.todo import Todo, most_urgent_first
+    from safeloop.duties.selectors import todo_for as duties_todo
     from safeloop.hazards.selectors import todo_for as hazards_todo
     from safeloop.inspections.selectors import todo_for as visits_todo
     from safeloop.investment.selectors import todo_for as investment_todo
+    from safeloop.parkrisk.selectors import todo_for as parkrisk_todo
     from safeloop.selfchecks.selectors import todo_for as selfchecks_todo
     from safeloop.sourcecontrol.selectors import todo_for as source_todo
 
@@ -107,6 +109,8 @@ def todo_for(user, limit: int = 30) -> list:
         *warnings_todo(user),
         *investment_todo(user),
         *source_todo(user),
+        *parkrisk_todo(user),
+        *duties_todo(user),
         *notices,
     ]
     return most_urgent_first(items)[:limit]
