@@ -28,6 +28,7 @@ class RuleCode(models.TextChoices):
     )
     PREPAREDNESS = "preparedness", _("Emergency plan lapsed or drill overdue")
     TRAINING_GAP = "training_gap", _("Key-post training hours short or certificate lapsing")
+    CRACKDOWN_REVISIT = "crackdown_revisit", _("Crackdown re-visit overdue")
 
 
 class SubjectKind(models.TextChoices):
@@ -39,6 +40,7 @@ class SubjectKind(models.TextChoices):
     GRID = "grid", _("Grid cell")
     STOCK = "stock", _("Emergency stock")
     RESOURCE = "resource", _("Emergency resource")
+    CASE = "case", _("Illegal-production case")
 
 
 class KeyReason(models.TextChoices):
