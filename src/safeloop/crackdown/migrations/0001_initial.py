@@ -364,7 +364,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("ban", "Ban"),
-                            ("shut", "Close down (关闭)"),
+                            ("shut", "Close down"),
                             ("fine", "Fine"),
                             ("transfer", "Transfer to another authority"),
                         ],
