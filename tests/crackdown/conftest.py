@@ -13,6 +13,14 @@ def make_case(world):
     """A case registered by the system administrator: in the test park's grid cell
     ("inside"), in the sibling county or in the other city's county."""
     ensure_rule()
+    # a transactional test elsewhere may have flushed the migrations' data
+    from django.apps import apps as django_apps
+
+    from safeloop.alerts.demo import ensure_rules
+    from safeloop.public import reference_data
+
+    ensure_rules()
+    reference_data.load(django_apps)
 
     def make(where="inside", **extra):
         place = {

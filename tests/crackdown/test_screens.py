@@ -201,7 +201,9 @@ def test_bad_action_input_is_a_400_and_a_bad_pdf_is_refused(world, client, make_
     assert_status(response, 409)
 
 
-def test_a_public_report_becomes_a_case_and_the_reporter_only_sees_it_handled(world, client):
+def test_a_public_report_becomes_a_case_and_the_reporter_only_sees_it_handled(
+    world, client, make_case
+):
     report, code = public_services.submit(
         actor=None,
         description="地下室有人生产烟花配件",

@@ -12,9 +12,9 @@ class CaseFilter(django_filters.FilterSet):
         choices=CaseState.choices, label=_("status"), empty_label=_("all")
     )
     source = django_filters.ChoiceFilter(
-        choices=Source.choices, label=_("source"), empty_label=_("all")
+        choices=Source.choices, label=_("case source"), empty_label=_("all")
     )
-    campaign = django_filters.NumberFilter(field_name="campaign_id", label=_("campaign"))
+    campaign = django_filters.NumberFilter(field_name="campaign_id", label=_("crackdown campaign"))
 
     class Meta:
         model = Case

@@ -14,9 +14,9 @@ TEXT = forms.Textarea(attrs={"rows": 3})
 
 
 class CaseForm(forms.Form):
-    source = forms.ChoiceField(label=_("source"), choices=Source.choices)
+    source = forms.ChoiceField(label=_("case source"), choices=Source.choices)
     campaign = forms.ModelChoiceField(
-        label=_("campaign"), queryset=Campaign.objects.none(), required=False
+        label=_("crackdown campaign"), queryset=Campaign.objects.none(), required=False
     )
     hazard = forms.ModelChoiceField(
         label=_("hidden danger"),
@@ -85,7 +85,7 @@ class CaseForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("action"), choices=ActionKind.choices)
+    kind = forms.ChoiceField(label=_("action taken"), choices=ActionKind.choices)
     decided_on = forms.DateField(label=_("decided on"), widget=DATE)
     document_number = forms.CharField(label=_("document number"), max_length=100)
     amount = forms.DecimalField(
@@ -159,7 +159,7 @@ class OperationForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
     region = forms.ModelChoiceField(label=_("county"), queryset=Region.objects.none())
     campaign = forms.ModelChoiceField(
-        label=_("campaign"), queryset=Campaign.objects.none(), required=False
+        label=_("crackdown campaign"), queryset=Campaign.objects.none(), required=False
     )
     held_on = forms.DateField(label=_("held on"), widget=DATE)
     departments = forms.CharField(
@@ -171,7 +171,9 @@ class OperationForm(forms.Form):
     cases = forms.ModelMultipleChoiceField(
         label=_("cases"), queryset=Case.objects.none(), required=False
     )
-    summary = forms.CharField(label=_("summary"), max_length=4000, widget=TEXT, required=False)
+    summary = forms.CharField(
+        label=_("operation summary"), max_length=4000, widget=TEXT, required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,7 +203,7 @@ class RuleForm(forms.Form):
 class StatsForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100, required=False)
     campaign = forms.ModelChoiceField(
-        label=_("campaign"), queryset=Campaign.objects.none(), required=False
+        label=_("crackdown campaign"), queryset=Campaign.objects.none(), required=False
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -325,7 +325,9 @@ def operation_list(request):
 @login_required
 def statistics(request):
     _regulator(request.user)
-    form = StatsForm(request.GET or None, user=request.user)
+    form = StatsForm(
+        request.GET or None, user=request.user, initial={"year": timezone.localdate().year}
+    )
     if request.GET and not form.is_valid():
         return render(request, "crackdown/stats.html", {"form": form}, status=400)
     data = form.cleaned_data if request.GET else {}
@@ -338,7 +340,14 @@ def statistics(request):
 
 def _workbook(stats):
     kinds = [label for _kind, label in ActionKind.choices]
-    counts = [_("registered"), _("not filed"), _("open"), _("closed"), *kinds, _("fines (yuan)")]
+    counts = [
+        _("registered"),
+        _("not filed"),
+        _("cases open"),
+        _("cases closed"),
+        *kinds,
+        _("fines (yuan)"),
+    ]
 
     def rows(lines, label):
         for row in lines:
@@ -358,7 +367,7 @@ def _workbook(stats):
         [
             (
                 _("By campaign"),
-                [_("campaign"), *counts],
+                [_("crackdown campaign"), *counts],
                 rows(stats["by_campaign"], lambda v: v or no_campaign),
             ),
             (_("By county"), [_("county"), *counts], rows(stats["by_county"], str)),
@@ -369,7 +378,7 @@ def _workbook(stats):
             ),
             (
                 _("By action"),
-                [_("action"), _("count"), _("amount (yuan)")],
+                [_("action taken"), _("count"), _("amount (yuan)")],
                 ([r["label"], r["count"], r["amount"]] for r in stats["by_action"]),
             ),
         ],
