@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "safeloop.sourcecontrol",
     "safeloop.parkrisk",
     "safeloop.duties",
+    "safeloop.crackdown",
 ]
 
 MIDDLEWARE = [

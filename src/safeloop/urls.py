@@ -143,6 +143,7 @@ urlpatterns = [
     path("source/", include("safeloop.sourcecontrol.urls")),
     path("parkrisk/", include("safeloop.parkrisk.urls")),
     path("duties/", include("safeloop.duties.urls")),
+    path("crackdown/", include("safeloop.crackdown.urls")),
     path("accounts/", include("safeloop.orgs.urls")),
     path("organisation/", include(orgs_urls.units)),
     path("", include(orgs_urls.public)),

@@ -41,6 +41,7 @@ EXPECTED = {
     "stop_order",
     "park_assessment",
     "park_measure",
+    "crackdown_case",
 }
 
 

@@ -103,6 +103,7 @@ MENU = {
     "source-home": set(ROLES) - {None},
     "parkrisk-list": set(REGULATORS) - {Role.GRID_INSPECTOR},
     "duties-home": set(ROLES) - {None},
+    "crackdown-list": set(REGULATORS),
     "public-triage": set(REGULATORS),
     "account-list": set(ADMINS) | {Role.ENTERPRISE_PRINCIPAL},
     "api-docs": set(REGULATORS),

@@ -43,6 +43,7 @@ class RuleCode(models.TextChoices):
         _("Park risk assessment missing or overdue, or its measures overdue"),
     )
     DUTIES_MISSING = "duties_missing", _("No all-staff responsibility list")
+    CRACKDOWN_REVISIT = "crackdown_revisit", _("Crackdown re-visit overdue")
 
 
 class SubjectKind(models.TextChoices):
@@ -54,6 +55,7 @@ class SubjectKind(models.TextChoices):
     GRID = "grid", _("Grid cell")
     STOCK = "stock", _("Emergency stock")
     RESOURCE = "resource", _("Emergency resource")
+    CASE = "case", _("Illegal-production case")
 
 
 class KeyReason(models.TextChoices):

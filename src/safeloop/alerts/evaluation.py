@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from safeloop.alerts import (
+    crackdown_rules,
     duties_rules,
     emergency_rules,
     investment_rules,
@@ -85,6 +86,8 @@ def candidates(rule: WarningRule, today: date) -> rules.Candidates:
         return parkrisk_rules.park_assessment(today)
     if rule.code == RuleCode.DUTIES_MISSING:
         return duties_rules.duties_missing(today)
+    if rule.code == RuleCode.CRACKDOWN_REVISIT:
+        return crackdown_rules.crackdown_revisit(today)
     raise ValueError(f"no evaluator for rule {rule.code!r}")
 
 

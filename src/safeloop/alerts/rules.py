@@ -43,6 +43,8 @@ PARAMS = {
     # the due day is the park assessment rule's (parkrisk.AssessmentRule)
     RuleCode.PARK_ASSESSMENT: {},
     RuleCode.DUTIES_MISSING: {},
+    # the periods are the crackdown follow-up rule's (crackdown.CrackdownRule)
+    RuleCode.CRACKDOWN_REVISIT: {},
 }
 
 
@@ -99,6 +101,7 @@ DEFAULT_PARAMS_TEXT = {
     RuleCode.INSURANCE_GAP: "{}",
     RuleCode.PARK_ASSESSMENT: "{}",
     RuleCode.DUTIES_MISSING: "{}",
+    RuleCode.CRACKDOWN_REVISIT: "{}",
 }
 
 

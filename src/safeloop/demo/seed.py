@@ -8,6 +8,7 @@ from safeloop.accidents.demo import seed as seed_accidents
 from safeloop.alerts.demo import seed as seed_warnings
 from safeloop.bulletins.demo import seed as seed_bulletins
 from safeloop.core.context import acting_as
+from safeloop.crackdown.demo import seed as seed_crackdown
 from safeloop.duties.demo import seed as seed_duties
 from safeloop.emergency.demo import seed as seed_emergency
 from safeloop.enterprises.demo import seed_ledger
@@ -185,6 +186,7 @@ def seed(*, bulletins: bool = False) -> None:
         seed_sourcecontrol()
         seed_parkrisk()
         seed_duties()
+        seed_crackdown()
         seed_warnings()  # the rules read every app's records (emergency stock, plans …)
         if bulletins:
             seed_bulletins()  # last: the month's figures read everything above

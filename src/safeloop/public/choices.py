@@ -8,6 +8,10 @@ class ReportState(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted as a hidden danger")
     REJECTED = "rejected", _("Not accepted")
     CONFIRMED = "confirmed", _("Fix confirmed by the reporter")
+    # Turned into a case of the crackdown on illegal production (safeloop.crackdown); the
+    # reporter sees that it is handled, never the case itself.
+    REFERRED = "referred", _("Being handled as illegal production")
+    HANDLED = "handled", _("Checked and handled")
 
 
 class PhotoStage(models.TextChoices):

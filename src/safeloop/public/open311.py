@@ -42,8 +42,13 @@ MAX_PAGE_SIZE = 200
 MAX_PAGE = 1000
 HOUR = 3600
 
-OPEN = (ReportState.RECEIVED, ReportState.ACCEPTED)
-CLOSED = (ReportState.REJECTED, ReportState.DUPLICATE, ReportState.CONFIRMED)
+OPEN = (ReportState.RECEIVED, ReportState.ACCEPTED, ReportState.REFERRED)
+CLOSED = (
+    ReportState.REJECTED,
+    ReportState.DUPLICATE,
+    ReportState.CONFIRMED,
+    ReportState.HANDLED,
+)
 
 
 @dataclass(frozen=True)

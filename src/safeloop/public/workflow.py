@@ -18,6 +18,15 @@ PUBLIC_REPORT_WORKFLOW = Workflow(
         t("reject", [S.RECEIVED], S.REJECTED, ["regulator"], _("Reject")),
         t("confirm_fixed", [S.ACCEPTED], S.CONFIRMED, ["public"], _("Confirm it is fixed")),
         t("not_fixed", [S.ACCEPTED], None, ["public"], _("It is not fixed")),
+        # Moved by the crackdown app's services with the case the report became.
+        t(
+            "refer",
+            [S.RECEIVED],
+            S.REFERRED,
+            ["regulator"],
+            _("Turn into an illegal-production case"),
+        ),
+        t("conclude", [S.REFERRED], S.HANDLED, ["regulator"], _("Conclude with the case")),
     ],
     model="public.PublicReport",
     kinds={

@@ -50,6 +50,7 @@ MENU = [
     MenuItem(_("Source control"), "source-home", ALL_ROLES),
     MenuItem(_("Park risk assessment"), "parkrisk-list", PARK_RISK_VIEWERS),
     MenuItem(_("Responsibility lists"), "duties-home", ALL_ROLES),
+    MenuItem(_("Crackdown on illegal production"), "crackdown-list", REGULATORS),
     MenuItem(_("Monthly bulletins"), "bulletin-list", BULLETIN_READERS),
     MenuItem(_("Organisation"), "org-tree", REGULATORS),
     MenuItem(_("Audit log"), "audit-log", ADMINS),

@@ -84,6 +84,7 @@ def todo_for(user, limit: int = 30) -> list:
 
     from safeloop.alerts.selectors import todo_for as warnings_todo
     from safeloop.core.todo import Todo, most_urgent_first
+    from safeloop.crackdown.selectors import todo_for as crackdown_todo
     from safeloop.duties.selectors import todo_for as duties_todo
     from safeloop.hazards.selectors import todo_for as hazards_todo
     from safeloop.inspections.selectors import todo_for as visits_todo
@@ -111,6 +112,7 @@ def todo_for(user, limit: int = 30) -> list:
         *source_todo(user),
         *parkrisk_todo(user),
         *duties_todo(user),
+        *crackdown_todo(user),
         *notices,
     ]
     return most_urgent_first(items)[:limit]
