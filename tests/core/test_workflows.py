@@ -36,6 +36,10 @@ EXPECTED = {
     "public_report",
     "accident_case",
     "public_reward",
+    "enforcement_document",
+    "penalty_case",
+    "accountability_proposal",
+    "sanction",
 }
 
 
