@@ -75,3 +75,13 @@ def issue_order(world, hazard, actor=None, **extra):
 @pytest.fixture
 def order(world, hazard):
     return issue_order(world, hazard)
+
+
+@pytest.fixture(autouse=True)
+def seeded_rules(db):
+    """The rules the data migration seeds (a transactional test elsewhere flushes them)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("safeloop.enforcement.migrations.0002_default_rules").seed(apps, None)
