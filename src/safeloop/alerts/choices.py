@@ -28,6 +28,7 @@ class RuleCode(models.TextChoices):
     )
     PREPAREDNESS = "preparedness", _("Emergency plan lapsed or drill overdue")
     TRAINING_GAP = "training_gap", _("Key-post training hours short or certificate lapsing")
+    RECHECK_OVERDUE = "recheck_overdue", _("Order to rectify past its deadline without a re-check")
 
 
 class SubjectKind(models.TextChoices):

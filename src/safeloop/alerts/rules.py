@@ -36,6 +36,8 @@ PARAMS = {
     RuleCode.PREPAREDNESS: {"within_days": "int", "include_never": "bool"},
     # the hours and warning days are the training rules' (training.TrainingRule)
     RuleCode.TRAINING_GAP: {"include_never": "bool"},
+    # served 责令限期整改指令书 past their deadline by more than grace_days, no re-check yet
+    RuleCode.RECHECK_OVERDUE: {"grace_days": "int"},
 }
 
 
@@ -88,6 +90,7 @@ DEFAULT_PARAMS_TEXT = {
     RuleCode.RESOURCE_UNCONFIRMED: "{}",
     RuleCode.PREPAREDNESS: '{"within_days": 30, "include_never": false}',
     RuleCode.TRAINING_GAP: '{"include_never": false}',
+    RuleCode.RECHECK_OVERDUE: '{"grace_days": 0}',
 }
 
 

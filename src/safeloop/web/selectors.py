@@ -84,6 +84,7 @@ def todo_for(user, limit: int = 30) -> list:
 
     from safeloop.alerts.selectors import todo_for as warnings_todo
     from safeloop.core.todo import Todo, most_urgent_first
+    from safeloop.enforcement.selectors import todo_for as enforcement_todo
     from safeloop.hazards.selectors import todo_for as hazards_todo
     from safeloop.inspections.selectors import todo_for as visits_todo
     from safeloop.selfchecks.selectors import todo_for as selfchecks_todo
@@ -103,6 +104,7 @@ def todo_for(user, limit: int = 30) -> list:
         *selfchecks_todo(user),
         *visits_todo(user),
         *warnings_todo(user),
+        *enforcement_todo(user),
         *notices,
     ]
     return most_urgent_first(items)[:limit]
