@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "safeloop.parkrisk",
     "safeloop.duties",
     "safeloop.crackdown",
+    "safeloop.enforcement",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from safeloop.alerts import api as alerts_api
 from safeloop.bulletins import api as bulletins_api
 from safeloop.duties import api as duties_api
 from safeloop.emergency import api as emergency_api
+from safeloop.enforcement import urls as enforcement_urls
 from safeloop.enterprises import api as enterprises_api
 from safeloop.hazards import api as hazards_api
 from safeloop.hazards import urls as hazards_urls
@@ -131,6 +132,7 @@ urlpatterns = [
     path("public/", include(public_urls.public)),
     path("public/", include(training_urls.public)),
     path("public/", include(investment_urls.public)),
+    path("public/", include(enforcement_urls.public)),
     path("public-reports/", include("safeloop.public.urls")),
     path("open311/", include(public_urls.open311)),
     path("inspections/", include("safeloop.inspections.urls")),
@@ -144,6 +146,7 @@ urlpatterns = [
     path("parkrisk/", include("safeloop.parkrisk.urls")),
     path("duties/", include("safeloop.duties.urls")),
     path("crackdown/", include("safeloop.crackdown.urls")),
+    path("enforcement/", include("safeloop.enforcement.urls")),
     path("accounts/", include("safeloop.orgs.urls")),
     path("organisation/", include(orgs_urls.units)),
     path("", include(orgs_urls.public)),

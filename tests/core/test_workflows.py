@@ -42,6 +42,10 @@ EXPECTED = {
     "park_assessment",
     "park_measure",
     "crackdown_case",
+    "enforcement_document",
+    "penalty_case",
+    "accountability_proposal",
+    "sanction",
 }
 
 

@@ -104,6 +104,7 @@ MENU = {
     "parkrisk-list": set(REGULATORS) - {Role.GRID_INSPECTOR},
     "duties-home": set(ROLES) - {None},
     "crackdown-list": set(REGULATORS),
+    "enforcement-documents": set(REGULATORS | ENTERPRISE_STAFF),
     "public-triage": set(REGULATORS),
     "account-list": set(ADMINS) | {Role.ENTERPRISE_PRINCIPAL},
     "api-docs": set(REGULATORS),

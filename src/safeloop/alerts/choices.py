@@ -44,6 +44,7 @@ class RuleCode(models.TextChoices):
     )
     DUTIES_MISSING = "duties_missing", _("No all-staff responsibility list")
     CRACKDOWN_REVISIT = "crackdown_revisit", _("Crackdown re-visit overdue")
+    RECHECK_OVERDUE = "recheck_overdue", _("Order to rectify past its deadline without a re-check")
 
 
 class SubjectKind(models.TextChoices):

@@ -13,6 +13,7 @@ from safeloop.alerts import (
     crackdown_rules,
     duties_rules,
     emergency_rules,
+    enforcement_rules,
     investment_rules,
     parkrisk_rules,
     rules,
@@ -88,6 +89,8 @@ def candidates(rule: WarningRule, today: date) -> rules.Candidates:
         return duties_rules.duties_missing(today)
     if rule.code == RuleCode.CRACKDOWN_REVISIT:
         return crackdown_rules.crackdown_revisit(today)
+    if rule.code == RuleCode.RECHECK_OVERDUE:
+        return enforcement_rules.recheck_overdue(params, today)
     raise ValueError(f"no evaluator for rule {rule.code!r}")
 
 

@@ -45,6 +45,8 @@ PARAMS = {
     RuleCode.DUTIES_MISSING: {},
     # the periods are the crackdown follow-up rule's (crackdown.CrackdownRule)
     RuleCode.CRACKDOWN_REVISIT: {},
+    # served 责令限期整改指令书 past their deadline by more than grace_days, no re-check yet
+    RuleCode.RECHECK_OVERDUE: {"grace_days": "int"},
 }
 
 
@@ -102,6 +104,7 @@ DEFAULT_PARAMS_TEXT = {
     RuleCode.PARK_ASSESSMENT: "{}",
     RuleCode.DUTIES_MISSING: "{}",
     RuleCode.CRACKDOWN_REVISIT: "{}",
+    RuleCode.RECHECK_OVERDUE: '{"grace_days": 0}',
 }
 
 

@@ -11,6 +11,7 @@ from safeloop.core.context import acting_as
 from safeloop.crackdown.demo import seed as seed_crackdown
 from safeloop.duties.demo import seed as seed_duties
 from safeloop.emergency.demo import seed as seed_emergency
+from safeloop.enforcement.demo import seed as seed_enforcement
 from safeloop.enterprises.demo import seed_ledger
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.demo import seed_hazards
@@ -187,6 +188,7 @@ def seed(*, bulletins: bool = False) -> None:
         seed_parkrisk()
         seed_duties()
         seed_crackdown()
+        seed_enforcement()
         seed_warnings()  # the rules read every app's records (emergency stock, plans …)
         if bulletins:
             seed_bulletins()  # last: the month's figures read everything above

@@ -51,6 +51,9 @@ MENU = [
     MenuItem(_("Park risk assessment"), "parkrisk-list", PARK_RISK_VIEWERS),
     MenuItem(_("Responsibility lists"), "duties-home", ALL_ROLES),
     MenuItem(_("Crackdown on illegal production"), "crackdown-list", REGULATORS),
+    MenuItem(
+        _("Enforcement and accountability"), "enforcement-documents", REGULATORS | ENTERPRISE_STAFF
+    ),
     MenuItem(_("Monthly bulletins"), "bulletin-list", BULLETIN_READERS),
     MenuItem(_("Organisation"), "org-tree", REGULATORS),
     MenuItem(_("Audit log"), "audit-log", ADMINS),

@@ -86,6 +86,7 @@ def todo_for(user, limit: int = 30) -> list:
     from safeloop.core.todo import Todo, most_urgent_first
     from safeloop.crackdown.selectors import todo_for as crackdown_todo
     from safeloop.duties.selectors import todo_for as duties_todo
+    from safeloop.enforcement.selectors import todo_for as enforcement_todo
     from safeloop.hazards.selectors import todo_for as hazards_todo
     from safeloop.inspections.selectors import todo_for as visits_todo
     from safeloop.investment.selectors import todo_for as investment_todo
@@ -113,6 +114,7 @@ def todo_for(user, limit: int = 30) -> list:
         *parkrisk_todo(user),
         *duties_todo(user),
         *crackdown_todo(user),
+        *enforcement_todo(user),
         *notices,
     ]
     return most_urgent_first(items)[:limit]
