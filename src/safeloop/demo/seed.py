@@ -25,6 +25,7 @@ from safeloop.orgs.models import (
     User,
 )
 from safeloop.orgs.roles import Role
+from safeloop.prediction.demo import seed as seed_prediction
 from safeloop.public.demo import seed as seed_public
 from safeloop.risks.demo import seed as seed_risks
 from safeloop.selfchecks.demo import seed as seed_selfchecks
@@ -176,5 +177,6 @@ def seed(*, bulletins: bool = False) -> None:
         seed_public()
         seed_training()
         seed_warnings()  # the rules read every app's records (emergency stock, plans …)
+        seed_prediction()  # history with its planted signal, then the models
         if bulletins:
             seed_bulletins()  # last: the month's figures read everything above
