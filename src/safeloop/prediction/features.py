@@ -31,6 +31,32 @@ class Feature:
     doc: str
     available: bool = True
 
+    @property
+    def label(self) -> str:
+        """The feature's Chinese name, for the report's table."""
+        return LABELS[self.name]
+
+
+LABELS = {
+    "risk_rank": "风险等级",
+    "major_installation": "重大危险源",
+    "special_operations": "特殊作业与危化品类别数",
+    "high_risk_sector": "高危行业",
+    "hazards_2y": "近两年隐患数",
+    "majors_2y": "近两年重大隐患数",
+    "overdue_open": "整改逾期数",
+    "returned_2y": "整改被退回次数",
+    "days_to_close": "隐患平均销号天数",
+    "selfcheck_missed": "自查未完成率",
+    "selfcheck_abnormal": "自查异常数",
+    "accidents_3y": "近三年事故数",
+    "warnings_1y": "近一年预警次数",
+    "licence_expired": "许可证过期",
+    "days_since_visit": "距上次检查天数",
+    "in_park": "园区企业",
+    "credit_grade": "信用等级",
+    "enforcement_1y": "近一年行政处罚次数",
+}
 
 FEATURES = [
     Feature(
