@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "safeloop.duties",
     "safeloop.crackdown",
     "safeloop.enforcement",
+    "safeloop.prediction",
 ]
 
 MIDDLEWARE = [

@@ -147,6 +147,7 @@ urlpatterns = [
     path("duties/", include("safeloop.duties.urls")),
     path("crackdown/", include("safeloop.crackdown.urls")),
     path("enforcement/", include("safeloop.enforcement.urls")),
+    path("prediction/", include("safeloop.prediction.urls")),
     path("accounts/", include("safeloop.orgs.urls")),
     path("organisation/", include(orgs_urls.units)),
     path("", include(orgs_urls.public)),

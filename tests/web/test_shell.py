@@ -105,6 +105,7 @@ MENU = {
     "duties-home": set(ROLES) - {None},
     "crackdown-list": set(REGULATORS),
     "enforcement-documents": set(REGULATORS | ENTERPRISE_STAFF),
+    "prediction-report": set(REGULATORS),
     "public-triage": set(REGULATORS),
     "account-list": set(ADMINS) | {Role.ENTERPRISE_PRINCIPAL},
     "api-docs": set(REGULATORS),

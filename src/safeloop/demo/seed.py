@@ -31,6 +31,7 @@ from safeloop.orgs.models import (
 )
 from safeloop.orgs.roles import Role
 from safeloop.parkrisk.demo import seed as seed_parkrisk
+from safeloop.prediction.demo import seed as seed_prediction
 from safeloop.public.demo import seed as seed_public
 from safeloop.risks.demo import seed as seed_risks
 from safeloop.selfchecks.demo import seed as seed_selfchecks
@@ -190,5 +191,6 @@ def seed(*, bulletins: bool = False) -> None:
         seed_crackdown()
         seed_enforcement()
         seed_warnings()  # the rules read every app's records (emergency stock, plans …)
+        seed_prediction()  # history with its planted signal, then the models
         if bulletins:
             seed_bulletins()  # last: the month's figures read everything above

@@ -68,4 +68,5 @@ class Reason(models.TextChoices):
     OVERDUE_HAZARD = "overdue_hazard", _("Has overdue hidden dangers")
     EXPIRED_LICENCE = "expired_licence", _("Has an expired licence")
     COVERAGE = "coverage", _("Not yet visited in this cycle")
+    PREDICTION = "prediction", _("Ranked high by the prediction model")
     MANUAL = "manual", _("Added by hand")

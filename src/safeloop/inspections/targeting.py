@@ -10,7 +10,9 @@ rule holds; every rule that holds is recorded as a reason code with a sentence:
 - overdue_hazard: an open hidden danger past its deadline;
 - expired_licence: a licence past its end with no valid one of the same kind;
 - coverage: not visited since the cycle began — due in its slot of the cycle, and in the
-  cycle's last period whatever its slot, so that every enterprise is visited once per cycle.
+  cycle's last period whatever its slot, so that every enterprise is visited once per cycle;
+- prediction: then the scoring rule in force adds the enterprises the model ranks highest
+  (safeloop.prediction.targeting), appending its reason to targets already chosen.
 """
 
 import json
@@ -20,7 +22,7 @@ from django.db import connection
 
 from safeloop.hazards.choices import OPEN_STATES
 from safeloop.inspections.choices import VisitState
-from safeloop.inspections.models import Plan, TargetingPolicy
+from safeloop.inspections.models import Plan, PlanTarget, TargetingPolicy
 from safeloop.inspections.selectors import accident_enterprise_ids
 
 LEVEL_NAMES = {
@@ -150,4 +152,7 @@ def generate(plan: Plan, policy: TargetingPolicy, *, today: date) -> int:
     }
     with connection.cursor() as cursor:
         cursor.execute(SQL, params)
-        return cursor.rowcount
+    from safeloop.prediction.targeting import add_targets  # the score is one more input
+
+    add_targets(plan, today=today)
+    return PlanTarget.objects.filter(plan=plan).count()

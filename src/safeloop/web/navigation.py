@@ -54,6 +54,7 @@ MENU = [
     MenuItem(
         _("Enforcement and accountability"), "enforcement-documents", REGULATORS | ENTERPRISE_STAFF
     ),
+    MenuItem(_("Predictive targeting"), "prediction-report", REGULATORS),
     MenuItem(_("Monthly bulletins"), "bulletin-list", BULLETIN_READERS),
     MenuItem(_("Organisation"), "org-tree", REGULATORS),
     MenuItem(_("Audit log"), "audit-log", ADMINS),
