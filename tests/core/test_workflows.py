@@ -36,6 +36,7 @@ EXPECTED = {
     "public_report",
     "accident_case",
     "public_reward",
+    "assessment",
 }
 
 

@@ -99,6 +99,7 @@ MENU = {
     "dashboard": set(ROLES) - {None},
     "emergency-home": set(ROLES) - {None},
     "training-list": set(ROLES) - {None},
+    "targets-indicators": set(REGULATORS) - {Role.GRID_INSPECTOR},
     "public-triage": set(REGULATORS),
     "account-list": set(ADMINS) | {Role.ENTERPRISE_PRINCIPAL},
     "api-docs": set(REGULATORS),

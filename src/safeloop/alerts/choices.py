@@ -28,6 +28,10 @@ class RuleCode(models.TextChoices):
     )
     PREPAREDNESS = "preparedness", _("Emergency plan lapsed or drill overdue")
     TRAINING_GAP = "training_gap", _("Key-post training hours short or certificate lapsing")
+    INDICATOR_CONSUMPTION = (
+        "indicator_consumption",
+        _("Control indicator near its limit or breached"),
+    )
 
 
 class SubjectKind(models.TextChoices):
@@ -39,6 +43,7 @@ class SubjectKind(models.TextChoices):
     GRID = "grid", _("Grid cell")
     STOCK = "stock", _("Emergency stock")
     RESOURCE = "resource", _("Emergency resource")
+    INDICATOR = "indicator", _("Control indicator")
 
 
 class KeyReason(models.TextChoices):

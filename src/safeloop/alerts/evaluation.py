@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
-from safeloop.alerts import emergency_rules, rules, training_rules
+from safeloop.alerts import emergency_rules, rules, targets_rules, training_rules
 from safeloop.alerts.choices import RuleCode
 from safeloop.alerts.models import EarlyWarning, WarningRule
 from safeloop.alerts.workflow import RAISED_STATE
@@ -70,6 +70,8 @@ def candidates(rule: WarningRule, today: date) -> rules.Candidates:
         return emergency_rules.preparedness(params, today)
     if rule.code == RuleCode.TRAINING_GAP:
         return training_rules.training_gap(params, today)
+    if rule.code == RuleCode.INDICATOR_CONSUMPTION:
+        return targets_rules.indicator_consumption(params, today)
     raise ValueError(f"no evaluator for rule {rule.code!r}")
 
 

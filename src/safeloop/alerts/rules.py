@@ -36,6 +36,8 @@ PARAMS = {
     RuleCode.PREPAREDNESS: {"within_days": "int", "include_never": "bool"},
     # the hours and warning days are the training rules' (training.TrainingRule)
     RuleCode.TRAINING_GAP: {"include_never": "bool"},
+    # the warning share is the targets rule's (targets.TargetRule)
+    RuleCode.INDICATOR_CONSUMPTION: {},
 }
 
 
@@ -88,6 +90,7 @@ DEFAULT_PARAMS_TEXT = {
     RuleCode.RESOURCE_UNCONFIRMED: "{}",
     RuleCode.PREPAREDNESS: '{"within_days": 30, "include_never": false}',
     RuleCode.TRAINING_GAP: '{"include_never": false}',
+    RuleCode.INDICATOR_CONSUMPTION: "{}",
 }
 
 

@@ -28,6 +28,7 @@ from safeloop.orgs.roles import Role
 from safeloop.public.demo import seed as seed_public
 from safeloop.risks.demo import seed as seed_risks
 from safeloop.selfchecks.demo import seed as seed_selfchecks
+from safeloop.targets.demo import seed as seed_targets
 from safeloop.training.demo import seed as seed_training
 
 DEMO_PASSWORD = "Demo#2026safe"
@@ -175,6 +176,7 @@ def seed(*, bulletins: bool = False) -> None:
         seed_emergency()
         seed_public()
         seed_training()
+        seed_targets()
         seed_warnings()  # the rules read every app's records (emergency stock, plans …)
         if bulletins:
             seed_bulletins()  # last: the month's figures read everything above
