@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "safeloop.crackdown",
     "safeloop.enforcement",
     "safeloop.prediction",
+    "safeloop.targets",
 ]
 
 MIDDLEWARE = [

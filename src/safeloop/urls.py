@@ -148,6 +148,7 @@ urlpatterns = [
     path("crackdown/", include("safeloop.crackdown.urls")),
     path("enforcement/", include("safeloop.enforcement.urls")),
     path("prediction/", include("safeloop.prediction.urls")),
+    path("targets/", include("safeloop.targets.urls")),
     path("accounts/", include("safeloop.orgs.urls")),
     path("organisation/", include(orgs_urls.units)),
     path("", include(orgs_urls.public)),

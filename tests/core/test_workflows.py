@@ -46,6 +46,7 @@ EXPECTED = {
     "penalty_case",
     "accountability_proposal",
     "sanction",
+    "assessment",
 }
 
 

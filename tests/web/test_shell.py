@@ -106,6 +106,7 @@ MENU = {
     "crackdown-list": set(REGULATORS),
     "enforcement-documents": set(REGULATORS | ENTERPRISE_STAFF),
     "prediction-report": set(REGULATORS),
+    "targets-indicators": set(REGULATORS) - {Role.GRID_INSPECTOR},
     "public-triage": set(REGULATORS),
     "account-list": set(ADMINS) | {Role.ENTERPRISE_PRINCIPAL},
     "api-docs": set(REGULATORS),

@@ -45,6 +45,10 @@ class RuleCode(models.TextChoices):
     DUTIES_MISSING = "duties_missing", _("No all-staff responsibility list")
     CRACKDOWN_REVISIT = "crackdown_revisit", _("Crackdown re-visit overdue")
     RECHECK_OVERDUE = "recheck_overdue", _("Order to rectify past its deadline without a re-check")
+    INDICATOR_CONSUMPTION = (
+        "indicator_consumption",
+        _("Control indicator near its limit or breached"),
+    )
 
 
 class SubjectKind(models.TextChoices):
@@ -57,6 +61,7 @@ class SubjectKind(models.TextChoices):
     STOCK = "stock", _("Emergency stock")
     RESOURCE = "resource", _("Emergency resource")
     CASE = "case", _("Illegal-production case")
+    INDICATOR = "indicator", _("Control indicator")
 
 
 class KeyReason(models.TextChoices):

@@ -17,6 +17,7 @@ from safeloop.alerts import (
     investment_rules,
     parkrisk_rules,
     rules,
+    targets_rules,
     training_rules,
 )
 from safeloop.alerts.choices import RuleCode
@@ -91,6 +92,8 @@ def candidates(rule: WarningRule, today: date) -> rules.Candidates:
         return crackdown_rules.crackdown_revisit(today)
     if rule.code == RuleCode.RECHECK_OVERDUE:
         return enforcement_rules.recheck_overdue(params, today)
+    if rule.code == RuleCode.INDICATOR_CONSUMPTION:
+        return targets_rules.indicator_consumption(params, today)
     raise ValueError(f"no evaluator for rule {rule.code!r}")
 
 

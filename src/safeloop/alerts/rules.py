@@ -47,6 +47,8 @@ PARAMS = {
     RuleCode.CRACKDOWN_REVISIT: {},
     # served 责令限期整改指令书 past their deadline by more than grace_days, no re-check yet
     RuleCode.RECHECK_OVERDUE: {"grace_days": "int"},
+    # the warning share is the targets rule's (targets.TargetRule)
+    RuleCode.INDICATOR_CONSUMPTION: {},
 }
 
 
@@ -105,6 +107,7 @@ DEFAULT_PARAMS_TEXT = {
     RuleCode.DUTIES_MISSING: "{}",
     RuleCode.CRACKDOWN_REVISIT: "{}",
     RuleCode.RECHECK_OVERDUE: '{"grace_days": 0}',
+    RuleCode.INDICATOR_CONSUMPTION: "{}",
 }
 
 

@@ -36,6 +36,7 @@ from safeloop.public.demo import seed as seed_public
 from safeloop.risks.demo import seed as seed_risks
 from safeloop.selfchecks.demo import seed as seed_selfchecks
 from safeloop.sourcecontrol.demo import seed as seed_sourcecontrol
+from safeloop.targets.demo import seed as seed_targets
 from safeloop.training.demo import seed as seed_training
 
 DEMO_PASSWORD = "Demo#2026safe"
@@ -190,6 +191,7 @@ def seed(*, bulletins: bool = False) -> None:
         seed_duties()
         seed_crackdown()
         seed_enforcement()
+        seed_targets()
         seed_warnings()  # the rules read every app's records (emergency stock, plans …)
         seed_prediction()  # history with its planted signal, then the models
         if bulletins:

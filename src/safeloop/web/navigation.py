@@ -29,6 +29,9 @@ class MenuItem:
 EXPERTS = frozenset({Role.EXPERT})
 
 
+# Grid inspectors supervise enterprises, not their area's targets.
+TARGET_READERS = REGULATORS - {Role.GRID_INSPECTOR}
+
 # Ordered by daily work: what needs attention, the loop, then records and administration.
 MENU = [
     MenuItem(_("Home"), "home", ALL_ROLES, ALL_ROLES),
@@ -44,6 +47,7 @@ MENU = [
     MenuItem(_("Risks"), "risk-overview", ALL_ROLES, ENTERPRISE_STAFF),
     MenuItem(_("Enterprise ledger"), "enterprise-list", ALL_ROLES, EXPERTS),
     MenuItem(_("Accidents"), "accident-list", ALL_ROLES),
+    MenuItem(_("Targets and assessment"), "targets-indicators", TARGET_READERS),
     MenuItem(_("Emergency management"), "emergency-home", ALL_ROLES),
     MenuItem(_("Training and publicity"), "training-list", ALL_ROLES),
     MenuItem(_("Safety investment"), "investment-home", ALL_ROLES),
