@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "safeloop.emergency",
     "safeloop.public",
     "safeloop.training",
+    "safeloop.credit",
 ]
 
 MIDDLEWARE = [

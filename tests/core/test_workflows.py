@@ -36,6 +36,8 @@ EXPECTED = {
     "public_report",
     "accident_case",
     "public_reward",
+    "credit_listing",
+    "credit_repair",
 }
 
 
