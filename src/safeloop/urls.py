@@ -7,6 +7,8 @@ from rest_framework.routers import DefaultRouter
 from safeloop.accidents import api as accidents_api
 from safeloop.alerts import api as alerts_api
 from safeloop.bulletins import api as bulletins_api
+from safeloop.credit import api as credit_api
+from safeloop.credit import urls as credit_urls
 from safeloop.emergency import api as emergency_api
 from safeloop.enterprises import api as enterprises_api
 from safeloop.hazards import api as hazards_api
@@ -72,6 +74,8 @@ router.register("training-annual", training_api.AnnualViewSet)
 router.register("training-rules", training_api.RuleViewSet)
 router.register("campaigns", training_api.CampaignViewSet)
 router.register("campaign-activities", training_api.ActivityViewSet)
+router.register("credit-records", credit_api.RecordViewSet, basename="credit-record")
+router.register("credit-listings", credit_api.ListingViewSet, basename="credit-listing")
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -82,6 +86,7 @@ api_v1 = [
     path("selfcheck-completion/", selfchecks_api.completion, name="api-selfcheck-completion"),
     path("key-units/", alerts_api.key_units, name="api-key-units"),
     path("emergency-nearest/", emergency_api.nearest, name="api-emergency-nearest"),
+    path("credit-exchange/", credit_api.exchange, name="api-credit-exchange"),
     path("", include(router.urls)),
 ]
 
@@ -97,6 +102,7 @@ urlpatterns = [
     path("public/", include(hazards_urls.public)),
     path("public/", include(public_urls.public)),
     path("public/", include(training_urls.public)),
+    path("public/", include(credit_urls.public)),
     path("public-reports/", include("safeloop.public.urls")),
     path("open311/", include(public_urls.open311)),
     path("inspections/", include("safeloop.inspections.urls")),
@@ -105,6 +111,7 @@ urlpatterns = [
     path("dashboards/", include("safeloop.dashboards.urls")),
     path("emergency/", include("safeloop.emergency.urls")),
     path("training/", include("safeloop.training.urls")),
+    path("credit/", include("safeloop.credit.urls")),
     path("accounts/", include("safeloop.orgs.urls")),
     path("organisation/", include(orgs_urls.units)),
     path("", include(orgs_urls.public)),

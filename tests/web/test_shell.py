@@ -99,6 +99,7 @@ MENU = {
     "dashboard": set(ROLES) - {None},
     "emergency-home": set(ROLES) - {None},
     "training-list": set(ROLES) - {None},
+    "credit-list": set(REGULATORS | ENTERPRISE_STAFF),
     "public-triage": set(REGULATORS),
     "account-list": set(ADMINS) | {Role.ENTERPRISE_PRINCIPAL},
     "api-docs": set(REGULATORS),

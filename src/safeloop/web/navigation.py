@@ -45,6 +45,7 @@ MENU = [
     MenuItem(_("Accidents"), "accident-list", ALL_ROLES),
     MenuItem(_("Emergency management"), "emergency-home", ALL_ROLES),
     MenuItem(_("Training and publicity"), "training-list", ALL_ROLES),
+    MenuItem(_("Credit"), "credit-list", REGULATORS | ENTERPRISE_STAFF),
     MenuItem(_("Monthly bulletins"), "bulletin-list", BULLETIN_READERS),
     MenuItem(_("Organisation"), "org-tree", REGULATORS),
     MenuItem(_("Audit log"), "audit-log", ADMINS),
