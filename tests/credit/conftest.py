@@ -3,9 +3,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
+from safeloop.accidents import reference_data
 from safeloop.accidents import services as accidents
+from safeloop.accidents.models import GradeThreshold, ReportingStepRule
 from safeloop.credit.demo import ensure_rules
 from safeloop.enterprises.models import SafetyManager
 from safeloop.orgs.roles import Role
@@ -34,6 +37,10 @@ def clock(monkeypatch):
 def credit(world):
     """The default rules and the inside enterprise's principal and one safety manager."""
     ensure_rules()
+    if not GradeThreshold.objects.exists():  # a flushed test database lost the migrations
+        reference_data.load(django_apps)
+    if not ReportingStepRule.objects.exists():
+        reference_data.load_chain(django_apps)
     world.inside.principal = "张主任"
     world.inside.principal_mobile = "13900000001"
     world.inside.save()

@@ -150,3 +150,14 @@ def test_the_public_page_and_feed_carry_no_personal_data(client, api, world, cre
     text = str(feed)
     for personal in ("张主任", "李安全", "13900000001", "13900000002"):
         assert personal not in text
+
+
+def test_the_home_page_shows_what_waits(client, world, credit, clock):
+    clock.set("2026-03-02")
+    listing = listing_for(world.inside)
+    client.force_login(world.user(Role.COUNTY_ADMIN))
+    assert "园区内企业" in client.get("/").content.decode()
+    services.notify(actor=world.user(Role.COUNTY_ADMIN), listing=listing)
+    client.force_login(world.user(Role.ENTERPRISE_PRINCIPAL))
+    page = client.get("/").content.decode()
+    assert f"/credit/listings/{listing.pk}/" in page

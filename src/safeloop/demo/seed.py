@@ -8,6 +8,7 @@ from safeloop.accidents.demo import seed as seed_accidents
 from safeloop.alerts.demo import seed as seed_warnings
 from safeloop.bulletins.demo import seed as seed_bulletins
 from safeloop.core.context import acting_as
+from safeloop.credit.demo import seed as seed_credit
 from safeloop.emergency.demo import seed as seed_emergency
 from safeloop.enterprises.demo import seed_ledger
 from safeloop.enterprises.models import Enterprise
@@ -175,6 +176,7 @@ def seed(*, bulletins: bool = False) -> None:
         seed_emergency()
         seed_public()
         seed_training()
+        seed_credit()
         seed_warnings()  # the rules read every app's records (emergency stock, plans …)
         if bulletins:
             seed_bulletins()  # last: the month's figures read everything above

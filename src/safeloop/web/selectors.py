@@ -84,6 +84,7 @@ def todo_for(user, limit: int = 30) -> list:
 
     from safeloop.alerts.selectors import todo_for as warnings_todo
     from safeloop.core.todo import Todo, most_urgent_first
+    from safeloop.credit.selectors import todo_for as credit_todo
     from safeloop.hazards.selectors import todo_for as hazards_todo
     from safeloop.inspections.selectors import todo_for as visits_todo
     from safeloop.selfchecks.selectors import todo_for as selfchecks_todo
@@ -103,6 +104,7 @@ def todo_for(user, limit: int = 30) -> list:
         *selfchecks_todo(user),
         *visits_todo(user),
         *warnings_todo(user),
+        *credit_todo(user),
         *notices,
     ]
     return most_urgent_first(items)[:limit]
