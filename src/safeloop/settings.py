@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "safeloop.enforcement",
     "safeloop.prediction",
     "safeloop.targets",
+    "safeloop.credit",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,8 @@ from rest_framework.routers import DefaultRouter
 from safeloop.accidents import api as accidents_api
 from safeloop.alerts import api as alerts_api
 from safeloop.bulletins import api as bulletins_api
+from safeloop.credit import api as credit_api
+from safeloop.credit import urls as credit_urls
 from safeloop.duties import api as duties_api
 from safeloop.emergency import api as emergency_api
 from safeloop.enforcement import urls as enforcement_urls
@@ -100,6 +102,8 @@ router.register("responsibility-lists", duties_api.ListViewSet)
 router.register("list-signatories", duties_api.SignatoryViewSet)
 router.register("duty-templates", duties_api.TemplateViewSet)
 router.register("department-duties", duties_api.DepartmentDutyViewSet)
+router.register("credit-records", credit_api.RecordViewSet, basename="credit-record")
+router.register("credit-listings", credit_api.ListingViewSet, basename="credit-listing")
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -116,6 +120,7 @@ api_v1 = [
         investment_api.calculator,
         name="api-safety-expense-calculator",
     ),
+    path("credit-exchange/", credit_api.exchange, name="api-credit-exchange"),
     path("", include(router.urls)),
 ]
 
@@ -133,6 +138,7 @@ urlpatterns = [
     path("public/", include(training_urls.public)),
     path("public/", include(investment_urls.public)),
     path("public/", include(enforcement_urls.public)),
+    path("public/", include(credit_urls.public)),
     path("public-reports/", include("safeloop.public.urls")),
     path("open311/", include(public_urls.open311)),
     path("inspections/", include("safeloop.inspections.urls")),
@@ -149,6 +155,7 @@ urlpatterns = [
     path("enforcement/", include("safeloop.enforcement.urls")),
     path("prediction/", include("safeloop.prediction.urls")),
     path("targets/", include("safeloop.targets.urls")),
+    path("credit/", include("safeloop.credit.urls")),
     path("accounts/", include("safeloop.orgs.urls")),
     path("organisation/", include(orgs_urls.units)),
     path("", include(orgs_urls.public)),

@@ -47,6 +47,8 @@ EXPECTED = {
     "accountability_proposal",
     "sanction",
     "assessment",
+    "credit_listing",
+    "credit_repair",
 }
 
 

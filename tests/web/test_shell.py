@@ -107,6 +107,7 @@ MENU = {
     "enforcement-documents": set(REGULATORS | ENTERPRISE_STAFF),
     "prediction-report": set(REGULATORS),
     "targets-indicators": set(REGULATORS) - {Role.GRID_INSPECTOR},
+    "credit-list": set(REGULATORS | ENTERPRISE_STAFF),
     "public-triage": set(REGULATORS),
     "account-list": set(ADMINS) | {Role.ENTERPRISE_PRINCIPAL},
     "api-docs": set(REGULATORS),

@@ -9,6 +9,7 @@ from safeloop.alerts.demo import seed as seed_warnings
 from safeloop.bulletins.demo import seed as seed_bulletins
 from safeloop.core.context import acting_as
 from safeloop.crackdown.demo import seed as seed_crackdown
+from safeloop.credit.demo import seed as seed_credit
 from safeloop.duties.demo import seed as seed_duties
 from safeloop.emergency.demo import seed as seed_emergency
 from safeloop.enforcement.demo import seed as seed_enforcement
@@ -192,6 +193,7 @@ def seed(*, bulletins: bool = False) -> None:
         seed_crackdown()
         seed_enforcement()
         seed_targets()
+        seed_credit()
         seed_warnings()  # the rules read every app's records (emergency stock, plans …)
         seed_prediction()  # history with its planted signal, then the models
         if bulletins:

@@ -59,6 +59,7 @@ MENU = [
         _("Enforcement and accountability"), "enforcement-documents", REGULATORS | ENTERPRISE_STAFF
     ),
     MenuItem(_("Predictive targeting"), "prediction-report", REGULATORS),
+    MenuItem(_("Credit"), "credit-list", REGULATORS | ENTERPRISE_STAFF),
     MenuItem(_("Monthly bulletins"), "bulletin-list", BULLETIN_READERS),
     MenuItem(_("Organisation"), "org-tree", REGULATORS),
     MenuItem(_("Audit log"), "audit-log", ADMINS),

@@ -85,6 +85,7 @@ def todo_for(user, limit: int = 30) -> list:
     from safeloop.alerts.selectors import todo_for as warnings_todo
     from safeloop.core.todo import Todo, most_urgent_first
     from safeloop.crackdown.selectors import todo_for as crackdown_todo
+    from safeloop.credit.selectors import todo_for as credit_todo
     from safeloop.duties.selectors import todo_for as duties_todo
     from safeloop.enforcement.selectors import todo_for as enforcement_todo
     from safeloop.hazards.selectors import todo_for as hazards_todo
@@ -115,6 +116,7 @@ def todo_for(user, limit: int = 30) -> list:
         *duties_todo(user),
         *crackdown_todo(user),
         *enforcement_todo(user),
+        *credit_todo(user),
         *notices,
     ]
     return most_urgent_first(items)[:limit]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from safeloop.credit import views
+
+urlpatterns = [
+    path("", views.record_list, name="credit-list"),
+    path("records/<int:pk>/", views.record_detail, name="credit-record"),
+    path("listings/", views.listing_list, name="credit-listings"),
+    path("listings/<int:pk>/", views.listing_detail, name="credit-listing"),
+    path("rules/", views.rules, name="credit-rules"),
+]
+
+# Registered under /public/: no sign-in.
+public = [path("credit/", views.public_list, name="public-credit")]

@@ -1,0 +1,195 @@
+"""The credit screens: records across the reader's scope and one record's events, the
+serious-dishonesty list and one listing with the moves its reader may make, the rules as
+versioned data, and the public page of current listings."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
+from safeloop.credit import selectors, services
+from safeloop.credit.choices import Grade, Subject
+from safeloop.credit.forms import NoteForm, PolicyForm, RuleForm, SchemeForm
+from safeloop.credit.models import (
+    CREDIT_VIEWERS,
+    RULE_EDITORS,
+    CreditRecord,
+    CreditRule,
+    CreditScheme,
+    Listing,
+    ListingPolicy,
+    Repair,
+)
+from safeloop.credit.workflow import LISTING_WORKFLOW, REPAIR_WORKFLOW
+
+PAGE_SIZE = 50
+
+
+def _viewer(user) -> None:
+    if not user.roles & CREDIT_VIEWERS:
+        raise PermissionDenied(
+            _("Credit records are for regulators and the enterprise's own staff.")
+        )
+
+
+@login_required
+def record_list(request):
+    _viewer(request.user)
+    rows = selectors.records_for(request.user)
+    grade = request.GET.get("grade", "")
+    subject = request.GET.get("subject", "")
+    if grade in Grade.values:
+        rows = rows.filter(grade=grade)
+    if subject in Subject.values:
+        rows = rows.filter(subject=subject)
+    page = Paginator(rows.order_by("score", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "credit/record_list.html",
+        {
+            "page": page,
+            "grades": Grade.choices,
+            "subjects": Subject.choices,
+            "grade": grade,
+            "subject": subject,
+        },
+    )
+
+
+@login_required
+def record_detail(request, pk):
+    _viewer(request.user)
+    record = get_for_user_or_404(CreditRecord, request.user, pk)
+    events = record.events.select_related("rule").order_by("-occurred_on", "-id")
+    return render(request, "credit/record_detail.html", {"record": record, "events": events})
+
+
+@login_required
+def listing_list(request):
+    _viewer(request.user)
+    rows = selectors.listings_for(request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "credit/listing_list.html", {"page": page})
+
+
+LISTING_MOVES = {
+    "notify": (services.notify, None),
+    "object": (services.object_to, "objection"),
+    "list": (services.decide_list, "decision_number"),
+    "reject": (services.reject, "decision_note"),
+    "publish": (services.publish, None),
+}
+REPAIR_MOVES = {
+    "approve": (services.approve_repair, "decision_note"),
+    "refuse": (services.refuse_repair, "decision_note"),
+    "revoke": (services.revoke_repair, "reason"),
+}
+
+
+@login_required
+def listing_detail(request, pk):
+    _viewer(request.user)
+    listing = get_for_user_or_404(Listing, request.user, pk)
+    kinds = services.listing_kinds(request.user, listing)
+    form = NoteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        move = request.POST.get("move", "")
+        if move == "apply":
+            func, field, target = services.apply_repair, None, {"listing": listing}
+        elif move in LISTING_MOVES:
+            func, field = LISTING_MOVES[move]
+            target = {"listing": listing}
+        elif move in REPAIR_MOVES:
+            func, field = REPAIR_MOVES[move]
+            repair = get_for_user_or_404(Repair, request.user, request.POST.get("repair"))
+            target = {"repair": repair}
+        else:
+            raise Http404
+        if not form.is_valid():
+            status = 400
+        else:
+            data = form.cleaned_data
+            if move == "apply":
+                kwargs = {"reasons": data["text"], "commitment": data["commitment"]}
+            else:
+                kwargs = {"version": data.get("version")}
+                if field:
+                    kwargs[field] = data["text"]
+            done = attempt(request, func, actor=request.user, form=form, **target, **kwargs)
+            if done:
+                messages.success(request, _("Saved."))
+                return redirect("credit-listing", listing.pk)
+            status = done.status
+            if (
+                form.errors.get("__all__") is None
+                and not any(form.errors.values())
+                and done.message
+            ):
+                form.add_error(None, done.message)
+    moves = LISTING_WORKFLOW.moves_for(listing.state, kinds)
+    repairs = listing.repairs.all()
+    repair_moves = {r.pk: REPAIR_WORKFLOW.moves_for(r.state, kinds) for r in repairs}
+    may_apply = listing.state in ("listed", "published") and bool(kinds)
+    return render(
+        request,
+        "credit/listing_detail.html",
+        {
+            "listing": listing,
+            "moves": [(m, LISTING_WORKFLOW.move_label(m)) for m in moves if m in LISTING_MOVES],
+            "repairs": [
+                (r, [(m, REPAIR_WORKFLOW.move_label(m)) for m in repair_moves[r.pk]])
+                for r in repairs
+            ],
+            "may_apply": may_apply,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+FORMS = {"rule": RuleForm, "scheme": SchemeForm, "policy": PolicyForm}
+ADDERS = {"rule": services.add_rule, "scheme": services.add_scheme, "policy": services.add_policy}
+
+
+@login_required
+def rules(request):
+    may_edit = bool(request.user.roles & RULE_EDITORS)
+    which = request.POST.get("form", "")
+    forms = {name: cls(prefix=name) for name, cls in FORMS.items()} if may_edit else {}
+    status = 200
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied(_("Only an administrator changes these rules."))
+        if which not in FORMS:
+            raise Http404
+        form = FORMS[which](request.POST, prefix=which)
+        forms[which] = form
+        done = attempt_form(request, form, ADDERS[which], actor=request.user)
+        if done:
+            messages.success(request, _("Version added."))
+            return redirect("credit-rules")
+        status = done.status
+    return render(
+        request,
+        "credit/rules.html",
+        {
+            "forms": forms,
+            "in_force": list(CreditRule.in_force().values()),
+            "history": CreditRule.objects.all()[:200],
+            "schemes": CreditScheme.objects.all()[:20],
+            "policies": ListingPolicy.objects.all()[:20],
+        },
+        status=status,
+    )
+
+
+def public_list(request):
+    """Current listings for anyone: enterprise name, credit code, ground, decision and
+    period; no personal names, ID numbers or phones."""
+    page = Paginator(selectors.public_listings(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "credit/public_list.html", {"page": page})
