@@ -27,7 +27,7 @@ from safeloop.enterprises.forms import (
     safety_manager_formset,
 )
 from safeloop.enterprises.models import ChangeRequest, Document, Enterprise
-from safeloop.orgs.people import ledger_accounts
+from safeloop.orgs.accounts import ledger_accounts
 from safeloop.orgs.roles import REGULATORS, Role
 
 TABS = [

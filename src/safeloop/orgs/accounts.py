@@ -402,3 +402,51 @@ def change_password(*, actor, old_password: str, new_password: str) -> User:
     user.must_change_password = False
     user.save(action="orgs.user.password")
     return user
+
+
+def ledger_accounts(actor, enterprise, people: list[tuple[str, str, str]]) -> dict:
+    """For each ledger person (role, name, mobile) of `enterprise`: the account that is that
+    person (holding the role on the enterprise with the mobile) and, when there is none and
+    `actor` may grant the role there, the address of a new-account form filled in from the
+    ledger row. Keyed by (role, mobile)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from safeloop.orgs.models import RoleAssignment
+
+    mobiles = [mobile for _, _, mobile in people if mobile]
+    holders = {
+        (grant.role, grant.user.mobile): grant.user
+        for grant in RoleAssignment.objects.filter(
+            enterprise=enterprise, active=True, user__mobile__in=mobiles
+        ).select_related("user")
+    }
+    visible = set(accounts_for(actor).filter(mobile__in=mobiles).values_list("pk", flat=True))
+    may_grant = grantable_roles(actor)
+    found = {}
+    for role, name, mobile in people:
+        if not mobile:
+            continue
+        user = holders.get((role, mobile))
+        invite = None
+        if user is None and role in may_grant:
+            invite = (
+                reverse("account-new")
+                + "?"
+                + urlencode(
+                    {
+                        "role": role,
+                        "enterprise": enterprise.pk,
+                        "full_name": name,
+                        "mobile": mobile,
+                        "username": mobile,
+                    }
+                )
+            )
+        found[(role, mobile)] = {
+            "user": user,
+            "visible": user is not None and user.pk in visible,
+            "invite": invite,
+        }
+    return found
