@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safeloop.core.documents import pdf_response
 from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
@@ -205,6 +206,35 @@ def assessment(request):
     )
 
 
+INPUT_LABELS = {
+    "major": gettext_lazy("major hidden dangers found"),
+    "closed": gettext_lazy("of them closed"),
+    "overdue": gettext_lazy("overdue"),
+    "enterprises": gettext_lazy("enterprises"),
+    "visited": gettext_lazy("inspected"),
+    "done": gettext_lazy("self-checks done"),
+    "missed": gettext_lazy("self-checks missed"),
+    "items": gettext_lazy("namings on bulletins"),
+    "deaths": gettext_lazy("deaths"),
+    "injuries": gettext_lazy("injuries"),
+    "direct_loss": gettext_lazy("direct loss"),
+}
+
+
+def shown_inputs(inputs: dict) -> list[tuple[str, str]]:
+    """An item's figures as (label, value) in words: indicator names are already names;
+    nested breakdowns (accidents by grade) are left out of the line."""
+    shown = []
+    for key, value in (inputs or {}).items():
+        if isinstance(value, dict) and "used" in value:
+            shown.append((key, f"{value['used']:g}/{value['limit']:g}"))
+        elif not isinstance(value, dict) and key in INPUT_LABELS:
+            shown.append(
+                (str(INPUT_LABELS[key]), f"{value:g}" if isinstance(value, float) else value)
+            )
+    return shown
+
+
 @login_required
 def result(request, pk):
     row = get_for_user_or_404(AssessmentResult, request.user, pk)
@@ -221,6 +251,8 @@ def result(request, pk):
             messages.success(request, _("Saved."))
             return redirect("targets-result", row.pk)
         status = done.status
+    for item in row.items:
+        item["shown_inputs"] = shown_inputs(item.get("inputs"))
     return render(
         request,
         "targets/result.html",
