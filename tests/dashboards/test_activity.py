@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Q
 from django.utils import timezone
 
-from safeloop.alerts.choices import OPEN_WARNING_STATES, KeyReason, WarningState
+from safeloop.alerts.choices import OPEN_WARNING_STATES, KeyReason, RuleCode, WarningState
 from safeloop.alerts.models import EarlyWarning, WarningRule
 from safeloop.alerts.selectors import key_units
 from safeloop.dashboards import activity
@@ -39,6 +39,11 @@ SEES = {
 NOT_FOR_EXPERTS = {
     key: ("inspections",) for key in ("planned", "done", "share_done", "found", "major")
 } | {"rate": ("selfchecks",)}
+# the accident statistics are the regulators' too (an expert sees the figures only)
+NOT_FOR_EXPERTS |= {
+    key: (*NOT_FOR_EXPERTS.get(key, ()), "accidents")
+    for key in ("count", "deaths", "injuries", "direct_loss")
+}
 
 
 def _seen(world, role):
@@ -233,7 +238,8 @@ def test_each_number_opens_the_list_that_shows_it(world, client, loops, area):
             total = re.search(r'class="total">\D*(\d+)', listing.content.decode())
             assert total and int(total.group(1)) == cell.value, cell.url
             followed += 1
-    assert followed == 4 + 9 + 11  # key units: total + 8 reasons; warnings: total + 10 rules
+    # self-checks: 4 rows; key units: total + each reason; warnings: total + each rule
+    assert followed == 4 + (1 + len(KeyReason)) + (1 + len(RuleCode))
     start, end = activity.quarter(loops)
     for row in tables["inspections"].rows:
         url = row.cells[0].url
@@ -278,3 +284,45 @@ def test_it_exports_the_new_figures(world, client, loops, role):
     client.force_login(world.users[role])
     for name in ("inspections", "selfchecks", "key_units", "warnings"):
         assert client.get(f"/dashboards/export/{name}.xlsx").status_code == 200, name
+
+
+@pytest.mark.parametrize("role", REGULATORS)
+def test_the_years_accidents_equal_the_standing_rows_in_scope(world, client, role):
+    """The accidents panel: count, deaths (with missing), injured and direct loss of the
+    year's standing accidents at the enterprises the role sees, each linking to the
+    statistics page for the regulators."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from safeloop.accidents import services as accidents
+    from safeloop.accidents.choices import AccidentState
+    from safeloop.accidents.models import Accident
+
+    admin = world.user(Role.SYSTEM_ADMIN)
+    now = timezone.now() - timedelta(hours=2)
+    for name, deaths, injured, loss in [
+        ("inside", 1, 0, "250000"),
+        ("sibling", 0, 2, "1200.50"),
+        ("outside", 0, 1, "800"),
+    ]:
+        accidents.record(
+            actor=admin,
+            enterprise=getattr(world, name),
+            occurred_at=now,
+            place="一号车间",
+            summary="机械伤害",
+            deaths=deaths,
+            serious_injuries=injured,
+            direct_loss=Decimal(loss),
+        )
+    seen = _seen(world, role)
+    standing = Accident.objects.filter(enterprise__in=seen).exclude(state=AccidentState.VOIDED)
+    client.force_login(world.users[role])
+    tables, response, _ = _tables(client)
+    figures = _column(tables["accidents"])
+    assert figures["count"] == standing.count()
+    assert figures["deaths"] == sum(a.deaths + a.missing for a in standing)
+    assert figures["injuries"] == sum(a.serious_injuries + a.minor_injuries for a in standing)
+    assert Decimal(str(figures["direct_loss"])) == sum(a.direct_loss for a in standing)
+    linked = "/accidents/statistics/?year=" in response.content.decode()
+    assert linked == (role != Role.EXPERT)

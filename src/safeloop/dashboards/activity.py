@@ -4,10 +4,12 @@ due (enterprise dashboard). Each figure is one aggregate query in the user's sco
 to the focus; each is a table (tables.py) shown without a chart and exported like the rest."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from safeloop.accidents import statistics
 from safeloop.alerts import selectors as alerts
 from safeloop.alerts.choices import OPEN_WARNING_STATES, KeyReason, RuleCode
 from safeloop.dashboards.tables import Cell, Table, link
@@ -41,11 +43,44 @@ def _supervises(user) -> bool:
 
 def area_tables(user, focus, today: date) -> list[Table]:
     return [
+        _accidents(user, focus, today),
         _inspection_coverage(user, focus, today),
         _selfcheck_completion(user, focus, today),
         _key_units(user, focus, today),
         _open_warnings(user, focus),
     ]
+
+
+def _accidents(user, focus, today) -> Table:
+    """The year's accidents so far against the same days of last year (the accident
+    statistics' own figures), each linking to the statistics page of the year."""
+    base = statistics.accidents_in_scope(user).filter(
+        enterprise__in=Enterprise.objects.filter(focus.enterprise_where())
+    )
+    total = statistics.breakdown(base, year=today.year, by="month", today=today)[-1]
+    report = link("accident-statistics", {}, year=today.year) if _supervises(user) else ""
+    table = Table(
+        "accidents",
+        _("Accidents this year"),
+        [str(today.year), _("same days of %(year)s") % {"year": today.year - 1}, _("change %")],
+    )
+    for measure in statistics.MEASURES:
+        now, before, change = (
+            total.now.get(measure, 0) or 0,
+            total.before.get(measure, 0) or 0,
+            total.change(measure),
+        )
+        table.add(
+            str(statistics.MEASURE_LABELS[measure]),
+            [Cell(_number(now), report), Cell(_number(before), report), Cell(change)],
+            measure,
+        )
+    table.note = _("Standing accidents (voided ones left out), from the accident statistics.")
+    return table
+
+
+def _number(value):
+    return float(value) if isinstance(value, Decimal) else int(value)
 
 
 def _inspection_coverage(user, focus, today) -> Table:
