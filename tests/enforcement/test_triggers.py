@@ -71,6 +71,8 @@ def test_it_proposes_an_accident_with_n_or_more_injured(world, departments):
 
 
 def test_it_keeps_the_investment_and_indicator_triggers_registered_and_silent(world):
-    assert REGISTRY["investment_missing"].available() is False
+    """The investment trigger reads the investment app (installed) but stays off until an
+    administrator switches its rule on; the indicator one waits for its data."""
+    assert REGISTRY["investment_missing"].available() is True
     assert REGISTRY["indicator_exceeded"].available() is False
     assert "investment_missing" not in evaluate_triggers(timezone.localdate())

@@ -192,6 +192,8 @@ def test_it_lets_only_administrators_change_the_rules(client, world, role):
         "lookups_per_hour": 30,
         "reward_general": "300",
         "reward_major": "3000",
+        "reward_rate": "0.15",
+        "reward_cap": "300000",
     }
     bad = client.post("/public-reports/rules/", {**data, "duplicate_similarity": "7"})
     assert_status(bad, 400)

@@ -194,7 +194,7 @@ def seed(*, bulletins: bool = False) -> None:
         seed_enforcement()
         seed_targets()
         seed_credit()
-        seed_warnings()  # the rules read every app's records (emergency stock, plans …)
         seed_prediction()  # history with its planted signal, then the models
+        seed_warnings()  # last of the records: the rules read every app's (stock, plans …)
         if bulletins:
             seed_bulletins()  # last: the month's figures read everything above

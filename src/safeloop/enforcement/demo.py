@@ -25,7 +25,18 @@ def _user(role, region_code):
     return found.user if found else None
 
 
+def ensure_rules() -> None:
+    """The trigger rules and legal bases the data migration loads, again where a test that
+    empties the tables (a live-server test) removed them; rows already there stay."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("safeloop.enforcement.migrations.0002_default_rules").seed(apps, None)
+
+
 def seed() -> None:
+    ensure_rules()
     if Document.objects.exists():
         return
     hazards = list(Hazard.objects.filter(state__in=OPEN_STATES).order_by("deadline", "pk")[:40])

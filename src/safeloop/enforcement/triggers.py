@@ -171,6 +171,38 @@ def find_group_injury(params: dict, today: date) -> list[Finding]:
     ]
 
 
+def find_investment(params: dict, today: date) -> list[Finding]:
+    """Enterprises whose safety expense of the year is not in place today (the investment
+    app's `safety_investment_gaps`: extraction short of the accrual due, or money used
+    outside the permitted categories)."""
+    from safeloop.enterprises.models import Enterprise
+    from safeloop.investment.selectors import safety_investment_gaps
+
+    gaps = safety_investment_gaps(today.year, today=today)
+    enterprises = Enterprise.objects.in_bulk([g.enterprise_id for g in gaps])
+    found = []
+    for g in gaps:
+        e = enterprises.get(g.enterprise_id)
+        if e is None:
+            continue
+        found.append(
+            Finding(
+                key=f"investment:{g.enterprise_id}:{g.year}:{g.reason}",
+                enterprise_id=e.pk,
+                region_code=e.region_code,
+                summary=f"{e.name}：{g.year}年安全生产费用未按规定提取或使用",
+                evidence={
+                    "year": g.year,
+                    "reason": g.reason,
+                    "due": str(g.due),
+                    "extracted": str(g.extracted),
+                    "used_outside": str(g.used_outside),
+                },
+            )
+        )
+    return found
+
+
 def _app_installed(label: str) -> Callable[[], bool]:
     return lambda: apps.is_installed(f"safeloop.{label}")
 
@@ -206,8 +238,9 @@ register(
         "investment_missing",
         _("Safety investment not in place"),
         {},
+        find=find_investment,
         available=_app_installed("investment"),
-        note=_("Reads the safety-investment records once that module is installed."),
+        note=_("Reads the safety-expense records (extraction short or used outside its uses)."),
     )
 )
 register(
