@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from safeloop.orgs.roles import ADMINS, ENTERPRISE_STAFF, REGULATORS, Role
-from safeloop.sourcecontrol import services
+from safeloop.sourcecontrol import orders, services
 from safeloop.sourcecontrol.choices import RelationKind
 from tests.scope import ROLES, assert_status
 from tests.sourcecontrol.conftest import assign
@@ -17,7 +17,7 @@ API = "/api/v1/"
 
 
 def _order(world, enterprise):
-    return services.issue_stop_order(
+    return orders.issue_stop_order(
         actor=world.user(Role.SYSTEM_ADMIN),
         enterprise=enterprise,
         number=f"停-{enterprise.pk}",
@@ -67,7 +67,7 @@ def test_issuing_a_stop_order(world, api, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_cancellation_moves(world, api, lapsed, role):
-    record = services.propose_cancellation(actor=None, licence=lapsed)
+    record = orders.propose_cancellation(actor=None, licence=lapsed)
     api.as_user(world.users[role])
     body = {"version": record.version, "text": "告知"}
     expected = 200 if role in REGULATORS else 403 if role is not None else 404

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS, Role
-from safeloop.sourcecontrol import services
+from safeloop.sourcecontrol import orders, services
 from safeloop.sourcecontrol.choices import RelationKind
 from safeloop.sourcecontrol.models import ExpertAssignment, StopOrder
 from tests.scope import ROLES, assert_status
@@ -29,7 +29,7 @@ def test_every_screen_answers_each_role_exactly(world, client, pool, role):
     visit = services.record_visit(
         actor=world.user(Role.EXPERT), assignment=assignment, visited_on=TODAY(), summary="指导"
     )
-    order = services.issue_stop_order(
+    order = orders.issue_stop_order(
         actor=world.user(Role.SYSTEM_ADMIN),
         enterprise=world.inside,
         number="停1",

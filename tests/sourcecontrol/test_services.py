@@ -14,7 +14,7 @@ from safeloop.hazards.choices import Source
 from safeloop.hazards.models import Hazard
 from safeloop.orgs.models import RoleAssignment
 from safeloop.orgs.roles import Role
-from safeloop.sourcecontrol import services
+from safeloop.sourcecontrol import orders, services
 from safeloop.sourcecontrol.choices import RelationKind
 from safeloop.sourcecontrol.models import CatalogueEntry, CatalogueMatch, ExpertAssignment
 from tests.conftest import make_user
@@ -246,8 +246,8 @@ def test_the_elimination_lifecycle(world):
 
 # ---------------------------------------------------------------- licence cancellation
 def test_the_scan_proposes_each_lapsed_licence_once(world, lapsed):
-    assert services.scan_lapsed() == 1
-    assert services.scan_lapsed() == 0
+    assert orders.scan_lapsed() == 1
+    assert orders.scan_lapsed() == 0
     cancellation = lapsed.licence_cancellations if False else None  # noqa: F841
     from safeloop.sourcecontrol.models import LicenceCancellation
 
@@ -256,7 +256,7 @@ def test_the_scan_proposes_each_lapsed_licence_once(world, lapsed):
 
 
 def _propose(world, lapsed):
-    return services.propose_cancellation(actor=world.user(Role.COUNTY_INSPECTOR), licence=lapsed)
+    return orders.propose_cancellation(actor=world.user(Role.COUNTY_INSPECTOR), licence=lapsed)
 
 
 def test_the_cancellation_walks_to_cancelled(world, lapsed):
@@ -265,21 +265,21 @@ def test_the_cancellation_walks_to_cancelled(world, lapsed):
     with pytest.raises(Conflict):
         _propose(world, lapsed)
     with pytest.raises(IllegalMove):
-        services.cancel_licence(
+        orders.cancel_licence(
             actor=regulator, cancellation=record, version=record.version, decision_number="1"
         )
     with pytest.raises(NotPermitted):
-        services.notify_cancellation(
+        orders.notify_cancellation(
             actor=world.user(Role.SAFETY_MANAGER),
             cancellation=record,
             version=record.version,
             notice="x",
         )
-    record = services.notify_cancellation(
+    record = orders.notify_cancellation(
         actor=regulator, cancellation=record, version=record.version, notice="限期陈述"
     )
     assert record.state == "notified"
-    record = services.cancel_licence(
+    record = orders.cancel_licence(
         actor=regulator,
         cancellation=record,
         version=record.version,
@@ -289,7 +289,7 @@ def test_the_cancellation_walks_to_cancelled(world, lapsed):
     lapsed.refresh_from_db()
     assert lapsed.status == LicenceStatus.EXPIRED
     with pytest.raises(IllegalMove):
-        services.withdraw_cancellation(
+        orders.withdraw_cancellation(
             actor=regulator, cancellation=record, version=record.version, note="x"
         )
 
@@ -299,26 +299,26 @@ def test_the_cancellation_is_withdrawn_from_proposed_or_notified(world, lapsed, 
     regulator = world.user(Role.COUNTY_INSPECTOR)
     record = _propose(world, lapsed)
     if notified:
-        record = services.notify_cancellation(
+        record = orders.notify_cancellation(
             actor=regulator, cancellation=record, version=record.version, notice="告知"
         )
-    record = services.withdraw_cancellation(
+    record = orders.withdraw_cancellation(
         actor=regulator, cancellation=record, version=record.version, note="已延续"
     )
     assert record.state == "withdrawn"
-    assert services.scan_lapsed() == 0  # not proposed again
+    assert orders.scan_lapsed() == 0  # not proposed again
 
 
 def test_a_renewed_licence_is_not_cancelled(world, lapsed):
     regulator = world.user(Role.COUNTY_INSPECTOR)
     record = _propose(world, lapsed)
-    record = services.notify_cancellation(
+    record = orders.notify_cancellation(
         actor=regulator, cancellation=record, version=record.version, notice="告知"
     )
     lapsed.valid_to = TODAY() + timedelta(days=365 * 3)
     lapsed.save()
     with pytest.raises(IllegalMove):
-        services.cancel_licence(
+        orders.cancel_licence(
             actor=regulator, cancellation=record, version=record.version, decision_number="1"
         )
 
@@ -332,7 +332,7 @@ def test_a_valid_licence_is_not_proposed(world, lapsed):
 
 # ---------------------------------------------------------------- stop and rectify
 def _order(world):
-    return services.issue_stop_order(
+    return orders.issue_stop_order(
         actor=world.user(Role.COUNTY_INSPECTOR),
         enterprise=world.inside,
         number="兴应急停〔2026〕1号",
@@ -347,7 +347,7 @@ def test_the_stop_order_walks_every_move_to_resumed(world):
     staff, inspector = world.user(Role.SAFETY_MANAGER), world.user(Role.COUNTY_INSPECTOR)
     county_admin, city_admin = world.user(Role.COUNTY_ADMIN), world.user(Role.CITY_ADMIN)
     with pytest.raises(NotPermitted):
-        services.issue_stop_order(
+        orders.issue_stop_order(
             actor=staff,
             enterprise=world.inside,
             number="n",
@@ -360,14 +360,14 @@ def test_the_stop_order_walks_every_move_to_resumed(world):
     world.inside.refresh_from_db()
     assert order.state == "ordered" and world.inside.status == Status.SUSPENDED
     with pytest.raises(NotPermitted):
-        services.apply_resumption(
+        orders.apply_resumption(
             actor=inspector, order=order, version=order.version, application="x"
         )
-    order = services.apply_resumption(
+    order = orders.apply_resumption(
         actor=staff, order=order, version=order.version, application="已加装"
     )
     assert order.state == "applied"
-    order = services.inspect_resumption(
+    order = orders.inspect_resumption(
         actor=inspector,
         order=order,
         version=order.version,
@@ -376,10 +376,10 @@ def test_the_stop_order_walks_every_move_to_resumed(world):
         inspection="未检测",
     )
     assert order.state == "ordered"
-    order = services.apply_resumption(
+    order = orders.apply_resumption(
         actor=staff, order=order, version=order.version, application="已检测"
     )
-    order = services.inspect_resumption(
+    order = orders.inspect_resumption(
         actor=county_admin,
         order=order,
         version=order.version,
@@ -391,17 +391,17 @@ def test_the_stop_order_walks_every_move_to_resumed(world):
     # the inspector may not approve their own inspection; a staff member never
     for who in (county_admin, staff, inspector):
         with pytest.raises(NotPermitted):
-            services.decide_resumption(
+            orders.decide_resumption(
                 actor=who, order=order, version=order.version, approve=True, decision="x"
             )
-    order = services.decide_resumption(
+    order = orders.decide_resumption(
         actor=city_admin, order=order, version=order.version, approve=False, decision="复查"
     )
     assert order.state == "ordered" and order.rounds == 2
-    order = services.apply_resumption(
+    order = orders.apply_resumption(
         actor=staff, order=order, version=order.version, application="复查整改"
     )
-    order = services.inspect_resumption(
+    order = orders.inspect_resumption(
         actor=inspector,
         order=order,
         version=order.version,
@@ -409,23 +409,21 @@ def test_the_stop_order_walks_every_move_to_resumed(world):
         inspected_on=TODAY(),
         inspection="符合",
     )
-    order = services.decide_resumption(
+    order = orders.decide_resumption(
         actor=county_admin, order=order, version=order.version, approve=True, decision="同意复产"
     )
     assert order.state == "resumed"
     world.inside.refresh_from_db()
     assert world.inside.status == Status.OPERATING
     with pytest.raises(IllegalMove):
-        services.apply_resumption(actor=staff, order=order, version=order.version, application="x")
+        orders.apply_resumption(actor=staff, order=order, version=order.version, application="x")
 
 
 def test_stop_orders_outside_the_scope_are_not_found(world):
     order = _order(world)
     outsider = make_user("outsider_admin", Role.COUNTY_ADMIN, region=world.sibling_county)
     with pytest.raises(NotFound):
-        services.apply_resumption(
-            actor=outsider, order=order, version=order.version, application="x"
-        )
+        orders.apply_resumption(actor=outsider, order=order, version=order.version, application="x")
     with pytest.raises(Invalid):
         _order(world)  # the number is taken
 

@@ -13,7 +13,7 @@ from safeloop.core.errors import NotPermitted
 from safeloop.core.scoping import as_pk
 from safeloop.enterprises.models import Enterprise, Licence
 from safeloop.orgs.models import Region, User
-from safeloop.sourcecontrol import services
+from safeloop.sourcecontrol import orders, services
 from safeloop.sourcecontrol.choices import RelationKind, StopScope
 from safeloop.sourcecontrol.filters import (
     CancellationFilter,
@@ -534,7 +534,7 @@ class CancellationViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = services.propose_cancellation(actor=self.request.user, **data)
+        serializer.instance = orders.propose_cancellation(actor=self.request.user, **data)
 
     def _move(self, request, func, field):
         cancellation = self.get_object()
@@ -549,15 +549,15 @@ class CancellationViewSet(
 
     @action(detail=True, methods=["post"])
     def notify(self, request, pk=None):
-        return self._move(request, services.notify_cancellation, "notice")
+        return self._move(request, orders.notify_cancellation, "notice")
 
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._move(request, services.cancel_licence, "decision_number")
+        return self._move(request, orders.cancel_licence, "decision_number")
 
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return self._move(request, services.withdraw_cancellation, "note")
+        return self._move(request, orders.withdraw_cancellation, "note")
 
     @action(detail=False, methods=["post"])
     def scan(self, request):
@@ -565,7 +565,7 @@ class CancellationViewSet(
 
         if not request.user.roles & REGULATORS:
             raise NotPermitted()
-        return Response({"proposed": services.scan_lapsed(actor=request.user)})
+        return Response({"proposed": orders.scan_lapsed(actor=request.user)})
 
 
 # ---------------------------------------------------------------- stop-and-rectify orders
@@ -629,7 +629,7 @@ class StopOrderViewSet(
         enterprise = data.pop("enterprise")
         if not Enterprise.objects.for_user(self.request.user, "view").filter(pk=enterprise.pk):
             raise serializers.ValidationError({"enterprise": [_("No such enterprise.")]})
-        serializer.instance = services.issue_stop_order(
+        serializer.instance = orders.issue_stop_order(
             actor=self.request.user, enterprise=enterprise, **data
         )
 
@@ -637,7 +637,7 @@ class StopOrderViewSet(
     def apply(self, request, pk=None):
         order = self.get_object()
         data = _input(Text, request)
-        order = services.apply_resumption(
+        order = orders.apply_resumption(
             actor=request.user, order=order, version=data["version"], application=data["text"]
         )
         return Response(self.get_serializer(order).data)
@@ -646,12 +646,12 @@ class StopOrderViewSet(
     def inspect(self, request, pk=None):
         order = self.get_object()
         data = _input(InspectInput, request)
-        order = services.inspect_resumption(actor=request.user, order=order, **data)
+        order = orders.inspect_resumption(actor=request.user, order=order, **data)
         return Response(self.get_serializer(order).data)
 
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         order = self.get_object()
         data = _input(DecideInput, request)
-        order = services.decide_resumption(actor=request.user, order=order, **data)
+        order = orders.decide_resumption(actor=request.user, order=order, **data)
         return Response(self.get_serializer(order).data)

@@ -16,7 +16,7 @@ from safeloop.enterprises.models import Enterprise, Licence
 from safeloop.enterprises.services import update_enterprise
 from safeloop.orgs.models import RoleAssignment, User
 from safeloop.orgs.roles import Role
-from safeloop.sourcecontrol import services
+from safeloop.sourcecontrol import orders, services
 from safeloop.sourcecontrol.choices import RelationKind
 from safeloop.sourcecontrol.models import (
     CatalogueEntry,
@@ -251,7 +251,7 @@ def seed_licences(today: date) -> None:
             valid_from=today - timedelta(days=3 * 365 + 20),
             valid_to=today - timedelta(days=20),
         ).save()
-    services.scan_lapsed(today=today)
+    orders.scan_lapsed(today=today)
 
 
 def seed_stop_orders(today: date) -> None:
@@ -266,7 +266,7 @@ def seed_stop_orders(today: date) -> None:
     if not (inspector and admin and staff and own and city_admin) or StopOrder.objects.exists():
         return
     year = today.year
-    order = services.issue_stop_order(
+    order = orders.issue_stop_order(
         actor=inspector,
         enterprise=own,
         number=f"兴应急停〔{year}〕3号",
@@ -275,14 +275,14 @@ def seed_stop_orders(today: date) -> None:
         reason="抛光车间除尘系统采用正压吹送粉尘且未采取防范点燃源措施（重大事故隐患）。",
         requirements="改为负压除尘，加装泄爆与隔爆装置，经检测合格后申请复产。",
     )
-    services.apply_resumption(
+    orders.apply_resumption(
         actor=staff,
         order=order,
         version=order.version,
         application="已改造为负压除尘系统，加装泄爆片和无焰泄爆装置，附检测报告。",
     )
     if firms:
-        resumed = services.issue_stop_order(
+        resumed = orders.issue_stop_order(
             actor=inspector,
             enterprise=firms[0],
             number=f"兴应急停〔{year}〕1号",
@@ -308,7 +308,7 @@ def seed_stop_orders(today: date) -> None:
             expected_version=firm.version,
         )
     if len(firms) > 1:
-        services.issue_stop_order(
+        orders.issue_stop_order(
             actor=inspector,
             enterprise=firms[1],
             number=f"兴应急停〔{year}〕2号",

@@ -4,7 +4,7 @@ is proposed for 注销 (as the system; a repeated run proposes nothing more)."""
 from procrastinate.contrib.django import app
 
 from safeloop.core.context import acting_as
-from safeloop.sourcecontrol.services import scan_lapsed
+from safeloop.sourcecontrol.orders import scan_lapsed
 
 
 @app.periodic(cron="27 2 * * *")

@@ -16,7 +16,7 @@ from safeloop.core.scoping import can
 from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
-from safeloop.sourcecontrol import selectors, services
+from safeloop.sourcecontrol import orders, selectors, services
 from safeloop.sourcecontrol.actors import actor_kinds
 from safeloop.sourcecontrol.filters import CancellationFilter, EliminationFilter, StopFilter
 from safeloop.sourcecontrol.forms import (
@@ -513,7 +513,7 @@ def cancellations(request):
     if request.method == "POST":
         if not regulator:
             raise PermissionDenied
-        count = services.scan_lapsed(actor=request.user)
+        count = orders.scan_lapsed(actor=request.user)
         messages.success(request, _("%(n)s cancellations proposed.") % {"n": count})
         return redirect("source-cancellations")
     rows = CancellationFilter(
@@ -530,9 +530,9 @@ def cancellations(request):
 
 
 CANCELLATION_MOVES = {
-    "notify": (services.notify_cancellation, "notice", _("notice to the enterprise")),
-    "cancel": (services.cancel_licence, "decision_number", _("decision number")),
-    "withdraw": (services.withdraw_cancellation, "note", _("reason")),
+    "notify": (orders.notify_cancellation, "notice", _("notice to the enterprise")),
+    "cancel": (orders.cancel_licence, "decision_number", _("decision number")),
+    "withdraw": (orders.withdraw_cancellation, "note", _("reason")),
 }
 
 
@@ -611,7 +611,7 @@ def stop_orders(request):
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        done = attempt_form(request, form, services.issue_stop_order, actor=request.user)
+        done = attempt_form(request, form, orders.issue_stop_order, actor=request.user)
         if done:
             messages.success(request, _("Order issued."))
             return redirect("source-stop-order", done.value.pk)
@@ -656,7 +656,7 @@ def stop_order(request, pk):
             if apply_form.is_valid():
                 done = attempt(
                     request,
-                    services.apply_resumption,
+                    orders.apply_resumption,
                     actor=request.user,
                     order=order,
                     version=apply_form.cleaned_data["version"],
@@ -668,12 +668,12 @@ def stop_order(request, pk):
         elif which == "inspect" and inspect_form is not None:
             inspect_form = InspectForm(request.POST)
             done = attempt_form(
-                request, inspect_form, services.inspect_resumption, actor=request.user, order=order
+                request, inspect_form, orders.inspect_resumption, actor=request.user, order=order
             )
         elif which == "decide" and decide_form is not None:
             decide_form = DecideForm(request.POST)
             done = attempt_form(
-                request, decide_form, services.decide_resumption, actor=request.user, order=order
+                request, decide_form, orders.decide_resumption, actor=request.user, order=order
             )
         else:
             # a move this reader may not make from here: the table answers (409 or 403)
