@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Grade(models.TextChoices):
@@ -26,7 +27,7 @@ class ReportLevel(models.TextChoices):
 
 class CaseState(models.TextChoices):
     INVESTIGATING = "investigating", _("Under investigation")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("case state", "Closed")
 
 
 class Concealment(models.TextChoices):

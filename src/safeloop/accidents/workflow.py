@@ -9,6 +9,7 @@ Art. 13 of 国务院令第493号) and voided when it was entered in error; nothi
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.accidents.choices import AccidentState, CaseState
 from safeloop.core.workflow import CREATED, Workflow, t
@@ -20,7 +21,13 @@ ENTERPRISE, REGULATOR = "enterprise", "regulator"
 ACCIDENT_WORKFLOW = Workflow(
     "accident",
     [
-        t("report", [CREATED], REPORTED, [ENTERPRISE, REGULATOR], _("Report")),
+        t(
+            "report",
+            [CREATED],
+            REPORTED,
+            [ENTERPRISE, REGULATOR],
+            pgettext_lazy("accident move", "Report"),
+        ),
         t("correct", [REPORTED], None, [ENTERPRISE, REGULATOR], _("Correct")),
         t("void", [REPORTED], VOIDED, [REGULATOR], _("Void")),
     ],

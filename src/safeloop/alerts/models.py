@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.alerts.choices import OPEN_WARNING_STATES, RuleCode, SubjectKind, WarningState
 from safeloop.core.models import AuditedModel
@@ -69,7 +70,7 @@ class EarlyWarning(AuditedModel):
     subject_id = models.BigIntegerField(_("subject id"))
     subject_label = models.CharField(_("subject name"), max_length=200)
     # What makes a repeat a new warning: the licence's end date and stage, the month …
-    period = models.CharField(_("period"), max_length=40)
+    period = models.CharField(pgettext_lazy("warning", "period"), max_length=40)
     region_code = models.CharField(_("region code"), max_length=6, db_index=True)
     enterprise = models.ForeignKey(
         Enterprise,

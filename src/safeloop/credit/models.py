@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.scoping import ScopedManager
@@ -186,7 +187,9 @@ class CreditRecord(CreditChild):
     )
     name = models.CharField(_("name"), max_length=200)
     score = models.IntegerField(_("score"), default=0)
-    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, default=Grade.A)
+    grade = models.CharField(
+        pgettext_lazy("credit", "grade"), max_length=1, choices=Grade.choices, default=Grade.A
+    )
     live_events = models.PositiveIntegerField(_("events counted"), default=0)
     computed_at = models.DateTimeField(_("computed at"), null=True)
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core.widgets import DATE
 from safeloop.duties.choices import Confidence, DutyKind, ListKind
@@ -57,7 +58,7 @@ class TemplateForm(forms.Form):
 class DepartmentDutyForm(forms.Form):
     department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.none())
     kind = forms.ChoiceField(label=_("duty principle"), choices=DutyKind.choices)
-    position = forms.CharField(label=_("position"), max_length=50)
+    position = forms.CharField(label=pgettext_lazy("post", "position"), max_length=50)
     person_name = forms.CharField(label=_("name"), max_length=50)
     duties = forms.CharField(label=_("duties"), widget=LINES, help_text=_("One duty per line."))
     effective_from = forms.DateField(label=_("effective from"), widget=DATE, required=False)

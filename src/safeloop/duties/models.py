@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.scoping import ScopedManager
@@ -165,7 +166,7 @@ class DepartmentDuty(Versioned, AuditedModel):
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("duty principle"), max_length=10, choices=DutyKind.choices)
-    position = models.CharField(_("position"), max_length=50)
+    position = models.CharField(pgettext_lazy("post", "position"), max_length=50)
     person_name = models.CharField(_("name"), max_length=50)
     duties = models.TextField(_("duties"), help_text=_("One duty per line."))
     effective_from = models.DateField(_("effective from"))

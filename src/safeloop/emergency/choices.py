@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ResourceKind(models.TextChoices):
@@ -36,7 +37,7 @@ class CommandPost(models.TextChoices):
 
 class IncidentState(models.TextChoices):
     OPEN = "open", _("Under command")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("incident state", "Closed")
 
 
 class TaskState(models.TextChoices):
@@ -47,7 +48,7 @@ class TaskState(models.TextChoices):
 
 
 class EntryKind(models.TextChoices):
-    REPORT = "report", _("Report")
+    REPORT = "report", pgettext_lazy("emergency move", "Report")
     DECISION = "decision", _("Decision")
     MESSAGE = "message", _("Message")
     ESCALATION = "escalation", _("Escalation")
@@ -88,7 +89,7 @@ class DutyPost(models.TextChoices):
 
 class DutyEntryKind(models.TextChoices):
     CALL = "call", _("Call received")
-    REPORT = "report", _("Report")
+    REPORT = "report", pgettext_lazy("emergency move", "Report")
     INSTRUCTION = "instruction", _("Instruction")
     HANDOVER = "handover", _("Shift hand-over")
     INCIDENT = "incident", _("Incident")

@@ -3,6 +3,7 @@ rights, and their errors are put back on these fields."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.accidents.choices import Grade
 from safeloop.accidents.models import Accident
@@ -198,7 +199,9 @@ class LogForm(forms.Form):
 class MemberForm(forms.Form):
     post = forms.ChoiceField(label=_("post"), choices=CommandPost.choices)
     name = forms.CharField(label=_("name"), max_length=50)
-    unit = forms.CharField(label=_("unit"), max_length=100, required=False)
+    unit = forms.CharField(
+        label=pgettext_lazy("organisation", "unit"), max_length=100, required=False
+    )
     phone = forms.CharField(label=_("phone"), max_length=30, required=False)
 
 

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.accidents.choices import Grade
 from safeloop.core.models import AuditedModel, Versioned
@@ -96,7 +97,7 @@ class StockType(AuditedModel):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     category = models.CharField(_("category"), max_length=50)
-    unit = models.CharField(_("unit"), max_length=10)
+    unit = models.CharField(pgettext_lazy("measure", "unit"), max_length=10)
 
     class Meta:
         verbose_name = _("stock type")
@@ -205,7 +206,7 @@ class Stock(Versioned, AuditedModel):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
     )
-    unit = models.CharField(_("unit"), max_length=10)
+    unit = models.CharField(pgettext_lazy("measure", "unit"), max_length=10)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     owner = models.CharField(_("owner"), max_length=100, blank=True)
 
@@ -319,7 +320,7 @@ class CommandMember(AuditedModel):
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="roster")
     post = models.CharField(_("post"), max_length=10, choices=CommandPost.choices)
     name = models.CharField(_("name"), max_length=50)
-    unit = models.CharField(_("unit"), max_length=100, blank=True)
+    unit = models.CharField(pgettext_lazy("organisation", "unit"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     added_at = models.DateTimeField(_("joined at"), default=timezone.now, editable=False)
     stood_down_at = models.DateTimeField(_("stood down at"), null=True, blank=True)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.photos import Photo
@@ -39,7 +40,9 @@ class ScheduleRule(AuditedModel):
 
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
     effective_from = models.DateField(_("effective from"))
-    period = models.CharField(_("period"), max_length=8, choices=Period.choices)
+    period = models.CharField(
+        pgettext_lazy("self-check", "period"), max_length=8, choices=Period.choices
+    )
     due_day = models.SmallIntegerField(
         _("due day in the period"),
         help_text=_(
@@ -102,7 +105,9 @@ class SelfCheckTask(Versioned, AuditedModel):
         db_index=False,
     )
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
-    period = models.CharField(_("period"), max_length=8, choices=Period.choices)
+    period = models.CharField(
+        pgettext_lazy("self-check", "period"), max_length=8, choices=Period.choices
+    )
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
     due_date = models.DateField(_("due"))

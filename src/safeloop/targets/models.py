@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.accidents.choices import Grade
 from safeloop.core.models import AuditedModel, Versioned
@@ -57,7 +58,7 @@ class IndicatorKind(AuditedModel):
     grade = models.CharField(
         _("only accidents of grade"), max_length=14, choices=Grade.choices, blank=True
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"), default=0)
     active = models.BooleanField(_("in use"), default=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
 
@@ -232,7 +233,7 @@ class AssessmentResult(AuditedModel):
     park = models.ForeignKey(
         Park, verbose_name=_("park"), null=True, blank=True, on_delete=models.PROTECT
     )
-    label = models.CharField(_("unit"), max_length=200)
+    label = models.CharField(pgettext_lazy("assessed unit", "unit"), max_length=200)
     items = models.JSONField(_("items"), default=list)
     figures = models.JSONField(_("figures"), default=dict)
     vetoes = models.JSONField(_("vetoes"), default=list)
@@ -263,7 +264,10 @@ class ScoreEntry(AuditedModel):
     reason; append-only (the latest manual entry of an item counts)."""
 
     result = models.ForeignKey(
-        AssessmentResult, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="entries"
+        AssessmentResult,
+        verbose_name=pgettext_lazy("assessed unit", "unit"),
+        on_delete=models.PROTECT,
+        related_name="entries",
     )
     kind = models.CharField(_("kind"), max_length=8, choices=EntryKind.choices)
     item = models.CharField(_("item"), max_length=40, blank=True)
@@ -271,7 +275,10 @@ class ScoreEntry(AuditedModel):
     reason = models.TextField(_("reason or evidence"))
     evidence = models.FileField(_("evidence (PDF)"), upload_to="targets/evidence/%Y/", blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("recorded by", "by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
