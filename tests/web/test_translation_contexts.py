@@ -30,6 +30,22 @@ CASES = [
     ("accident move", "Report", "报告"),
     ("incident state", "Closed", "已结束"),
     ("case state", "Closed", "已结案"),
+    ("checklist result", "Fail", "不符合"),
+    ("exam result", "Failed", "不合格"),
+    ("indicator code", "Code", "代码"),
+    ("incident move", "Open", "启动"),
+    ("credit repair", "Apply", "申请"),
+    ("import", "Apply", "导入"),
+    ("interview", "Record", "填写约谈记录"),
+    ("case state", "Filed", "已立案"),
+    ("annual assessment", "assessment", "考核"),
+    ("crackdown", "campaign", "专项行动"),
+    ("share done", "done", "完成率"),
+    ("campaign summary", "summary", "行动概况"),
+    ("follow-up visit", "visited on", "回访日期"),
+    ("assessment items", "items", "考核项目"),
+    ("person", "name", "姓名"),
+    ("enforcement documents", "Documents", "文书"),
 ]
 
 

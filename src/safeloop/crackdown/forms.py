@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core.widgets import DATE, SearchableSelect
 from safeloop.crackdown.choices import ActionKind, Confidence, Source
@@ -107,7 +108,7 @@ class ActionForm(forms.Form):
 
 
 class RevisitForm(forms.Form):
-    visited_on = forms.DateField(label=_("visited on"), widget=DATE)
+    visited_on = forms.DateField(label=pgettext_lazy("follow-up visit", "visited on"), widget=DATE)
     still_closed = forms.TypedChoiceField(
         label=_("the site stays closed"),
         choices=[("1", _("Yes, still closed")), ("0", _("No, it is working again"))],

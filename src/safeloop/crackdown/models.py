@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.scoping import ScopedManager
@@ -105,7 +106,7 @@ class Case(Versioned, AuditedModel):
     state = models.CharField(_("status"), max_length=12, choices=CaseState.choices, editable=False)
     campaign = models.ForeignKey(
         Campaign,
-        verbose_name=_("campaign"),
+        verbose_name=pgettext_lazy("crackdown", "campaign"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -247,7 +248,7 @@ class Action(CaseChild):
         "orgs.User", verbose_name=_("recorded by"), null=True, on_delete=models.PROTECT
     )
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("recorded at", "recorded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("action taken")
@@ -264,13 +265,13 @@ class FollowUp(CaseChild):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="follow_ups"
     )
-    visited_on = models.DateField(_("visited on"))
+    visited_on = models.DateField(pgettext_lazy("follow-up visit", "visited on"))
     still_closed = models.BooleanField(_("the site stays closed"))
     note = models.CharField(_("what was seen"), max_length=500, blank=True)
     visited_by = models.ForeignKey(
         "orgs.User", verbose_name=_("visited by"), null=True, on_delete=models.PROTECT
     )
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("recorded at", "recorded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("re-visit")
@@ -287,7 +288,7 @@ class JointOperation(Versioned, AuditedModel):
     title = models.CharField(_("title"), max_length=200)
     campaign = models.ForeignKey(
         Campaign,
-        verbose_name=_("campaign"),
+        verbose_name=pgettext_lazy("crackdown", "campaign"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -300,8 +301,10 @@ class JointOperation(Versioned, AuditedModel):
         _("officers deployed"), default=0, validators=[MaxValueValidator(100000)]
     )
     cases = models.ManyToManyField(Case, verbose_name=_("cases"), blank=True, related_name="+")
-    summary = models.TextField(_("summary"), max_length=4000, blank=True)
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    summary = models.TextField(
+        pgettext_lazy("campaign summary", "summary"), max_length=4000, blank=True
+    )
+    created_at = models.DateTimeField(pgettext_lazy("recorded at", "recorded"), auto_now_add=True)
 
     objects = ScopedManager()
     scope_paths = {"region": "region_code"}

@@ -227,7 +227,7 @@ class CreditEvent(CreditChild):
     valid_until = models.DateField(_("counts until"))
     source = models.CharField(_("source"), max_length=40)
     source_id = models.BigIntegerField(_("source record"))
-    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    summary = models.CharField(pgettext_lazy("digest", "summary"), max_length=300, blank=True)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True, editable=False)
     void_reason = models.CharField(_("reason for voiding"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

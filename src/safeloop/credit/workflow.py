@@ -1,6 +1,7 @@
 """The lifecycles of a serious-dishonesty listing and of a credit repair."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core.workflow import CREATED, SYSTEM, Workflow, t
 from safeloop.credit.choices import ListingState as L
@@ -33,7 +34,7 @@ LISTING_WORKFLOW = Workflow(
 REPAIR_WORKFLOW = Workflow(
     "credit_repair",
     [
-        t("apply", [CREATED], R.APPLIED, [PARTY, DECIDER], _("Apply")),
+        t("apply", [CREATED], R.APPLIED, [PARTY, DECIDER], pgettext_lazy("credit repair", "Apply")),
         t("approve", [R.APPLIED], R.APPROVED, [DECIDER], _("Approve")),
         t("refuse", [R.APPLIED], R.REFUSED, [DECIDER], _("Refuse")),
         t("revoke", [R.APPROVED], R.REVOKED, [DECIDER], _("Revoke (fraud)")),

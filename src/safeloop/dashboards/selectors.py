@@ -16,6 +16,7 @@ from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from safeloop.dashboards import activity, tallies
 from safeloop.dashboards.models import HazardCount, HazardMonth, RiskTally
@@ -349,7 +350,7 @@ def _totals(counts, overdue_rows, today, base) -> list[dict]:
     return [
         {
             "key": "recorded",
-            "label": _("recorded"),
+            "label": pgettext("hidden dangers found", "recorded"),
             "value": recorded,
             "url": _hazards(base, state=RECORDED),
         },
@@ -422,7 +423,12 @@ STATE_COLUMNS = ["recorded", "open", "closed", "rectification rate %"]
 
 
 def _state_columns() -> list[str]:
-    return [_("recorded"), _("open"), _("closed"), _("rectification rate %")]
+    return [
+        pgettext("hidden dangers found", "recorded"),
+        _("open"),
+        _("closed"),
+        _("rectification rate %"),
+    ]
 
 
 def _by_state(counts, base) -> Table:

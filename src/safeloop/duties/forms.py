@@ -28,7 +28,7 @@ class IssueForm(forms.Form):
 
 
 class SignatoryForm(forms.Form):
-    person_name = forms.CharField(label=_("name"), max_length=50)
+    person_name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=50)
     post_name = forms.CharField(label=_("post"), max_length=50, required=False)
     user = forms.ModelChoiceField(
         label=_("account"),
@@ -59,7 +59,7 @@ class DepartmentDutyForm(forms.Form):
     department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.none())
     kind = forms.ChoiceField(label=_("duty principle"), choices=DutyKind.choices)
     position = forms.CharField(label=pgettext_lazy("post", "position"), max_length=50)
-    person_name = forms.CharField(label=_("name"), max_length=50)
+    person_name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=50)
     duties = forms.CharField(label=_("duties"), widget=LINES, help_text=_("One duty per line."))
     effective_from = forms.DateField(label=_("effective from"), widget=DATE, required=False)
 

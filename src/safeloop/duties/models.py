@@ -116,7 +116,7 @@ class Signatory(AuditedModel):
         on_delete=models.PROTECT,
         related_name="signatories",
     )
-    person_name = models.CharField(_("name"), max_length=50)
+    person_name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     post_name = models.CharField(_("post"), max_length=50, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -167,7 +167,7 @@ class DepartmentDuty(Versioned, AuditedModel):
     )
     kind = models.CharField(_("duty principle"), max_length=10, choices=DutyKind.choices)
     position = models.CharField(pgettext_lazy("post", "position"), max_length=50)
-    person_name = models.CharField(_("name"), max_length=50)
+    person_name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     duties = models.TextField(_("duties"), help_text=_("One duty per line."))
     effective_from = models.DateField(_("effective from"))
     retired_at = models.DateTimeField(_("replaced at"), null=True, editable=False)

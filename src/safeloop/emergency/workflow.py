@@ -7,6 +7,7 @@ Actor kind, decided per record and user in `actor_kinds`:
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core.workflow import CREATED, Workflow, t
 from safeloop.emergency.choices import DrillState, IncidentState, PlanState, TaskState
@@ -18,7 +19,7 @@ KINDS = {COMMAND: "a regulator whose scope covers the incident"}
 INCIDENT_WORKFLOW = Workflow(
     "incident",
     [
-        t("open", [CREATED], IncidentState.OPEN, [COMMAND], _("Open")),
+        t("open", [CREATED], IncidentState.OPEN, [COMMAND], pgettext_lazy("incident move", "Open")),
         t("log", [IncidentState.OPEN], None, [COMMAND], _("Add to the timeline")),
         t("escalate", [IncidentState.OPEN], None, [COMMAND], _("Escalate to the city")),
         t("dispatch", [IncidentState.OPEN], None, [COMMAND], _("Dispatch")),

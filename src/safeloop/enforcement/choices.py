@@ -46,7 +46,7 @@ class RecheckResult(models.TextChoices):
 class CaseState(models.TextChoices):
     """行政处罚案件: 立案 → 调查 → 告知 → 决定 → 执行 → 结案."""
 
-    FILED = "filed", _("Filed")
+    FILED = "filed", pgettext_lazy("case state", "Filed")
     INVESTIGATING = "investigating", _("Under investigation")
     NOTIFIED = "notified", _("Party notified")
     DECIDED = "decided", _("Decided")

@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.scoping import ScopedManager
@@ -345,7 +346,7 @@ class Proposal(AuditedModel, Versioned):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    summary = models.CharField(_("summary"), max_length=300)
+    summary = models.CharField(pgettext_lazy("digest", "summary"), max_length=300)
     evidence = models.JSONField(_("evidence"), default=dict)
     state = models.CharField(
         _("state"),

@@ -12,6 +12,7 @@ Actor kinds, decided per record and user in `actor_kinds`:
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core.workflow import CREATED, Workflow, t
 from safeloop.enforcement.choices import (
@@ -93,7 +94,13 @@ SANCTION_WORKFLOW = Workflow(
         t("draft", [CREATED], S.DRAFTED, [ENFORCER], _("Draft")),
         t("approve", [S.DRAFTED], S.APPROVED, [APPROVER], _("Approve and issue")),
         t("reject", [S.DRAFTED], S.REJECTED, [APPROVER], _("Do not approve")),
-        t("record_interview", [S.APPROVED, S.RESPONDED], None, [ENFORCER], _("Record")),
+        t(
+            "record_interview",
+            [S.APPROVED, S.RESPONDED],
+            None,
+            [ENFORCER],
+            pgettext_lazy("interview", "Record"),
+        ),
         t("respond", [S.APPROVED], S.RESPONDED, [ENTERPRISE, ENFORCER], _("Upload the response")),
         t("close", [S.APPROVED, S.RESPONDED], S.CLOSED, [ENFORCER], _("Close")),
     ],

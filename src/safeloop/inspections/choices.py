@@ -56,7 +56,7 @@ class VisitState(models.TextChoices):
 
 class Outcome(models.TextChoices):
     PASS = "pass", _("Pass")
-    FAIL = "fail", _("Fail")
+    FAIL = "fail", pgettext_lazy("checklist result", "Fail")
     NOT_APPLICABLE = "na", _("Not applicable")
 
 

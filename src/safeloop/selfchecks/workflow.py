@@ -9,6 +9,7 @@ Actor kinds:
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core.workflow import CREATED, SYSTEM, Workflow, t
 from safeloop.selfchecks.choices import TaskState
@@ -19,7 +20,13 @@ SELFCHECK_TASK = Workflow(
     "selfcheck_task",
     [
         t("generate", [CREATED], TaskState.PENDING, [SYSTEM], _("Generate")),
-        t("record", [TaskState.PENDING], TaskState.DONE, [STAFF], _("Record")),
+        t(
+            "record",
+            [TaskState.PENDING],
+            TaskState.DONE,
+            [STAFF],
+            pgettext_lazy("self-check", "Record"),
+        ),
         t("miss", [TaskState.PENDING], TaskState.MISSED, [SYSTEM], _("Mark missed")),
     ],
     model="selfchecks.SelfCheckTask",

@@ -3,6 +3,7 @@ import json
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.accidents.choices import Grade
 from safeloop.orgs.models import Park, Region
@@ -125,7 +126,7 @@ class RuleForm(forms.Form):
 
 
 class KindForm(forms.Form):
-    code = forms.SlugField(label=_("Code"), max_length=30)
+    code = forms.SlugField(label=pgettext_lazy("indicator code", "Code"), max_length=30)
     name = forms.CharField(label=_("Name"), max_length=60)
     measure = forms.ChoiceField(label=_("Counts"), choices=Measure.choices)
     grade = forms.ChoiceField(

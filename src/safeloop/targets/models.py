@@ -157,7 +157,7 @@ class ScoringScheme(AuditedModel):
     and its parameters) and the veto rules, with source; add-only."""
 
     effective_from = models.DateField(_("effective from"), unique=True)
-    items = models.JSONField(_("items"))
+    items = models.JSONField(pgettext_lazy("assessment items", "items"))
     vetoes = models.JSONField(_("veto rules"))
     source = models.CharField(_("source"), max_length=300)
     notes = models.TextField(_("notes"), blank=True)
@@ -227,14 +227,17 @@ class AssessmentResult(AuditedModel):
     vetoes that struck, the total and the rank among units of its kind."""
 
     assessment = models.ForeignKey(
-        Assessment, verbose_name=_("assessment"), on_delete=models.PROTECT, related_name="results"
+        Assessment,
+        verbose_name=pgettext_lazy("annual assessment", "assessment"),
+        on_delete=models.PROTECT,
+        related_name="results",
     )
     region_code = models.CharField(_("region code"), max_length=6)
     park = models.ForeignKey(
         Park, verbose_name=_("park"), null=True, blank=True, on_delete=models.PROTECT
     )
     label = models.CharField(pgettext_lazy("assessed unit", "unit"), max_length=200)
-    items = models.JSONField(_("items"), default=list)
+    items = models.JSONField(pgettext_lazy("assessment items", "items"), default=list)
     figures = models.JSONField(_("figures"), default=dict)
     vetoes = models.JSONField(_("vetoes"), default=list)
     item_total = models.DecimalField(_("item points"), max_digits=7, decimal_places=2, default=0)
@@ -270,7 +273,7 @@ class ScoreEntry(AuditedModel):
         related_name="entries",
     )
     kind = models.CharField(_("kind"), max_length=8, choices=EntryKind.choices)
-    item = models.CharField(_("item"), max_length=40, blank=True)
+    item = models.CharField(pgettext_lazy("assessment item", "item"), max_length=40, blank=True)
     points = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
     reason = models.TextField(_("reason or evidence"))
     evidence = models.FileField(_("evidence (PDF)"), upload_to="targets/evidence/%Y/", blank=True)

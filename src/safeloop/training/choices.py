@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Post(models.TextChoices):
@@ -23,7 +24,7 @@ class Kind(models.TextChoices):
 class ExamResult(models.TextChoices):
     NONE = "none", _("No exam")
     PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("exam result", "Failed")
 
 
 class Confidence(models.TextChoices):

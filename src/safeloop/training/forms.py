@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core.widgets import DATE
 from safeloop.enterprises.models import Enterprise, SafetyManager, SpecialOperator
@@ -21,7 +22,7 @@ class RecordForm(forms.Form):
         required=False,
     )
     person_name = forms.CharField(
-        label=_("name"),
+        label=pgettext_lazy("person", "name"),
         max_length=50,
         required=False,
         help_text=_("Leave empty for the principal or a person chosen from the ledger."),

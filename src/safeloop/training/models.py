@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.scoping import ScopedManager
@@ -110,7 +111,7 @@ class TrainingRecord(Versioned, EnterpriseChild):
         on_delete=models.PROTECT,
         related_name="training_records",
     )
-    person_name = models.CharField(_("name"), max_length=50)
+    person_name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     course = models.CharField(_("course"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
     hours = models.DecimalField(
