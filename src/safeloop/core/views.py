@@ -103,3 +103,20 @@ def get_for_user_or_404(model_or_queryset, user, pk, action: str = "view"):
 
 
 __all__ = ["NON_FIELD", "Outcome", "attempt", "get_for_user_or_404", "put_errors"]
+
+
+def file_response(stored, *, public: bool = False):
+    """A stored upload served through a view that has already checked who may see its record.
+
+    Uploads are never served from the media folder directly (it has no scope), so every
+    document link on a page goes through its record's view and this one response: the file's
+    own name for download, no content sniffing, and private caching unless the record is public.
+    """
+    from django.http import FileResponse
+
+    if not stored:
+        raise Http404
+    response = FileResponse(stored.open("rb"), filename=stored.name.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    return response

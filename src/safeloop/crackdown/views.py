@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from safeloop.core.documents import workbook_response
 from safeloop.core.scoping import as_pk, can
-from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
+from safeloop.core.views import attempt, attempt_form, file_response, get_for_user_or_404
 from safeloop.crackdown import selectors, services
 from safeloop.crackdown.choices import ActionKind, CaseState
 from safeloop.crackdown.filters import CaseFilter
@@ -132,6 +132,15 @@ PLAIN_MOVES = {
     "verify": (services.verify, _("Verification started.")),
     "follow": (services.start_follow_up, _("Follow-up started.")),
 }
+
+
+@login_required
+def action_document(request, pk):
+    action = Action.objects.filter(pk=as_pk(pk) or 0).only("case_id", "document").first()
+    if action is None:
+        raise Http404
+    get_for_user_or_404(Case, request.user, action.case_id)
+    return file_response(action.document)
 
 
 @login_required

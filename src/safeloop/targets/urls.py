@@ -7,6 +7,7 @@ urlpatterns = [
     path("letters/", views.letters, name="targets-letters"),
     path("letters/<int:pk>/", views.letter, name="targets-letter"),
     path("letters/<int:pk>/scan/", views.letter_scan, name="targets-letter-scan"),
+    path("entries/<int:pk>/evidence/", views.entry_evidence, name="targets-evidence"),
     path("assessment/", views.assessment, name="targets-assessment"),
     path("assessment/<int:pk>/report.pdf", views.report_pdf, name="targets-report"),
     path("assessment/<int:pk>/results.xlsx", views.results_xlsx, name="targets-results-xlsx"),

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safeloop.core.documents import pdf_response
-from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
+from safeloop.core.scoping import as_pk
+from safeloop.core.views import attempt, attempt_form, file_response, get_for_user_or_404
 from safeloop.orgs.models import Region
 from safeloop.targets import documents, selectors, services
 from safeloop.targets.forms import (
@@ -34,6 +35,7 @@ from safeloop.targets.models import (
     AssessmentResult,
     IndicatorKind,
     ResponsibilityLetter,
+    ScoreEntry,
     ScoringScheme,
     TargetRule,
 )
@@ -150,9 +152,16 @@ def letter(request, pk):
 @login_required
 def letter_scan(request, pk):
     item = get_for_user_or_404(ResponsibilityLetter, request.user, pk)
-    from django.http import FileResponse
+    return file_response(item.scan)
 
-    return FileResponse(item.scan.open("rb"), filename=item.scan.name.rsplit("/", 1)[-1])
+
+@login_required
+def entry_evidence(request, pk):
+    entry = ScoreEntry.objects.filter(pk=as_pk(pk) or 0).only("result_id", "evidence").first()
+    if entry is None:
+        raise Http404
+    get_for_user_or_404(AssessmentResult, request.user, entry.result_id)
+    return file_response(entry.evidence)
 
 
 @login_required

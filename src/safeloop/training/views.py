@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safeloop.core.scoping import can
-from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
+from safeloop.core.scoping import as_pk, can
+from safeloop.core.views import attempt, attempt_form, file_response, get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.roles import REGULATORS
 from safeloop.training import selectors, services
@@ -29,6 +29,7 @@ from safeloop.training.models import (
     RULE_EDITORS,
     AnnualTraining,
     Campaign,
+    CampaignMaterial,
     TrainingRecord,
     TrainingRule,
 )
@@ -113,6 +114,29 @@ def record_detail(request, pk):
         "training/record_detail.html",
         {"record": record, "may_edit": can(request.user, "change", record)},
     )
+
+
+@login_required
+def record_scan(request, pk):
+    record = get_for_user_or_404(selectors.records_for(request.user), request.user, pk)
+    return file_response(record.scan)
+
+
+@login_required
+def material_file(request, pk):
+    material = get_object_or_404(
+        CampaignMaterial.objects.select_related("campaign"), pk=as_pk(pk) or 0
+    )
+    get_for_user_or_404(Campaign, request.user, material.campaign_id)
+    return file_response(material.file)
+
+
+def public_material_file(request, pk):
+    """No sign-in: a material of a campaign shown on the public site."""
+    material = get_object_or_404(
+        CampaignMaterial, pk=as_pk(pk) or 0, campaign__in=selectors.public_campaigns()
+    )
+    return file_response(material.file, public=True)
 
 
 @login_required
