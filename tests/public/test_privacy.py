@@ -5,6 +5,7 @@ number, and none appears. A new public page must be added here (the test lists t
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from safeloop.core.privacy import PERSONAL, mask
@@ -17,6 +18,7 @@ from safeloop.public import urls as public_urls
 from safeloop.public.choices import ReportState
 from safeloop.training import services as training
 from safeloop.training import urls as training_urls
+from safeloop.training.models import CampaignMaterial
 from tests.public.conftest import solved
 from tests.scope import assert_status
 
@@ -67,7 +69,15 @@ def test_no_public_page_or_feed_shows_an_id_or_phone_number(client, world):
         starts_on=timezone.localdate() - timedelta(days=10),
         ends_on=timezone.localdate(),
         enterprises=[world.inside],
+        published=True,
     )
+    training.add_material(
+        actor=world.user(Role.COUNTY_ADMIN),
+        campaign=campaign,
+        title="活动方案",
+        file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf"),
+    )
+    material = CampaignMaterial.objects.get(campaign=campaign)
     training.add_activity(
         actor=world.user(Role.COUNTY_ADMIN),
         campaign=campaign,
@@ -98,6 +108,7 @@ def test_no_public_page_or_feed_shows_an_id_or_phone_number(client, world):
         "public-report": [client.get("/public/report/", follow=True)],
         "public-report-thanks": [client.get("/public/report/thanks/", follow=True)],
         "public-campaigns": [client.get("/public/campaigns/")],
+        "public-campaign-material": [client.get(f"/public/campaigns/materials/{material.pk}/")],
     }
     every = {p.name for p in public_urls.public + public_urls.open311 + hazards_urls.public}
     every |= {p.name for p in training_urls.public}
@@ -108,7 +119,9 @@ def test_no_public_page_or_feed_shows_an_id_or_phone_number(client, world):
     for name, responses in pages.items():
         for response in responses:
             assert_status(response, 200, name)
-            found = PERSONAL.findall(response.content.decode())
+            streamed = getattr(response, "streaming", False)
+            body = b"".join(response.streaming_content) if streamed else response.content
+            found = PERSONAL.findall(body.decode())
             assert not found, f"{name}: {found}"
     shown = open311.search({"service_request_id": str(report.pk)})
     assert shown and "仓库堵了消防通道" in shown[0].description

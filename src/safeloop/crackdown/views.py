@@ -136,10 +136,7 @@ PLAIN_MOVES = {
 
 @login_required
 def action_document(request, pk):
-    action = Action.objects.filter(pk=as_pk(pk) or 0).only("case_id", "document").first()
-    if action is None:
-        raise Http404
-    get_for_user_or_404(Case, request.user, action.case_id)
+    action = get_for_user_or_404(Action.objects.only("case_id", "document"), request.user, pk)
     return file_response(action.document)
 
 

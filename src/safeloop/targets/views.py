@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safeloop.core.documents import pdf_response
-from safeloop.core.scoping import as_pk
 from safeloop.core.views import attempt, attempt_form, file_response, get_for_user_or_404
 from safeloop.orgs.models import Region
 from safeloop.targets import documents, selectors, services
@@ -157,10 +156,7 @@ def letter_scan(request, pk):
 
 @login_required
 def entry_evidence(request, pk):
-    entry = ScoreEntry.objects.filter(pk=as_pk(pk) or 0).only("result_id", "evidence").first()
-    if entry is None:
-        raise Http404
-    get_for_user_or_404(AssessmentResult, request.user, entry.result_id)
+    entry = get_for_user_or_404(ScoreEntry.objects.only("result_id", "evidence"), request.user, pk)
     return file_response(entry.evidence)
 
 
