@@ -257,6 +257,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("SAFELOOP_MAIL_FROM", "safeloop@localhost")
 # Audit entries are kept at least this long; the daily job prunes older ones.
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("SAFELOOP_AUDIT_RETENTION_DAYS", "365")))
 
+# A list export of more rows than this is built by the worker and listed on /exports/
+# (core/exports.py); the files are deleted after EXPORT_KEEP_DAYS (the records stay).
+EXPORT_INLINE_ROWS = int(os.environ.get("SAFELOOP_EXPORT_INLINE_ROWS", "5000"))
+EXPORT_KEEP_DAYS = int(os.environ.get("SAFELOOP_EXPORT_KEEP_DAYS", "7"))
+
 # Rule rows read on nearly every write (hazard policy, calendar overrides) are remembered per
 # process this many seconds; an edit applies at once in its own process (core/rulecache.py).
 RULES_CACHE_SECONDS = int(os.environ.get("SAFELOOP_RULES_CACHE_SECONDS", "30"))

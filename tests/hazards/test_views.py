@@ -209,7 +209,7 @@ def test_the_export_is_the_filtered_list_and_cannot_run_formulas(world, client):
 def test_each_role_exports_only_its_scope(world, three, client, role):
     response = as_user(client, world, role).get("/hazards/export.xlsx")
     rows = list(load_workbook(BytesIO(response.content)).active.values)[1:]
-    expected = set(Hazard.objects.for_user(world.users[role]).values_list("pk", flat=True))
+    expected = set(Hazard.objects.for_user(world.users[role]).values_list("number", flat=True))
     assert {row[0] for row in rows} == expected
 
 

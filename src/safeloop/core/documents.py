@@ -7,7 +7,8 @@
   they are.
 - `safe_cell` is what a cell of an export holds (None → "", aware datetimes in local time,
   then the guard); `workbook_response` streams a workbook of (title, header, rows) sheets
-  and `xlsx_response` answers a workbook an app built itself. `workbook_response` closes
+  and `xlsx_response` answers a workbook an app built itself; `write_workbook` writes the
+  same sheets to a file (the worker's large exports, `core.exports`). `workbook_response` closes
   each sheet's rows when it stops, also on an error, so a server-side cursor behind them is
   never left open.
 - `FONT` is the CJK font shipped in core/fonts; `CjkPdf` is an A4 PDF with it registered as
@@ -81,17 +82,29 @@ def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
     return response
 
 
-def workbook_response(filename: str, sheets: Iterable[Sheet]) -> HttpResponse:
-    """sheets: (title, header, rows) each; rows is any iterable of sequences. Written in
-    openpyxl's write-only mode, so a long list streams row by row."""
+def write_workbook(sheets: Iterable[Sheet], target) -> int:
+    """Write (title, header, rows) sheets to `target` (a path or a binary file) in
+    openpyxl's write-only mode, so a long list streams row by row; the number of data rows."""
     book = Workbook(write_only=True)
+    written = 0
     for title, header, rows in sheets:
         sheet = book.create_sheet(title=str(safe_cell(title))[:31] or "Sheet")
         sheet.append([safe_cell(h) for h in header])
         with closing_rows(rows) as each:
             for row in each:
                 sheet.append([safe_cell(v) for v in row])
-    return xlsx_response(book, filename)
+                written += 1
+    book.save(target)
+    return written
+
+
+def workbook_response(filename: str, sheets: Iterable[Sheet]) -> HttpResponse:
+    """sheets: (title, header, rows) each; rows is any iterable of sequences."""
+    buffer = BytesIO()
+    write_workbook(sheets, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 @contextmanager

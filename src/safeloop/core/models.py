@@ -3,6 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core.context import current
 
@@ -265,3 +266,43 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
+class ExportFile(models.Model):
+    """A large Excel export built by the worker: the list's query string is replayed as its
+    owner, so the file holds exactly what the page showed them. Only the owner sees it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("export", "queued")
+        RUNNING = "running", pgettext_lazy("export", "being built")
+        DONE = "done", pgettext_lazy("export", "ready")
+        FAILED = "failed", pgettext_lazy("export", "failed")
+        EXPIRED = "expired", pgettext_lazy("export", "expired")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("export", "requested by"),
+        on_delete=models.PROTECT,
+        related_name="exports",
+    )
+    kind = models.CharField(pgettext_lazy("export", "kind"), max_length=40)
+    title = models.CharField(pgettext_lazy("export", "title"), max_length=200)
+    query = models.TextField(pgettext_lazy("export", "filters"), blank=True)
+    language = models.CharField(pgettext_lazy("export", "language"), max_length=10)
+    state = models.CharField(
+        pgettext_lazy("export", "state"), max_length=10, choices=State.choices, default=State.QUEUED
+    )
+    rows = models.PositiveIntegerField(pgettext_lazy("export", "rows"), null=True, blank=True)
+    file = models.FileField(pgettext_lazy("export", "file"), upload_to="exports/%Y/%m/", blank=True)
+    error = models.CharField(pgettext_lazy("export", "error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("export", "requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(pgettext_lazy("export", "finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("export", "export")
+        verbose_name_plural = pgettext_lazy("export", "exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self):
+        return self.title

@@ -19,3 +19,20 @@ def purge_rate_counters(timestamp: int) -> int:
     from safeloop.core import ratelimit
 
     return ratelimit.purge()
+
+
+@app.task(name="core.run_export", queue="exports")
+def run_export(export_id: int) -> None:
+    """Build one large Excel export (core/exports.py) as the user who asked for it."""
+    from safeloop.core import exports
+
+    exports.run(export_id)
+
+
+@app.periodic(cron="7 4 * * *")  # daily at 04:07
+@app.task(name="core.expire_exports", queue="maintenance")
+def expire_exports(timestamp: int) -> int:
+    """Delete the files of old exports (the records of who exported what stay)."""
+    from safeloop.core import exports
+
+    return exports.expire()

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from safeloop.core.documents import workbook_response
 
 
-def hazard_list(queryset):
+def hazard_sheets(queryset):
+    """(filename, sheets) of a hazard list: answered at once, or built by the worker."""
     header = [
         _("number"),
         _("enterprise"),
@@ -27,7 +28,7 @@ def hazard_list(queryset):
     def rows():
         for h in queryset.iterator(chunk_size=2000):
             yield [
-                h.pk,
+                h.number or h.pk,
                 h.enterprise.name,
                 h.enterprise.region.name,
                 h.get_state_display(),
@@ -43,7 +44,7 @@ def hazard_list(queryset):
             ]
 
     stamp = timezone.localdate().isoformat()
-    return workbook_response(f"hazards-{stamp}.xlsx", [(_("Hidden dangers"), header, rows())])
+    return f"hazards-{stamp}.xlsx", [(_("Hidden dangers"), header, rows())]
 
 
 def stat_header(first: str) -> list[str]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from safeloop.core import exports as core_exports
 from safeloop.core.documents import pdf_response
 from safeloop.core.errors import Conflict, fields_for
 from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
@@ -91,10 +92,16 @@ def hazard_list(request):
     )
 
 
+@core_exports.register("hazards", lambda: _("Hidden dangers"))
+def _hazard_export(request):
+    _filter, queryset, _view = _filtered(request)
+    return queryset, exports.hazard_sheets
+
+
 @login_required
 def hazard_export(request):
-    _, queryset, _ = _filtered(request)
-    return exports.hazard_list(queryset)
+    """The list as filtered, in Excel: at once, or built by the worker when it is long."""
+    return core_exports.respond(request, "hazards")
 
 
 def _hazard(request, pk) -> Hazard:

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safeloop.accidents.selectors import accidents_for
+from safeloop.core import exports as core_exports
+from safeloop.core.documents import workbook_response
 from safeloop.core.errors import fields_for
 from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
@@ -249,9 +251,15 @@ def visit_list(request):
     )
 
 
+@core_exports.register("inspection-visits", lambda: _("Inspection visits"))
+def _visit_export(request):
+    return _visits(request)[1], exports.visits
+
+
 @login_required
 def visit_export(request):
-    return exports.visits(_visits(request)[1])
+    """The list as filtered, in Excel: at once, or built by the worker when it is long."""
+    return core_exports.respond(request, "inspection-visits")
 
 
 def _visit(request, pk) -> Visit:
@@ -427,7 +435,7 @@ def enterprise_history(request, pk):
     enterprise = get_for_user_or_404(Enterprise, request.user, pk)
     visits = selectors.enterprise_history(request.user, enterprise)
     if request.GET.get("format") == "xlsx":
-        return exports.visits(visits)
+        return workbook_response(*exports.visits(visits))
     return render(
         request,
         "inspections/history.html",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safeloop.core import audit
+from safeloop.core import exports as core_exports
 from safeloop.core.views import attempt, get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.roles import ADMINS, Role
@@ -66,11 +67,17 @@ def task_list(request):
     )
 
 
+@core_exports.register("selfcheck-tasks", lambda: _("Self-check tasks"))
+def _task_export(request):
+    _filterset, queryset = _filtered(request)
+    return queryset, exports.task_list
+
+
 @login_required
 def task_export(request):
-    _filterset, queryset = _filtered(request)
+    """The list as filtered, in Excel: at once, or built by the worker when it is long."""
     audit.record("selfchecks.selfchecktask.export", changes={"query": request.GET.urlencode()})
-    return exports.task_list(queryset)
+    return core_exports.respond(request, "selfcheck-tasks")
 
 
 def _task(request, pk, action="view"):

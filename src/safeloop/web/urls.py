@@ -12,6 +12,8 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_read, name="inbox-read-all"),
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox-read"),
+    path("exports/", views.exports, name="exports"),
+    path("exports/<int:pk>/file/", views.export_file, name="export-file"),
     # The inbox's first addresses, from when the hidden-danger screens served it: links in
     # mails and bookmarks keep working.
     path("hazards/inbox/", views.inbox, name="hazard-inbox"),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -6,7 +7,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from safeloop.core.models import Notification
+from safeloop.core.models import ExportFile, Notification
+from safeloop.core.views import file_response
 from safeloop.orgs.roles import ADMINS
 from safeloop.web import selectors
 from safeloop.web.filters import AuditEntryFilter
@@ -76,3 +78,24 @@ def inbox_read(request, pk=None):
     else:
         notes.update(read_at=timezone.now())
     return redirect("inbox")
+
+
+@login_required
+def exports(request):
+    """The user's own large exports: being built, ready to download, failed or expired."""
+    mine = ExportFile.objects.filter(owner=request.user)
+    page = Paginator(mine, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    waiting = any(e.state in (ExportFile.State.QUEUED, ExportFile.State.RUNNING) for e in page)
+    return render(
+        request,
+        "web/exports.html",
+        {"page": page, "waiting": waiting, "keep_days": settings.EXPORT_KEEP_DAYS},
+    )
+
+
+@login_required
+@require_safe
+def export_file(request, pk):
+    """Only the user who asked for an export gets its file (404 for everyone else)."""
+    export = get_object_or_404(ExportFile, owner=request.user, pk=pk, state=ExportFile.State.DONE)
+    return file_response(export.file)
