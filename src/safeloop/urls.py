@@ -27,6 +27,7 @@ from safeloop.public import urls as public_urls
 from safeloop.risks import api as risks_api
 from safeloop.selfchecks import api as selfchecks_api
 from safeloop.sourcecontrol import api as source_api
+from safeloop.targets import api as targets_api
 from safeloop.training import api as training_api
 from safeloop.training import urls as training_urls
 
@@ -104,6 +105,13 @@ router.register("duty-templates", duties_api.TemplateViewSet)
 router.register("department-duties", duties_api.DepartmentDutyViewSet)
 router.register("credit-records", credit_api.RecordViewSet, basename="credit-record")
 router.register("credit-listings", credit_api.ListingViewSet, basename="credit-listing")
+router.register("target-indicators", targets_api.IndicatorViewSet)
+router.register("target-indicator-kinds", targets_api.KindViewSet)
+router.register("target-rules", targets_api.TargetRuleViewSet)
+router.register("scoring-schemes", targets_api.SchemeViewSet)
+router.register("responsibility-letters", targets_api.LetterViewSet)
+router.register("target-assessments", targets_api.AssessmentViewSet)
+router.register("target-results", targets_api.ResultViewSet)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

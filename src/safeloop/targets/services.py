@@ -316,15 +316,16 @@ def _compute(assessment: Assessment, today=None) -> None:
 
 
 @service
-def compute_assessment(*, actor, region_code, year, today=None) -> Assessment:
+def compute_assessment(*, actor, region_code, year, today=None, version=None) -> Assessment:
     """The year's assessment of the city's counties and parks: computed as a draft, or a
-    draft recomputed from today's figures. An approved assessment is frozen (409)."""
+    draft recomputed from today's figures (409 when `version` is given and stale). An
+    approved assessment is frozen (409)."""
     city = _region(region_code)
     require(not city.parent_id, _("Choose a city."), "region_code")
     require(2000 <= int(year) <= timezone.localdate().year, _("Choose a year."), "year")
     existing = Assessment.objects.filter(year=year, region_code=city.code).first()
     if existing:
-        assessment = lock(Assessment, actor, existing.pk)
+        assessment = lock(Assessment, actor, existing.pk, version=version)
         ASSESSMENT_WORKFLOW.apply(assessment, "recompute", actor_kinds(actor, city.code))
     else:
         scheme = ScoringScheme.in_force(timezone.localdate())
