@@ -25,6 +25,7 @@ from django.shortcuts import redirect
 from django.urls import get_resolver, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from procrastinate.contrib.django import app
 
 from safeloop.core import audit
 from safeloop.core.documents import Sheet, workbook_response, write_workbook
@@ -84,8 +85,6 @@ def respond(request, kind: str) -> HttpResponse:
 
 
 def queue(request, kind: str) -> ExportFile:
-    from safeloop.core.tasks import run_export
-
     query = request.GET.copy()
     query.pop("page", None)
     with transaction.atomic():
@@ -99,7 +98,9 @@ def queue(request, kind: str) -> ExportFile:
         audit.record(
             "request", export, changes={"filters": [None, export.query]}, actor=request.user
         )
-        transaction.on_commit(lambda: run_export.defer(export_id=export.pk))
+        # the job `core.tasks.run_export`, named: core.tasks imports this module
+        job = app.configure_task("core.run_export", allow_unknown=False)
+        transaction.on_commit(lambda: job.defer(export_id=export.pk))
     return export
 
 
