@@ -423,3 +423,20 @@ def test_the_api_finds_and_adds_a_visit_by_hand(api, world, steel, role):
     )
     assert_status(other, 400)
     assert "enterprise" in other.json()["error"]["fields"]
+
+
+def test_a_long_proposal_lists_the_first_rows_and_counts_them_all(
+    client, world, inspectors, monkeypatch
+):
+    from safeloop.inspections import views
+
+    monkeypatch.setattr(views, "PREVIEW_ROWS", 2)
+    plan = make_plan(world)
+    for e in enterprises(world, 9):
+        chosen(plan, e)
+    client.force_login(world.user(Role.COUNTY_ADMIN))
+    page = client.get(reverse("inspection-plan-preview", args=[plan.pk]))
+    body = page.content.decode()
+    assert body.count('data-count="3"') == 3 and body.count("<tr data-day=") == 6
+    assert "共3项检查，此处列出前2项。" in body
+    assert len(page.context["preview"].proposal) == 9

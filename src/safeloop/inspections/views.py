@@ -168,22 +168,28 @@ def plan_targets_export(request, pk):
     return exports.targets(plan, selectors.targets_for(request.user, plan))
 
 
+PREVIEW_ROWS = 200  # rows listed per inspector; the count and the dispatch cover them all
+
+
 def _preview_groups(preview):
-    """The proposal by inspector: (inspector, visits with their enterprise, count)."""
-    users = {
-        u.pk: u for u in User.objects.filter(pk__in={p.inspector_id for p in preview.proposal})
-    }
-    names = dict(
-        Enterprise.objects.filter(pk__in={p.enterprise_id for p in preview.proposal}).values_list(
-            "pk", "name"
-        )
-    )
-    groups: dict[int, list] = {}
+    """The proposal by inspector: (inspector, count, its first PREVIEW_ROWS visits)."""
+    counts: dict[int, int] = {}
+    shown: dict[int, list] = {}
     for p in preview.proposal:
-        groups.setdefault(p.inspector_id, []).append(
-            {"enterprise": names[p.enterprise_id], "day": p.day}
+        counts[p.inspector_id] = counts.get(p.inspector_id, 0) + 1
+        if counts[p.inspector_id] <= PREVIEW_ROWS:
+            shown.setdefault(p.inspector_id, []).append(p)
+    users = User.objects.in_bulk(list(counts))
+    listed = {p.enterprise_id for rows in shown.values() for p in rows}
+    names = dict(Enterprise.objects.filter(pk__in=listed).values_list("pk", "name"))
+    return [
+        (
+            users[pk],
+            counts[pk],
+            [{"enterprise": names[p.enterprise_id], "day": p.day} for p in shown[pk]],
         )
-    return [(users[pk], rows) for pk, rows in groups.items()]
+        for pk in counts
+    ]
 
 
 @login_required
