@@ -191,6 +191,10 @@ def test_the_dispatch_creates_what_was_shown_or_answers_409(world, inspectors):
         Visit.objects.filter(plan=plan).values_list("enterprise", "inspector", "scheduled_on")
     )
     assert made == {(p.enterprise_id, p.inspector_id, p.day) for p in shown.proposal}
+    from safeloop.core.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(action="inspections.plan.visits").get()
+    assert entry.actor == admin and entry.changes["visits"] == [None, 5]
 
 
 # ---------------------------------------------------------------- the page

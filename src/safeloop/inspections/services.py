@@ -220,7 +220,12 @@ def assign(
     audit.record(
         "inspections.plan.visits",
         plan,
-        changes={"visits": [None, len(visits)], "unassigned": [None, unassigned]},
+        changes={
+            "visits": [None, len(visits)],
+            "unassigned": [None, unassigned],
+            "sector": [None, filters.sector],
+            "risk_level": [None, filters.risk_level],
+        },
         actor=actor,
     )
     return len(visits), unassigned
