@@ -100,3 +100,29 @@ def test_an_inspector_does_a_visit_on_a_phone_and_submits_after_going_offline(
     assert page.locator(".hazard-link").count() == 1
     assert page.evaluate("Object.keys(localStorage).length") == 0  # nothing left queued
     page.screenshot(path="var/screenshots/inspection-visit.png", full_page=True)
+
+
+def test_a_planner_previews_the_dispatch_filters_it_and_dispatches_what_was_shown(page):
+    from safeloop.inspections.models import Plan
+
+    seed()
+    plan = Plan.objects.get(title__contains="综合督查")
+    before = Visit.objects.filter(plan=plan).count()
+    sign_in(page, "county_admin")
+    page.wait_for_url("**/")
+    page.goto(f"/inspections/plans/{plan.pk}/")
+    page.click("#assign")
+    page.wait_for_url(f"**/inspections/plans/{plan.pk}/preview/")
+    page.locator("#proposal").wait_for()
+    rows = page.locator("#proposal details.inspector")
+    counts = [int(rows.nth(i).get_attribute("data-count")) for i in range(rows.count())]
+    shown = sum(counts)
+    assert shown > 0
+    assert "周" in page.locator("#proposal tbody td").first.inner_text()
+    page.click("#dispatch-submit")
+    page.wait_for_url(f"**/inspections/plans/{plan.pk}/")
+    assert Visit.objects.filter(plan=plan).count() == before + shown
+    assert f"已派发{shown}项检查任务" in page.locator("body").inner_text()
+    page.goto("/inspections/calendar/?month=2026-10")
+    assert page.locator("#calendar .weekday").first.inner_text() == "周一"
+    assert page.locator("[data-day='2026-10-10'] .mark").inner_text() == "班"

@@ -77,9 +77,16 @@ def test_target_and_assign_through_the_api(api, world, plan):
     assert api.post(f"/api/v1/inspection-plans/{plan.pk}/target/", {}).status_code == 200
     targets = api.get(f"/api/v1/inspection-plans/{plan.pk}/targets/").json()["results"]
     assert targets and all(t["reasons"] and t["reason_text"] for t in targets)
-    stale = api.post(f"/api/v1/inspection-plans/{plan.pk}/assign/", {"version": 1})
+    shown = api.get(f"/api/v1/inspection-plans/{plan.pk}/preview/").json()
+    stale = api.post(
+        f"/api/v1/inspection-plans/{plan.pk}/assign/",
+        {"version": 1, "fingerprint": shown["fingerprint"]},
+    )
     assert stale.status_code == 409
-    assert api.post(f"/api/v1/inspection-plans/{plan.pk}/assign/", {}).status_code == 200
+    done = api.post(
+        f"/api/v1/inspection-plans/{plan.pk}/assign/", {"fingerprint": shown["fingerprint"]}
+    )
+    assert done.status_code == 200
     assert Visit.objects.filter(plan=plan).exists()
     login(api, world, Role.COUNTY_INSPECTOR)  # a planner too
     again = api.post(f"/api/v1/inspection-plans/{plan.pk}/target/", {})

@@ -217,16 +217,17 @@ def test_plan_actions_generate_and_assign(client, world, plan):
     client.post(reverse("inspection-plan-action", args=[plan.pk, "target"]))
     plan.refresh_from_db()
     assert plan.targeted_at and plan.targets.filter(enterprise=world.inside).exists()
-    client.post(reverse("inspection-plan-action", args=[plan.pk, "assign"]))
+    preview = reverse("inspection-plan-preview", args=[plan.pk])
+    shown = client.get(preview).context["preview"]
+    client.post(preview, {"fingerprint": shown.fingerprint, "version": plan.version})
     assert Visit.objects.filter(plan=plan, enterprise=world.inside).exists()
     as_(client, world, Role.GRID_INSPECTOR)  # plans are not in a grid inspector's scope
-    assert_hidden(client.post(reverse("inspection-plan-action", args=[plan.pk, "assign"])))
+    assert_hidden(client.post(preview, {"fingerprint": shown.fingerprint}))
     as_(client, world, Role.COUNTY_INSPECTOR)  # a planner, but the plan is published now
     again = client.post(reverse("inspection-plan-action", args=[plan.pk, "target"]))
     assert_status(again, 409)
-    stale = client.post(
-        reverse("inspection-plan-action", args=[plan.pk, "assign"]), {"version": "1"}
-    )
+    shown = client.get(preview).context["preview"]
+    stale = client.post(preview, {"fingerprint": shown.fingerprint, "version": "1"})
     assert_status(stale, 409)
 
 
@@ -285,15 +286,17 @@ def test_a_planner_adds_an_unannounced_visit_by_hand(client, world):
     as_(client, world, Role.COUNTY_ADMIN)
     outside = client.post(
         url,
-        {"uscc": world.outside.uscc, "inspector": inspector.pk, "scheduled_on": "2026-12-05"},
+        {"enterprise": world.outside.uscc, "inspector": inspector.pk, "scheduled_on": "2026-12-05"},
     )
-    assert outside.status_code == 400 and b'data-field="uscc"' in outside.content
+    assert outside.status_code == 400 and b'data-field="enterprise"' in outside.content
     early = client.post(
-        url, {"uscc": world.inside.uscc, "inspector": inspector.pk, "scheduled_on": "2026-11-05"}
+        url,
+        {"enterprise": world.inside.uscc, "inspector": inspector.pk, "scheduled_on": "2026-11-05"},
     )
     assert early.status_code == 400 and not Visit.objects.exists()
     ok = client.post(
-        url, {"uscc": world.inside.uscc, "inspector": inspector.pk, "scheduled_on": "2026-12-05"}
+        url,
+        {"enterprise": world.inside.uscc, "inspector": inspector.pk, "scheduled_on": "2026-12-05"},
     )
     assert ok.status_code == 302
     visit = Visit.objects.get()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import chinese_calendar
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core import rulecache
 
@@ -70,3 +71,46 @@ def working_days_between(start: date, end: date) -> int:
         workday(start + timedelta(days=n), overrides).is_workday
         for n in range(1, (end - start).days + 1)
     )
+
+
+def working_days_in(start: date, end: date) -> list[date]:
+    """The statutory working days from `start` to `end`, both included: weekdays that are
+    not holidays, and the weekend days worked in exchange (调休), with the administrators'
+    overrides first."""
+    overrides = _overrides(start, end)
+    days = (start + timedelta(days=n) for n in range((end - start).days + 1))
+    return [day for day in days if workday(day, overrides).is_workday]
+
+
+REST, WORK = "rest", "work"
+
+
+def marks_in(start: date, end: date) -> dict[date, str]:
+    """The days a calendar marks, from `start` to `end`: REST (休) for a weekday that is a
+    holiday, WORK (班) for a weekend day that is worked. Ordinary days are not listed."""
+    overrides = _overrides(start, end)
+    marks = {}
+    for n in range((end - start).days + 1):
+        day = start + timedelta(days=n)
+        is_workday = workday(day, overrides).is_workday
+        if is_workday and day.weekday() >= 5:
+            marks[day] = WORK
+        elif not is_workday and day.weekday() < 5:
+            marks[day] = REST
+    return marks
+
+
+# Short weekday names as Chinese calendars write them (周一 … 周日), Monday first.
+WEEKDAYS = [
+    pgettext_lazy("short weekday", "Mon"),
+    pgettext_lazy("short weekday", "Tue"),
+    pgettext_lazy("short weekday", "Wed"),
+    pgettext_lazy("short weekday", "Thu"),
+    pgettext_lazy("short weekday", "Fri"),
+    pgettext_lazy("short weekday", "Sat"),
+    pgettext_lazy("short weekday", "Sun"),
+]
+
+
+def weekday_name(day: date) -> str:
+    return str(WEEKDAYS[day.weekday()])

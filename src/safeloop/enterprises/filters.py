@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +64,23 @@ def search_q(text: str) -> Q:
     if text.isascii() and text.isalnum():
         q |= Q(pinyin_initials__startswith=text.lower())
     return q
+
+
+def lookup(queryset, text: str, limit: int = 20):
+    """Enterprises of `queryset` one person would mean by `text`: a fragment of the name,
+    pinyin initials ("htgt" finds 汇通钢铁), or a credit code, whole or in part and in any
+    case. The first `limit`, an exact credit code first, then by name."""
+    text = (text or "").strip()
+    if not text:
+        return queryset.none()
+    q = search_q(text)
+    if text.isascii() and text.isalnum():  # initials anywhere: "htgt" in 宁夏汇通钢铁…
+        q |= Q(pinyin_initials__contains=text.lower())
+        if len(text) >= 4:
+            q |= Q(uscc__contains=text.upper())
+    code_first = Case(When(uscc=text.upper(), then=0), default=1)
+    rows = queryset.filter(q).annotate(code_first=code_first)
+    return rows.order_by("code_first", "name", "id")[:limit]
 
 
 class EnterpriseFilter(django_filters.FilterSet):

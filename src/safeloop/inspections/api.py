@@ -3,13 +3,17 @@ choose targets, assign), visits (read, the items to answer, submit, the PDF reco
 results (read). Every read is scoped; writes go through the services; errors have the
 project's one shape."""
 
+from collections import Counter
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from safeloop.enterprises.filters import lookup
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category
 from safeloop.inspections import checklist_services, selectors, services
@@ -21,6 +25,7 @@ from safeloop.inspections.filters import (
     ResultFilter,
     VisitFilter,
 )
+from safeloop.inspections.forms import inspectors_of
 from safeloop.inspections.models import (
     Checklist,
     ChecklistItem,
@@ -30,7 +35,7 @@ from safeloop.inspections.models import (
     Visit,
     VisitResult,
 )
-from safeloop.orgs.models import Department, Region
+from safeloop.orgs.models import Department, Region, User
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -280,6 +285,104 @@ class TargetSerializer(serializers.ModelSerializer):
         ]
 
 
+class AssignSerializer(serializers.Serializer):
+    sector = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    risk_level = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    fingerprint = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False)
+
+
+class ProposedVisitSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField()
+    enterprise_name = serializers.CharField()
+    inspector = serializers.IntegerField()
+    inspector_name = serializers.CharField()
+    scheduled_on = serializers.DateField()
+    weekday = serializers.IntegerField(help_text="1 Monday … 7 Sunday")
+
+
+class InspectorCountSerializer(serializers.Serializer):
+    inspector = serializers.IntegerField()
+    inspector_name = serializers.CharField()
+    visits = serializers.IntegerField()
+
+
+class PreviewSerializer(serializers.Serializer):
+    fingerprint = serializers.CharField()
+    sector = serializers.CharField()
+    risk_level = serializers.CharField()
+    unassigned = serializers.IntegerField()
+    inspectors = InspectorCountSerializer(many=True)
+    visits = ProposedVisitSerializer(many=True)
+
+
+def preview_data(preview) -> dict:
+    ids = {p.inspector_id for p in preview.proposal}
+    people = {u.pk: str(u) for u in User.objects.filter(pk__in=ids)}
+    names = dict(
+        Enterprise.objects.filter(pk__in={p.enterprise_id for p in preview.proposal}).values_list(
+            "pk", "name"
+        )
+    )
+    counts = Counter(p.inspector_id for p in preview.proposal)
+    return {
+        "fingerprint": preview.fingerprint,
+        "sector": preview.filters.sector,
+        "risk_level": preview.filters.risk_level,
+        "unassigned": preview.unassigned,
+        "inspectors": [
+            {"inspector": pk, "inspector_name": people[pk], "visits": n}
+            for pk, n in sorted(counts.items())
+        ],
+        "visits": [
+            {
+                "enterprise": p.enterprise_id,
+                "enterprise_name": names[p.enterprise_id],
+                "inspector": p.inspector_id,
+                "inspector_name": people[p.inspector_id],
+                "scheduled_on": p.day,
+                "weekday": p.day.isoweekday(),
+            }
+            for p in preview.proposal
+        ],
+    }
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    inspector_name = serializers.CharField(source="inspector.__str__", read_only=True)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "plan",
+            "enterprise",
+            "enterprise_name",
+            "region_code",
+            "inspector",
+            "inspector_name",
+            "scheduled_on",
+            "state",
+            "submitted_at",
+            "representative",
+            "summary",
+            "version",
+        ]
+
+
+class FoundEnterpriseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Enterprise
+        fields = ["id", "name", "uscc", "region_code"]
+
+
+class AddVisitSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField()
+    inspector = serializers.IntegerField()
+    scheduled_on = serializers.DateField()
+
+
 class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Plan.objects.all()
     serializer_class = PlanSerializer
@@ -304,14 +407,87 @@ class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         services.generate_targets(plan=self.get_object(), actor=request.user, **data.validated_data)
         return Response(PlanSerializer(Plan.objects.get(pk=pk)).data)
 
-    @extend_schema(request=VersionSerializer, responses=PlanSerializer)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("sector", str, required=False),
+            OpenApiParameter("risk_level", str, required=False),
+        ],
+        responses=PreviewSerializer,
+    )
+    @action(detail=True)
+    def preview(self, request, pk=None):
+        """The visits a dispatch would create now (nothing is written), by inspector, with
+        the fingerprint the dispatch must send back."""
+        preview = services.preview_assignment(
+            actor=request.user,
+            plan=self.get_object(),
+            sector=request.query_params.get("sector", ""),
+            risk_level=request.query_params.get("risk_level", ""),
+        )
+        return Response(preview_data(preview))
+
+    @extend_schema(request=AssignSerializer, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        """Create the visits, by grid, balanced, without advisers."""
-        data = VersionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.assign(plan=self.get_object(), actor=request.user, **data.validated_data)
+        """Dispatch exactly the previewed visits (409 when the proposal has changed since)."""
+        plan = self.get_object()
+        data = _valid(AssignSerializer, request)
+        if plan.kind != PlanKind.SELF and not data.get("fingerprint"):
+            raise serializers.ValidationError(
+                {"fingerprint": [_("Preview the dispatch first and send its fingerprint.")]}
+            )
+        services.assign(plan=plan, actor=request.user, **data)
         return Response(PlanSerializer(Plan.objects.get(pk=pk)).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, required=True)],
+        responses=FoundEnterpriseSerializer(many=True),
+    )
+    @action(detail=True, url_path="enterprises")
+    def find_enterprises(self, request, pk=None):
+        """Enterprises of the plan's region for a visit by hand, by name fragment, pinyin
+        initials or credit code (whole or part, any case); the first 20."""
+        plan = self.get_object()
+        text = request.query_params.get("q", "").strip()
+        if not text:
+            raise serializers.ValidationError({"q": [_("Type a name, pinyin initials or code.")]})
+        rows = lookup(
+            Enterprise.objects.for_user(request.user).filter(
+                region_code__startswith=plan.region.prefix
+            ),
+            text[:100],
+        )
+        return Response(FoundEnterpriseSerializer(rows, many=True).data)
+
+    @extend_schema(request=AddVisitSerializer, responses=VisitSerializer)
+    @action(detail=True, methods=["post"], url_path="visits")
+    def add_visit(self, request, pk=None):
+        """One visit by hand (an unannounced visit, a follow-up): the enterprise by id (see
+        `enterprises/?q=`), an inspector of the region, a day of the period."""
+        plan = self.get_object()
+        data = _valid(AddVisitSerializer, request)
+        enterprise = (
+            Enterprise.objects.for_user(request.user)
+            .filter(pk=data["enterprise"], region_code__startswith=plan.region.prefix)
+            .first()
+        )
+        if enterprise is None:
+            raise serializers.ValidationError(
+                {"enterprise": [_("No enterprise with this id in the plan's region.")]}
+            )
+        inspector = inspectors_of(plan).filter(pk=data["inspector"]).first()
+        if inspector is None:
+            raise serializers.ValidationError(
+                {"inspector": [_("Choose an inspector of the plan's region.")]}
+            )
+        visit = services.add_visit(
+            plan=plan,
+            actor=request.user,
+            enterprise=enterprise,
+            inspector=inspector,
+            scheduled_on=data["scheduled_on"],
+        )
+        return Response(VisitSerializer(visit).data, status=201)
 
     @extend_schema(request=VersionSerializer, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
@@ -327,29 +503,6 @@ class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         plan = self.get_object()
         page = self.paginate_queryset(selectors.targets_for(request.user, plan))
         return self.get_paginated_response(TargetSerializer(page, many=True).data)
-
-
-class VisitSerializer(serializers.ModelSerializer):
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    inspector_name = serializers.CharField(source="inspector.__str__", read_only=True)
-
-    class Meta:
-        model = Visit
-        fields = [
-            "id",
-            "plan",
-            "enterprise",
-            "enterprise_name",
-            "region_code",
-            "inspector",
-            "inspector_name",
-            "scheduled_on",
-            "state",
-            "submitted_at",
-            "representative",
-            "summary",
-            "version",
-        ]
 
 
 class FindingSerializer(serializers.Serializer):

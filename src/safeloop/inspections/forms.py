@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.core.widgets import DATE
+from safeloop.enterprises.filters import lookup
 from safeloop.enterprises.models import Enterprise
 from safeloop.inspections.choices import PlanKind
 from safeloop.orgs.models import Region, User
@@ -34,38 +35,85 @@ class PlanForm(forms.Form):
         self.fields["region"].queryset = regions.order_by("code")
 
 
-class AddVisitForm(forms.Form):
-    """One visit by hand: an unannounced 四不两直 visit or a follow-up."""
+def inspectors_of(plan):
+    """The active inspectors of the plan's region (city, county or grid)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__active=True,
+            role_assignments__role__in=INSPECTOR_ROLES,
+            role_assignments__region_code__startswith=plan.region.prefix,
+        )
+        .distinct()
+        .order_by("username")
+    )
 
-    uscc = forms.CharField(label=_("enterprise (unified social credit code)"), max_length=18)
+
+class AddVisitForm(forms.Form):
+    """One visit by hand: an unannounced 四不两直 visit or a follow-up. The enterprise is
+    found by name, pinyin initials or credit code within the plan's region."""
+
+    enterprise = forms.CharField(
+        label=_("enterprise (name, pinyin initials or credit code)"), max_length=100
+    )
     inspector = forms.ModelChoiceField(label=_("inspector"), queryset=User.objects.none())
     scheduled_on = forms.DateField(label=_("scheduled on"), widget=DATE)
 
     def __init__(self, *args, plan, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan, self.user = plan, user
-        self.fields["inspector"].queryset = (
-            User.objects.filter(
-                is_active=True,
-                role_assignments__active=True,
-                role_assignments__role__in=INSPECTOR_ROLES,
-                role_assignments__region_code__startswith=plan.region.prefix,
-            )
-            .distinct()
-            .order_by("username")
+        self.matches: list[Enterprise] = []
+        self.fields["inspector"].queryset = inspectors_of(plan)
+
+    def candidates(self, text):
+        return lookup(
+            Enterprise.objects.for_user(self.user).filter(
+                region_code__startswith=self.plan.region.prefix
+            ),
+            text,
         )
 
-    def clean_uscc(self):
-        code = self.cleaned_data["uscc"].strip().upper()
-        enterprise = (
-            Enterprise.objects.for_user(self.user)
-            .filter(uscc=code, region_code__startswith=self.plan.region.prefix)
-            .first()
+    def clean_enterprise(self):
+        text = self.cleaned_data["enterprise"].strip()
+        self.matches = list(self.candidates(text))
+        exact = [e for e in self.matches if e.uscc == text.upper()]
+        if exact or len(self.matches) == 1:
+            self.cleaned_data["enterprise_found"] = (exact or self.matches)[0]
+            return text
+        if not self.matches:
+            raise forms.ValidationError(_("No enterprise in the plan's region matches."))
+        raise forms.ValidationError(
+            _("%(n)d enterprises match: choose one below or type more of its name or code.")
+            % {"n": len(self.matches)}
         )
-        if enterprise is None:
-            raise forms.ValidationError(_("No enterprise with this code in the plan's region."))
-        self.cleaned_data["enterprise"] = enterprise
-        return code
+
+
+def _sector_choices():
+    from safeloop.enterprises.choices import Sector
+
+    return [("", _("every sector")), *Sector.choices]
+
+
+RISK_LEVEL_CHOICES = [
+    ("", _("every risk level")),
+    ("red", _("Major risk (red)")),
+    ("orange", _("Considerable risk (orange)")),
+    ("yellow", _("General risk (yellow)")),
+    ("blue", _("Low risk (blue)")),
+    ("none", _("Not graded")),
+]
+
+
+class DispatchForm(forms.Form):
+    """The preview's filters; on dispatch also the preview's fingerprint and the plan's
+    version."""
+
+    sector = forms.ChoiceField(label=_("sector"), choices=_sector_choices, required=False)
+    risk_level = forms.ChoiceField(
+        label=_("risk level"), choices=RISK_LEVEL_CHOICES, required=False
+    )
+    fingerprint = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 def _applies_to_choices():

@@ -11,6 +11,7 @@ does not allow) and refuses bad input with a field-level 400.
 import base64
 import binascii
 import io
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
@@ -19,8 +20,18 @@ from PIL import Image, UnidentifiedImageError
 
 from safeloop.core import audit
 from safeloop.core.bulk import copy_insert
-from safeloop.core.errors import NON_FIELD, IllegalMove, Invalid, fields_for, status_for
+from safeloop.core.errors import (
+    NON_FIELD,
+    Conflict,
+    IllegalMove,
+    Invalid,
+    NotFound,
+    NotPermitted,
+    fields_for,
+    status_for,
+)
 from safeloop.core.photos import attach_photo
+from safeloop.core.scoping import as_pk, can
 from safeloop.core.services import allow, bump, lock, require, service, track
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards import services as hazard_services
@@ -117,13 +128,66 @@ def generate_targets(*, plan: Plan, actor, version: int | None = None, today=Non
     return count
 
 
+def assignment_filters(sector: str = "", risk_level: str = "") -> assignment.Filters:
+    """The dispatch's filters, checked: an unknown sector or risk level is a 400 on it."""
+    from safeloop.enterprises.choices import Sector
+
+    sector, risk_level = (sector or "").strip(), (risk_level or "").strip()
+    errors = {}
+    if sector and sector not in Sector.values:
+        errors["sector"] = [_("Choose a sector from the list.")]
+    if risk_level and risk_level not in assignment.RISK_LEVELS:
+        errors["risk_level"] = [_("Choose a risk level from the list.")]
+    if errors:
+        raise Invalid(errors)
+    return assignment.Filters(sector=sector, risk_level=risk_level)
+
+
+@dataclass(frozen=True)
+class Preview:
+    plan: Plan
+    filters: assignment.Filters
+    proposal: list[assignment.Proposed]
+    unassigned: int
+    fingerprint: str
+
+
+def preview_assignment(*, actor, plan: Plan, sector="", risk_level="", today=None) -> Preview:
+    """What dispatching the plan's visits would create now, with the same checks as the
+    dispatch (404 outside scope, 403 not a planner of it, 409 not a move of its state or a
+    self-inspection plan, 400 bad filters). Writes nothing."""
+    found = Plan.objects.for_user(actor, "view").filter(pk=as_pk(plan.pk)).first()
+    if found is None:
+        raise NotFound()
+    if not can(actor, "change", found):
+        raise NotPermitted()
+    PLAN_WORKFLOW.check(found.state, "assign", plan_kinds(actor, found))
+    if found.kind == PlanKind.SELF:
+        raise IllegalMove(_("A self-inspection plan has its one visit: assign it on its page."))
+    filters = assignment_filters(sector, risk_level)
+    proposal, unassigned = assignment.propose(found, filters, today or timezone.localdate())
+    return Preview(found, filters, proposal, unassigned, assignment.fingerprint(found, proposal))
+
+
 @service
-def assign(*, plan: Plan, actor, version: int | None = None) -> tuple[int, int]:
-    """Create the visits of the plan's targets, assigned by grid with workloads balanced and
-    advisers excluded, and publish the plan. Returns (visits created, targets unassigned)."""
+def assign(
+    *,
+    plan: Plan,
+    actor,
+    version: int | None = None,
+    sector="",
+    risk_level="",
+    fingerprint: str | None = None,
+    today=None,
+) -> tuple[int, int]:
+    """Create the visits of the plan's targets (narrowed by sector and risk level), spread
+    over the plan's inspectors and working days with advisers excluded, and publish the
+    plan. With the `fingerprint` of a preview, the visits are exactly those shown: a
+    proposal that has changed since is a 409. Returns (visits created, targets unassigned)."""
     plan = lock(Plan, actor, plan.pk, version=version)
     kinds = plan_kinds(actor, plan)
     PLAN_WORKFLOW.apply(plan, "assign", kinds)
+    filters = assignment_filters(sector, risk_level)
     visits: list[Visit]
     if plan.kind == PlanKind.SELF:
         visits = []
@@ -139,7 +203,13 @@ def assign(*, plan: Plan, actor, version: int | None = None) -> tuple[int, int]:
             )
         unassigned = 0
     else:
-        visits, unassigned = assignment.build_visits(plan)
+        visits, unassigned, now = assignment.build_visits(
+            plan, filters, today or timezone.localdate()
+        )
+        if fingerprint is not None and fingerprint != now:
+            raise Conflict(
+                _("The proposal has changed since it was shown: look at the new preview.")
+            )
     for visit in visits:
         VISIT_WORKFLOW.apply(visit, "create", kinds)
     # COPY: a city's quarter is tens of thousands of visits; the plan's audit entries below
@@ -150,7 +220,12 @@ def assign(*, plan: Plan, actor, version: int | None = None) -> tuple[int, int]:
     audit.record(
         "inspections.plan.visits",
         plan,
-        changes={"visits": [None, len(visits)], "unassigned": [None, unassigned]},
+        changes={
+            "visits": [None, len(visits)],
+            "unassigned": [None, unassigned],
+            "sector": [None, filters.sector],
+            "risk_level": [None, filters.risk_level],
+        },
         actor=actor,
     )
     return len(visits), unassigned

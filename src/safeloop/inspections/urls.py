@@ -10,6 +10,7 @@ urlpatterns = [
     path(
         "plans/<int:pk>/targets.xlsx", views.plan_targets_export, name="inspection-targets-export"
     ),
+    path("plans/<int:pk>/preview/", views.plan_preview, name="inspection-plan-preview"),
     path("plans/<int:pk>/visits/", views.plan_add_visit, name="inspection-plan-add-visit"),
     path("plans/<int:pk>/<slug:action>/", views.plan_action, name="inspection-plan-action"),
     path("calendar/", views.calendar_view, name="inspection-calendar"),

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 
 from safeloop.accidents.selectors import accidents_for
 from safeloop.core import exports as core_exports
+from safeloop.core.calendar import WEEKDAYS
+from safeloop.core.calendar import marks_in as working_marks
 from safeloop.core.documents import workbook_response
 from safeloop.core.errors import fields_for
 from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
@@ -29,10 +31,11 @@ from safeloop.inspections import analogy, exports, selectors, services
 from safeloop.inspections.actors import plan_kinds, visit_kinds
 from safeloop.inspections.choices import Outcome, PlanKind, PlanState, VisitState
 from safeloop.inspections.filters import PlanFilter, VisitFilter, filtered
-from safeloop.inspections.forms import AddVisitForm, CancelVisitForm, PlanForm
+from safeloop.inspections.forms import AddVisitForm, CancelVisitForm, DispatchForm, PlanForm
 from safeloop.inspections.models import CriteriaStandard, Plan, TargetingPolicy, Visit, VisitPhoto
 from safeloop.inspections.models.plans import PLANNERS
 from safeloop.inspections.workflow import PLAN_WORKFLOW, VISIT_WORKFLOW
+from safeloop.orgs.models import User
 from safeloop.orgs.roles import REGULATORS
 
 PAGE_SIZE = 25
@@ -107,6 +110,12 @@ def plan_detail(request, pk, add_form=None, status=200):
     targets = selectors.targets_for(request.user, plan)
     visits = selectors.visits_for(request.user).filter(plan=plan).order_by("scheduled_on", "id")
     moves = set(PLAN_WORKFLOW.moves_for(plan.state, plan_kinds(request.user, plan)))
+    find = request.GET.get("find", "").strip()[:100]
+    if add_form is None:
+        add_form = AddVisitForm(plan=plan, user=request.user, initial={"enterprise": find})
+        found = list(add_form.candidates(find)) if find and "add_visit" in moves else []
+    else:
+        found = add_form.matches
     return render(
         request,
         "inspections/plan_detail.html",
@@ -122,7 +131,9 @@ def plan_detail(request, pk, add_form=None, status=200):
             "policy": TargetingPolicy.current(),
             "is_self": plan.kind == PlanKind.SELF,
             "draft": plan.state == PlanState.DRAFT,
-            "add_form": add_form or AddVisitForm(plan=plan, user=request.user),
+            "add_form": add_form,
+            "found": found,
+            "find": find,
         },
         status=status,
     )
@@ -140,7 +151,7 @@ def plan_add_visit(request, pk):
             plan=plan,
             actor=request.user,
             form=form,
-            enterprise=form.cleaned_data["enterprise"],
+            enterprise=form.cleaned_data["enterprise_found"],
             inspector=form.cleaned_data["inspector"],
             scheduled_on=form.cleaned_data["scheduled_on"],
         )
@@ -155,6 +166,89 @@ def plan_add_visit(request, pk):
 def plan_targets_export(request, pk):
     plan = _plan(request, pk)
     return exports.targets(plan, selectors.targets_for(request.user, plan))
+
+
+PREVIEW_ROWS = 200  # rows listed per inspector; the count and the dispatch cover them all
+
+
+def _preview_groups(preview):
+    """The proposal by inspector: (inspector, count, its first PREVIEW_ROWS visits)."""
+    counts: dict[int, int] = {}
+    shown: dict[int, list] = {}
+    for p in preview.proposal:
+        counts[p.inspector_id] = counts.get(p.inspector_id, 0) + 1
+        if counts[p.inspector_id] <= PREVIEW_ROWS:
+            shown.setdefault(p.inspector_id, []).append(p)
+    users = User.objects.in_bulk(list(counts))
+    listed = {p.enterprise_id for rows in shown.values() for p in rows}
+    names = dict(Enterprise.objects.filter(pk__in=listed).values_list("pk", "name"))
+    return [
+        (
+            users[pk],
+            counts[pk],
+            [{"enterprise": names[p.enterprise_id], "day": p.day} for p in shown[pk]],
+        )
+        for pk in counts
+    ]
+
+
+@login_required
+def plan_preview(request, pk):
+    """The dispatch's preview (GET: filters and the proposal by inspector) and the dispatch
+    itself (POST: exactly what was shown, else 409 with the new proposal)."""
+    plan = _plan(request, pk)
+    posted = request.method == "POST"
+    form = DispatchForm(request.POST if posted else (request.GET or None))
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    data = form.cleaned_data if form.is_bound and status == 200 else {}
+    if posted and status == 200:
+        done = attempt(
+            request,
+            services.assign,
+            plan=plan,
+            actor=request.user,
+            form=form,
+            sector=data.get("sector", ""),
+            risk_level=data.get("risk_level", ""),
+            fingerprint=data.get("fingerprint") or "",
+            version=data.get("version"),
+        )
+        if done:
+            created, unassigned = done.value
+            messages.success(request, _("%d visits assigned.") % created)
+            if unassigned:
+                messages.warning(
+                    request, _("%d enterprises have no eligible inspector.") % unassigned
+                )
+            return redirect("inspection-plan", pk=plan.pk)
+        status = done.status
+    preview = None
+    if status in (200, 409):
+        shown = attempt(
+            request,
+            services.preview_assignment,
+            actor=request.user,
+            plan=plan,
+            form=form if form.is_bound and not posted else None,
+            sector=data.get("sector", ""),
+            risk_level=data.get("risk_level", ""),
+        )
+        if shown:
+            preview = shown.value
+        else:
+            status = shown.status if status == 200 else status
+    return render(
+        request,
+        "inspections/plan_preview.html",
+        {
+            "plan": plan,
+            "form": form,
+            "preview": preview,
+            "groups": _preview_groups(preview) if preview else [],
+            "version": Plan.objects.get(pk=plan.pk).version,
+        },
+        status=status,
+    )
 
 
 PLAN_ACTIONS = {
@@ -172,6 +266,8 @@ def plan_action(request, pk, action):
     plan = _plan(request, pk)
     if action not in PLAN_ACTIONS:
         raise Http404
+    if action == "assign" and plan.kind != PlanKind.SELF:
+        return redirect("inspection-plan-preview", pk=plan.pk)  # no dispatch unseen
     done = attempt(
         request, PLAN_ACTIONS[action], plan=plan, actor=request.user, version=_version(request)
     )
@@ -204,9 +300,20 @@ def calendar_view(request):
     by_day = {}
     for visit in visits.order_by("scheduled_on", "id")[:2000]:
         by_day.setdefault(visit.scheduled_on, []).append(visit)
+    grid = month_calendar.Calendar().monthdatescalendar(first.year, first.month)
+    marks = working_marks(grid[0][0], grid[-1][-1])  # 休 holidays, 班 make-up workdays
     weeks = [
-        [{"day": d, "visits": by_day.get(d, []), "other": d.month != first.month} for d in week]
-        for week in month_calendar.Calendar().monthdatescalendar(first.year, first.month)
+        [
+            {
+                "day": d,
+                "visits": by_day.get(d, []),
+                "other": d.month != first.month,
+                "mark": marks.get(d, ""),
+                "weekend": d.weekday() >= 5,
+            }
+            for d in week
+        ]
+        for week in grid
     ]
     plans = selectors.plans_for(request.user).filter(period_start__lte=last, period_end__gte=first)
     return render(
@@ -222,6 +329,7 @@ def calendar_view(request):
             if filterset.is_valid()
             else False,
             "today": today,
+            "weekdays": WEEKDAYS,
         },
     )
 

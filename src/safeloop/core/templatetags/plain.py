@@ -19,3 +19,11 @@ def plain_number(value) -> str:
     if number == number.to_integral_value():
         return f"{number.to_integral_value():f}"
     return f"{number.normalize():f}"
+
+
+@register.filter
+def weekday(value) -> str:
+    """周一 … 周日 for a date (core.calendar.WEEKDAYS)."""
+    from safeloop.core.calendar import weekday_name
+
+    return weekday_name(value) if value else ""
