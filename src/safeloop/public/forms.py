@@ -208,12 +208,12 @@ class ArticleForm(forms.Form):
     region = forms.ModelChoiceField(label=_("published by"), queryset=Region.objects.none())
     kind = forms.ChoiceField(label=_("kind"), choices=ArticleKind.choices)
     title = forms.CharField(label=_("title"), max_length=200)
-    summary = forms.CharField(label=_("summary"), max_length=300, required=False)
+    summary = forms.CharField(label=_("summary (shown in lists)"), max_length=300, required=False)
     body = forms.CharField(
         label=_("text"),
         max_length=50000,
         widget=forms.Textarea(attrs={"rows": 14}),
-        help_text=_("Plain text; an empty line starts a new paragraph."),
+        help_text=_("Plain text; each line is a paragraph."),
     )
     accident = forms.ModelChoiceField(
         label=_("accident"), queryset=Accident.objects.none(), required=False

@@ -343,7 +343,7 @@ class Article(Versioned, AuditedModel):
         _("status"), max_length=10, choices=ArticleState.choices, editable=False
     )
     title = models.CharField(_("title"), max_length=200)
-    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    summary = models.CharField(_("summary (shown in lists)"), max_length=300, blank=True)
     body = models.TextField(_("text"), max_length=50000)
     region_code = models.CharField(_("published by"), max_length=6, db_index=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)

@@ -60,7 +60,13 @@ ARTICLE_WORKFLOW = Workflow(
     "public_article",
     [
         t("create", [CREATED], A.DRAFT, ["editor"], _("Save as a draft")),
-        t("publish", [A.DRAFT, A.WITHDRAWN], A.PUBLISHED, ["editor"], _("Publish")),
+        t(
+            "publish",
+            [A.DRAFT, A.WITHDRAWN],
+            A.PUBLISHED,
+            ["editor"],
+            _("Publish on the public site"),
+        ),
         t("withdraw", [A.PUBLISHED], A.WITHDRAWN, ["editor"], _("Withdraw")),
     ],
     model="public.Article",

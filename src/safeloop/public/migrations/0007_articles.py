@@ -53,7 +53,12 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("summary", models.CharField(blank=True, max_length=300, verbose_name="summary")),
+                (
+                    "summary",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="summary (shown in lists)"
+                    ),
+                ),
                 ("body", models.TextField(max_length=50000, verbose_name="text")),
                 (
                     "region_code",
