@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.photos import Photo
@@ -370,7 +371,7 @@ class Article(Versioned, AuditedModel):
     scope_roles = {"view": ARTICLE_EDITORS, "change": ARTICLE_EDITORS}
 
     class Meta:
-        verbose_name = _("article")
+        verbose_name = pgettext_lazy("public site", "article")
         verbose_name_plural = _("articles")
         ordering = ["-published_at", "-created_at", "-id"]
         indexes = [
@@ -390,7 +391,10 @@ class ArticleAttachment(AuditedModel):
     article is published, to its editors otherwise."""
 
     article = models.ForeignKey(
-        Article, verbose_name=_("article"), on_delete=models.PROTECT, related_name="attachments"
+        Article,
+        verbose_name=pgettext_lazy("public site", "article"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
     )
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("document (PDF)"), upload_to="articles/%Y/")
