@@ -288,3 +288,18 @@ def test_the_feed_carries_the_published_articles(client, world):
 
 def test_the_sign_in_page_links_the_public_home(client):
     assert 'href="/public/"' in client.get(reverse("login")).content.decode()
+
+
+def test_the_list_filters_by_kind_and_status_on_the_screen_and_the_api(client, api, world):
+    notice = published(world)
+    case = draft(world, kind=ArticleKind.CASE, title="典型案例草稿")
+    client.force_login(world.user(Role.COUNTY_ADMIN))
+    screen = client.get("/public-articles/?kind=case&state=draft")
+    assert_status(screen, 200)
+    assert [a.pk for a in screen.context["page"]] == [case.pk]
+    assert_status(client.get("/public-articles/?kind=gossip"), 200)
+    api.as_user(world.user(Role.COUNTY_ADMIN))
+    assert_list_in_scope(
+        api.get("/api/v1/public-articles/?state=published"), {notice.pk}, {case.pk}
+    )
+    assert_status(api.get("/api/v1/public-articles/?kind=gossip"), 400)

@@ -13,6 +13,7 @@ from safeloop.core.views import get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.models import Region
 from safeloop.public import articles, rewards, services
+from safeloop.public.filters import ArticleFilter
 from safeloop.public.models import Article, PublicReport, Reward
 from safeloop.training.models import Campaign
 
@@ -189,7 +190,7 @@ class ArticleViewSet(ScopedModelViewSet):
 
     queryset = Article.objects.order_by("-created_at", "-pk")
     serializer_class = ArticleSerializer
-    filterset_fields = ["kind", "state"]
+    filterset_class = ArticleFilter
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

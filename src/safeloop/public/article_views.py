@@ -20,6 +20,7 @@ from safeloop.core.scoping import as_pk
 from safeloop.core.views import attempt, attempt_form, file_response, get_for_user_or_404
 from safeloop.public import articles, selectors
 from safeloop.public.choices import ArticleKind, ArticleState
+from safeloop.public.filters import ArticleFilter
 from safeloop.public.forms import ArticleForm, AttachmentForm
 from safeloop.public.models import ARTICLE_EDITORS, Article, ArticleAttachment, PublicRules
 from safeloop.training.selectors import public_campaigns
@@ -38,23 +39,14 @@ def _editor(user) -> None:
 @login_required
 def article_list(request):
     _editor(request.user)
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in ArticleKind.values else ""
-    state = request.GET.get("state", "")
-    state = state if state in ArticleState.values else ""
-    page = Paginator(selectors.articles_for(request.user, kind, state), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters = ArticleFilter(request.GET or None, queryset=selectors.articles_for(request.user))
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "public/article_list.html",
-        {
-            "page": page,
-            "kind": kind,
-            "state": state,
-            "kinds": ArticleKind.choices,
-            "states": ArticleState.choices,
-        },
+        {"page": page, "filters": filters, "query": query.urlencode()},
     )
 
 
@@ -76,7 +68,9 @@ def article_new(request):
 def article_edit(request, pk):
     article = get_for_user_or_404(Article, request.user, pk, "change")
     form = ArticleForm(
-        request.POST if request.method == "POST" and "kind" in request.POST else None,
+        request.POST
+        if request.method == "POST" and request.POST.get("form") != "attachment"
+        else None,
         user=request.user,
         editing=True,
         initial={
