@@ -76,6 +76,7 @@ router.register("emergency-duty-shifts", emergency_api.DutyShiftViewSet)
 router.register("emergency-duty-log", emergency_api.DutyLogViewSet)
 router.register("public-reports", public_api.PublicReportViewSet)
 router.register("public-rewards", public_api.RewardViewSet)
+router.register("public-articles", public_api.ArticleViewSet)
 router.register("training-records", training_api.RecordViewSet)
 router.register("training-annual", training_api.AnnualViewSet)
 router.register("training-rules", training_api.RuleViewSet)
@@ -148,6 +149,7 @@ urlpatterns = [
     path("public/", include(enforcement_urls.public)),
     path("public/", include(credit_urls.public)),
     path("public-reports/", include("safeloop.public.urls")),
+    path("public-articles/", include(public_urls.articles)),
     path("open311/", include(public_urls.open311)),
     path("inspections/", include("safeloop.inspections.urls")),
     path("alerts/", include("safeloop.alerts.urls")),

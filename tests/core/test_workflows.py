@@ -36,6 +36,7 @@ EXPECTED = {
     "public_report",
     "accident_case",
     "public_reward",
+    "public_article",
     "elimination",
     "licence_cancellation",
     "stop_order",

@@ -109,6 +109,7 @@ MENU = {
     "targets-indicators": set(REGULATORS) - {Role.GRID_INSPECTOR},
     "credit-list": set(REGULATORS | ENTERPRISE_STAFF),
     "public-triage": set(REGULATORS),
+    "public-article-list": set(REGULATORS) - {Role.PARK_OFFICER, Role.GRID_INSPECTOR},
     "account-list": set(ADMINS) | {Role.ENTERPRISE_PRINCIPAL},
     "api-docs": set(REGULATORS),
     "my-tokens": set(REGULATORS),

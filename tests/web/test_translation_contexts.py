@@ -38,6 +38,7 @@ CASES = [
     ("import", "Apply", "导入"),
     ("interview", "Record", "填写约谈记录"),
     ("case state", "Filed", "已立案"),
+    ("public site", "article", "文章"),
     ("annual assessment", "assessment", "考核"),
     ("crackdown", "campaign", "专项行动"),
     ("share done", "done", "完成率"),

@@ -34,6 +34,7 @@ from safeloop.orgs.roles import Role
 from safeloop.parkrisk.demo import seed as seed_parkrisk
 from safeloop.prediction.demo import seed as seed_prediction
 from safeloop.public.demo import seed as seed_public
+from safeloop.public.demo import seed_articles
 from safeloop.risks.demo import seed as seed_risks
 from safeloop.selfchecks.demo import seed as seed_selfchecks
 from safeloop.sourcecontrol.demo import seed as seed_sourcecontrol
@@ -185,6 +186,7 @@ def seed(*, bulletins: bool = False) -> None:
         seed_emergency()
         seed_public()
         seed_training()
+        seed_articles()  # after the accidents and campaigns it links
         seed_account_history(DEMO_PASSWORD)
         seed_investment()
         seed_sourcecontrol()

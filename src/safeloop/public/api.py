@@ -1,16 +1,21 @@
 """The regulators' API over public reports: list and read in scope, accept and reject through
 the same services as the triage screen; rewards and their moves, as on the rewards screen."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from safeloop.core.api import ScopedReadOnlyViewSet
+from safeloop.accidents.models import Accident
+from safeloop.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
 from safeloop.core.views import get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
-from safeloop.public import rewards, services
-from safeloop.public.models import PublicReport, Reward
+from safeloop.orgs.models import Region
+from safeloop.public import articles, rewards, services
+from safeloop.public.filters import ArticleFilter
+from safeloop.public.models import Article, PublicReport, Reward
+from safeloop.training.models import Campaign
 
 
 class PublicReportSerializer(serializers.ModelSerializer):
@@ -146,3 +151,73 @@ class RewardViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def pay(self, request, pk=None):
         return self._move(request, rewards.pay, PayBody)
+
+
+# ------------------------------------------------------------------ articles
+class ArticleSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), write_only=True, required=False
+    )
+    accident = serializers.PrimaryKeyRelatedField(
+        queryset=Accident.objects.all(), required=False, allow_null=True
+    )
+    campaign = serializers.PrimaryKeyRelatedField(
+        queryset=Campaign.objects.all(), required=False, allow_null=True
+    )
+    version = serializers.IntegerField(
+        required=False, help_text=_("The version you read; required on updates.")
+    )
+
+    class Meta:
+        model = Article
+        fields = ["id", "region", "region_code", *articles.ARTICLE_FIELDS]
+        fields += ["state", "published_at", "created_at", "version"]
+        read_only_fields = ["region_code", "state", "published_at", "created_at"]
+
+    def validate(self, attrs):
+        if self.instance is None and "region" not in attrs:
+            raise serializers.ValidationError({"region": [_("This field is required.")]})
+        return attrs
+
+
+class VersionBody(serializers.Serializer):
+    version = serializers.IntegerField()
+
+
+class ArticleViewSet(ScopedModelViewSet):
+    """Articles of the public site in the user's scope; create and edit through the same
+    services as the screens, and `publish` / `withdraw` with the version read."""
+
+    queryset = Article.objects.order_by("-created_at", "-pk")
+    serializer_class = ArticleSerializer
+    filterset_class = ArticleFilter
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = articles.create_article(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("region", None)
+        version = data.pop("version", None)
+        serializer.instance = articles.update_article(
+            actor=self.request.user, article=serializer.instance, version=version, **data
+        )
+
+    def _move(self, request, service):
+        article = self.get_object()
+        body = VersionBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        article = service(actor=request.user, article=article, **body.validated_data)
+        return Response(self.get_serializer(article).data)
+
+    @extend_schema(request=VersionBody, responses=ArticleSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._move(request, articles.publish)
+
+    @extend_schema(request=VersionBody, responses=ArticleSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._move(request, articles.withdraw)

@@ -24,3 +24,16 @@ class RewardState(models.TextChoices):
     APPROVED = "approved", _("Approved, awaiting payment")
     REFUSED = "refused", _("Not granted")
     PAID = "paid", _("Paid")
+
+
+class ArticleKind(models.TextChoices):
+    NOTICE = "notice", _("Notice")
+    KNOWLEDGE = "knowledge", _("Safety knowledge")
+    CASE = "case", _("Typical accident case")
+    LAW = "law", _("Laws and regulations")
+
+
+class ArticleState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

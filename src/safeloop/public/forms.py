@@ -3,14 +3,17 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.accidents.models import Accident
 from safeloop.core import captcha
 from safeloop.core.widgets import DATE, PhotosField, SearchableSelect
 from safeloop.enterprises.filters import search_q
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Level
-from safeloop.orgs.models import Region
+from safeloop.orgs.models import Region, RegionLevel
+from safeloop.public.choices import ArticleKind
 from safeloop.public.models import PublicRules
 from safeloop.public.services import MAX_PHOTOS, counties
+from safeloop.training.models import Campaign
 
 CANDIDATES = 5
 
@@ -197,3 +200,44 @@ class RulesForm(forms.ModelForm):
             "reward_cap",
         ]
         widgets = {"effective_from": DATE}
+
+
+class ArticleForm(forms.Form):
+    """An article's fields; `region` only when it is created (the city or a county)."""
+
+    region = forms.ModelChoiceField(label=_("published by"), queryset=Region.objects.none())
+    kind = forms.ChoiceField(label=_("kind"), choices=ArticleKind.choices)
+    title = forms.CharField(label=_("title"), max_length=200)
+    summary = forms.CharField(label=_("summary (shown in lists)"), max_length=300, required=False)
+    body = forms.CharField(
+        label=_("text"),
+        max_length=50000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("Plain text; each line is a paragraph."),
+    )
+    accident = forms.ModelChoiceField(
+        label=_("accident"), queryset=Accident.objects.none(), required=False
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("campaign"), queryset=Campaign.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["region"]
+        else:
+            self.fields["region"].queryset = (
+                Region.objects.for_user(user, "view")
+                .filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY])
+                .order_by("code")
+            )
+        self.fields["accident"].queryset = Accident.objects.for_user(user, "view").order_by(
+            "-occurred_at", "-pk"
+        )
+        self.fields["campaign"].queryset = Campaign.objects.for_user(user, "view")
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    file = forms.FileField(label=_("document (PDF)"))

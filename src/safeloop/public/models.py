@@ -13,12 +13,19 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.core.models import AuditedModel, Versioned
 from safeloop.core.photos import Photo
 from safeloop.core.scoping import ScopedManager
-from safeloop.orgs.roles import ADMINS, REGULATORS
-from safeloop.public.choices import PhotoStage, ReportState, RewardState
+from safeloop.orgs.roles import ADMINS, REGULATORS, Role
+from safeloop.public.choices import (
+    ArticleKind,
+    ArticleState,
+    PhotoStage,
+    ReportState,
+    RewardState,
+)
 
 
 def code_hash(code: str) -> str:
@@ -312,3 +319,95 @@ def key_hash(key: str) -> str:
 
 
 RULE_EDITORS = ADMINS
+
+
+# City and county regulators write the public site's articles: the city's reach all of them,
+# a county's its own county's.
+ARTICLE_EDITORS = frozenset(
+    {
+        Role.SYSTEM_ADMIN,
+        Role.CITY_ADMIN,
+        Role.CITY_INSPECTOR,
+        Role.COUNTY_ADMIN,
+        Role.COUNTY_INSPECTOR,
+    }
+)
+
+
+class Article(Versioned, AuditedModel):
+    """An article of the public site: a notice, safety knowledge, a typical accident case or
+    a law. Written as a draft, published (shown under /public/ and in the feed), withdrawn
+    (hidden again). The body is plain text; it is shown escaped, paragraph by paragraph."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ArticleKind.choices)
+    state = models.CharField(
+        _("status"), max_length=10, choices=ArticleState.choices, editable=False
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary (shown in lists)"), max_length=300, blank=True)
+    body = models.TextField(_("text"), max_length=50000)
+    region_code = models.CharField(_("published by"), max_length=6, db_index=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    accident = models.ForeignKey(
+        "accidents.Accident",
+        verbose_name=_("accident"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    campaign = models.ForeignKey(
+        "training.Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = ScopedManager()
+    scope_paths = {"region": "region_code"}
+    scope_roles = {"view": ARTICLE_EDITORS, "change": ARTICLE_EDITORS}
+
+    class Meta:
+        verbose_name = pgettext_lazy("public site", "article")
+        verbose_name_plural = _("articles")
+        ordering = ["-published_at", "-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "kind", "-published_at"], name="public_article_kind")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n") if p.strip()]
+
+
+class ArticleAttachment(AuditedModel):
+    """A PDF attached to an article (core.uploads checks it); served publicly once the
+    article is published, to its editors otherwise."""
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=pgettext_lazy("public site", "article"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("document (PDF)"), upload_to="articles/%Y/")
+    added_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+
+    objects = ScopedManager()
+    scope_paths = {"region": "article__region_code"}
+    scope_roles = {"view": ARTICLE_EDITORS, "change": ARTICLE_EDITORS}
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["article_id", "id"]
+
+    def __str__(self):
+        return self.title

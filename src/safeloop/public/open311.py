@@ -5,8 +5,9 @@ filters and the paging extension. The HTTP side (JSON, XML, errors) is open311_v
 
 A request is a public report; its `service_request_id` is the report's id, its `token` the
 tracking code (shown to the client once). What the feed shows of a report is public: no
-contact, no photos, the description with ID and phone numbers blotted out, and nothing of
-a rejected report but its status and the reply.
+contact, no photos, the description, address and reply with ID and phone numbers, e-mail
+addresses and the reporter's own contact blotted out (`core.privacy`), and nothing of a
+rejected report but its status and the reply.
 """
 
 import secrets
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from safeloop.core import ratelimit
 from safeloop.core.errors import Invalid, NotFound
-from safeloop.core.privacy import mask
+from safeloop.core.privacy import contact_parts, mask
 from safeloop.core.services import allow, bump, lock, require, service
 from safeloop.orgs.models import Region, RegionLevel
 from safeloop.public import services
@@ -339,6 +340,7 @@ def _page(rows, offset: int, size: int) -> list[PublicReport]:
 
 FEED_FIELDS = (
     "state",
+    "contact",
     "description",
     "address",
     "site_name",
@@ -366,19 +368,20 @@ def as_request(report: PublicReport, county_names: dict[str, str]) -> dict:
     """A report as the spec's request: only what may be public."""
     service_found = find_service(report.service_code)
     rejected = report.state == ReportState.REJECTED
+    known = contact_parts(report.contact)  # the reporter's own name, e-mail and phone
     return {
         "service_request_id": str(report.pk),
         "status": "open" if report.state in OPEN else "closed",
-        "status_notes": report.public_reply,
+        "status_notes": mask(report.public_reply, known=known),
         "service_name": service_found.name if service_found else report.service_code,
         "service_code": report.service_code,
-        "description": "" if rejected else mask(report.description),
+        "description": "" if rejected else mask(report.description, known=known),
         "agency_responsible": county_names.get(report.region_code, ""),
         "service_notice": "",
         "requested_datetime": _iso(report.created_at),
         "updated_datetime": _iso(getattr(report, "updated", None) or report.created_at),
         "expected_datetime": "",
-        "address": "" if rejected else mask(report.address),
+        "address": "" if rejected else mask(report.address, known=known),
         "address_id": "",
         "zipcode": "",
         "lat": "" if rejected or report.latitude is None else str(report.latitude),

@@ -1,5 +1,5 @@
-"""Reads of the public side: the exposure list by the rules in effect, and the regulators'
-triage list."""
+"""Reads of the public side: the exposure list by the rules in effect, the published
+articles, and the regulators' triage and article lists."""
 
 from datetime import timedelta
 
@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from safeloop.hazards.choices import OPEN_STATES, State
 from safeloop.hazards.models import Hazard
-from safeloop.public.models import PublicReport, PublicRules
+from safeloop.public.choices import ArticleState
+from safeloop.public.models import Article, PublicReport, PublicRules
 
 
 def exposed(rules: PublicRules):
@@ -28,3 +29,14 @@ def exposed(rules: PublicRules):
 def triage(user, state: str = ""):
     reports = PublicReport.objects.for_user(user, "view").select_related("enterprise", "hazard")
     return reports.filter(state=state) if state else reports
+
+
+def published_articles(kind: str = ""):
+    """Articles shown on the public site, newest first."""
+    articles = Article.objects.filter(state=ArticleState.PUBLISHED).order_by("-published_at", "-pk")
+    return articles.filter(kind=kind) if kind else articles
+
+
+def articles_for(user):
+    """The articles the regulators' list filters (`filters.ArticleFilter`)."""
+    return Article.objects.for_user(user, "view").order_by("-created_at", "-pk")

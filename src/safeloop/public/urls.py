@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from safeloop.public import open311_views, rewards_views, views
+from safeloop.public import article_views, open311_views, rewards_views, views
 
 # /public-reports/: the regulators' triage and the administrators' rules (signed in).
 urlpatterns = [
@@ -19,8 +19,31 @@ urlpatterns = [
     ),
 ]
 
+# /public-articles/: the regulators' articles of the public site (signed in).
+articles = [
+    path("", article_views.article_list, name="public-article-list"),
+    path("new/", article_views.article_new, name="public-article-new"),
+    path("<int:pk>/", article_views.article_edit, name="public-article-edit"),
+    path("<int:pk>/publish/", article_views.article_publish, name="public-article-publish"),
+    path("<int:pk>/withdraw/", article_views.article_withdraw, name="public-article-withdraw"),
+    path(
+        "attachments/<int:pk>/",
+        article_views.attachment_file,
+        name="public-article-attachment-file",
+    ),
+]
+
 # Registered under /public/: no sign-in.
 public = [
+    path("", article_views.home, name="public-home"),
+    path("articles/", article_views.articles_by_kind, name="public-articles"),
+    path("articles/<int:pk>/", article_views.article, name="public-article"),
+    path(
+        "articles/attachments/<int:pk>/",
+        article_views.public_attachment,
+        name="public-article-attachment",
+    ),
+    path("articles/feed.atom", article_views.ArticleFeed(), name="public-article-feed"),
     path("reports/new/", views.report, name="public-report-new"),
     path("reports/sent/", views.report_sent, name="public-report-sent"),
     path("track/", views.track, name="public-track"),

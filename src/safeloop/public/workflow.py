@@ -6,6 +6,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.core.workflow import CREATED, Workflow, t
+from safeloop.public.choices import ArticleState as A
 from safeloop.public.choices import ReportState as S
 from safeloop.public.choices import RewardState as R
 
@@ -51,4 +52,23 @@ REWARD_WORKFLOW = Workflow(
         "regulator": "a regulator whose scope covers the report",
         "approver": "an administrator whose scope covers the report, not the proposer",
     },
+)
+
+# An article of the public site. editor: a city or county regulator whose scope covers the
+# article's region.
+ARTICLE_WORKFLOW = Workflow(
+    "public_article",
+    [
+        t("create", [CREATED], A.DRAFT, ["editor"], _("Save as a draft")),
+        t(
+            "publish",
+            [A.DRAFT, A.WITHDRAWN],
+            A.PUBLISHED,
+            ["editor"],
+            _("Publish on the public site"),
+        ),
+        t("withdraw", [A.PUBLISHED], A.WITHDRAWN, ["editor"], _("Withdraw")),
+    ],
+    model="public.Article",
+    kinds={"editor": "a city or county regulator whose scope covers the article"},
 )

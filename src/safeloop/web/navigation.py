@@ -15,6 +15,7 @@ from safeloop.orgs.roles import (
     Role,
 )
 from safeloop.parkrisk.models import VIEWERS as PARK_RISK_VIEWERS
+from safeloop.public.models import ARTICLE_EDITORS
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ MENU = [
     MenuItem(_("Targets and assessment"), "targets-indicators", TARGET_READERS),
     MenuItem(_("Emergency management"), "emergency-home", ALL_ROLES),
     MenuItem(_("Training and publicity"), "training-list", ALL_ROLES),
+    MenuItem(_("Public site articles"), "public-article-list", ARTICLE_EDITORS),
     MenuItem(_("Safety investment"), "investment-home", ALL_ROLES),
     MenuItem(_("Source control"), "source-home", ALL_ROLES),
     MenuItem(_("Park risk assessment"), "parkrisk-list", PARK_RISK_VIEWERS),
