@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "safeloop.prediction",
     "safeloop.targets",
     "safeloop.credit",
+    # Last: Django's form templates, after core's overrides (FORM_RENDERER below).
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +114,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through TEMPLATES, so core's widget templates come before Django's: a select's
+# empty line reads "请选择", never "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": database_settings()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -24,3 +24,15 @@ def test_changes_read_as_labels_not_codes():
         ("no_such_field", "—", "x"),
     ]
     assert not any("∅" in cell or "False" in cell for row in rows for cell in row)
+
+
+def test_structured_values_read_as_their_name_or_their_size():
+    with translation.override("zh-hans"):
+        rows = readable_changes(
+            None,
+            {
+                "item": [None, {"code": "indicators", "name": "控制指标消耗", "value": None}],
+                "figures": [{"overdue": {"value": 1}}, {"overdue": {"value": 2}, "deaths": 0}],
+            },
+        )
+    assert rows == [("item", "—", "控制指标消耗"), ("figures", "1 项", "2 项")]

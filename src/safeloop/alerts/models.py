@@ -145,5 +145,12 @@ class EarlyWarning(AuditedModel):
         return f"{self.rule} · {self.subject_label}"
 
     @property
+    def period_label(self) -> str:
+        """The period as people read it: the date, month or year of the key without its
+        ':stage' part (the reason says the stage); a subject with no record yet reads 从未."""
+        head = self.period.split(":", 1)[0]
+        return str(_("none yet")) if head == "never" else head
+
+    @property
     def is_open(self) -> bool:
         return self.state in OPEN_WARNING_STATES

@@ -7,6 +7,7 @@ def _plain(field, value) -> str:
     from decimal import Decimal, InvalidOperation
 
     from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
 
     if value is None or value == "" or value == [] or value == {}:
         return "—"
@@ -28,6 +29,12 @@ def _plain(field, value) -> str:
         )
     if isinstance(value, list):
         return "、".join(_plain(None, v) for v in value)
+    if isinstance(value, dict):
+        # Structured data (a scheme item, a result's figures) keeps machine keys: name it
+        # by its own name where it has one, else say how many entries it holds.
+        if value.get("name"):
+            return str(value["name"])
+        return ngettext("%d entry", "%d entries", len(value)) % len(value)
     return str(value)
 
 

@@ -87,9 +87,13 @@ class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_q", widget=forms.TextInput(attrs={"type": "search"})
     )
-    region = django_filters.ModelChoiceFilter(label=_("county"), queryset=_regions)
-    park = django_filters.ModelChoiceFilter(label=_("park"), queryset=_parks)
-    grid = django_filters.ModelChoiceFilter(label=_("grid cell"), queryset=_grids)
+    region = django_filters.ModelChoiceFilter(
+        label=_("county"), queryset=_regions, empty_label=_("All")
+    )
+    park = django_filters.ModelChoiceFilter(label=_("park"), queryset=_parks, empty_label=_("All"))
+    grid = django_filters.ModelChoiceFilter(
+        label=_("grid cell"), queryset=_grids, empty_label=_("All")
+    )
     sector = django_filters.ChoiceFilter(label=_("sector"), choices=Sector.choices)
     scale = django_filters.ChoiceFilter(label=_("scale"), choices=Scale.choices)
     status = django_filters.ChoiceFilter(label=_("status"), choices=Status.choices)

@@ -51,7 +51,7 @@ class VersionForm(forms.Form):
 
 class AccidentTypeChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.code} {obj.name} ({obj.code_set.code})"
+        return f"{obj.name}（{obj.code_set}）"
 
 
 class RiskPointForm(EditsARecord, forms.ModelForm):

@@ -54,7 +54,7 @@ class TaskFilter(django_filters.FilterSet):
             from safeloop.orgs.models import Region
 
             scoped = Region.objects.for_user(user).order_by("code")
-            return [("", "---------"), *((r.code, r.name) for r in scoped)]
+            return [("", _("All")), *((r.code, r.name) for r in scoped)]
 
         self.filters["region"].extra["widget"] = forms.Select(choices=regions)
 

@@ -65,7 +65,8 @@ class AccidentType(Sourced):
         ]
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        # People read the type's name (灼烫); the code is for exchange with other systems.
+        return self.name
 
 
 class LecValue(Sourced):
