@@ -73,7 +73,7 @@ def check(client, hazard, status):
             assert response.content.startswith(b"%PDF")
     if status == 200:
         html = page.content.decode()
-        assert 'id="doc-notice"' in html and 'id="doc-listing"' in html
+        assert 'data-doc="hazard-notice"' in html and 'data-doc="hazard-listing"' in html
         assert hazard.notice_number in html and hazard.listing.notice_number in html
         assert hazard.number in html and f"#{hazard.pk} · v" not in html
 
@@ -93,7 +93,7 @@ def test_the_notices_open_from_the_page_for_whoever_may_see_the_hazard(
 def test_a_hazard_without_a_notice_offers_none(world, client, make_hazard):
     hazard = make_hazard()
     client.force_login(world.user(Role.SAFETY_MANAGER))
-    assert 'id="documents"' not in client.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert 'id="record-documents"' not in client.get(f"/hazards/{hazard.pk}/").content.decode()
     assert client.get(f"/hazards/{hazard.pk}/notice.pdf").status_code == 404
 
 
