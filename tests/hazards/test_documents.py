@@ -7,6 +7,7 @@ import pytest
 
 from safeloop.hazards.choices import Level, State
 from safeloop.orgs.roles import Role
+from tests.record_documents import assert_document, stranger
 from tests.scope import ROLES
 
 CITY_WIDE = {Role.SYSTEM_ADMIN, Role.CITY_ADMIN, Role.CITY_INSPECTOR}
@@ -103,3 +104,27 @@ def test_an_enterprise_users_only_enterprise_comes_chosen(world, client):
     select = re.search(r'<select name="enterprise".*?</select>', html, re.S).group(0)
     assert "---------" not in select
     assert f'value="{world.inside.pk}" selected' in select
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_notices_are_listed_on_the_enterprise_page_too(world, client, noticed, role):
+    user = world.users[role]
+    for page in (f"/hazards/{noticed.pk}/", f"/enterprises/{world.inside.pk}/"):
+        for kind, pdf, number in (
+            ("hazard-notice", f"/hazards/{noticed.pk}/notice.pdf", noticed.notice_number),
+            (
+                "hazard-listing",
+                f"/hazards/{noticed.pk}/listing-notice.pdf",
+                noticed.listing.notice_number,
+            ),
+        ):
+            assert_document(
+                client, user, page, pdf, kind=kind, number=number, opens=role is not None
+            )
+
+
+def test_a_stranger_gets_404_and_no_block(world, client, noticed):
+    outsider = stranger(world)
+    for page in (f"/hazards/{noticed.pk}/", f"/enterprises/{world.inside.pk}/"):
+        pdf = f"/hazards/{noticed.pk}/notice.pdf"
+        assert_document(client, outsider, page, pdf, kind="hazard-notice", opens=False)

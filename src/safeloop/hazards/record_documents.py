@@ -4,6 +4,7 @@ enterprise's page, for whoever may see the hazard (the PDF views read the same s
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from safeloop.core.record_documents import RecordDocument, register
 from safeloop.enterprises.models import Enterprise
@@ -36,7 +37,11 @@ def notices(hazards) -> list[RecordDocument]:
                     number=listing.notice_number,
                     date=listing.listed_at,
                     url=reverse("hazard-listing-notice", args=[hazard.pk]),
-                    state=_("delisted") if listing.delisted_at else _("listed"),
+                    state=(
+                        pgettext("listing", "delisted")
+                        if listing.delisted_at
+                        else pgettext("listing", "listed")
+                    ),
                 )
             )
     return found
