@@ -13,9 +13,9 @@ outside scope sees no block and gets 404 on the URL. Several apps may register f
 (an enterprise's page lists the notices, records, 文书 and reports of all its records).
 """
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Model
@@ -32,15 +32,15 @@ class RecordDocument:
     kind: str
     title: str
     number: str
-    date: date | datetime | None
+    date: dt.date | dt.datetime | None
     url: str
     state: str = ""
     page: str = ""
 
     @property
-    def day(self) -> date | None:
+    def day(self) -> dt.date | None:
         """The document's date as a local day (a datetime read in local time)."""
-        if isinstance(self.date, datetime):
+        if isinstance(self.date, dt.datetime):
             day = timezone.localtime(self.date) if timezone.is_aware(self.date) else self.date
             return day.date()
         return self.date
@@ -72,4 +72,4 @@ def documents_for(record: Model, user) -> list[RecordDocument]:
     for model in type(record).__mro__:
         for provider in PROVIDERS.get(model, []):
             found.extend(provider(record, user))
-    return sorted(found, key=lambda d: (d.day is not None, d.day or date.min), reverse=True)
+    return sorted(found, key=lambda d: (d.day is not None, d.day or dt.date.min), reverse=True)
