@@ -67,8 +67,9 @@ def test_register_notice_rectify_accept(page, settings, tmp_path, size):
     confirmed(page)
     assert hazard.number in page.locator("h1").inner_text()
     # the notice, with its number, one tap from the page
-    assert hazard.notice_number in page.locator("#documents").inner_text()
-    pdf = page.request.get(page.locator("#doc-notice").get_attribute("href"))
+    assert hazard.notice_number in page.locator("#record-documents").inner_text()
+    link = page.locator("#record-documents [data-doc='hazard-notice']")
+    pdf = page.request.get(link.get_attribute("href"))
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
     page.click("#logout")
 
@@ -77,7 +78,7 @@ def test_register_notice_rectify_accept(page, settings, tmp_path, size):
     assert page.locator(f"#todo [data-todo='/hazards/{hazard.pk}/']").count() == 1
     page.click(f"#todo [data-todo='/hazards/{hazard.pk}/'] a")
     page.wait_for_url(f"**/hazards/{hazard.pk}/")
-    assert hazard.notice_number in page.locator("#documents").inner_text()
+    assert hazard.notice_number in page.locator("#record-documents").inner_text()
     move(
         page,
         "plan",

@@ -7,6 +7,7 @@ import pytest
 
 from safeloop.hazards.choices import Level, State
 from safeloop.orgs.roles import Role
+from tests.record_documents import assert_document, stranger
 from tests.scope import ROLES
 
 CITY_WIDE = {Role.SYSTEM_ADMIN, Role.CITY_ADMIN, Role.CITY_INSPECTOR}
@@ -73,7 +74,7 @@ def check(client, hazard, status):
             assert response.content.startswith(b"%PDF")
     if status == 200:
         html = page.content.decode()
-        assert 'id="doc-notice"' in html and 'id="doc-listing"' in html
+        assert 'data-doc="hazard-notice"' in html and 'data-doc="hazard-listing"' in html
         assert hazard.notice_number in html and hazard.listing.notice_number in html
         assert hazard.number in html and f"#{hazard.pk} · v" not in html
 
@@ -93,7 +94,7 @@ def test_the_notices_open_from_the_page_for_whoever_may_see_the_hazard(
 def test_a_hazard_without_a_notice_offers_none(world, client, make_hazard):
     hazard = make_hazard()
     client.force_login(world.user(Role.SAFETY_MANAGER))
-    assert 'id="documents"' not in client.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert 'id="record-documents"' not in client.get(f"/hazards/{hazard.pk}/").content.decode()
     assert client.get(f"/hazards/{hazard.pk}/notice.pdf").status_code == 404
 
 
@@ -103,3 +104,27 @@ def test_an_enterprise_users_only_enterprise_comes_chosen(world, client):
     select = re.search(r'<select name="enterprise".*?</select>', html, re.S).group(0)
     assert "---------" not in select
     assert f'value="{world.inside.pk}" selected' in select
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_notices_are_listed_on_the_enterprise_page_too(world, client, noticed, role):
+    user = world.users[role]
+    for page in (f"/hazards/{noticed.pk}/", f"/enterprises/{world.inside.pk}/"):
+        for kind, pdf, number in (
+            ("hazard-notice", f"/hazards/{noticed.pk}/notice.pdf", noticed.notice_number),
+            (
+                "hazard-listing",
+                f"/hazards/{noticed.pk}/listing-notice.pdf",
+                noticed.listing.notice_number,
+            ),
+        ):
+            assert_document(
+                client, user, page, pdf, kind=kind, number=number, opens=role is not None
+            )
+
+
+def test_a_stranger_gets_404_and_no_block(world, client, noticed):
+    outsider = stranger(world)
+    for page in (f"/hazards/{noticed.pk}/", f"/enterprises/{world.inside.pk}/"):
+        pdf = f"/hazards/{noticed.pk}/notice.pdf"
+        assert_document(client, outsider, page, pdf, kind="hazard-notice", opens=False)

@@ -149,7 +149,7 @@ def investigation_report(request, pk):
         raise Http404
     return FileResponse(
         case.report.open("rb"),
-        as_attachment=True,
+        as_attachment=False,
         filename=f"accident-{accident.pk}-report.pdf",
         content_type="application/pdf",
     )

@@ -66,6 +66,17 @@ class SanctionKind(models.TextChoices):
     NO_AWARDS = "no_awards", _("Excluded from awards")
 
 
+# The official title of each measure's notice (the PDF's 红头 and a record page's 文书 block).
+SANCTION_TITLES = {
+    SanctionKind.INTERVIEW: "约谈通知书",
+    SanctionKind.CRITICISM: "通报批评决定",
+    SanctionKind.YELLOW_CARD: "黄牌警告决定",
+    SanctionKind.WRITTEN_REVIEW: "责令书面检查通知书",
+    SanctionKind.PUBLIC_REVIEW: "责令公开检查通知书",
+    SanctionKind.NO_AWARDS: "取消评先评优资格决定",
+}
+
+
 # Measures published on the public site unless the approver decides otherwise.
 PUBLIC_BY_DEFAULT = frozenset(
     {SanctionKind.CRITICISM, SanctionKind.YELLOW_CARD, SanctionKind.PUBLIC_REVIEW}

@@ -5,7 +5,12 @@ accountability. Each shows its number and, once served, who signed for it or the
 from django.utils import timezone
 
 from safeloop.core.documents import RedHeadDocument, chinese_date
-from safeloop.enforcement.choices import DocumentKind, RecheckResult
+from safeloop.enforcement.choices import (
+    SANCTION_TITLES,
+    DocumentKind,
+    RecheckResult,
+    SanctionKind,
+)
 from safeloop.enforcement.models import Document, PenaltyCase, Sanction
 
 
@@ -93,14 +98,7 @@ def decision_pdf(case: PenaltyCase) -> bytes:
 
 
 def sanction_pdf(sanction: Sanction) -> bytes:
-    title = {
-        "interview": "约谈通知书",
-        "criticism": "通报批评决定",
-        "yellow_card": "黄牌警告决定",
-        "written_review": "责令书面检查通知书",
-        "public_review": "责令公开检查通知书",
-        "no_awards": "取消评先评优资格决定",
-    }[sanction.kind]
+    title = SANCTION_TITLES[SanctionKind(sanction.kind)]
     pdf = RedHeadDocument(sanction.issuer, title, sanction.number)
     pdf.paragraph(f"{sanction.target_label}：", indent=False)
     pdf.paragraph(sanction.reason)

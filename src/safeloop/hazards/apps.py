@@ -9,7 +9,10 @@ class HazardsConfig(AppConfig):
 
     def ready(self):
         from safeloop.core import rulecache
-        from safeloop.hazards import signals  # noqa: F401 — hazards follow their enterprise
+        from safeloop.hazards import (
+            record_documents,  # noqa: F401 — its documents on record pages
+            signals,  # noqa: F401 — hazards follow their enterprise
+        )
         from safeloop.hazards.models import HazardPolicy
 
         rulecache.forget_on_change(HazardPolicy, "hazard-policies")
