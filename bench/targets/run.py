@@ -3,7 +3,7 @@
     createdb -h 127.0.0.1 -U postgres safeloop_targets_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/safeloop_targets_bench \
       .venv/bin/python -m bench.dashboards.generate        # once: builds the data set
-    DATABASE_URL=… .venv/bin/safeloop manage migrate          # the targets tables and index
+    DATABASE_URL=… .venv/bin/safeloop manage migrate          # the targets tables
     DATABASE_URL=… .venv/bin/python -m bench.targets.run [--runs 5] [--year 2025]
 
 Prints, per run, the time of each figure's statement (every county and park of the city at
