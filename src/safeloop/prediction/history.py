@@ -62,7 +62,9 @@ def insert_select(model, values: dict[str, str], source: str, params: dict) -> i
 
 
 def _rnd(*parts: str) -> str:
-    """A deterministic number in [0, 1) from SQL expressions (and the seed)."""
+    """A deterministic number in [0, 1) from SQL expressions (and the seed). The history is
+    keyed on each enterprise's position in the list given, never on database ids, so the
+    same call plants the same history whatever ran before."""
     key = " || ':' || ".join([*parts, "%(seed)s::text"])
     return f"(('x' || substr(md5({key}), 1, 8))::bit(32)::bigint / 4294967296.0)"
 
@@ -85,17 +87,18 @@ def plant(
         cursor.execute("DROP TABLE IF EXISTS prediction_plant")
         cursor.execute(
             f"""CREATE TEMP TABLE prediction_plant AS
-            SELECT e.id, e.region_code, {_rnd("e.id::text", "'c'")} AS c
-            FROM enterprises_enterprise e WHERE e.id = ANY(%(ids)s)""",
+            SELECT e.id, g.n, e.region_code, {_rnd("g.n::text", "'c'")} AS c
+            FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS g(id, n)
+            JOIN enterprises_enterprise e ON e.id = g.id""",
             params,
         )
     stamp = "(%(start)s::date + s.day)::timestamptz + interval '10 hours'"
     own = f"""(SELECT p.id, p.region_code, p.c, k,
-                  floor({_rnd("p.id::text", "k::text", "'d'")} * %(span)s)::int AS day,
-                  15 + floor({_rnd("p.id::text", "k::text", "'l'")} * 30)::int AS limit_days,
-                  {_rnd("p.id::text", "k::text", "'t'")} AS on_time,
-                  10 + floor({_rnd("p.id::text", "k::text", "'x'")} * 110)::int AS late_by,
-                  {_rnd("p.id::text", "k::text", "'r'")} AS returned
+                  floor({_rnd("p.n::text", "k::text", "'d'")} * %(span)s)::int AS day,
+                  15 + floor({_rnd("p.n::text", "k::text", "'l'")} * 30)::int AS limit_days,
+                  {_rnd("p.n::text", "k::text", "'t'")} AS on_time,
+                  10 + floor({_rnd("p.n::text", "k::text", "'x'")} * 110)::int AS late_by,
+                  {_rnd("p.n::text", "k::text", "'r'")} AS returned
                FROM prediction_plant p, generate_series(1, 1 + floor(8 * p.c)::int) AS k) s"""
     closes = (
         "(s.day + s.limit_days"
@@ -156,8 +159,8 @@ def plant(
             "version": "1",
         },
         f"""(SELECT p.id, p.region_code, k, s0 + k * gap AS day FROM (
-                SELECT p.*, floor({_rnd("p.id::text", "'g'")} * 120)::int + 100 AS gap,
-                    floor({_rnd("p.id::text", "'o'")} * 200)::int AS s0
+                SELECT p.*, floor({_rnd("p.n::text", "'g'")} * 120)::int + 100 AS gap,
+                    floor({_rnd("p.n::text", "'o'")} * 200)::int AS s0
                 FROM prediction_plant p) p, generate_series(0, 40) AS k
              WHERE s0 + k * gap < %(span)s) s""",
         params,
@@ -165,9 +168,10 @@ def plant(
     major_p, any_p = (
         (MAJOR_WITH_SIGNAL, ANY_WITH_SIGNAL) if signal else (MAJOR_WITHOUT, ANY_WITHOUT)
     )
+    visit = ("p.n::text", "v.scheduled_on::text")
     found = f"""(SELECT v.enterprise_id AS id, v.region_code, v.submitted_at, v.id AS visit,
-                    p.c, {_rnd("v.id::text", "'f'")} AS u,
-                    20 + floor({_rnd("v.id::text", "'a'")} * 20)::int AS close_in
+                    p.c, {_rnd(*visit, "'f'")} AS u,
+                    20 + floor({_rnd(*visit, "'a'")} * 20)::int AS close_in
                  FROM inspections_visit v JOIN prediction_plant p ON p.id = v.enterprise_id
                  WHERE v.submission_key LIKE 'plant-' || %(seed)s || '-%%') s
                 WHERE s.u < {any_p.replace("c", "s.c")}"""
