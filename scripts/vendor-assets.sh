@@ -8,6 +8,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 FRONTEND="$ROOT/frontend"
 NM="$FRONTEND/node_modules"
 VENDOR="$ROOT/src/safeloop/static/vendor"
+# Test-only assets (devDependencies): committed so that CI needs no network, never served.
+TEST_VENDOR="$ROOT/tests/browser/vendor"
 
 echo ">> npm ci in $FRONTEND"
 (cd "$FRONTEND" && npm ci --ignore-scripts --no-audit --no-fund)
@@ -72,6 +74,15 @@ copy_file "$NM/leaflet.markercluster/dist/MarkerCluster.css" "$VENDOR/markerclus
 copy_file "$NM/leaflet.markercluster/dist/MarkerCluster.Default.css" "$VENDOR/markercluster"
 copy_license "$NM/leaflet.markercluster" "$VENDOR/markercluster"
 
+# axe-core (devDependency): the accessibility engine injected by tests/browser/test_accessibility.py
+rm -rf "${TEST_VENDOR:?}/axe-core"
+mkdir -p "$TEST_VENDOR/axe-core"
+copy_file "$NM/axe-core/axe.min.js" "$TEST_VENDOR/axe-core"
+copy_license "$NM/axe-core" "$TEST_VENDOR/axe-core"
+copy_file "$NM/axe-core/LICENSE-3RD-PARTY.txt" "$TEST_VENDOR/axe-core"
+node -e 'const m=require(process.argv[1]); console.log(`${m.name} ${m.version} (${m.license})`)' \
+    "$NM/axe-core/package.json" >"$TEST_VENDOR/axe-core/VERSION"
+
 # VERSIONS.md, generated from the installed packages' package.json files
 echo ">> writing $VENDOR/VERSIONS.md"
 node - "$NM" "$VENDOR/VERSIONS.md" <<'JS'
@@ -108,3 +119,4 @@ find "$VENDOR" -name '*.js' -exec sed -i '/^\/\/# sourceMappingURL=/d' {} +
 
 echo ">> done:"
 (cd "$VENDOR" && find . -type f | sort)
+(cd "$TEST_VENDOR" && find . -type f | sort)

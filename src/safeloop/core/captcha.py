@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 from django.core import signing
+from django.utils.translation import gettext
 
 # Letters and digits that read unambiguously (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
 ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -34,7 +35,8 @@ def _svg(text: str) -> str:
     width, height = 30 * len(text) + 20, 50
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" class="captcha-image">',
+        f'viewBox="0 0 {width} {height}" role="img" class="captcha-image" '
+        f'aria-label="{escape(gettext("Picture of the characters to type"))}">',
         f'<rect width="{width}" height="{height}" fill="#f4f4f0"/>',
     ]
     for _ in range(6):
