@@ -66,7 +66,17 @@ def page(browser, live_server):
             and external.append(r.url)
         ),
     )
+    # Requests still in flight when a test ends (a page's lazy figures) would query the
+    # database while the live server's teardown truncates it, and deadlock: let them finish.
+    in_flight = set()
+    page.on("request", lambda r: in_flight.add(r))
+    page.on("requestfinished", lambda r: in_flight.discard(r))
+    page.on("requestfailed", lambda r: in_flight.discard(r))
     yield page
+    for _ in range(50):
+        if not in_flight or page.is_closed():
+            break
+        page.wait_for_timeout(100)
     context.close()
     assert not external, f"requests left the server: {external}"
     assert not errors, f"browser errors: {errors}"
