@@ -222,6 +222,7 @@ def plan_preview(request, pk):
                 )
             return redirect("inspection-plan", pk=plan.pk)
         status = done.status
+    plan.refresh_from_db(fields=["version"])  # after a 409, the version to send next
     preview = None
     if status in (200, 409):
         shown = attempt(
@@ -245,7 +246,7 @@ def plan_preview(request, pk):
             "form": form,
             "preview": preview,
             "groups": _preview_groups(preview) if preview else [],
-            "version": Plan.objects.get(pk=plan.pk).version,
+            "version": plan.version,
         },
         status=status,
     )

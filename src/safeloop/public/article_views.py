@@ -144,8 +144,9 @@ def article_withdraw(request, pk):
 
 @login_required
 def attachment_file(request, pk):
-    attachment = get_object_or_404(ArticleAttachment, pk=as_pk(pk) or 0)
-    get_for_user_or_404(Article, request.user, attachment.article_id)
+    attachment = get_object_or_404(
+        ArticleAttachment, pk=as_pk(pk) or 0, article__in=Article.objects.for_user(request.user)
+    )
     return file_response(attachment.file)
 
 
