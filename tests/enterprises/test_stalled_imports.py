@@ -15,12 +15,13 @@ from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from safeloop.core import stalled
+from safeloop.core.errors import IllegalMove, NotFound, NotPermitted
 from safeloop.core.models import AuditEntry
 from safeloop.core.tasks import recover_stalled_jobs
 from safeloop.enterprises import services
 from safeloop.enterprises.models import Enterprise, ImportBatch
 from safeloop.orgs.models import Region, RegionLevel
-from safeloop.orgs.roles import Role
+from safeloop.orgs.roles import REGULATORS, Role
 from tests.conftest import (
     backend_alive,
     database_url,
@@ -32,6 +33,7 @@ from tests.conftest import (
     waiting_on_lock,
 )
 from tests.enterprises.test_spreadsheets import row, xlsx
+from tests.scope import assert_status
 
 USCC = valid_uscc("640104", 8101)
 
@@ -182,3 +184,68 @@ def test_a_batch_left_by_a_dead_request_is_reset_by_age(client, settings, admin)
     assert status(applying) == "failed"
     entries = AuditEntry.objects.filter(action="enterprises.importbatch.interrupt")
     assert sorted(e.changes["status"][0] for e in entries) == ["applying", "checking"]
+
+
+# Who may retry -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def interrupted(world, settings, tmp_path):
+    """A small batch of the county administrator's, interrupted while checking."""
+    settings.MEDIA_ROOT = tmp_path
+    uploader = world.user(Role.COUNTY_ADMIN)
+    upload = SimpleUploadedFile("台账.xlsx", xlsx([row()]))
+    batch = services.upload_batch(actor=uploader, upload=upload)
+    return services.interrupt_batch(actor=None, batch=batch)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_the_uploader_retries_a_failed_batch(world, client, interrupted, role):
+    client.force_login(world.user(role))
+    response = client.post(f"/enterprises/import/{interrupted.token}/retry/")
+    if role == Role.COUNTY_ADMIN:  # the uploader: checked again, in the request
+        assert_status(response, 302)
+        assert status(interrupted) == "checked" and interrupted.message == ""
+        assert AuditEntry.objects.filter(action="enterprises.importbatch.retry").count() == 1
+        return
+    # a regulator who is not the uploader does not see the batch; nobody else may import
+    assert_status(response, 404 if role in REGULATORS else 403)
+    assert status(interrupted) == "failed"
+    assert not AuditEntry.objects.filter(action="enterprises.importbatch.retry").exists()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_retry_service_refuses_as_the_page_does(world, interrupted, role):
+    actor = world.user(role)
+    if role == Role.COUNTY_ADMIN:
+        assert services.retry_batch(actor=actor, batch=interrupted).status == "checking"
+        return
+    with pytest.raises(NotFound if role in REGULATORS else NotPermitted):
+        services.retry_batch(actor=actor, batch=interrupted)
+    assert status(interrupted) == "failed"
+
+
+def test_a_retry_needs_a_failed_batch_and_a_post(world, client, interrupted):
+    uploader = world.user(Role.COUNTY_ADMIN)
+    client.force_login(uploader)
+    url = f"/enterprises/import/{interrupted.token}/retry/"
+    assert_status(client.get(url), 405)
+    assert_status(client.post(url), 302)
+    assert status(interrupted) == "checked"
+    again = client.post(url)  # checked: nothing to retry
+    assert_status(again, 409)
+    assert "重试" not in again.content.decode().split('id="import-status"')[1].split("</div>")[0]
+    assert status(interrupted) == "checked"
+    with pytest.raises(IllegalMove):
+        services.retry_batch(actor=uploader, batch=interrupted)
+    client.logout()
+    assert client.post(url).status_code == 302  # to the sign-in page
+    assert status(interrupted) == "checked"
+
+
+def test_the_recovery_is_no_one_elses_move(world, interrupted):
+    services.retry_batch(actor=world.user(Role.COUNTY_ADMIN), batch=interrupted)
+    with pytest.raises(NotPermitted):  # the uploader cannot mark their batch interrupted
+        services.interrupt_batch(actor=world.user(Role.COUNTY_ADMIN), batch=interrupted)
+    with pytest.raises(NotFound):
+        services.interrupt_batch(actor=world.user(Role.CITY_ADMIN), batch=interrupted)
