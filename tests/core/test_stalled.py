@@ -33,6 +33,7 @@ def test_the_recovery_runs_every_minute_and_knows_the_retry_safe_jobs(settings):
         "core.prune_audit",
         "core.purge_rate_counters",
         "core.expire_exports",
+        "core.run_export",
         "core.recover_stalled_jobs",
     } <= stalled.RETRY_SAFE
     # a ledger import is not retried: its batch is marked interrupted for its uploader

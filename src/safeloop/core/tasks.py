@@ -24,9 +24,11 @@ def purge_rate_counters(timestamp: int) -> int:
     return ratelimit.purge()
 
 
+@retry_safe
 @app.task(name="core.run_export", queue="exports")
 def run_export(export_id: int) -> None:
-    """Build one large Excel export (core/exports.py) as the user who asked for it."""
+    """Build one large Excel export (core/exports.py) as the user who asked for it. Retried
+    when its worker died: it finds its export still running and builds the file anew."""
     from safeloop.core import exports
 
     exports.run(export_id)
