@@ -1,11 +1,18 @@
 """Shared fixtures. `world` is the reusable role × scope fixture: one user per role, and
 objects inside and outside each user's scope. Later apps add their own rows to it."""
 
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from dataclasses import dataclass, field
 
+import psycopg
 import pytest
 from django.conf import settings
+from django.db import connection
 from stdnum.cn import uscc
 
 from safeloop.enterprises.models import Enterprise
@@ -29,6 +36,65 @@ def run_worker(queues: list[str], timeout: float = 120) -> None:
     worker = threading.Thread(target=work)
     worker.start()
     worker.join(timeout=timeout)
+
+
+def database_url(name: str | None = None) -> str:
+    """The test database's URL (or another database's on the same server)."""
+    db = connection.settings_dict
+    user, host, port = db["USER"] or "postgres", db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host}:{port}/{name or db['NAME']}"
+
+
+def start_worker(media, queues: str) -> subprocess.Popen:
+    """`safeloop manage procrastinate worker` on `queues` (comma-separated), as `safeloop
+    worker` runs it, in its own process on the test database: a worker a test can kill."""
+    env = {**os.environ, "DATABASE_URL": database_url(), "SAFELOOP_MEDIA_ROOT": str(media)}
+    command = [sys.executable, "-m", "safeloop.cli", "manage", "procrastinate", "worker"]
+    return subprocess.Popen(  # noqa: S603 — our own interpreter and arguments
+        [*command, "--queues", queues],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop(worker: subprocess.Popen) -> None:
+    """Stop a worker process the way a supervisor does (SIGTERM), if it still runs."""
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def wait_for(predicate, what: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _server_query(sql: str, params: list):
+    with psycopg.connect(database_url("postgres"), autocommit=True) as c:
+        return c.execute(sql, params).fetchall()
+
+
+def waiting_on_lock() -> list[int]:
+    """Backends of the test database waiting for a lock."""
+    rows = _server_query(
+        "SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+        [connection.settings_dict["NAME"]],
+    )
+    return [r[0] for r in rows]
+
+
+def backend_alive(pid: int) -> bool:
+    return bool(_server_query("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]))
 
 
 def valid_uscc(region_code: str, serial: int) -> str:

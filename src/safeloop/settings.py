@@ -268,6 +268,11 @@ AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("SAFELOOP_AUDIT_RETENTION_DAY
 EXPORT_INLINE_ROWS = int(os.environ.get("SAFELOOP_EXPORT_INLINE_ROWS", "5000"))
 EXPORT_KEEP_DAYS = int(os.environ.get("SAFELOOP_EXPORT_KEEP_DAYS", "7"))
 
+# A job whose worker sent no heartbeat (every 10 s) for this long, and an import batch left
+# checking or importing this long with no live job, count as dead (core/stalled.py). It must
+# exceed the web request timeout (gunicorn's 30 s), since small imports run in the request.
+STALLED_JOB_SECONDS = int(os.environ.get("SAFELOOP_STALLED_JOB_SECONDS", "300"))
+
 # Rule rows read on nearly every write (hazard policy, calendar overrides) are remembered per
 # process this many seconds; an edit applies at once in its own process (core/rulecache.py).
 RULES_CACHE_SECONDS = int(os.environ.get("SAFELOOP_RULES_CACHE_SECONDS", "30"))

@@ -126,6 +126,10 @@ def new_batch(uploader) -> ImportBatch:
 def move_batch(move, actor, batch):
     if move in ("check", "apply"):
         return services.start_batch(actor=actor, batch=batch, apply=move == "apply")
+    if move == "interrupt":
+        return services.interrupt_batch(actor=actor, batch=batch)
+    if move == "retry":
+        return services.retry_batch(actor=actor, batch=batch)
     return services.finish_batch(actor=actor, batch=batch, move=move, outcome={})
 
 

@@ -92,3 +92,16 @@ def import_confirm(request, token):
 def import_errors(request, token):
     batch = _batch(request, token)
     return xlsx_response(spreadsheets.error_report(batch), f"import-errors-{batch.token[:8]}.xlsx")
+
+
+@login_required
+@require_POST
+def import_retry(request, token):
+    """重试: a failed batch's file is checked again (its uploader only)."""
+    batch = _batch(request, token)
+    done = attempt(request, services.retry_batch, actor=request.user, batch=batch)
+    if not done:
+        batch.refresh_from_db()
+        return _detail(request, batch, status=done.status)
+    _run(done.value)
+    return redirect("enterprise-import", token=batch.token)

@@ -5,6 +5,7 @@ One pass over the sheet in openpyxl's read-only mode; rows are validated and wri
 chunks with bulk statements, each write audited like a save would be."""
 
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -463,7 +464,14 @@ C.BY_KEY = {c.key: c for c in C.COLUMNS}
 def run_batch(batch: ImportBatch, *, apply: bool) -> ImportBatch:
     """Run the check (apply=False) or the import (apply=True) of a batch that
     `services.start_batch` moved to checking or importing, and record the outcome
-    (`services.finish_batch`, as the system)."""
+    (`services.finish_batch`, as the system). An import writes its rows and ends the batch
+    in one transaction: a process killed half-way leaves nothing written and the batch
+    importing, which the stalled-work recovery (core/stalled.py) marks interrupted."""
+    with transaction.atomic() if apply else nullcontext():
+        return _run_batch(batch, apply=apply)
+
+
+def _run_batch(batch: ImportBatch, *, apply: bool) -> ImportBatch:
     # Progress goes through its own connection, so that it shows while the import's
     # transaction is still open.
     progress_db = connections.create_connection(DEFAULT_DB_ALIAS)
@@ -480,9 +488,10 @@ def run_batch(batch: ImportBatch, *, apply: bool) -> ImportBatch:
     outcome: dict = {}
     try:
         check_file(batch.original_name, batch.file.path)
-        result = Importer(actor=batch.created_by, apply=apply, progress=progress).run(
-            batch.file.path
-        )
+        with transaction.atomic():  # an error rolls back to here, the outcome is still saved
+            result = Importer(actor=batch.created_by, apply=apply, progress=progress).run(
+                batch.file.path
+            )
     except FileRefused as refused:
         failed = True
         outcome = {"message": str(refused), "errors": [[0, "", "", str(refused)]]}

@@ -671,6 +671,9 @@ class ImportBatch(models.Model):
     # [row, column letter, header, message]; the first IMPORT_ERROR_LIMIT of them
     errors = models.JSONField(_("errors"), default=list)
     message = models.CharField(_("message"), max_length=500, blank=True)
+    # when the batch entered its status: a batch checking or importing for longer than
+    # STALLED_JOB_SECONDS with no live job was left by a process that died (core/stalled.py)
+    moved_at = models.DateTimeField(_("status since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ledger import")

@@ -475,6 +475,7 @@ def upload_batch(*, actor, upload, check: bool = True) -> ImportBatch:
         background=in_background(upload),
     )
     IMPORT_BATCH.apply(batch, "upload", _batch_kinds(actor, batch))
+    batch.moved_at = timezone.now()
     batch.file.save(f"{batch.token}.xlsx", upload, save=False)
     batch.save()
     _audit_batch(batch, "upload", "", {"original_name": batch.original_name})
@@ -499,11 +500,61 @@ def start_batch(*, actor, batch: ImportBatch, apply: bool) -> ImportBatch:
     else:
         IMPORT_BATCH.apply(batch, "check", _batch_kinds(actor, batch))
     batch.processed_rows = 0
-    batch.save(update_fields=["status", "processed_rows"])
+    batch.moved_at = timezone.now()
+    batch.save(update_fields=["status", "processed_rows", "moved_at"])
     _audit_batch(batch, "apply" if apply else "check", before)
+    _queue(batch, apply=apply)
+    return batch
+
+
+def _queue(batch: ImportBatch, *, apply: bool) -> None:
+    """A background batch is queued for the worker once the move commits."""
     if batch.background:  # the job `enterprises.tasks.run_import`, named: no import cycle
         job = app.configure_task("enterprises.run_import", allow_unknown=False)
         after_commit(job.defer, batch_id=batch.pk, apply=apply)
+
+
+INTERRUPTED = "任务中断：处理此文件的进程意外停止，未导入任何数据。请点击“重试”重新检查。"
+
+
+@service
+def interrupt_batch(*, actor, batch: ImportBatch) -> ImportBatch:
+    """The recovery's end of a batch whose process died while checking or importing (actor
+    None: the system). The import is one transaction, so nothing of it was written; the
+    batch fails with the reason and its uploader may retry it."""
+    batch = _lock_batch(actor, batch)
+    before = batch.status
+    IMPORT_BATCH.apply(batch, "interrupt", _batch_kinds(actor, batch))
+    batch.message = INTERRUPTED
+    batch.moved_at = timezone.now()
+    batch.save(update_fields=["status", "message", "moved_at"])
+    _audit_batch(batch, "interrupt", before, {"message": batch.message})
+    return batch
+
+
+@service
+def retry_batch(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Check a failed batch's file again from the start (403 for a non-regulator, 404 for
+    anyone but the uploader, 409 unless failed). The previous outcome is cleared; a
+    background batch is queued again, the caller runs a small one (`imports.run_batch`)."""
+    if actor is not None:
+        allow_import(actor)
+    batch = _lock_batch(actor, batch)
+    before = batch.status
+    IMPORT_BATCH.apply(batch, "retry", _batch_kinds(actor, batch))
+    for name in (
+        "total_rows",
+        "processed_rows",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "error_count",
+    ):
+        setattr(batch, name, 0)
+    batch.errors, batch.message, batch.moved_at = [], "", timezone.now()
+    batch.save()
+    _audit_batch(batch, "retry", before)
+    _queue(batch, apply=False)
     return batch
 
 
@@ -516,6 +567,7 @@ def finish_batch(*, actor, batch: ImportBatch, move: str, outcome: dict) -> Impo
     IMPORT_BATCH.apply(batch, move, _batch_kinds(actor, batch))
     for name, value in outcome.items():
         setattr(batch, name, value)
+    batch.moved_at = timezone.now()
     batch.save()
     counts = {k: v for k, v in outcome.items() if k.endswith("_count") or k == "message"}
     _audit_batch(batch, move, before, counts)

@@ -15,6 +15,7 @@ urlpatterns = [
         import_views.import_confirm,
         name="enterprise-import-confirm",
     ),
+    path("import/<str:token>/retry/", import_views.import_retry, name="enterprise-import-retry"),
     path("import/<str:token>/errors/", import_views.import_errors, name="enterprise-import-errors"),
     path("<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="enterprise-edit"),

@@ -8,7 +8,9 @@ change_request — an enterprise asks its regulator to change a regulated field:
 import_batch — one uploaded ledger spreadsheet, checked (dry run), then applied:
 - uploader: the regulator who uploaded the batch (only they see it);
 - system: the import job (in the request for small files, the worker for large ones),
-  which ends a check or an import as its outcome says.
+  which ends a check or an import as its outcome says; and the stalled-work recovery
+  (core/stalled.py), which marks a batch interrupted when the process running it died.
+A failed batch is retried by its uploader: its file is checked again from the start.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -43,11 +45,13 @@ IMPORT_BATCH = Workflow(
         t("apply", [IS.CHECKED], IS.APPLYING, [UPLOADER], _("Import")),
         t("applied", [IS.APPLYING], IS.APPLIED, [SYSTEM], _("Import finished")),
         t("fail", [IS.CHECKING, IS.APPLYING], IS.FAILED, [SYSTEM], _("Fail")),
+        t("interrupt", [IS.CHECKING, IS.APPLYING], IS.FAILED, [SYSTEM], _("Interrupted")),
+        t("retry", [IS.FAILED], IS.CHECKING, [UPLOADER], _("Retry")),
     ],
     model="enterprises.ImportBatch",
     state_field="status",
     kinds={
         UPLOADER: "the regulator who uploaded the file (no one else sees it)",
-        SYSTEM: "the import job, in the request or in the worker",
+        SYSTEM: "the import job, in the request or in the worker; the stalled-work recovery",
     },
 )
