@@ -234,7 +234,7 @@ def test_the_rules_screen_is_for_regulators(world, client, policy, role):
     assert response.status_code == (200 if role in REGULATORS else 403)
     if response.status_code == 200:
         html = response.content.decode()
-        assert "信用等级" in html and "A ×1.50" in html
+        assert "信用等级" in html and "A ×1.5" in html
         assert ('id="policy-form"' in html) == (role in (Role.SYSTEM_ADMIN, Role.CITY_ADMIN))
 
 
@@ -264,7 +264,7 @@ def test_the_administrator_adds_a_version_never_editing_the_one_in_force(world, 
     assert old.credit_factor_d == Decimal("0.50")  # unchanged
     assert AuditEntry.objects.filter(action="inspections.policy.add").count() == 1
     html = client.get(URL).content.decode()
-    assert "A ×1.25" in html and "A ×1.50" in html  # both versions listed
+    assert "A ×1.25" in html and "A ×1.5" in html  # both versions listed
 
 
 @pytest.mark.parametrize(
