@@ -107,11 +107,39 @@ class ChecklistAdmin(admin.ModelAdmin):
 
 
 class FrequencyInline(admin.TabularInline):
+    """Frequencies are given with a new policy version, never changed on a saved one."""
+
     model = m.RiskFrequency
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None and super().has_delete_permission(request, obj)
 
 
 @admin.register(m.TargetingPolicy)
 class TargetingPolicyAdmin(admin.ModelAdmin):
-    list_display = ("effective_from", "source", "coverage_cycle_months")
+    """Add and view only: a change is a new version (also on /inspections/policy/), so a
+    plan's recorded policy keeps meaning what it meant."""
+
+    list_display = (
+        "effective_from",
+        "source",
+        "coverage_cycle_months",
+        "credit_factor_a",
+        "credit_factor_b",
+        "credit_factor_c",
+        "credit_factor_d",
+    )
     inlines = [FrequencyInline]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

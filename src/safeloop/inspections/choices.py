@@ -64,6 +64,7 @@ class Reason(models.TextChoices):
     """Why targeting chose an enterprise; several may apply at once."""
 
     FREQUENCY = "frequency", _("Due by its risk level's frequency")
+    CREDIT = "credit", _("Visited more often for its low credit grade")
     ACCIDENT = "accident", _("Had an accident this year")
     OVERDUE_HAZARD = "overdue_hazard", _("Has overdue hidden dangers")
     EXPIRED_LICENCE = "expired_licence", _("Has an expired licence")

@@ -1,10 +1,12 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.core.widgets import DATE
 from safeloop.enterprises.filters import lookup
 from safeloop.enterprises.models import Enterprise
 from safeloop.inspections.choices import PlanKind
+from safeloop.inspections.models import TargetingPolicy
 from safeloop.orgs.models import Region, User
 from safeloop.orgs.roles import Role
 
@@ -175,3 +177,36 @@ class CancelVisitForm(forms.Form):
         label=_("reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class TargetingPolicyForm(forms.ModelForm):
+    """A new version of the targeting policy: the credit grades' interval factors, from a
+    day on. The model's validators give the factors' field errors (at least 0.1, at most 4)."""
+
+    class Meta:
+        model = TargetingPolicy
+        fields = [
+            "effective_from",
+            "credit_factor_a",
+            "credit_factor_b",
+            "credit_factor_c",
+            "credit_factor_d",
+            "credit_source",
+            "source",
+        ]
+        widgets = {"effective_from": DATE}
+
+    FACTORS = ("credit_factor_a", "credit_factor_b", "credit_factor_c", "credit_factor_d")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.FACTORS:  # the bounds' own words, also beside "at most 4 digits"
+            bounds = [
+                v
+                for v in getattr(TargetingPolicy._meta.get_field(name), "validators", [])
+                if isinstance(v, MinValueValidator | MaxValueValidator)
+            ]
+            self.fields[name].validators = [*self.fields[name].validators, *bounds]
+
+    def validate_unique(self):
+        """The service says when a version already takes effect that day."""

@@ -41,10 +41,12 @@ from safeloop.inspections import assignment, targeting
 from safeloop.inspections.actors import plan_kinds, visit_kinds
 from safeloop.inspections.choices import Outcome, PlanKind, Reason, VisitState
 from safeloop.inspections.models import (
+    POLICY_EDITORS,
     ChecklistItem,
     Criterion,
     Plan,
     PlanTarget,
+    RiskFrequency,
     TargetingPolicy,
     Visit,
     VisitPhoto,
@@ -126,6 +128,70 @@ def generate_targets(*, plan: Plan, actor, version: int | None = None, today=Non
     plan.save(action="inspections.plan.target", actor=actor)
     audit.record("inspections.plan.targets", plan, changes={"targets": [None, count]}, actor=actor)
     return count
+
+
+# What a new targeting-policy version takes from the form; everything else (the risk levels'
+# intervals, the coverage cycle, the "always include" rules, the deadlines) is carried over
+# from the version in force.
+POLICY_FORM_FIELDS = (
+    "effective_from",
+    "source",
+    "credit_factor_a",
+    "credit_factor_b",
+    "credit_factor_c",
+    "credit_factor_d",
+    "credit_source",
+)
+POLICY_CARRIED_FIELDS = (
+    "coverage_cycle_months",
+    "include_accident",
+    "include_overdue_hazards",
+    "include_expired_licences",
+    "unassessed_months",
+    "general_deadline_working_days",
+    "major_deadline_working_days",
+)
+
+
+@service
+def add_targeting_policy(*, actor, today=None, **fields) -> TargetingPolicy:
+    """A new version of the targeting policy from its day on (never an edit of the one in
+    force: a plan keeps the version it was targeted under). The credit grades' factors come
+    from `fields`; the rest is carried over from the version in force, frequencies included."""
+    allow(bool(actor.roles & POLICY_EDITORS), _("Only an administrator changes these rules."))
+    today = today or timezone.localdate()
+    day = fields.get("effective_from")
+    require(day is not None, _("Give the day it takes effect."), "effective_from")
+    assert day is not None
+    require(
+        day >= today,
+        _("A new version takes effect today or later: what was in force stays as it was."),
+        "effective_from",
+    )
+    require(
+        not TargetingPolicy.objects.filter(effective_from=day).exists(),
+        _("A version already takes effect that day."),
+        "effective_from",
+    )
+    require((fields.get("source") or "").strip(), _("Give the source."), "source")
+    require(
+        (fields.get("credit_source") or "").strip(),
+        _("Give the source."),
+        "credit_source",
+    )
+    current = TargetingPolicy.current()
+    policy = TargetingPolicy(
+        **{name: getattr(current, name) for name in POLICY_CARRIED_FIELDS},
+        **{name: fields[name] for name in POLICY_FORM_FIELDS if name in fields},
+    )
+    policy.source = policy.source.strip()
+    policy.credit_source = policy.credit_source.strip()
+    policy.full_clean()
+    policy.save(action="inspections.policy.add", actor=actor)
+    for level, months in current.frequencies().items():
+        if level:
+            RiskFrequency(policy=policy, level=level, months=months).save(actor=actor)
+    return policy
 
 
 def assignment_filters(sector: str = "", risk_level: str = "") -> assignment.Filters:

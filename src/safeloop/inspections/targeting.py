@@ -6,6 +6,9 @@ rule holds; every rule that holds is recorded as a reason code with a sentence:
   since its last submitted visit. Never-visited enterprises whose interval is longer than
   the plan are spread over the periods of one interval by id (a blue one in a quarterly
   plan comes up in one quarter of four), so the load is even.
+  The enterprise's credit grade (its credit record, key "e"; none counts as B) multiplies
+  the interval by the policy's factor (rounded to whole months, at least one); a shortened
+  interval that makes it due adds the reason "credit" (分级分类监管).
 - accident: an accident this year (selectors.accident_enterprise_ids);
 - overdue_hazard: an open hidden danger past its deadline;
 - expired_licence: a licence past its end with no valid one of the same kind;
@@ -24,6 +27,10 @@ from safeloop.hazards.choices import OPEN_STATES
 from safeloop.inspections.choices import VisitState
 from safeloop.inspections.models import Plan, PlanTarget, TargetingPolicy
 from safeloop.inspections.selectors import accident_enterprise_ids
+
+# An enterprise without a credit record (key "e") is treated as grade B: unjudged, unchanged
+# under the default factors.
+NO_RECORD_GRADE = "B"
 
 LEVEL_NAMES = {
     "red": "红色（重大风险）",
@@ -56,15 +63,23 @@ WITH last_visit AS (
           AND v.status = 'valid' AND v.valid_to >= %(today)s)
 ), freq(level, months) AS (
     SELECT * FROM unnest(%(levels)s::text[], %(months)s::int[])
+), grade_factor(grade, factor) AS (
+    SELECT * FROM unnest(%(grades)s::text[], %(factors)s::numeric[])
 ), candidates AS (
     SELECT e.id, e.region_code, coalesce(p.level, '') AS level,
-           coalesce(f.months, %(unassessed)s) AS months, lv.day AS last_day,
+           coalesce(f.months, %(unassessed)s) AS base_months,
+           greatest(1, round(coalesce(f.months, %(unassessed)s) * g.factor))::int AS months,
+           CASE WHEN cr.grade IS NULL THEN '尚无信用记录，按' || g.grade || '级'
+                ELSE '信用等级' || cr.grade || '级' END AS grade_text,
+           lv.day AS last_day,
            coalesce(o.n, 0) AS overdue_n,
            x.enterprise_id IS NOT NULL AS expired,
            e.id = ANY(%(accident_ids)s) AS accident
     FROM enterprises_enterprise e
     LEFT JOIN risks_enterpriseriskprofile p ON p.enterprise_id = e.id
     LEFT JOIN freq f ON f.level = p.level
+    LEFT JOIN credit_creditrecord cr ON cr.enterprise_id = e.id AND cr.key = 'e'
+    JOIN grade_factor g ON g.grade = coalesce(cr.grade, %(default_grade)s)
     LEFT JOIN last_visit lv ON lv.enterprise_id = e.id
     LEFT JOIN overdue o ON o.enterprise_id = e.id
     LEFT JOIN expired x ON x.enterprise_id = e.id
@@ -88,6 +103,7 @@ INSERT INTO inspections_plantarget
 SELECT %(plan_id)s, j.id, j.region_code, j.level,
     to_jsonb(array_remove(ARRAY[
         CASE WHEN j.due THEN 'frequency' END,
+        CASE WHEN j.due AND j.months < j.base_months THEN 'credit' END,
         CASE WHEN j.accident AND %(use_accident)s THEN 'accident' END,
         CASE WHEN j.overdue_n > 0 AND %(use_overdue)s THEN 'overdue_hazard' END,
         CASE WHEN j.expired AND %(use_expired)s THEN 'expired_licence' END,
@@ -96,9 +112,15 @@ SELECT %(plan_id)s, j.id, j.region_code, j.level,
         CASE WHEN j.due THEN
             '风险等级' || coalesce(%(level_names)s::jsonb ->> j.level, j.level)
             || '，每' || j.months || '个月至少检查一次'
+            || CASE WHEN j.months > j.base_months
+                    THEN '（' || j.grade_text || '，由每' || j.base_months || '个月放宽）'
+                    ELSE '' END
             || CASE WHEN j.last_day IS NULL THEN '，尚无检查记录'
                     ELSE '，上次检查' || to_char(j.last_day, 'YYYY-MM-DD') END
         END,
+        CASE WHEN j.due AND j.months < j.base_months
+             THEN j.grade_text || '，检查频次提高（每' || j.base_months || '个月改为每'
+                  || j.months || '个月）' END,
         CASE WHEN j.accident AND %(use_accident)s THEN '本年度发生生产安全事故，重点检查' END,
         CASE WHEN j.overdue_n > 0 AND %(use_overdue)s
              THEN '有' || j.overdue_n || '项事故隐患逾期未整改' END,
@@ -128,6 +150,7 @@ def generate(plan: Plan, policy: TargetingPolicy, *, today: date) -> int:
     slot = _months_between(cycle_start, plan.period_start) // plan_months
     cycle_slots = max(1, policy.coverage_cycle_months // plan_months)
     frequencies = policy.frequencies()
+    factors = policy.credit_factors()
 
     params = {
         "submitted": VisitState.SUBMITTED,
@@ -137,6 +160,9 @@ def generate(plan: Plan, policy: TargetingPolicy, *, today: date) -> int:
         "levels": list(frequencies),
         "months": [frequencies[level] for level in frequencies],
         "unassessed": policy.unassessed_months,
+        "grades": list(factors),
+        "factors": list(factors.values()),
+        "default_grade": NO_RECORD_GRADE,
         "accident_ids": accident_enterprise_ids(plan.period_start.year),
         "period_end": plan.period_end,
         "plan_months": plan_months,

@@ -25,6 +25,7 @@ urlpatterns = [
     path("coverage/", views.coverage, name="inspection-coverage"),
     path("analogy/<int:accident_pk>/", views.analogy_plan, name="inspection-analogy"),
     path("criteria/", views.criteria_library, name="inspection-criteria"),
+    path("policy/", views.targeting_policy, name="inspection-policy"),
     path("checklists/", checklist_views.checklist_list, name="inspection-checklists"),
     path("checklists/new/", checklist_views.checklist_new, name="inspection-checklist-new"),
     path("checklists/<int:pk>/", checklist_views.checklist_detail, name="inspection-checklist"),

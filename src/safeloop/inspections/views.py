@@ -31,9 +31,15 @@ from safeloop.inspections import analogy, exports, selectors, services
 from safeloop.inspections.actors import plan_kinds, visit_kinds
 from safeloop.inspections.choices import Outcome, PlanKind, PlanState, VisitState
 from safeloop.inspections.filters import PlanFilter, VisitFilter, filtered
-from safeloop.inspections.forms import AddVisitForm, CancelVisitForm, DispatchForm, PlanForm
+from safeloop.inspections.forms import (
+    AddVisitForm,
+    CancelVisitForm,
+    DispatchForm,
+    PlanForm,
+    TargetingPolicyForm,
+)
 from safeloop.inspections.models import CriteriaStandard, Plan, TargetingPolicy, Visit, VisitPhoto
-from safeloop.inspections.models.plans import PLANNERS
+from safeloop.inspections.models.plans import PLANNERS, POLICY_EDITORS
 from safeloop.inspections.workflow import PLAN_WORKFLOW, VISIT_WORKFLOW
 from safeloop.orgs.models import User
 from safeloop.orgs.roles import REGULATORS
@@ -573,6 +579,40 @@ def coverage(request):
     if request.GET.get("format") == "xlsx":
         return exports.coverage(rows, start, end)
     return render(request, "inspections/coverage.html", {"rows": rows, "start": start, "end": end})
+
+
+@login_required
+def targeting_policy(request):
+    """The targeting policy's versions (risk levels' intervals, credit grades' factors) for
+    regulators; the system's and city's administrators add a version, never edit one."""
+    if not request.user.roles & REGULATORS:
+        raise PermissionDenied(_("The targeting rules are for regulators."))
+    may_edit = bool(request.user.roles & POLICY_EDITORS)
+    current = TargetingPolicy.current()
+    status = 200
+    form = None
+    if may_edit:
+        initial = {
+            "effective_from": timezone.localdate(),
+            "credit_source": current.credit_source,
+            **{f"credit_factor_{g.lower()}": f for g, f in current.credit_factors().items()},
+        }
+        form = TargetingPolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Only an administrator changes these rules."))
+        done = attempt_form(request, form, services.add_targeting_policy, actor=request.user)
+        if done:
+            messages.success(request, _("Version added."))
+            return redirect("inspection-policy")
+        status = done.status
+    history = TargetingPolicy.objects.all()[:40]
+    return render(
+        request,
+        "inspections/policy.html",
+        {"form": form, "current": current, "history": history},
+        status=status,
+    )
 
 
 @login_required

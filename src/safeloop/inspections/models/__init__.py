@@ -4,6 +4,7 @@ targets and visits, and each visit's results."""
 from safeloop.inspections.models.checklists import ApplicabilityRule, Checklist, ChecklistItem
 from safeloop.inspections.models.criteria import CriteriaStandard, Criterion
 from safeloop.inspections.models.plans import (
+    POLICY_EDITORS,
     Plan,
     PlanTarget,
     RiskFrequency,
@@ -12,6 +13,7 @@ from safeloop.inspections.models.plans import (
 from safeloop.inspections.models.visits import Visit, VisitPhoto, VisitResult
 
 __all__ = [
+    "POLICY_EDITORS",
     "ApplicabilityRule",
     "Checklist",
     "ChecklistItem",

@@ -1,8 +1,11 @@
 """Inspection plans, the targeting policy they are generated under, and the enterprises each
 plan chose with the reasons why."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,9 +28,43 @@ PLANNERS = frozenset(
     }
 )
 
+# Who adds targeting-policy versions: the policy is the city's, so the system's and the city's
+# administrators (county administrators and inspectors read it).
+POLICY_EDITORS = frozenset({Role.SYSTEM_ADMIN, Role.CITY_ADMIN})
+
+# How far a credit grade may stretch or shorten a risk level's interval: a factor of 0 would
+# make every enterprise due at once, a huge one would exempt it from the frequency rule.
+CREDIT_FACTOR_MIN = Decimal("0.10")
+CREDIT_FACTOR_MAX = Decimal("4.00")
+CREDIT_SOURCE = (
+    "《关于加强安全生产领域信用体系建设的意见》：实施分级分类监管，信用等级越低检查频次越高；"
+    "各等级系数为本平台默认值，由管理员按本地办法新增版本调整"
+)
+
+
+def credit_factor_field(label, default: str):
+    return models.DecimalField(
+        label,
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal(default),
+        validators=[
+            MinValueValidator(
+                CREDIT_FACTOR_MIN,
+                message=_("A factor is at least 0.1 (0.5 halves the interval)."),
+            ),
+            MaxValueValidator(
+                CREDIT_FACTOR_MAX,
+                message=_("A factor is at most 4 (the interval at most four times as long)."),
+            ),
+        ],
+        help_text=_("The risk level's interval is multiplied by it: below 1 more often."),
+    )
+
 
 class TargetingPolicy(AuditedModel):
-    """The targeting rules as data; the newest policy in effect applies."""
+    """The targeting rules as data; the newest policy in effect applies. A change is a new
+    version (a new row from its day on): a plan keeps the policy it was targeted under."""
 
     effective_from = models.DateField(_("effective from"), unique=True)
     source = models.CharField(_("source"), max_length=300)
@@ -52,11 +89,29 @@ class TargetingPolicy(AuditedModel):
     major_deadline_working_days = models.PositiveSmallIntegerField(
         _("deadline offered for a major finding (working days)"), default=30
     )
+    # 分级分类监管: the enterprise's credit grade (credit record key "e") multiplies its risk
+    # level's interval; no record is grade B's factor (1, unchanged by default).
+    credit_factor_a = credit_factor_field(_("interval factor, credit grade A"), "1.50")
+    credit_factor_b = credit_factor_field(_("interval factor, credit grade B"), "1.00")
+    credit_factor_c = credit_factor_field(_("interval factor, credit grade C"), "0.75")
+    credit_factor_d = credit_factor_field(_("interval factor, credit grade D"), "0.50")
+    credit_source = models.CharField(
+        _("source of the credit factors"), max_length=300, default=CREDIT_SOURCE
+    )
 
     class Meta:
         verbose_name = _("targeting policy")
         verbose_name_plural = _("targeting policies")
         ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(credit_factor_a__gte=CREDIT_FACTOR_MIN)
+                & models.Q(credit_factor_b__gte=CREDIT_FACTOR_MIN)
+                & models.Q(credit_factor_c__gte=CREDIT_FACTOR_MIN)
+                & models.Q(credit_factor_d__gte=CREDIT_FACTOR_MIN),
+                name="targeting_credit_factor_positive",
+            )
+        ]
 
     def __str__(self):
         return f"{self.effective_from}: {self.source}"
@@ -73,6 +128,15 @@ class TargetingPolicy(AuditedModel):
         rows = dict(self.risk_frequencies.values_list("level", "months")) if self.pk else {}
         rows = rows or DEFAULT_FREQUENCIES
         return {level: rows.get(level, self.unassessed_months) for level in RiskLevel.values}
+
+    def credit_factors(self) -> dict[str, Decimal]:
+        """Credit grade → the factor on the risk level's interval."""
+        return {
+            "A": self.credit_factor_a,
+            "B": self.credit_factor_b,
+            "C": self.credit_factor_c,
+            "D": self.credit_factor_d,
+        }
 
 
 class RiskFrequency(AuditedModel):
