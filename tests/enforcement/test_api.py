@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from safeloop.core.models import AuditEntry
 from safeloop.credit.models import CreditEvent
 from safeloop.enforcement import services
 from safeloop.enforcement.models import Document, LegalBasis, PenaltyCase, Proposal, Sanction
@@ -219,6 +220,8 @@ def test_a_document_walks_issue_serve_acknowledge_close_and_recheck(world, api, 
     assert_status(api.post(url + "serve/", {"version": 1}), 400)  # who signed
     served = api.post(url + "serve/", {"signed_by": "王五", "version": 1})
     assert_status(served, 200)
+    entry = AuditEntry.objects.filter(action="enforcement.document.serve").get()
+    assert entry.actor == inspector
     assert served.json()["state"] == "served" and served.json()["version"] == 2
     assert_status(api.post(url + "acknowledge/", {"version": 2}), 403)
     api.as_user(manager)
@@ -401,7 +404,9 @@ def test_a_measure_walks_approval_interview_response_and_close(world, api, depar
     assert_status(api.get(responded.json()["response_url"]), 200)
     assert_status(api.post(url + "close/", {"version": 4}), 403)
     api.as_user(world.user(R.COUNTY_INSPECTOR))
-    assert api.post(url + "close/", {"version": 4}).json()["state"] == "closed"
+    again = api.post(url + "record-interview/", {"version": 4, "record": "二次约谈"})
+    assert again.json()["state"] == "responded" and again.json()["version"] == 5
+    assert api.post(url + "close/", {"version": 5}).json()["state"] == "closed"
     # a measure against a county department, rejected
     dept = api.post(
         "/api/v1/sanctions/",
@@ -542,3 +547,27 @@ def test_the_schema_describes_the_endpoints(world, api):
         "/api/v1/enforcement-legal-bases/",
     ):
         assert path in paths, path
+
+
+def test_every_move_of_every_lifecycle_table_has_its_endpoint(world, api):
+    from safeloop.enforcement.workflow import (
+        CASE_WORKFLOW,
+        DOCUMENT_WORKFLOW,
+        PROPOSAL_WORKFLOW,
+        SANCTION_WORKFLOW,
+    )
+
+    api.as_user(world.user(R.CITY_ADMIN))
+    paths = api.get("/api/v1/schema/?format=json").json()["paths"]
+    created = {"issue", "file", "draft", "raise"}  # POST to the list (raise: the daily job)
+    renamed = {"accept": "draft"}
+    for workflow, base in (
+        (DOCUMENT_WORKFLOW, "enforcement-documents"),
+        (CASE_WORKFLOW, "penalty-cases"),
+        (SANCTION_WORKFLOW, "sanctions"),
+        (PROPOSAL_WORKFLOW, "accountability-proposals"),
+    ):
+        moves = {t.move for t in workflow.transitions} - created
+        for move in moves:
+            slug = renamed.get(move, move).replace("_", "-")
+            assert "post" in paths[f"/api/v1/{base}/{{id}}/{slug}/"], (base, move)
