@@ -100,7 +100,7 @@ class DocumentFilter(django_filters.FilterSet):
         return queryset.filter(issued_at__lte=end)
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class EnforcementDocumentSerializer(serializers.ModelSerializer):
     kind_label = _label("get_kind_display")
     state_label = _label("get_state_display")
     result_label = _label("get_result_display")
@@ -158,7 +158,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         return [m for m in DOCUMENT_WORKFLOW.moves_for(document.state, kinds) if m != "issue"]
 
 
-class DocumentCreateSerializer(serializers.Serializer):
+class EnforcementDocumentCreateSerializer(serializers.Serializer):
     """What the screen's form takes: the kind, the visit or hidden danger it comes from (the
     order a re-check follows), the findings and what the kind needs."""
 
@@ -184,18 +184,18 @@ class DocumentCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class ServeSerializer(serializers.Serializer):
+class DocumentServeSerializer(serializers.Serializer):
     version = _version()
     signed_by = serializers.CharField(max_length=50, required=False, allow_blank=True)
     refused = serializers.BooleanField(required=False, default=False)
     refusal_note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class VersionSerializer(serializers.Serializer):
+class EnforcementVersionSerializer(serializers.Serializer):
     version = _version()
 
 
-class ReasonSerializer(serializers.Serializer):
+class EnforcementReasonSerializer(serializers.Serializer):
     version = _version()
     reason = serializers.CharField(max_length=2000)
 
@@ -279,7 +279,7 @@ class DocumentViewSet(ReadViewSet):
     re-check from the order it follows); each move is `POST {id}/<move>/` with the version."""
 
     queryset = Document.objects.none()
-    serializer_class = DocumentSerializer
+    serializer_class = EnforcementDocumentSerializer
     filterset_class = DocumentFilter
     model = Document
     field = "document"
@@ -287,10 +287,12 @@ class DocumentViewSet(ReadViewSet):
     def get_queryset(self):
         return selectors.documents_for(self.request.user).order_by("-issued_at", "-id")
 
-    @extend_schema(request=DocumentCreateSerializer, responses={201: DocumentSerializer})
+    @extend_schema(
+        request=EnforcementDocumentCreateSerializer, responses={201: EnforcementDocumentSerializer}
+    )
     def create(self, request):
         _enforcer_only(request)
-        body = DocumentCreateSerializer(data=request.data)
+        body = EnforcementDocumentCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         fields = dict(body.validated_data)
         found = _sources(request, fields)
@@ -307,12 +309,12 @@ class DocumentViewSet(ReadViewSet):
         document = get_for_user_or_404(self.get_queryset(), request.user, pk)
         return pdf_response(pdfs.document_pdf(document), f"{document.number}.pdf")
 
-    serve = move_action("serve", ServeSerializer, services.serve_document)
+    serve = move_action("serve", DocumentServeSerializer, services.serve_document)
     acknowledge = move_action(
-        "acknowledge", VersionSerializer, services.acknowledge_document, "acknowledge"
+        "acknowledge", EnforcementVersionSerializer, services.acknowledge_document, "acknowledge"
     )
-    close = move_action("close", VersionSerializer, services.close_document)
-    void = move_action("void", ReasonSerializer, services.void_document)
+    close = move_action("close", EnforcementVersionSerializer, services.close_document)
+    void = move_action("void", EnforcementReasonSerializer, services.void_document)
 
 
 # ------------------------------------------------------------------ penalty cases
@@ -325,7 +327,7 @@ class CaseFilter(django_filters.FilterSet):
         fields = ["state", "enterprise"]
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class PenaltyCaseSerializer(serializers.ModelSerializer):
     state_label = _label("get_state_display")
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     basis_title = serializers.SerializerMethodField()
@@ -373,7 +375,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return [m for m in CASE_WORKFLOW.moves_for(case.state, kinds) if m != "file"]
 
 
-class CaseCreateSerializer(serializers.Serializer):
+class PenaltyCaseCreateSerializer(serializers.Serializer):
     """立案 from a visit or a hidden danger (or a document, which names them)."""
 
     visit = serializers.IntegerField(required=False, min_value=1, max_value=PK_MAX)
@@ -394,14 +396,14 @@ class CaseCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class NotifySerializer(serializers.Serializer):
+class CaseNotifySerializer(serializers.Serializer):
     version = _version()
     findings = serializers.CharField(max_length=TEXT)
     basis = serializers.PrimaryKeyRelatedField(queryset=LegalBasis.objects.all())
     fine = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
 
 
-class ExecuteSerializer(serializers.Serializer):
+class CaseExecuteSerializer(serializers.Serializer):
     version = _version()
     note = serializers.CharField(max_length=TEXT)
 
@@ -412,7 +414,7 @@ class CaseViewSet(ReadViewSet):
     decision, each `POST {id}/<move>/` with the version; `decision.pdf` once decided."""
 
     queryset = PenaltyCase.objects.none()
-    serializer_class = CaseSerializer
+    serializer_class = PenaltyCaseSerializer
     filterset_class = CaseFilter
     model = PenaltyCase
     field = "case"
@@ -420,10 +422,10 @@ class CaseViewSet(ReadViewSet):
     def get_queryset(self):
         return selectors.cases_for(self.request.user).order_by("-filed_at", "-id")
 
-    @extend_schema(request=CaseCreateSerializer, responses={201: CaseSerializer})
+    @extend_schema(request=PenaltyCaseCreateSerializer, responses={201: PenaltyCaseSerializer})
     def create(self, request):
         _enforcer_only(request)
-        body = CaseCreateSerializer(data=request.data)
+        body = PenaltyCaseCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         found = _sources(request, body.validated_data)
         visit, hazard = found["visit"], found["hazard"]
@@ -449,12 +451,14 @@ class CaseViewSet(ReadViewSet):
         )
         return pdf_response(pdfs.decision_pdf(case), f"{case.decision_number}.pdf")
 
-    investigate = move_action("investigate", VersionSerializer, services.investigate_case)
-    notify = move_action("notify", NotifySerializer, services.notify_case)
-    decide = move_action("decide", VersionSerializer, services.decide_case, "decide")
-    execute = move_action("execute", ExecuteSerializer, services.execute_case)
-    close = move_action("close", VersionSerializer, services.close_case)
-    withdraw = move_action("withdraw", ReasonSerializer, services.withdraw_case)
+    investigate = move_action(
+        "investigate", EnforcementVersionSerializer, services.investigate_case
+    )
+    notify = move_action("notify", CaseNotifySerializer, services.notify_case)
+    decide = move_action("decide", EnforcementVersionSerializer, services.decide_case, "decide")
+    execute = move_action("execute", CaseExecuteSerializer, services.execute_case)
+    close = move_action("close", EnforcementVersionSerializer, services.close_case)
+    withdraw = move_action("withdraw", EnforcementReasonSerializer, services.withdraw_case)
 
 
 # ------------------------------------------------------------------ measures
@@ -469,7 +473,7 @@ class SanctionFilter(django_filters.FilterSet):
         fields = ["state", "kind", "target_kind", "enterprise"]
 
 
-class CommitmentSerializer(serializers.Serializer):
+class SanctionCommitmentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     text = serializers.CharField(read_only=True)
     due_on = serializers.DateField(read_only=True)
@@ -483,7 +487,7 @@ class SanctionSerializer(serializers.ModelSerializer):
     approval_level_label = _label("get_approval_level_display")
     state_label = _label("get_state_display")
     target_label = serializers.CharField(read_only=True)
-    commitments = CommitmentSerializer(many=True, read_only=True)
+    commitments = SanctionCommitmentSerializer(many=True, read_only=True)
     pdf_url = serializers.SerializerMethodField()
     response_url = serializers.SerializerMethodField()
     allowed_moves = serializers.SerializerMethodField()
@@ -541,7 +545,7 @@ class SanctionSerializer(serializers.ModelSerializer):
         return moves
 
 
-class MeasureFields(serializers.Serializer):
+class SanctionMeasureFields(serializers.Serializer):
     """The measure's own fields, as on the screen's form."""
 
     kind = serializers.ChoiceField(SanctionKind.choices)
@@ -557,7 +561,7 @@ class MeasureFields(serializers.Serializer):
     interview_parties = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
 
 
-class SanctionCreateSerializer(MeasureFields):
+class SanctionCreateSerializer(SanctionMeasureFields):
     enterprise = serializers.PrimaryKeyRelatedField(
         queryset=Enterprise.objects.none(), required=False, allow_null=True
     )
@@ -576,27 +580,27 @@ class SanctionCreateSerializer(MeasureFields):
             ).exclude(kind=DepartmentKind.CITY_BUREAU)
 
 
-class ApproveSerializer(serializers.Serializer):
+class SanctionApproveSerializer(serializers.Serializer):
     version = _version()
     public = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-class CommitmentInput(serializers.Serializer):
+class SanctionCommitmentInput(serializers.Serializer):
     text = serializers.CharField(max_length=300)
     due_on = serializers.DateField()
 
 
-class InterviewSerializer(serializers.Serializer):
+class SanctionInterviewSerializer(serializers.Serializer):
     version = _version()
     record = serializers.CharField(max_length=TEXT)
     parties = serializers.CharField(max_length=TEXT, required=False, allow_blank=True)
-    commitments = CommitmentInput(many=True, required=False)
+    commitments = SanctionCommitmentInput(many=True, required=False)
 
     def validate_commitments(self, value):
         return [(c["text"], c["due_on"]) for c in value]
 
 
-class RespondSerializer(serializers.Serializer):
+class SanctionRespondSerializer(serializers.Serializer):
     version = _version()
     response = serializers.FileField(help_text=_("The written response, a PDF."))
 
@@ -645,18 +649,20 @@ class SanctionViewSet(ReadViewSet):
             sanction.response.open("rb"), content_type="application/pdf", filename="response.pdf"
         )
 
-    approve = move_action("approve", ApproveSerializer, services.approve_sanction, "approve")
-    reject = move_action("reject", ReasonSerializer, services.reject_sanction, "approve")
+    approve = move_action(
+        "approve", SanctionApproveSerializer, services.approve_sanction, "approve"
+    )
+    reject = move_action("reject", EnforcementReasonSerializer, services.reject_sanction, "approve")
     record_interview = move_action(
-        "record_interview", InterviewSerializer, services.record_interview
+        "record_interview", SanctionInterviewSerializer, services.record_interview
     )
     respond = move_action(
         "respond",
-        RespondSerializer,
+        SanctionRespondSerializer,
         services.respond_sanction,
         "respond",
     )
-    close = move_action("close", VersionSerializer, services.close_sanction)
+    close = move_action("close", EnforcementVersionSerializer, services.close_sanction)
 
 
 # ------------------------------------------------------------------ proposals
@@ -710,7 +716,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         return ["draft" if m == "accept" else m for m in moves if m != "raise"]
 
 
-class DraftSerializer(MeasureFields):
+class ProposalDraftSerializer(SanctionMeasureFields):
     """The measure the proposal calls for: its rule's measure and level unless given."""
 
     version = _version()
@@ -734,18 +740,18 @@ class ProposalViewSet(ReadViewSet):
     def get_queryset(self):
         return selectors.proposals_for(self.request.user).order_by("-raised_at", "-id")
 
-    @extend_schema(request=DraftSerializer, responses={201: SanctionSerializer})
+    @extend_schema(request=ProposalDraftSerializer, responses={201: SanctionSerializer})
     @action(detail=True, methods=["post"])
     def draft(self, request, pk=None):
         proposal = get_for_user_or_404(Proposal, request.user, pk, "change")
-        body = DraftSerializer(data=request.data)
+        body = ProposalDraftSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         fields = {k: v for k, v in body.validated_data.items() if v is not None or k == "public"}
         sanction = services.accept_proposal(actor=request.user, proposal=proposal, **fields)
         fresh = selectors.sanctions_for(request.user).get(pk=sanction.pk)
         return Response(SanctionSerializer(fresh, context={"request": request}).data, status=201)
 
-    dismiss = move_action("dismiss", ReasonSerializer, services.dismiss_proposal)
+    dismiss = move_action("dismiss", EnforcementReasonSerializer, services.dismiss_proposal)
 
 
 # ------------------------------------------------------------------ rules
@@ -754,7 +760,7 @@ def _regulator(request) -> None:
         raise exceptions.PermissionDenied()
 
 
-class TriggerRuleSerializer(serializers.ModelSerializer):
+class EnforcementTriggerRuleSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="label", read_only=True)
     measure_label = _label("get_measure_display")
     approval_level_label = _label("get_approval_level_display")
@@ -777,7 +783,7 @@ class TriggerRuleSerializer(serializers.ModelSerializer):
         ]
 
 
-class LegalBasisSerializer(serializers.ModelSerializer):
+class EnforcementLegalBasisSerializer(serializers.ModelSerializer):
     ground_label = _label("get_ground_display")
 
     class Meta:
@@ -800,7 +806,7 @@ class RuleViewSet(viewsets.GenericViewSet):
     """The accountability trigger rules in force today, one per kind (regulators; the
     administrators add versions on the rules screen)."""
 
-    serializer_class = TriggerRuleSerializer
+    serializer_class = EnforcementTriggerRuleSerializer
     queryset = TriggerRule.objects.none()
     pagination_class = None
 
@@ -814,7 +820,7 @@ class LegalBasisViewSet(viewsets.GenericViewSet):
     """The penalty provisions in force today, one per code: the `basis` a case is notified
     under (regulators)."""
 
-    serializer_class = LegalBasisSerializer
+    serializer_class = EnforcementLegalBasisSerializer
     queryset = LegalBasis.objects.none()
     pagination_class = None
 
