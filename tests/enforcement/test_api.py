@@ -571,3 +571,15 @@ def test_every_move_of_every_lifecycle_table_has_its_endpoint(world, api):
         for move in moves:
             slug = renamed.get(move, move).replace("_", "-")
             assert "post" in paths[f"/api/v1/{base}/{{id}}/{slug}/"], (base, move)
+
+
+def test_a_case_is_filed_from_a_document_on_its_hidden_danger(world, api, order):
+    api.as_user(world.user(R.COUNTY_INSPECTOR))
+    response = api.post("/api/v1/penalty-cases/", {"original": order.pk, "facts": "逾期未整改"})
+    assert_status(response, 201)
+    assert response.json()["hazard"] == order.hazard_id
+    assert response.json()["enterprise"] == world.inside.pk
+    api.as_user(world.user(R.GRID_INSPECTOR))  # sees the order, does not enforce
+    response = api.post("/api/v1/penalty-cases/", {"original": order.pk, "facts": "逾期未整改"})
+    assert_status(response, 403)
+    assert PenaltyCase.objects.count() == 1
