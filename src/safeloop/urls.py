@@ -11,6 +11,7 @@ from safeloop.credit import api as credit_api
 from safeloop.credit import urls as credit_urls
 from safeloop.duties import api as duties_api
 from safeloop.emergency import api as emergency_api
+from safeloop.enforcement import api as enforcement_api
 from safeloop.enforcement import urls as enforcement_urls
 from safeloop.enterprises import api as enterprises_api
 from safeloop.hazards import api as hazards_api
@@ -113,6 +114,20 @@ router.register("scoring-schemes", targets_api.SchemeViewSet)
 router.register("responsibility-letters", targets_api.LetterViewSet)
 router.register("target-assessments", targets_api.AssessmentViewSet)
 router.register("target-results", targets_api.ResultViewSet)
+router.register(
+    "enforcement-documents", enforcement_api.DocumentViewSet, basename="api-enforcement-document"
+)
+router.register("penalty-cases", enforcement_api.CaseViewSet, basename="api-penalty-case")
+router.register("sanctions", enforcement_api.SanctionViewSet, basename="api-sanction")
+router.register(
+    "accountability-proposals",
+    enforcement_api.ProposalViewSet,
+    basename="api-accountability-proposal",
+)
+router.register("enforcement-rules", enforcement_api.RuleViewSet, basename="api-enforcement-rule")
+router.register(
+    "enforcement-legal-bases", enforcement_api.LegalBasisViewSet, basename="api-legal-basis"
+)
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

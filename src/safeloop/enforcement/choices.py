@@ -55,6 +55,16 @@ class CaseState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class PenaltyGround(models.TextChoices):
+    """What kind of provision a legal basis is, as far as the credit record cares: an
+    ordinary fine, the two-to-five-times fine of 安全生产法 Art. 114 para. 2, or operating
+    without a required licence (安全生产许可证条例 Art. 19)."""
+
+    ORDINARY = "ordinary", _("Ordinary penalty")
+    MULTIPLE = "multiple", _("Fine of two to five times (Work Safety Law Art. 114)")
+    UNLICENSED = "unlicensed", _("Operating without a required licence")
+
+
 class SanctionKind(models.TextChoices):
     """事前责任追究的措施 named by the notice, and the interview that usually comes first."""
 

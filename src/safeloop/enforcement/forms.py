@@ -6,6 +6,7 @@ from safeloop.enforcement.choices import (
     ApprovalLevel,
     DocumentKind,
     OnSiteMeasure,
+    PenaltyGround,
     RecheckResult,
     SanctionKind,
     TargetKind,
@@ -205,6 +206,9 @@ class LegalBasisForm(forms.Form):
     )
     fine_max = forms.DecimalField(
         label=_("highest fine (CNY)"), max_digits=12, decimal_places=2, min_value=0
+    )
+    ground = forms.ChoiceField(
+        label=_("kind of provision"), choices=PenaltyGround.choices, initial=PenaltyGround.ORDINARY
     )
     effective_from = forms.DateField(label=_("effective from"), widget=DATE)
     source = forms.CharField(label=_("source"), max_length=300)

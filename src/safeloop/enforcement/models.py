@@ -21,6 +21,7 @@ from safeloop.enforcement.choices import (
     CaseState,
     DocumentKind,
     DocumentState,
+    PenaltyGround,
     ProposalState,
     RecheckResult,
     SanctionKind,
@@ -183,6 +184,12 @@ class LegalBasis(AuditedModel):
     )
     fine_max = models.DecimalField(
         _("highest fine (CNY)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    ground = models.CharField(
+        _("kind of provision"),
+        max_length=12,
+        choices=PenaltyGround.choices,
+        default=PenaltyGround.ORDINARY,
     )
     effective_from = models.DateField(_("effective from"))
     source = models.CharField(_("source"), max_length=300)

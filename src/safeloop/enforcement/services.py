@@ -20,6 +20,7 @@ from safeloop.enforcement.choices import (
     DocumentKind,
     DocumentState,
     OnSiteMeasure,
+    PenaltyGround,
     RecheckResult,
     SanctionKind,
     TargetKind,
@@ -450,7 +451,16 @@ def add_trigger_rule(
 
 @service
 def add_legal_basis(
-    *, actor, code, title, offence, fine_min, fine_max, effective_from: date, source
+    *,
+    actor,
+    code,
+    title,
+    offence,
+    fine_min,
+    fine_max,
+    effective_from: date,
+    source,
+    ground=PenaltyGround.ORDINARY,
 ) -> LegalBasis:
     _editor(actor)
     require(bool((code or "").strip()), _("Give a code."), "code")
@@ -461,6 +471,7 @@ def add_legal_basis(
         "fine_max",
     )
     require(bool((source or "").strip()), _("Name the source."), "source")
+    require(ground in PenaltyGround.values, _("Choose from the list."), "ground")
     require(
         not LegalBasis.objects.filter(code=code.strip(), effective_from=effective_from).exists(),
         _("A version of this provision already starts on that day."),
@@ -472,6 +483,7 @@ def add_legal_basis(
         offence=offence.strip(),
         fine_min=fine_min,
         fine_max=fine_max,
+        ground=ground,
         effective_from=effective_from,
         source=source.strip(),
     )
