@@ -233,3 +233,34 @@ def test_voiding_without_a_reason_is_400_beside_the_field_and_changes_nothing(
     assert CreditRecord.objects.get(pk=event.record_id).score == score < 100
     assert_status(client.get(f"/credit/events/{event.pk}/void/"), 405)
     assert_status(client.post("/credit/events/999999/void/", {"reason": "x"}), 404)
+
+
+def test_an_application_missing_its_commitment_keeps_the_reasons_and_says_so_beside_it(
+    client, world, credit
+):
+    from datetime import timedelta
+
+    from safeloop.credit.models import Repair
+
+    listing = listing_for(world.inside)
+    admin = world.user(Role.COUNTY_ADMIN)
+    listing = services.notify(actor=admin, listing=listing)
+    today = timezone.localdate()
+    Listing.objects.filter(pk=listing.pk).update(objection_until=today - timedelta(days=1))
+    listing = services.decide_list(
+        actor=admin,
+        listing=Listing.objects.get(pk=listing.pk),
+        decision_number="兴应急信〔2026〕3号",
+    )
+    Listing.objects.filter(pk=listing.pk).update(starts_on=today - timedelta(days=400))
+    client.force_login(world.user(Role.SAFETY_MANAGER))
+    page = client.post(
+        f"/credit/listings/{listing.pk}/",
+        {"move": "apply", "text": "已全面整改并通过复查", "commitment": ""},
+    )
+    assert_status(page, 400)
+    html = page.content.decode()
+    assert "已全面整改并通过复查</textarea>" in html
+    apply = html.split('data-move="apply"')[1].split("</form>")[0]
+    assert apply.index("请填写信用承诺。") > apply.index('name="commitment"')
+    assert not Repair.objects.exists()

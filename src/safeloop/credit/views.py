@@ -2,6 +2,7 @@
 serious-dishonesty list and one listing with the moves its reader may make, the rules as
 versioned data, and the public page of current listings."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safeloop.core.errors import fields_for
 from safeloop.core.scoping import can
 from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
 from safeloop.credit import selectors, services
@@ -165,6 +167,8 @@ LISTING_MOVES = {
     "reject": (services.reject, "decision_note"),
     "publish": (services.publish, None),
 }
+# The service's names for the one text a move asks for: its errors are shown beside it.
+TEXT_FIELDS = {"objection", "decision_number", "decision_note", "reasons", "reason"}
 REPAIR_MOVES = {
     "approve": (services.approve_repair, "decision_note"),
     "refuse": (services.refuse_repair, "decision_note"),
@@ -202,16 +206,17 @@ def listing_detail(request, pk):
                 kwargs = {"version": data.get("version")}
                 if field:
                     kwargs[field] = data["text"]
-            done = attempt(request, func, actor=request.user, form=form, **target, **kwargs)
+            scratch = forms.Form({})  # the service names its fields; shown on the form's own
+            scratch.is_valid()
+            done = attempt(request, func, actor=request.user, form=scratch, **target, **kwargs)
             if done:
                 messages.success(request, _("Saved."))
                 return redirect("credit-listing", listing.pk)
             status = done.status
-            if (
-                form.errors.get("__all__") is None
-                and not any(form.errors.values())
-                and done.message
-            ):
+            for name, found in fields_for(done.error).items():
+                field = "text" if name in TEXT_FIELDS else name
+                form.add_error(field if field in form.fields else None, found)
+            if not form.errors and done.message:
                 form.add_error(None, done.message)
     moves = LISTING_WORKFLOW.moves_for(listing.state, kinds)
     repairs = listing.repairs.all()
@@ -229,6 +234,7 @@ def listing_detail(request, pk):
             ],
             "may_apply": may_apply,
             "form": form,
+            "failed": request.POST.get("move", "") if status != 200 else "",
         },
         status=status,
     )
