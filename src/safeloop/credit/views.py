@@ -213,7 +213,7 @@ def listing_detail(request, pk):
                 messages.success(request, _("Saved."))
                 return redirect("credit-listing", listing.pk)
             status = done.status
-            for name, found in fields_for(done.error).items():
+            for name, found in (fields_for(done.error) if done.error else {}).items():
                 field = "text" if name in TEXT_FIELDS else name
                 form.add_error(field if field in form.fields else None, found)
             if not form.errors and done.message:
