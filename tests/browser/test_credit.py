@@ -22,10 +22,10 @@ from safeloop.credit import scoring
 from safeloop.credit import services as credit
 from safeloop.credit.demo import ensure_rules
 from safeloop.credit.models import CreditEvent, CreditRecord, Listing
-from tests.browser.test_enforcement import SHOTS, as_user
+from tests.browser.test_enforcement import as_user
+from tests.browser.test_enforcement import looked_at as enforcement_looked_at
 from tests.browser.test_shell import open_menu
 from tests.enforcement.conftest import make_hazard
-from tests.web.test_demo_pages import code_words
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,11 +33,7 @@ SIZES = [(390, 844), (1440, 900)]
 
 
 def looked_at(page, name: str) -> None:
-    """A screenshot of the page; it fits the screen's width and says nothing in code."""
-    width = page.viewport_size["width"]
-    page.screenshot(path=f"{SHOTS}/credit-{name}-{width}.png", full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, name
-    assert not code_words(page.content()), (name, code_words(page.content()))
+    enforcement_looked_at(page, name, prefix="credit")
 
 
 def listing_move(page, move: str, text: str | None = None) -> None:
