@@ -35,10 +35,11 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 SHOTS = "var/screenshots"
 
 
-# Latin letters a Chinese reader may meet: the PDF of a document. Anything else in the
+# Latin letters a Chinese reader may meet: the PDF of a document, the WGS-84 of a
+# coordinate. Anything else in the
 # page's main text (a field name, a state code, an untranslated label) is the code talking.
 LATIN = re.compile(r"[A-Za-z_]{3,}")
-ALLOWED = {"PDF"}
+ALLOWED = {"PDF", "WGS"}  # WGS-84, the coordinates a latitude is given in
 
 
 def english_in(page) -> list[str]:
@@ -139,6 +140,9 @@ def test_an_order_is_served_and_acknowledged_and_a_penalty_case_runs_to_its_end(
     looked_at(page, "hazard-inspector")
 
     as_user(page, "safety_manager")
+    page.goto(f"/enterprises/{world.inside.pk}/")  # on the enterprise's own page too
+    assert order.number in page.locator("#record-documents").inner_text()
+    looked_at(page, "enterprise")
     page.goto(f"/hazards/{hazard.pk}/")
     assert order.number in page.locator("#record-documents").inner_text()
     assert page.locator("#enforcement-issue").count() == 0  # issuing is for enforcers
