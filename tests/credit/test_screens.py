@@ -161,3 +161,106 @@ def test_the_home_page_shows_what_waits(client, world, credit, clock):
     client.force_login(world.user(Role.ENTERPRISE_PRINCIPAL))
     page = client.get("/").content.decode()
     assert f"/credit/listings/{listing.pk}/" in page
+
+
+def overdue_event(enterprise):
+    """A hidden danger five days past its deadline and the enterprise's event for it."""
+    from safeloop.credit.models import CreditEvent
+    from tests.enforcement.conftest import make_hazard
+
+    hazard = make_hazard(enterprise, days_left=-5)
+    scoring.run(timezone.localdate())
+    event = CreditEvent.objects.get(
+        record__enterprise=enterprise, record__key="e", kind="hazard_overdue"
+    )
+    return hazard, event
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_event_links_to_its_source_and_a_deciding_regulator_voids_it(
+    client, world, credit, role
+):
+    from safeloop.credit.models import CreditEvent
+
+    hazard, event = overdue_event(world.inside)
+    _far_hazard, far = overdue_event(world.outside)
+    client.force_login(world.users[role])
+    sees, decides = role in VIEWERS, role in DECIDERS
+    page = client.get(f"/credit/records/{event.record_id}/")
+    if sees:
+        html = page.content.decode()
+        assert f'href="/credit/events/{event.pk}/source/"' in html
+        assert (f'id="void-{event.pk}"' in html) is decides
+    source = client.get(f"/credit/events/{event.pk}/source/")
+    assert_status(source, 302 if sees else 403)
+    if sees:
+        assert source["Location"] == f"/hazards/{hazard.pk}/"
+    assert_status(
+        client.get(f"/credit/events/{far.pk}/source/"),
+        302 if role == Role.SYSTEM_ADMIN else 404 if sees else 403,
+    )
+    posted = client.post(f"/credit/events/{event.pk}/void/", {"reason": "隐患登记错误，已撤销"})
+    assert_status(posted, 302 if decides else 403)
+    event.refresh_from_db()
+    assert (event.voided_at is not None) is decides
+    assert_status(
+        client.post(f"/credit/events/{far.pk}/void/", {"reason": "越权"}),
+        302 if role == Role.SYSTEM_ADMIN else 404 if sees else 403,
+    )
+    assert CreditEvent.objects.filter(voided_at__isnull=False).count() == (
+        int(decides) + int(role == Role.SYSTEM_ADMIN)
+    )
+    if decides:
+        record = CreditRecord.objects.get(pk=event.record_id)
+        assert record.score == 100  # the voided event no longer counts
+        page = client.get(f"/credit/records/{event.record_id}/").content.decode()
+        assert "隐患登记错误，已撤销" in page and f'id="void-{event.pk}"' not in page
+
+
+def test_voiding_without_a_reason_is_400_beside_the_field_and_changes_nothing(
+    client, world, credit
+):
+    _hazard, event = overdue_event(world.inside)
+    score = CreditRecord.objects.get(pk=event.record_id).score
+    client.force_login(world.user(Role.COUNTY_INSPECTOR))
+    page = client.post(f"/credit/events/{event.pk}/void/", {"reason": "  "})
+    assert_status(page, 400)
+    html = page.content.decode()
+    assert '<ul class="errorlist" id="id_reason_error"><li>请填写原因。</li></ul>' in html
+    assert '<details class="void" open' in html
+    event.refresh_from_db()
+    assert event.voided_at is None
+    assert CreditRecord.objects.get(pk=event.record_id).score == score < 100
+    assert_status(client.get(f"/credit/events/{event.pk}/void/"), 405)
+    assert_status(client.post("/credit/events/999999/void/", {"reason": "x"}), 404)
+
+
+def test_an_application_missing_its_commitment_keeps_the_reasons_and_says_so_beside_it(
+    client, world, credit
+):
+    from datetime import timedelta
+
+    from safeloop.credit.models import Repair
+
+    listing = listing_for(world.inside)
+    admin = world.user(Role.COUNTY_ADMIN)
+    listing = services.notify(actor=admin, listing=listing)
+    today = timezone.localdate()
+    Listing.objects.filter(pk=listing.pk).update(objection_until=today - timedelta(days=1))
+    listing = services.decide_list(
+        actor=admin,
+        listing=Listing.objects.get(pk=listing.pk),
+        decision_number="兴应急信〔2026〕3号",
+    )
+    Listing.objects.filter(pk=listing.pk).update(starts_on=today - timedelta(days=400))
+    client.force_login(world.user(Role.SAFETY_MANAGER))
+    page = client.post(
+        f"/credit/listings/{listing.pk}/",
+        {"move": "apply", "text": "已全面整改并通过复查", "commitment": ""},
+    )
+    assert_status(page, 400)
+    html = page.content.decode()
+    assert "已全面整改并通过复查</textarea>" in html
+    apply = html.split('data-move="apply"')[1].split("</form>")[0]
+    assert apply.index("请填写信用承诺。") > apply.index('name="commitment"')
+    assert not Repair.objects.exists()

@@ -363,7 +363,8 @@ def test_licences_are_added_on_the_permits_tab(world, client):
         },
     )
     html = c.get(f"/enterprises/{world.inside.pk}/?tab=permits").content.decode()
-    assert "安许-1" in html and "enterprises.licence.create" in html
+    history = html.split('id="history"')[1]
+    assert "安许-1" in html and "新建" in history and "enterprises.licence.create" not in history
 
 
 def test_documents_are_uploaded_hashed_and_downloaded_in_scope(world, client, settings, tmp_path):
@@ -425,3 +426,21 @@ def test_a_change_request_goes_from_the_enterprise_to_the_regulator(world, clien
     world.inside.refresh_from_db()
     assert world.inside.sector == "explosives"
     assert AuditEntry.objects.filter(action="enterprises.changerequest.approve").exists()
+
+
+def test_the_history_says_who_did_what_in_words_not_audit_codes(world, client):
+    from safeloop.core import audit
+    from safeloop.enterprises import services
+
+    audit.record("create", world.inside)  # a system job's line: no one signed in
+    services.update_enterprise(
+        actor=world.user(Role.COUNTY_ADMIN),
+        enterprise=world.inside,
+        data={"address": "新地址"},
+        expected_version=1,
+    )
+    c = as_user(client, world, Role.SAFETY_MANAGER)
+    history = c.get(f"/enterprises/{world.inside.pk}/?tab=history").content.decode()
+    lines = history.split('id="history"')[1].split("</ol>")[0]
+    assert "enterprises.enterprise" not in lines and "system" not in lines
+    assert "系统 新建" in lines and "county_admin 修改" in lines

@@ -7,6 +7,28 @@ from django.utils.translation import pgettext_lazy
 
 from safeloop.core.context import current
 
+# The verbs of the audit codes as a history list shows them (the code's last part).
+ACTION_VERBS = {
+    "create": pgettext_lazy("audit action", "created"),
+    "add": pgettext_lazy("audit action", "added"),
+    "update": pgettext_lazy("audit action", "changed"),
+    "edit": pgettext_lazy("audit action", "changed"),
+    "change": pgettext_lazy("audit action", "changed"),
+    "save": pgettext_lazy("audit action", "saved"),
+    "delete": pgettext_lazy("audit action", "deleted"),
+    "void": pgettext_lazy("audit action", "voided"),
+    "close": pgettext_lazy("audit action", "closed"),
+    "approve": pgettext_lazy("audit action", "approved"),
+    "reject": pgettext_lazy("audit action", "rejected"),
+    "submit": pgettext_lazy("audit action", "submitted"),
+    "withdraw": pgettext_lazy("audit action", "withdrawn"),
+    "revoke": pgettext_lazy("audit action", "revoked"),
+    "retire": pgettext_lazy("audit action", "retired"),
+    "decide": pgettext_lazy("audit action", "decided"),
+    "upload": pgettext_lazy("audit action", "uploaded"),
+    "request": pgettext_lazy("audit action", "change requested"),
+}
+
 
 class AuditEntry(models.Model):
     """One append-only line of the global audit log.
@@ -67,6 +89,20 @@ class AuditEntry(models.Model):
         if self.content_type_id:  # the content-type cache: no query per line
             model = ContentType.objects.get_for_id(self.content_type_id).model_class()
         return readable_changes(model, self.shown_changes)
+
+    @property
+    def action_label(self) -> str:
+        """The action in people's words: the last part of its code (`….void` → 作废), or
+        "changed" for a verb without a label; the code stays for the audit log."""
+        verb = self.action.rsplit(".", 1)[-1]
+        return str(ACTION_VERBS.get(verb, ACTION_VERBS["update"]))
+
+    @property
+    def actor_shown(self) -> str:
+        """Who did it; the system's own jobs are "system" in the reader's language."""
+        if self.actor_label in ("", "system"):
+            return str(pgettext_lazy("audit actor", "system"))
+        return self.actor_label
 
     @staticmethod
     def action_code(obj, verb: str) -> str:

@@ -60,3 +60,14 @@ class NoteForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ReasonForm(forms.Form):
+    """Why an event is voided (the service says when it is missing)."""
+
+    reason = forms.CharField(
+        label=_("reason for voiding"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

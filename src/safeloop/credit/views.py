@@ -2,21 +2,27 @@
 serious-dishonesty list and one listing with the moves its reader may make, the rules as
 versioned data, and the public page of current listings."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from safeloop.core.errors import fields_for
+from safeloop.core.scoping import can
 from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
 from safeloop.credit import selectors, services
 from safeloop.credit.choices import Grade, Subject
-from safeloop.credit.forms import NoteForm, PolicyForm, RuleForm, SchemeForm
+from safeloop.credit.forms import NoteForm, PolicyForm, ReasonForm, RuleForm, SchemeForm
 from safeloop.credit.models import (
     CREDIT_VIEWERS,
     RULE_EDITORS,
+    CreditEvent,
     CreditRecord,
     CreditRule,
     CreditScheme,
@@ -60,12 +66,90 @@ def record_list(request):
     )
 
 
+def _record_page(request, record, void=None, status=200):
+    """One record's events, each with the link to the row it came from; a regulator of a
+    deciding department sees, on every counted event, the form that voids it."""
+    events = record.events.select_related("rule").order_by("-occurred_on", "-id")
+    return render(
+        request,
+        "credit/record_detail.html",
+        {
+            "record": record,
+            "events": events,
+            "may_void": can(request.user, "change", record),
+            "void": void,  # (event id, the bound form) after an error
+        },
+        status=status,
+    )
+
+
 @login_required
 def record_detail(request, pk):
     _viewer(request.user)
     record = get_for_user_or_404(CreditRecord, request.user, pk)
-    events = record.events.select_related("rule").order_by("-occurred_on", "-id")
-    return render(request, "credit/record_detail.html", {"record": record, "events": events})
+    return _record_page(request, record)
+
+
+@login_required
+@require_POST
+def event_void(request, pk):
+    """A wrong event stops counting, with the reason; it stays on the record."""
+    _viewer(request.user)
+    event = get_for_user_or_404(CreditEvent, request.user, pk, "change")
+    form = ReasonForm(request.POST)
+    done = attempt_form(request, form, services.void_event, actor=request.user, event=event)
+    if done:
+        messages.success(request, _("Event voided; the score is recomputed."))
+        return redirect("credit-record", event.record_id)
+    return _record_page(request, event.record, (event.pk, form), done.status)
+
+
+def _source_url(event) -> str | None:
+    """The page of the row an event was derived from or recorded for."""
+    from safeloop.accidents.models import Investigation
+    from safeloop.hazards.models import HazardEvent
+
+    pages = {
+        "hazards.hazard": ("hazard-detail", lambda: event.source_id),
+        "hazards.hazardevent": (
+            "hazard-detail",
+            lambda: (
+                HazardEvent.objects.filter(pk=event.source_id)
+                .values_list("hazard_id", flat=True)
+                .first()
+            ),
+        ),
+        "accidents.accident": ("accident-detail", lambda: event.source_id),
+        "accidents.investigation": (
+            "accident-investigation",
+            lambda: (
+                Investigation.objects.filter(pk=event.source_id)
+                .values_list("accident_id", flat=True)
+                .first()
+            ),
+        ),
+        "enterprises.licence": ("enterprise-detail", lambda: event.enterprise_id),
+        "enterprises.enterprise": ("enterprise-detail", lambda: event.enterprise_id),
+        "inspections.visit": ("inspection-visit", lambda: event.source_id),
+        "enforcement.penaltycase": ("enforcement-case", lambda: event.source_id),
+        "enforcement.sanction": ("enforcement-sanction", lambda: event.source_id),
+    }
+    if event.source not in pages:
+        return None
+    name, target = pages[event.source]
+    found = target()
+    return reverse(name, args=[found]) if found is not None else None
+
+
+@login_required
+def event_source(request, pk):
+    """The record an event came from (that page checks who may read it)."""
+    _viewer(request.user)
+    event = get_for_user_or_404(CreditEvent, request.user, pk)
+    url = _source_url(event)
+    if url is None:
+        raise Http404
+    return redirect(url)
 
 
 @login_required
@@ -83,6 +167,8 @@ LISTING_MOVES = {
     "reject": (services.reject, "decision_note"),
     "publish": (services.publish, None),
 }
+# The service's names for the one text a move asks for: its errors are shown beside it.
+TEXT_FIELDS = {"objection", "decision_number", "decision_note", "reasons", "reason"}
 REPAIR_MOVES = {
     "approve": (services.approve_repair, "decision_note"),
     "refuse": (services.refuse_repair, "decision_note"),
@@ -120,16 +206,17 @@ def listing_detail(request, pk):
                 kwargs = {"version": data.get("version")}
                 if field:
                     kwargs[field] = data["text"]
-            done = attempt(request, func, actor=request.user, form=form, **target, **kwargs)
+            scratch = forms.Form({})  # the service names its fields; shown on the form's own
+            scratch.is_valid()
+            done = attempt(request, func, actor=request.user, form=scratch, **target, **kwargs)
             if done:
                 messages.success(request, _("Saved."))
                 return redirect("credit-listing", listing.pk)
             status = done.status
-            if (
-                form.errors.get("__all__") is None
-                and not any(form.errors.values())
-                and done.message
-            ):
+            for name, found in (fields_for(done.error) if done.error else {}).items():
+                field = "text" if name in TEXT_FIELDS else name
+                form.add_error(field if field in form.fields else None, found)
+            if not form.errors and done.message:
                 form.add_error(None, done.message)
     moves = LISTING_WORKFLOW.moves_for(listing.state, kinds)
     repairs = listing.repairs.all()
@@ -147,6 +234,7 @@ def listing_detail(request, pk):
             ],
             "may_apply": may_apply,
             "form": form,
+            "failed": request.POST.get("move", "") if status != 200 else "",
         },
         status=status,
     )
