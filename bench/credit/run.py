@@ -1,6 +1,8 @@
-"""Credit benchmark: the full set-based recompute over every enterprise (first run, which
-inserts every event, then a second run, which is what the daily job does), and the
-incremental path (one enterprise's pass, as a saved hazard or accident triggers it).
+"""Credit benchmark: the whole set-based pass over every enterprise three times (the first,
+which inserts every event; the daily pass, which recomputes every score and reads the
+closings recorded since the previous pass; a full re-derivation of every source, as
+`credit_recompute --full` runs it), then the incremental path (one enterprise's pass, as a
+saved hazard or accident triggers it).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/safeloop_credit_bench \
       .venv/bin/python -m bench.credit.run [--incremental 50]
@@ -35,11 +37,16 @@ def main():
     ns = parser.parse_args()
     today = timezone.localdate()
     print(f"enterprises {Enterprise.objects.count():,}, hazards {Hazard.objects.count():,}")
-    for label in ("full recompute (first)", "full recompute (again)"):
+    passes = (
+        ("first pass (every source; inserts every event)", False),
+        ("daily pass (every score; closings since the last pass)", False),
+        ("full re-derivation (every source again, --full)", True),
+    )
+    for label, full in passes:
         timings: dict = {}
         started = time.perf_counter()
         with transaction.atomic():
-            counts = scoring.run(today, timings=timings)
+            counts = scoring.run(today, timings=timings, full=full)
         total = time.perf_counter() - started
         steps = ", ".join(f"{k} {v:.1f} s ({counts[k]:,} rows)" for k, v in timings.items())
         print(f"{label}: {total:.1f} s — {steps}")

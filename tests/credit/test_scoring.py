@@ -1,13 +1,15 @@
 """The score: every point is an event with its rule, the full pass and the one-enterprise
 pass give the same records, events expire and voided sources stop counting."""
 
-from datetime import date, timedelta
+import io
+from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from safeloop.credit import scoring, services
-from safeloop.credit.models import CreditEvent, CreditRecord, CreditRule
+from safeloop.credit.models import CreditEvent, CreditPass, CreditRecord, CreditRule
 from safeloop.enterprises.models import Licence
 from safeloop.hazards.models import Hazard, HazardEvent
 
@@ -127,3 +129,65 @@ def test_record_event_is_the_service_other_apps_call(world, credit):
         source_id=3,
     )
     assert CreditRecord.objects.get(enterprise=world.inside, key="p").score == 95
+
+
+def closing(enterprise, deadline, *, late=False):
+    """A hidden danger accepted on its deadline, or three days after it."""
+    closed = hazard(enterprise, state="closed", deadline=deadline)
+    event = HazardEvent.objects.create(
+        hazard=closed, move="accept", from_state="awaiting", to_state="closed"
+    )
+    at = timezone.make_aware(
+        datetime.combine(deadline + timedelta(days=3 if late else 0), time(10))
+    )
+    HazardEvent.objects.filter(pk=event.pk).update(at=at)
+    return closed, event
+
+
+def test_a_whole_pass_reads_the_closings_recorded_since_the_previous_one(world, credit, clock):
+    clock.set("2026-06-01")
+    today = timezone.localdate()
+    first, _ = closing(world.inside, today - timedelta(days=10))
+    counts = scoring.run(today)
+    assert counts["events"] == 1
+    last = CreditPass.objects.latest("pk")
+    assert last.full and last.hazardevent_upto == HazardEvent.objects.latest("pk").pk
+    # a closing recorded after the pass, dated in the past, is found by the next whole pass
+    later, _ = closing(world.inside, today - timedelta(days=40), late=True)
+    scoring.run(today)
+    assert set(CreditEvent.objects.values_list("source_id", "kind")) == {
+        (first.pk, "hazard_on_time"),
+        (later.pk, "hazard_overdue"),
+    }
+    assert not CreditPass.objects.latest("pk").full
+    # the daily pass does not read again the closings earlier passes read: events missing for
+    # them (or a rule added since) come back only with --full
+    CreditEvent.objects.all().delete()
+    scoring.run(today)
+    assert CreditEvent.objects.count() == 0
+    scoring.run(today, full=True)
+    assert CreditEvent.objects.count() == 2
+    assert CreditPass.objects.latest("pk").full
+
+
+def test_the_closings_cut_off_keeps_every_closing_still_valid(world, credit, clock):
+    clock.set("2026-06-01")
+    today = timezone.localdate()
+    months = CreditRule.objects.get(kind="hazard_on_time").validity_months
+    assert months == 12
+    closing(world.inside, date(2025, 6, 2))  # counts until 2026-06-02
+    closing(world.inside, date(2025, 5, 31))  # counted until 2026-05-31: gone
+    scoring.run(today, full=True)
+    assert list(CreditEvent.objects.values_list("occurred_on", flat=True)) == [date(2025, 6, 2)]
+
+
+def test_the_command_runs_the_daily_pass(world, credit, clock):
+    clock.set("2026-06-01")
+    closing(world.inside, date(2026, 5, 20), late=True)
+    out = io.StringIO()
+    call_command("credit_recompute", "--day", "2026-06-01", stdout=out)
+    assert "events 1" in out.getvalue()
+    call_command("credit_recompute", "--day", "2026-06-01", "--full", stdout=io.StringIO())
+    assert [p.full for p in CreditPass.objects.order_by("pk")] == [True, True]
+    record = CreditRecord.objects.get(enterprise=world.inside, key="e")
+    assert record.score == 100 + CreditRule.objects.get(kind="hazard_overdue").points

@@ -336,3 +336,23 @@ class Repair(Versioned, AuditedModel):
 
     def __str__(self):
         return f"{self.listing} {self.get_state_display()}"
+
+
+class CreditPass(models.Model):
+    """One whole pass of `scoring.run`: the day it scored for, whether it re-derived every
+    source or only the closings recorded since the previous pass (`hazardevent_upto`, the
+    highest hidden-danger event id the pass could see), and its counts. Bookkeeping of the
+    job, not a regulated record."""
+
+    ran_on = models.DateField(_("scored for"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    full = models.BooleanField(_("every source re-derived"), default=False)
+    hazardevent_upto = models.BigIntegerField(_("hidden-danger events read up to"), default=0)
+    counts = models.JSONField(_("counts"), default=dict)
+
+    class Meta:
+        verbose_name = _("credit pass")
+        verbose_name_plural = _("credit passes")
+
+    def __str__(self) -> str:
+        return f"{self.ran_on} #{self.pk}"

@@ -4,15 +4,21 @@ platform's records imply, then recompute score and grade from the live events.
 `run(today)` covers every enterprise (the daily job and `safeloop manage credit_recompute`);
 `run(today, enterprise_id=…)` is the same SQL narrowed to one enterprise, which is what an
 event from a hazard, accident, licence or visit triggers. Every statement is idempotent:
-an event is unique per (record, kind, source, source id)."""
+an event is unique per (record, kind, source, source id).
 
-from datetime import date
+A whole pass reads the hidden dangers' closings (the one source that grows with the table)
+only from the events recorded since the previous pass (`CreditPass.hazardevent_upto`); a
+closing committed by a transaction still open during that pass is scored by the
+one-enterprise run its commit schedules (signals.py). `run(today, full=True)` re-derives
+every source within the rules' validity (after a rule change or to repair)."""
+
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
 
 from safeloop.credit.choices import Grade
-from safeloop.credit.models import CreditRule, CreditScheme
+from safeloop.credit.models import CreditPass, CreditRule, CreditScheme
 
 OPEN_HAZARD = ("pending", "rectifying", "awaiting")
 
@@ -49,7 +55,8 @@ SELECT h.enterprise_id,
             ELSE '逾期后整改销号：' END || left(h.description, 80),
        NULL
 FROM hazards_hazardevent x JOIN hazards_hazard h ON h.id = x.hazard_id
-WHERE x.to_state = 'closed' AND h.deadline IS NOT NULL AND x.at >= %(since)s {ent_h}
+WHERE x.to_state = 'closed' AND h.deadline IS NOT NULL AND x.at >= %(since_closed)s
+  AND x.id > %(after_event)s {ent_h}
 UNION ALL
 SELECT h.enterprise_id, 'hazard_returned', 'hazards.hazardevent', x.id,
        (x.at AT TIME ZONE %(tz)s)::date,
@@ -166,7 +173,13 @@ def _filters(enterprise_id: int | None) -> dict[str, str]:
     }
 
 
-def run(today: date, enterprise_id: int | None = None, *, timings: dict | None = None) -> dict:
+def run(
+    today: date,
+    enterprise_id: int | None = None,
+    *,
+    timings: dict | None = None,
+    full: bool = False,
+) -> dict:
     """Records, events and scores for every enterprise (or one); returns counts."""
     import time
 
@@ -176,10 +189,26 @@ def run(today: date, enterprise_id: int | None = None, *, timings: dict | None =
     rules = list(CreditRule.in_force(today).values())
     longest = max((r.validity_months for r in rules), default=12)
     since = date(today.year - (longest + 11) // 12 - 1, today.month, 1)
+    # a closing counts while its day + the rule's months is after today: older ones are not read
+    closed_months = max(
+        (r.validity_months for r in rules if r.kind in ("hazard_on_time", "hazard_overdue")),
+        default=longest,
+    )
+    since_closed = max(since, _months_before(today, closed_months) - timedelta(days=1))
+    after_event = 0
+    whole = enterprise_id is None
+    if whole and not full:
+        last = CreditPass.objects.order_by("-pk").first()
+        after_event = last.hazardevent_upto if last else 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM hazards_hazardevent")
+        upto = cursor.fetchone()[0]
     f = _filters(enterprise_id)
     params: dict[str, Any] = {
         "today": today,
         "since": since,
+        "since_closed": since_closed,
+        "after_event": after_event,
         "tz": settings.TIME_ZONE,
         "open_hazard": list(OPEN_HAZARD),
         "base": scheme.base_score,
@@ -207,7 +236,20 @@ def run(today: date, enterprise_id: int | None = None, *, timings: dict | None =
             counts[name] = cursor.rowcount
             if timings is not None:
                 timings[name] = time.perf_counter() - started
+    if whole:
+        CreditPass.objects.create(
+            ran_on=today, full=after_event == 0, hazardevent_upto=upto, counts=counts
+        )
     return counts
+
+
+def _months_before(day: date, months: int) -> date:
+    """The same day `months` earlier (the month's last day when it has fewer days)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
 
 
 def grade_for(score: int, day: date | None = None) -> str:

@@ -8,12 +8,12 @@ from procrastinate.contrib.django import app
 from safeloop.core.context import acting_as
 
 
-def daily(today=None) -> dict:
+def daily(today=None, *, full: bool = False) -> dict:
     from safeloop.credit import scoring, services
 
     today = today or timezone.localdate()
     with acting_as(None), transaction.atomic():
-        counts = scoring.run(today)
+        counts = scoring.run(today, full=full)
         counts["proposed"] = len(services.evaluate(today))
         counts["removed"] = services.expire_due(actor=None, today=today)
     return counts
