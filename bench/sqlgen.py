@@ -1,6 +1,10 @@
 """Bulk rows for benchmarks: INSERT … SELECT over generate_series, written by PostgreSQL
 itself (millions of rows a minute). Every column of the model gets a value: the caller's SQL
-expression (in terms of the series variable `g`), else a neutral default by field type."""
+expression (in terms of the series variable `g`), else a neutral default by field type.
+
+Every bulk load is followed by ANALYZE of the loaded table (`analyse`): the next load's
+statements and triggers are then planned on the real row counts. A generator that writes
+rows with its own INSERT calls `analyse` itself."""
 
 from django.db import connection, models
 
@@ -21,8 +25,18 @@ def _default(field) -> str:
     return "''"
 
 
-def insert_series(model, start: int, stop: int, values: dict[str, str]) -> int:
-    """Insert rows for g in [start, stop] with `values` (attname → SQL expression)."""
+def analyse(*tables) -> None:
+    """ANALYZE the given tables (models or table names)."""
+    names = [t if isinstance(t, str) else t._meta.db_table for t in tables]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(names)}")
+
+
+def insert_series(
+    model, start: int, stop: int, values: dict[str, str], *, statistics: bool = True
+) -> int:
+    """Insert rows for g in [start, stop] with `values` (attname → SQL expression), then
+    ANALYZE the table (unless `statistics` is false: tests of the never-analysed case)."""
     columns, expressions = [], []
     for field in model._meta.concrete_fields:
         if field.primary_key:
@@ -36,4 +50,7 @@ def insert_series(model, start: int, stop: int, values: dict[str, str]) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [start, stop])
-        return cursor.rowcount
+        count = cursor.rowcount
+    if statistics:
+        analyse(model)
+    return count

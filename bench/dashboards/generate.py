@@ -162,6 +162,7 @@ def risk_points(count: int, enterprise_count: int) -> None:
               count(*) FILTER (WHERE level = ''), enterprise_id % 50 = 0, now()
             FROM risks_riskpoint WHERE NOT is_deleted GROUP BY enterprise_id
             ON CONFLICT (enterprise_id) DO NOTHING""")
+        cursor.execute("ANALYZE risks_enterpriseriskprofile")
 
 
 def hazards(count: int, enterprise_count: int, counties: list[Region]) -> None:

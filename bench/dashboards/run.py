@@ -115,8 +115,8 @@ def _triggers(enabled: bool):
 
 def _count_in_tallies(first_id: int, last_id: int):
     """Add hazards made while the triggers were off, as the triggers would have."""
-    source = "hazards_hazard h JOIN enterprises_enterprise e ON e.id = h.enterprise_id"
-    part = [(source, f"h.id BETWEEN {int(first_id)} AND {int(last_id)}", 1)]
+    source = sql.hazard_source("hazards_hazard", f"id BETWEEN {int(first_id)} AND {int(last_id)}")
+    part = [(source, "true", 1)]
     with connection.cursor() as cursor:
         cursor.execute(sql.record(HazardCount, part))
         cursor.execute(sql.record(HazardMonth, part))

@@ -24,13 +24,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bench.hazards.generate import enterprises  # noqa: E402
-from bench.sqlgen import insert_series  # noqa: E402
+from bench.sqlgen import analyse, insert_series  # noqa: E402
 from safeloop.demo.seed import seed  # noqa: E402
 from safeloop.enterprises.models import Enterprise, Licence  # noqa: E402
 from safeloop.hazards.models import Hazard  # noqa: E402
 from safeloop.inspections.models import Plan, Visit  # noqa: E402
 from safeloop.orgs.models import GridCell, RoleAssignment, User  # noqa: E402
 from safeloop.orgs.roles import Role  # noqa: E402
+from safeloop.risks.models import EnterpriseRiskProfile  # noqa: E402
 
 
 def sql(statement: str) -> None:
@@ -64,6 +65,7 @@ def profiles(first: int, count: int) -> None:
                        ELSE '' END,
                0, 0, 0, 0, 0, false, now()
         FROM generate_series({first}, {first + count - 1}) AS g""")
+    analyse(EnterpriseRiskProfile)
 
 
 def licences(first: int, count: int) -> None:

@@ -22,7 +22,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.sqlgen import insert_series  # noqa: E402
+from bench.sqlgen import analyse, insert_series  # noqa: E402
 from safeloop.enterprises.models import Enterprise  # noqa: E402
 from safeloop.investment.demo import ensure_rules  # noqa: E402
 from safeloop.investment.models import RateTable  # noqa: E402
@@ -83,6 +83,7 @@ def main() -> None:
             {"year": year, "sectors": sectors},
         )
         print(f"{cursor.rowcount} safety-expense years added for {year}")
+    analyse("investment_expenseyear")
 
 
 if __name__ == "__main__":

@@ -20,13 +20,13 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from bench.sqlgen import insert_series  # noqa: E402
+from bench.sqlgen import analyse, insert_series  # noqa: E402
 from safeloop.accidents.models import Accident  # noqa: E402
 from safeloop.demo.seed import seed  # noqa: E402
 from safeloop.enterprises.models import Enterprise  # noqa: E402
 from safeloop.hazards.models import Hazard  # noqa: E402
 from safeloop.orgs.models import Park, Region  # noqa: E402
-from safeloop.risks.models import HazardUnit  # noqa: E402
+from safeloop.risks.models import EnterpriseRiskProfile, HazardUnit  # noqa: E402
 
 PARK = "基准园区"
 # Spread over last year and this one.
@@ -86,6 +86,7 @@ def main() -> None:
             " now() FROM generate_series(1, %s) AS g",
             [n],
         )
+    analyse(EnterpriseRiskProfile)
     insert_series(
         HazardUnit,
         1,

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from openpyxl import Workbook, load_workbook
 
 from safeloop.core.models import AuditEntry
@@ -529,3 +530,44 @@ def test_a_county_outside_the_scope_reads_as_one_that_does_not_exist(world, clie
     upload(client, world, xlsx([outside, missing]), role=Role.COUNTY_ADMIN, follow=False)
     errors = {r: message for r, _letter, _header, message in batch().errors}
     assert errors[2] == "找不到“大武口区”" and errors[3] == "找不到“不存在区”"
+
+
+def _reltuples() -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'enterprises_enterprise'")
+        return cursor.fetchone()[0]
+
+
+def _analyses(callbacks) -> list:
+    return [c for c in callbacks if getattr(c, "__name__", "") == "analyse"]
+
+
+def test_a_large_applied_import_analyses_its_tables_once_it_commits(
+    world, client, settings, django_capture_on_commit_callbacks
+):
+    settings.LEDGER_IMPORT_ANALYZE_ROWS = 2
+    rows = [
+        row(**{"统一社会信用代码": valid_uscc("640104", 7100 + i), "企业名称": f"统计{i}"})
+        for i in range(3)
+    ]
+    upload(client, world, xlsx(rows))
+    with django_capture_on_commit_callbacks() as callbacks:
+        confirm(client)
+    assert batch().status == "applied"
+    assert len(_analyses(callbacks)) == 1
+    _analyses(callbacks)[0]()  # what runs once the import's transaction commits
+    assert _reltuples() == Enterprise.all_objects.count() == 6
+
+
+def test_a_small_import_leaves_the_statistics_to_autovacuum(
+    world, client, settings, django_capture_on_commit_callbacks
+):
+    settings.LEDGER_IMPORT_ANALYZE_ROWS = 4
+    rows = [
+        row(**{"统一社会信用代码": valid_uscc("640104", 7200 + i), "企业名称": f"统计{i}"})
+        for i in range(3)
+    ]
+    upload(client, world, xlsx(rows))
+    with django_capture_on_commit_callbacks() as callbacks:
+        confirm(client)
+    assert batch().status == "applied" and _analyses(callbacks) == []

@@ -7,6 +7,10 @@ streams the same values. Values are prepared exactly as a save would (`pre_save`
 auto_now fields, `get_db_prep_save` for every field), so the rows are the same rows; no
 signals are sent, as with `bulk_create`. The caller audits what it writes.
 
+`analyse_after_commit` refreshes the planner's statistics of the tables a bulk write touched
+once its transaction commits: until a table is analysed its new rows are guessed at, and
+autovacuum may be off or behind after a large import.
+
 `inspect_xlsx` looks inside an .xlsx without parsing it: the uncompressed size of its sheets
 and shared strings, its real row count and its longest cell, streamed in small pieces so
 memory stays flat whatever the file holds (a 214 KB file can unpack to a 200 MB cell).
@@ -19,7 +23,7 @@ import zipfile
 from dataclasses import dataclass
 from operator import attrgetter
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 # Fields whose saved value is the attribute itself: no preparation to call per row.
 PLAIN = {
@@ -62,6 +66,19 @@ def copy_insert(model, objs: list, *, with_ids: bool = False) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def analyse_after_commit(*tables) -> None:
+    """ANALYZE `tables` (models or table names) once the current transaction commits, at
+    once outside a transaction. A rolled-back write analyses nothing."""
+    names = [t if isinstance(t, str) else t._meta.db_table for t in tables]
+    statement = "ANALYZE " + ", ".join(connection.ops.quote_name(n) for n in names)
+
+    def analyse():
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+
+    transaction.on_commit(analyse)
 
 
 # ---------------------------------------------------------------- spreadsheet imports

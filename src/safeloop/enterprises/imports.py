@@ -49,6 +49,13 @@ def parallel_limit() -> int:
     return getattr(settings, "LEDGER_IMPORT_PARALLEL_BYTES", 1024 * 1024)
 
 
+def analyse_rows() -> int:
+    """An applied import that wrote at least this many rows (LEDGER_IMPORT_ANALYZE_ROWS) has
+    its tables analysed once it commits: the statements after it, the summary triggers of
+    the next import among them, are then planned on the real row counts."""
+    return getattr(settings, "LEDGER_IMPORT_ANALYZE_ROWS", 1_000)
+
+
 def check_file(name: str, path) -> None:
     """A sound .xlsx within the ledger's limits (core.bulk.check_file with `limits()`)."""
     bulk.check_file(name, path, limits=limits())
@@ -515,6 +522,8 @@ def _run_batch(batch: ImportBatch, *, apply: bool) -> ImportBatch:
         failed = bool(apply and result.error_count)
         if failed:
             outcome["message"] = "发现错误，未导入任何数据"
+        elif apply and result.created + result.updated >= analyse_rows():
+            bulk.analyse_after_commit(Enterprise, Licence, SafetyManager)
     finally:
         progress_db.close()
     if "errors" in outcome and "error_count" not in outcome:

@@ -45,7 +45,9 @@ def _default(field) -> str:
 
 
 def insert_select(model, values: dict[str, str], source: str, params: dict) -> int:
-    """INSERT INTO model's table SELECT values FROM source; other columns get neutral values."""
+    """INSERT INTO model's table SELECT values FROM source; other columns get neutral values.
+    The table is analysed after the load, so the next load (and its summary triggers) is
+    planned on the real row counts."""
     columns, expressions = [], []
     for field in model._meta.concrete_fields:
         if field.primary_key:
@@ -58,7 +60,9 @@ def insert_select(model, values: dict[str, str], source: str, params: dict) -> i
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        count = cursor.rowcount
+        cursor.execute(f"ANALYZE {model._meta.db_table}")
+    return count
 
 
 def _rnd(*parts: str) -> str:
