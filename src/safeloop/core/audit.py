@@ -1,10 +1,7 @@
 """Writing and pruning the audit log."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 
 from safeloop.core.models import AuditEntry
 
@@ -16,11 +13,10 @@ def record(verb: str, obj=None, *, changes: dict | None = None, actor=None) -> A
 
 
 def prune(*, older_than_days: int | None = None) -> int:
-    """Delete entries older than the retention period (never less than 180 days)."""
+    """Delete entries older than the retention period: the longer of `older_than_days` (or
+    the setting) and the retention the database records (core.AuditRetention, at least 180
+    days). The database function is the only way to delete; its trigger checks every row."""
     days = max(180, older_than_days or settings.AUDIT_RETENTION_DAYS)
-    cutoff = timezone.now() - timedelta(days=days)
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL safeloop.audit_prune = 'on'")
-        deleted, _ = AuditEntry.objects.filter(at__lt=cutoff).delete()
-    return deleted
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT core_audit_prune(%s)", [days])
+        return cursor.fetchone()[0]

@@ -11,8 +11,8 @@ from safeloop.core.context import current
 class AuditEntry(models.Model):
     """One append-only line of the global audit log.
 
-    A database trigger (migration 0002) refuses UPDATE, and DELETE unless the pruning job
-    asks for it inside its own transaction, so no interface can rewrite history.
+    Database triggers (migrations 0003 and 0009) refuse UPDATE and TRUNCATE, and DELETE of an
+    entry younger than the retention period (`AuditRetention`), whoever asks.
     """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -91,6 +91,33 @@ class AuditEntry(models.Model):
             request_id=context.request_id,
             ip=context.ip,
         )
+
+
+class AuditRetention(models.Model):
+    """How long audit entries are kept, as versioned data: the newest row counts. The database
+    trigger reads it, so no session can delete a younger entry. `migrate` adds a row when
+    SAFELOOP_AUDIT_RETENTION_DAYS changes (core.apps); the floor is the law's six months."""
+
+    # 《中华人民共和国网络安全法》第二十一条：留存相关的网络日志不少于六个月。
+    FLOOR_DAYS = 180
+    FLOOR_SOURCE = "《中华人民共和国网络安全法》第二十一条（网络日志留存不少于六个月）"
+
+    days = models.PositiveIntegerField(_("retention days"))
+    source = models.CharField(_("retention basis"), max_length=200)
+    valid_from = models.DateTimeField(_("in force from"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit retention")
+        verbose_name_plural = _("audit retention")
+        ordering = ["-valid_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(days__gte=180), name="core_auditretention_floor"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.days} ({self.source})"
 
 
 class AuditedModel(models.Model):
