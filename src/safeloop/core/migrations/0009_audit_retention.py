@@ -90,7 +90,10 @@ class Migration(migrations.Migration):
                 ),
                 ("days", models.PositiveIntegerField(verbose_name="retention days")),
                 ("source", models.CharField(max_length=200, verbose_name="retention basis")),
-                ("valid_from", models.DateTimeField(auto_now_add=True, verbose_name="in force from")),
+                (
+                    "valid_from",
+                    models.DateTimeField(auto_now_add=True, verbose_name="in force from"),
+                ),
             ],
             options={
                 "verbose_name": "audit retention",
