@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -55,14 +54,14 @@ def test_it_refuses_updates_and_deletes_of_entries(world):
     entry = AuditEntry.objects.first()
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(action="forged")
-    with pytest.raises(DatabaseError, match="keeps entries"), transaction.atomic():
+    with pytest.raises(DatabaseError, match="DELETE.*refused"), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).delete()
     assert AuditEntry.objects.get(pk=entry.pk).action == entry.action
 
 
 def test_the_old_session_flag_no_longer_lets_a_recent_entry_go(world):
     entry = audit.record("test.recent")
-    refused = pytest.raises(DatabaseError, match="keeps entries")
+    refused = pytest.raises(DatabaseError, match="DELETE.*refused")
     with refused, transaction.atomic(), connection.cursor() as c:
         c.execute("SET LOCAL safeloop.audit_prune = 'on'")
         c.execute("DELETE FROM core_auditentry WHERE id = %s", [entry.pk])
@@ -76,19 +75,6 @@ def test_it_refuses_truncate(world):
     assert AuditEntry.objects.exists()
 
 
-def test_a_direct_delete_of_an_entry_past_retention_is_allowed_only_past_it(world):
-    # Even the owning role's own DELETE: the trigger reads the recorded retention.
-    AuditRetention.objects.create(days=200, source="测试")
-    old, recent = audit.record("test.old"), audit.record("test.recent")
-    _age(old, 201)
-    _age(recent, 199)
-    with connection.cursor() as c:
-        c.execute("DELETE FROM core_auditentry WHERE id = %s", [old.pk])
-    refused = pytest.raises(DatabaseError, match="keeps entries 200 days")
-    with refused, transaction.atomic(), connection.cursor() as c:
-        c.execute("DELETE FROM core_auditentry WHERE id = %s", [recent.pk])
-
-
 def _age(entry, days):
     # Only a database superuser can backdate an entry: replica mode skips the trigger.
     with connection.cursor() as c:
@@ -98,18 +84,6 @@ def _age(entry, days):
             [timezone.now() - timedelta(days=days), entry.pk],
         )
         c.execute("SET session_replication_role = DEFAULT")
-
-
-def test_it_prunes_only_entries_past_retention(world, settings):
-    settings.AUDIT_RETENTION_DAYS = 180
-    AuditRetention.objects.create(days=180, source="测试")
-    old = audit.record("test.old")
-    recent = audit.record("test.recent")
-    _age(old, 181)
-    _age(recent, 179)
-    call_command("prune_audit")
-    assert not AuditEntry.objects.filter(pk=old.pk).exists()
-    assert AuditEntry.objects.filter(pk=recent.pk).exists()
 
 
 def test_the_recorded_retention_wins_over_a_shorter_setting(world, settings):

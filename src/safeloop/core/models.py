@@ -35,12 +35,24 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict, encoder=DjangoJSONEncoder)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
+    # Set by the sealing job (core.audit.seal), never on the write path: the entry's gapless
+    # position in the hash chain, the previous entry's hash and sha256(prev_hash ‖ canonical
+    # text of the entry). `safeloop manage verify_audit` recomputes them.
+    seq = models.BigIntegerField(_("chain position"), null=True, unique=True, editable=False)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, null=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, null=True, editable=False)
 
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"]),
+            # the entries the sealing job still has to chain
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="core_audit_unsealed"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_repr}"
@@ -91,6 +103,39 @@ class AuditEntry(models.Model):
             request_id=context.request_id,
             ip=context.ip,
         )
+
+
+class AuditChain(models.Model):
+    """The head of the audit hash chain (one row): the last sealed position and its hash.
+    Written only by the sealing trigger; a missing tail of the chain shows against it."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self):
+        return f"{self.seq} {self.hash}"
+
+
+class AuditAnchor(models.Model):
+    """What pruning removed: the last pruned position and its hash, so verification of the
+    entries kept starts from it."""
+
+    seq = models.BigIntegerField(_("chain position"), unique=True)
+    hash = models.CharField(_("hash"), max_length=64)
+    pruned_at = models.DateTimeField(_("pruned"))
+    entries = models.PositiveIntegerField(_("entries pruned"))
+
+    class Meta:
+        verbose_name = _("audit anchor")
+        verbose_name_plural = _("audit anchors")
+        ordering = ["-seq"]
+
+    def __str__(self):
+        return f"{self.seq} {self.hash}"
 
 
 class AuditRetention(models.Model):
