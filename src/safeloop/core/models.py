@@ -38,7 +38,7 @@ class AuditEntry(models.Model):
     # Set by the sealing job (core.audit.seal), never on the write path: the entry's gapless
     # position in the hash chain, the previous entry's hash and sha256(prev_hash ‖ canonical
     # text of the entry). `safeloop manage verify_audit` recomputes them.
-    seq = models.BigIntegerField(_("chain position"), null=True, unique=True, editable=False)
+    seq = models.BigIntegerField(_("chain position"), null=True, editable=False)
     prev_hash = models.CharField(_("previous hash"), max_length=64, null=True, editable=False)
     hash = models.CharField(_("hash"), max_length=64, null=True, editable=False)
 
@@ -52,6 +52,12 @@ class AuditEntry(models.Model):
             models.Index(
                 fields=["id"], condition=models.Q(seq__isnull=True), name="core_audit_unsealed"
             ),
+        ]
+        # partial: an entry written (seq NULL) adds nothing to this index, only its sealing
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seq"], condition=models.Q(seq__isnull=False), name="core_audit_seq"
+            )
         ]
 
     def __str__(self):

@@ -251,14 +251,18 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="auditentry",
             name="seq",
-            field=models.BigIntegerField(
-                editable=False, null=True, unique=True, verbose_name="chain position"
-            ),
+            field=models.BigIntegerField(editable=False, null=True, verbose_name="chain position"),
         ),
         migrations.AddIndex(
             model_name="auditentry",
             index=models.Index(
                 condition=models.Q(("seq__isnull", True)), fields=["id"], name="core_audit_unsealed"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="auditentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("seq__isnull", False)), fields=("seq",), name="core_audit_seq"
             ),
         ),
         migrations.RunSQL(CANONICAL + TRIGGER + SEAL, REVERSE),
