@@ -106,3 +106,23 @@ def test_migrate_skips_the_role_with_a_notice_when_it_may_not_create_it(db):
         c.execute("SET LOCAL ROLE safeloop_test_owner")
     assert not grant_app_role(connection, role="safeloop_missing_role", out=out)
     assert "CREATE ROLE safeloop_missing_role" in out.getvalue()
+
+
+def test_web_and_worker_log_in_with_the_app_url_and_manage_keeps_the_owner(monkeypatch):
+    from safeloop.database import database_settings
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://owner@db:5432/safeloop")
+    monkeypatch.setenv("DATABASE_APP_URL", "postgres://safeloop_app:secret@db:5432/safeloop")
+    monkeypatch.delenv("SAFELOOP_DATABASE_AS_APP", raising=False)
+    assert database_settings()["USER"] == "owner"  # migrate and every manage command
+    monkeypatch.setenv("SAFELOOP_DATABASE_AS_APP", "1")  # set by `safeloop serve` and `worker`
+    assert database_settings()["USER"] == "safeloop_app"
+    monkeypatch.delenv("DATABASE_APP_URL")
+    assert database_settings()["USER"] == "owner"  # no app login configured
+
+
+def test_the_sealing_job_runs_every_minute():
+    from procrastinate.contrib.django import app
+
+    periodic = {t.task.name: t for t in app.periodic_registry.periodic_tasks.values()}
+    assert periodic["core.seal_audit"].cron == "* * * * *"
