@@ -37,7 +37,12 @@ def grant_app_role(connection, role: str | None = None, out=sys.stdout) -> bool:
                     f"  {manual_sql(role)}\n"
                 )
                 return False
-            c.execute(f"CREATE ROLE {q} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+            # roles belong to the whole server: another database's migrate may create it now
+            c.execute(
+                "DO $$ BEGIN "
+                f"CREATE ROLE {q} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; "
+                "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+            )
         elif found[0]:
             out.write(f"notice: the database role {role} is a superuser; nothing is withheld\n")
         c.execute("SELECT current_user = %s", [role])
