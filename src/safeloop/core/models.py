@@ -11,8 +11,9 @@ from safeloop.core.context import current
 class AuditEntry(models.Model):
     """One append-only line of the global audit log.
 
-    Database triggers (migrations 0003 and 0009) refuse UPDATE and TRUNCATE, and DELETE of an
-    entry younger than the retention period (`AuditRetention`), whoever asks.
+    Database triggers (migrations 0003, 0009, 0010) refuse TRUNCATE, every UPDATE but the
+    sealing job's (which gives the entry its chain position and hash), and DELETE of an entry
+    not sealed yet or younger than the retention period (`AuditRetention`), whoever asks.
     """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
