@@ -47,7 +47,13 @@ def _gunicorn_command(bind: str, workers: int, threads: int = 1) -> list[str]:
     return command
 
 
+def _as_app() -> None:
+    """The web and the worker log in with DATABASE_APP_URL when it is set (settings)."""
+    os.environ["SAFELOOP_DATABASE_AS_APP"] = "1"
+
+
 def serve(ns) -> int:
+    _as_app()
     _django_setup()  # starts the embedded database, if any, before the workers fork
     command = _gunicorn_command(ns.bind, ns.workers, ns.threads)
     # Become gunicorn, so that signals from a supervisor (systemd, a benchmark) reach it.
@@ -55,6 +61,7 @@ def serve(ns) -> int:
 
 
 def worker(ns) -> int:
+    _as_app()
     args = ["procrastinate", "worker"]
     if ns.concurrency:
         args += ["--concurrency", str(ns.concurrency)]

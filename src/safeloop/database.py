@@ -47,7 +47,12 @@ def _ensure_database(socket_dir: str, name: str) -> None:
 
 
 def database_settings() -> dict:
+    """DATABASE_URL (the owner, for migrate and every `safeloop manage` command), or
+    DATABASE_APP_URL in the web and worker processes when it is set (`safeloop serve` and
+    `safeloop worker` mark themselves with SAFELOOP_DATABASE_AS_APP)."""
     url = os.environ.get("DATABASE_URL")
+    if os.environ.get("SAFELOOP_DATABASE_AS_APP") == "1" and os.environ.get("DATABASE_APP_URL"):
+        url = os.environ["DATABASE_APP_URL"]
     if url:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     else:

@@ -120,6 +120,9 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": database_settings()}
+# The role `safeloop serve` and `safeloop worker` log in as with DATABASE_APP_URL: not the owner
+# (migrate creates it when it may and grants it the application's rights, core.dbroles).
+DATABASE_APP_ROLE = os.environ.get("SAFELOOP_DATABASE_APP_ROLE", "safeloop_app")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

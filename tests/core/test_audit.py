@@ -4,13 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from safeloop.core import audit
 from safeloop.core.context import acting_as
-from safeloop.core.models import AuditEntry
+from safeloop.core.models import AuditEntry, AuditRetention
 from safeloop.orgs.models import Park, User
 from safeloop.orgs.roles import Role
 
@@ -55,15 +54,29 @@ def test_it_refuses_updates_and_deletes_of_entries(world):
     entry = AuditEntry.objects.first()
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(action="forged")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+    with pytest.raises(DatabaseError, match="DELETE.*refused"), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).delete()
     assert AuditEntry.objects.get(pk=entry.pk).action == entry.action
 
 
+def test_the_old_session_flag_no_longer_lets_a_recent_entry_go(world):
+    entry = audit.record("test.recent")
+    refused = pytest.raises(DatabaseError, match="DELETE.*refused")
+    with refused, transaction.atomic(), connection.cursor() as c:
+        c.execute("SET LOCAL safeloop.audit_prune = 'on'")
+        c.execute("DELETE FROM core_auditentry WHERE id = %s", [entry.pk])
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_it_refuses_truncate(world):
+    refused = pytest.raises(DatabaseError, match="TRUNCATE")
+    with refused, transaction.atomic(), connection.cursor() as c:
+        c.execute("TRUNCATE core_auditentry CASCADE")
+    assert AuditEntry.objects.exists()
+
+
 def _age(entry, days):
     # Only a database superuser can backdate an entry: replica mode skips the trigger.
-    from django.db import connection
-
     with connection.cursor() as c:
         c.execute("SET session_replication_role = replica")
         c.execute(
@@ -73,15 +86,24 @@ def _age(entry, days):
         c.execute("SET session_replication_role = DEFAULT")
 
 
-def test_it_prunes_only_entries_past_retention(world, settings):
+def test_the_recorded_retention_wins_over_a_shorter_setting(world, settings):
+    # migrate recorded 365 days; a process configured with less cannot prune more
     settings.AUDIT_RETENTION_DAYS = 180
-    old = audit.record("test.old")
-    recent = audit.record("test.recent")
-    _age(old, 181)
-    _age(recent, 179)
-    call_command("prune_audit")
-    assert not AuditEntry.objects.filter(pk=old.pk).exists()
-    assert AuditEntry.objects.filter(pk=recent.pk).exists()
+    entry = audit.record("test.keep")
+    _age(entry, 300)
+    assert AuditRetention.objects.first().days == 365
+    assert audit.prune() == 0
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_migrate_records_a_changed_retention_setting(db, settings):
+    from safeloop.core.retention import record_configured_retention
+
+    settings.AUDIT_RETENTION_DAYS = 400
+    assert record_configured_retention(AuditRetention)
+    assert not record_configured_retention(AuditRetention)
+    newest = AuditRetention.objects.first()
+    assert newest.days == 400 and "SAFELOOP_AUDIT_RETENTION_DAYS" in newest.source
 
 
 def test_it_never_prunes_below_180_days(world):

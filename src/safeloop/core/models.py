@@ -33,8 +33,9 @@ ACTION_VERBS = {
 class AuditEntry(models.Model):
     """One append-only line of the global audit log.
 
-    A database trigger (migration 0002) refuses UPDATE, and DELETE unless the pruning job
-    asks for it inside its own transaction, so no interface can rewrite history.
+    Database triggers (migrations 0003, 0009, 0010) refuse TRUNCATE, every UPDATE but the
+    sealing job's (which gives the entry its chain position and hash), and DELETE of an entry
+    not sealed yet or younger than the retention period (`AuditRetention`), whoever asks.
     """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -57,12 +58,30 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict, encoder=DjangoJSONEncoder)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
+    # Set by the sealing job (core.audit.seal), never on the write path: the entry's gapless
+    # position in the hash chain, the previous entry's hash and sha256(prev_hash ‖ canonical
+    # text of the entry). `safeloop manage verify_audit` recomputes them.
+    seq = models.BigIntegerField(_("chain position"), null=True, editable=False)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, null=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, null=True, editable=False)
 
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"]),
+            # the entries the sealing job still has to chain
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="core_audit_unsealed"
+            ),
+        ]
+        # partial: an entry written (seq NULL) adds nothing to this index, only its sealing
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seq"], condition=models.Q(seq__isnull=False), name="core_audit_seq"
+            )
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_repr}"
@@ -127,6 +146,66 @@ class AuditEntry(models.Model):
             request_id=context.request_id,
             ip=context.ip,
         )
+
+
+class AuditChain(models.Model):
+    """The head of the audit hash chain (one row): the last sealed position and its hash.
+    Written only by the sealing trigger; a missing tail of the chain shows against it."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self):
+        return f"{self.seq} {self.hash}"
+
+
+class AuditAnchor(models.Model):
+    """What pruning removed: the last pruned position and its hash, so verification of the
+    entries kept starts from it."""
+
+    seq = models.BigIntegerField(_("chain position"), unique=True)
+    hash = models.CharField(_("hash"), max_length=64)
+    pruned_at = models.DateTimeField(_("pruned"))
+    entries = models.PositiveIntegerField(_("entries pruned"))
+
+    class Meta:
+        verbose_name = _("audit anchor")
+        verbose_name_plural = _("audit anchors")
+        ordering = ["-seq"]
+
+    def __str__(self):
+        return f"{self.seq} {self.hash}"
+
+
+class AuditRetention(models.Model):
+    """How long audit entries are kept, as versioned data: the newest row counts. The database
+    trigger reads it, so no session can delete a younger entry. `migrate` adds a row when
+    SAFELOOP_AUDIT_RETENTION_DAYS changes (core.apps); the floor is the law's six months."""
+
+    # 《中华人民共和国网络安全法》第二十一条：留存相关的网络日志不少于六个月。
+    FLOOR_DAYS = 180
+    FLOOR_SOURCE = "《中华人民共和国网络安全法》第二十一条（网络日志留存不少于六个月）"
+
+    days = models.PositiveIntegerField(_("retention days"))
+    source = models.CharField(_("retention basis"), max_length=200)
+    valid_from = models.DateTimeField(_("in force from"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit retention")
+        verbose_name_plural = _("audit retention")
+        ordering = ["-valid_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(days__gte=180), name="core_auditretention_floor"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.days} ({self.source})"
 
 
 class AuditedModel(models.Model):

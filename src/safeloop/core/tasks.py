@@ -14,6 +14,13 @@ def prune_audit(timestamp: int) -> int:
         return audit.prune()
 
 
+@app.periodic(cron="* * * * *")  # every minute
+@app.task(name="core.seal_audit", queue="maintenance")
+def seal_audit(timestamp: int) -> int:
+    """Chain the committed audit entries not sealed yet (core.audit.seal)."""
+    return audit.seal()
+
+
 @app.periodic(cron="47 3 * * *")  # daily at 03:47
 @retry_safe
 @app.task(name="core.purge_rate_counters", queue="maintenance")
