@@ -10,8 +10,10 @@ paginator. The cap is the setting `LIST_COUNT_CAP` (environment `SAFELOOP_LIST_C
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -97,3 +99,25 @@ class CappedPaginator(Paginator):
                 return number
             raise EmptyPage(self.error_messages["no_results"])
         return number
+
+
+# ---------------------------------------------------------------- summaries
+# A higher app that keeps exact summary tables (the dashboards' tallies) registers, per model,
+# a provider `provider(user, criteria) -> {value: n} | None` that answers a list's counts
+# per state from them, or None when its keys cannot express the user's scope or the criteria
+# (the list then counts with `capped_count`). Registered in the provider's AppConfig.ready, so
+# the lower app that shows the list never imports the higher one.
+_SUMMARIES: dict[type, Callable[[Any, dict], dict[str, int] | None]] = {}
+
+
+def register_summary(model, provider: Callable[[Any, dict], dict[str, int] | None]) -> None:
+    _SUMMARIES[model] = provider
+
+
+def summary_counts(model, user, criteria: dict) -> dict[str, CappedCount] | None:
+    """Exact counts per state from a registered summary, or None when none can answer."""
+    provider = _SUMMARIES.get(model)
+    counts = provider(user, criteria) if provider is not None else None
+    if counts is None:
+        return None
+    return {key: CappedCount(n) for key, n in counts.items()}

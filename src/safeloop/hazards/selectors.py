@@ -7,7 +7,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeloop.core.counts import CappedCount, capped_count
+from safeloop.core.counts import CappedCount, capped_count, summary_counts
 from safeloop.core.scoping import scope_q
 from safeloop.enterprises.choices import Sector
 from safeloop.hazards.actors import CITY_ROLES, COUNTY_ROLES
@@ -141,6 +141,22 @@ def saved_view_counts(user) -> dict[str, CappedCount]:
     """Each saved view's count in the user's scope, exact up to the list cap."""
     base = Hazard.objects.for_user(user)
     return {name: capped_count(saved_view(base, user, name)) for name in SAVED_VIEWS}
+
+
+def list_state_counts(user, filterset, queryset, view: str) -> dict[str, CappedCount]:
+    """The list's counts per state: exact from a summary table where one can answer for the
+    user's scope and the filters (the dashboards' tallies, registered in core.counts), else
+    capped counts of the filtered queryset."""
+    if not view and filterset.is_valid():
+        criteria = {
+            name: value
+            for name, value in filterset.form.cleaned_data.items()
+            if value not in (None, "", [])
+        }
+        counts = summary_counts(Hazard, user, criteria)
+        if counts is not None:
+            return counts
+    return state_counts(queryset)
 
 
 def state_counts(queryset) -> dict[str, CappedCount]:

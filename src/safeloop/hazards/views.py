@@ -74,7 +74,7 @@ def hazard_list(request):
     page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    counts = selectors.state_counts(queryset)
+    counts = selectors.list_state_counts(request.user, filterset, queryset, view)
     view_counts = selectors.saved_view_counts(request.user)
     return render(
         request,
