@@ -7,8 +7,8 @@ ten-million-hazard dataset (read only: sessions are signed cookies, no sign-in i
 Whole requests through the Django stack (middleware, scope, filters, templates), signed in
 with the test client as the city administrator, a county administrator, a park officer and
 an enterprise safety manager: the list, its saved views, a state filter, page 2, and the API
-list with and without a state. Every statement runs under a `statement_timeout` (20 s, the
-production setting), so a page that would scan the whole scope shows as "timeout". Prints,
+list with and without a state. Every statement runs under a `statement_timeout` (20 s by
+default, `--timeout`), so a page that would scan the whole scope shows as "timeout". Prints,
 per account and page, the status and the p50 and p95 in milliseconds. Asserts nothing.
 To time another checkout's code, run this file with `PYTHONPATH=<checkout>/src`.
 """

@@ -2,7 +2,7 @@
 `Hazard.objects.for_user(user)`; the public page is the one exception and reads only what
 the public may see."""
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models import Avg, Count, Exists, F, Lookup, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,6 +80,24 @@ def _lister_q(user) -> Q:
     return q
 
 
+class _InArray(Lookup):
+    """`id = ANY(ARRAY(subquery))`: the subquery runs once and its ids are an index condition
+    (an `IN (subquery)` or `EXISTS` would be a filter on every row the other conditions read)."""
+
+    lookup_name = "in_array"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
+def _waiting() -> Q:
+    """Hazards with an extension request waiting (few at any time)."""
+    requested = Extension.objects.filter(status=ExtensionStatus.REQUESTED).values("hazard_id")
+    return Q(_InArray(F("pk"), Subquery(requested)))
+
+
 def _staff_of(user) -> list[int]:
     return [g.enterprise_id for g in user.grants() if g.role in ENTERPRISE_STAFF]
 
@@ -107,11 +125,7 @@ def _todo_q(user) -> Q:
     regulated = _regulated_q(user)
     if regulated is not None:
         q |= regulated & Q(state=State.PENDING)
-        waiting = Q(state=State.RECTIFYING) & Q(
-            Exists(
-                Extension.objects.filter(hazard_id=OuterRef("pk"), status=ExtensionStatus.REQUESTED)
-            )
-        )
+        waiting = Q(state=State.RECTIFYING) & _waiting()
         q |= waiting & regulated & Q(level=Level.GENERAL)
         q |= waiting & Q(level=Level.MAJOR) & _supervised_q(user)
         q |= (
@@ -156,13 +170,22 @@ def list_state_counts(user, filterset, queryset, view: str) -> dict[str, CappedC
         counts = summary_counts(Hazard, user, criteria)
         if counts is not None:
             return counts
-    return state_counts(queryset)
+    # Only the states the list can hold are counted: a saved view holds open hazards only,
+    # a state filter its states only; the others are 0 without a query.
+    states = set(OPEN_STATES) if view else set(State.values)
+    if filterset.is_valid() and filterset.form.cleaned_data.get("state"):
+        states &= set(filterset.form.cleaned_data["state"])
+    return state_counts(queryset, states)
 
 
-def state_counts(queryset) -> dict[str, CappedCount]:
-    """The list's rows per state, each exact up to the list cap: one small capped count per
-    state (each reads an index of its state), never a count of the whole scope."""
-    return {state: capped_count(queryset.filter(state=state)) for state in State.values}
+def state_counts(queryset, states=None) -> dict[str, CappedCount]:
+    """The list's rows per state (of `states`, all by default), each exact up to the list
+    cap: one small capped count per state, never a count of the whole scope."""
+    wanted = State.values if states is None else states
+    return {
+        state: capped_count(queryset.filter(state=state)) if state in wanted else CappedCount(0)
+        for state in State.values
+    }
 
 
 def timeline(hazard):
