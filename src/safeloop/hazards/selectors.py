@@ -170,9 +170,12 @@ def list_state_counts(user, filterset, queryset, view: str) -> dict[str, CappedC
         counts = summary_counts(Hazard, user, criteria)
         if counts is not None:
             return counts
-    # Only the states the list can hold are counted: a saved view holds open hazards only,
-    # a state filter its states only; the others are 0 without a query.
-    states = set(OPEN_STATES) if view else set(State.values)
+    # Only the states the list can hold are counted: a saved view holds open hazards only
+    # (awaiting acceptance: awaiting ones), a state filter its states only; the others are 0
+    # without a query.
+    states: set[str] = set(State.values)
+    if view:
+        states = {State.AWAITING} if view == "acceptance" else set(OPEN_STATES)
     if filterset.is_valid() and filterset.form.cleaned_data.get("state"):
         states &= set(filterset.form.cleaned_data["state"])
     return state_counts(queryset, states)
