@@ -223,7 +223,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "safeloop.core.pagination.CappedPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "safeloop.core.api.exception_handler",
@@ -275,6 +275,10 @@ EXPORT_KEEP_DAYS = int(os.environ.get("SAFELOOP_EXPORT_KEEP_DAYS", "7"))
 # checking or importing this long with no live job, count as dead (core/stalled.py). It must
 # exceed the web request timeout (gunicorn's 30 s), since small imports run in the request.
 STALLED_JOB_SECONDS = int(os.environ.get("SAFELOOP_STALLED_JOB_SECONDS", "300"))
+
+# Lists count their rows exactly up to this many and show "10,000+" beyond (core/counts.py):
+# no list page or API list counts the whole of a large scope.
+LIST_COUNT_CAP = int(os.environ.get("SAFELOOP_LIST_COUNT_CAP", "10000"))
 
 # Rule rows read on nearly every write (hazard policy, calendar overrides) are remembered per
 # process this many seconds; an edit applies at once in its own process (core/rulecache.py).

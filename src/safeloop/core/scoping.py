@@ -72,25 +72,35 @@ def reaches(grants, roles, obj) -> bool:
     return False
 
 
+def scope_q(model, user, action: str = "view", *, roles=None) -> Q | None:
+    """The condition `for_user` filters by: None when the user reaches no row, an empty Q
+    when every row. For composing a scope into a larger condition (an OR of clauses) without
+    a self-join on the primary key."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    allowed = set(getattr(model, "scope_roles", {}).get(action, ()))
+    if roles is not None:
+        allowed = allowed & set(roles) if EVERYTHING not in allowed else set(roles)
+    condition = None
+    for grant in user.grants():
+        if grant.role not in allowed and EVERYTHING not in allowed:
+            continue
+        q = grant_q(model, grant)
+        if q is None:
+            continue
+        if not q:  # an unrestricted grant
+            return Q()
+        condition = q if condition is None else condition | q
+    return condition
+
+
 class ScopedQuerySet(models.QuerySet):
     def for_user(self, user, action: str = "view", *, roles=None):
         """Rows `user` may act on; `roles` narrows to grants of those roles only."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        condition = scope_q(self.model, user, action, roles=roles)
+        if condition is None:
             return self.none()
-        allowed = set(getattr(self.model, "scope_roles", {}).get(action, ()))
-        if roles is not None:
-            allowed = allowed & set(roles) if EVERYTHING not in allowed else set(roles)
-        condition = None
-        for grant in user.grants():
-            if grant.role not in allowed and EVERYTHING not in allowed:
-                continue
-            q = grant_q(self.model, grant)
-            if q is None:
-                continue
-            if not q:  # an unrestricted grant
-                return self.all()
-            condition = q if condition is None else condition | q
-        return self.none() if condition is None else self.filter(condition)
+        return self.filter(condition) if condition else self.all()
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)

@@ -329,6 +329,24 @@ class Hazard(Versioned, AuditedModel):
             models.Index(
                 fields=["region_code", "state", "-found_at"], name="hazard_region_state_found"
             ),
+            # The saved views and their counts (todo, acceptance, overdue) read open hazards
+            # only: by region (= for a county, LIKE 'prefix%' for a city: pattern ops) and
+            # state, with every column their conditions test, so a count is an index-only scan.
+            models.Index(
+                fields=["region_code", "state", "level"],
+                name="hazard_open_region_state",
+                condition=models.Q(state__in=OPEN_STATES),
+                include=["found_by_regulator", "submitted_by", "enterprise", "deadline"],
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+            # What a regulator may accept (the saved view 待我验收): awaiting hazards a regulator
+            # found or of level major, a small share of the awaiting ones.
+            models.Index(
+                fields=["region_code"],
+                name="hazard_awaiting_regulator",
+                condition=models.Q(state="awaiting")
+                & (models.Q(found_by_regulator=True) | models.Q(level="major")),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -2,11 +2,13 @@
 `Hazard.objects.for_user(user)`; the public page is the one exception and reads only what
 the public may see."""
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, Exists, F, Lookup, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safeloop.core.counts import CappedCount, capped_count, summary_counts
+from safeloop.core.scoping import scope_q
 from safeloop.enterprises.choices import Sector
 from safeloop.hazards.actors import CITY_ROLES, COUNTY_ROLES
 from safeloop.hazards.choices import (
@@ -17,7 +19,7 @@ from safeloop.hazards.choices import (
     Source,
     State,
 )
-from safeloop.hazards.models import Hazard, HazardPolicy
+from safeloop.hazards.models import Extension, Hazard, HazardPolicy, Listing
 from safeloop.orgs.roles import ENTERPRISE_STAFF, REGULATORS
 
 SAVED_VIEWS = ("todo", "acceptance", "overdue")
@@ -33,26 +35,39 @@ def _overdue_q() -> Q:
     return Q(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
 
 
+NOTHING = Q(pk__in=[])
+
+
+def _regulated_q(user) -> Q | None:
+    """The hazards the user reaches as a regulator, as a condition on the hazard's own
+    columns (None: none); composed into the views' conditions, never a self-join."""
+    return scope_q(Hazard, user, "view", roles=REGULATORS)
+
+
+def _listed_by(**where) -> Q:
+    return Q(Exists(Listing.objects.filter(hazard_id=OuterRef("pk"), **where)))
+
+
 def _supervised_q(user) -> Q:
     """Hazards listed by a department whose region the user regulates at that level."""
-    q = Q(pk__in=[])
+    codes = []
     for grant in user.grants():
         if grant.everywhere:
-            return Q(listing__isnull=False)
+            return _listed_by()
         if grant.region_prefix is None:
             continue
         if grant.role in COUNTY_ROLES:
-            q |= Q(listing__department__region__code=grant.region_prefix)
+            codes.append(grant.region_prefix)
         elif grant.role in CITY_ROLES:
-            q |= Q(listing__department__region__code=grant.region_prefix + "00")
-    return q
+            codes.append(grant.region_prefix + "00")
+    return _listed_by(department__region__code__in=codes) if codes else NOTHING
 
 
 def _lister_q(user) -> Q:
     """Hazards the user may list: county or city regulators of the hazard's own county or
     city, by the policy's listing level (see actors.may_list)."""
     city_level = HazardPolicy.current().listing_level == ListingLevel.CITY
-    q = Q(pk__in=[])
+    q = NOTHING
     for grant in user.grants():
         if grant.everywhere:
             return Q()
@@ -65,15 +80,37 @@ def _lister_q(user) -> Q:
     return q
 
 
+class _InArray(Lookup):
+    """`id = ANY(ARRAY(subquery))`: the subquery runs once and its ids are an index condition
+    (an `IN (subquery)` or `EXISTS` would be a filter on every row the other conditions read)."""
+
+    lookup_name = "in_array"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
+def _waiting() -> Q:
+    """Hazards with an extension request waiting (few at any time)."""
+    requested = Extension.objects.filter(status=ExtensionStatus.REQUESTED).values("hazard_id")
+    return Q(_InArray(F("pk"), Subquery(requested)))
+
+
+def _staff_of(user) -> list[int]:
+    return [g.enterprise_id for g in user.grants() if g.role in ENTERPRISE_STAFF]
+
+
 def _acceptance_q(user) -> Q:
     """Awaiting acceptance by this user (never one they submitted themselves)."""
-    mine = Q(pk__in=[])
-    staff_of = [g.enterprise_id for g in user.grants() if g.role in ENTERPRISE_STAFF]
+    mine = NOTHING
+    staff_of = _staff_of(user)
     if staff_of:
         mine |= Q(enterprise_id__in=staff_of, level=Level.GENERAL, found_by_regulator=False)
-    if user.roles & REGULATORS:
-        regulated = Hazard.objects.for_user(user, "view", roles=REGULATORS).values("pk")
-        mine |= Q(pk__in=regulated, level=Level.GENERAL, found_by_regulator=True)
+    regulated = _regulated_q(user)
+    if regulated is not None:
+        mine |= regulated & Q(level=Level.GENERAL, found_by_regulator=True)
         mine |= Q(level=Level.MAJOR) & _supervised_q(user)
     return Q(state=State.AWAITING) & mine & ~Q(submitted_by=user)
 
@@ -82,43 +119,76 @@ def _todo_q(user) -> Q:
     """Waiting for a move by this user: confirming a report, planning, rectifying and
     submitting (enterprise), accepting, deciding an extension, listing a major one."""
     q = _acceptance_q(user)
-    staff_of = [g.enterprise_id for g in user.grants() if g.role in ENTERPRISE_STAFF]
+    staff_of = _staff_of(user)
     if staff_of:
         q |= Q(enterprise_id__in=staff_of, state__in=[State.PENDING, State.RECTIFYING])
-    if user.roles & REGULATORS:
-        regulated = Hazard.objects.for_user(user, "view", roles=REGULATORS).values("pk")
-        q |= Q(pk__in=regulated, state=State.PENDING)
-        waiting = Q(
-            state=State.RECTIFYING,
-            pk__in=Hazard.objects.filter(extensions__status=ExtensionStatus.REQUESTED).values("pk"),
-        )
-        q |= waiting & Q(pk__in=regulated, level=Level.GENERAL)
+    regulated = _regulated_q(user)
+    if regulated is not None:
+        q |= regulated & Q(state=State.PENDING)
+        waiting = Q(state=State.RECTIFYING) & _waiting()
+        q |= waiting & regulated & Q(level=Level.GENERAL)
         q |= waiting & Q(level=Level.MAJOR) & _supervised_q(user)
-        q |= Q(
-            pk__in=regulated, state=State.RECTIFYING, level=Level.MAJOR, listing__isnull=True
-        ) & _lister_q(user)
+        q |= (
+            regulated
+            & Q(state=State.RECTIFYING, level=Level.MAJOR)
+            & ~_listed_by()
+            & _lister_q(user)
+        )
     return q
 
 
 def saved_view(queryset, user, name: str):
-    """One of the saved views for a role's daily work, applied to a scoped queryset."""
+    """One of the saved views for a role's daily work, applied to a scoped queryset.
+    Every condition is on the hazard's own columns or an EXISTS on a related table, so a
+    view never repeats a row and needs no DISTINCT; each names the open states first, which
+    the partial indexes of open hazards serve."""
     if name == "todo":
-        return queryset.filter(_todo_q(user)).distinct()
+        return queryset.filter(Q(state__in=OPEN_STATES) & _todo_q(user))
     if name == "acceptance":
-        return queryset.filter(_acceptance_q(user)).distinct()
+        return queryset.filter(Q(state__in=OPEN_STATES) & _acceptance_q(user))
     if name == "overdue":
         return queryset.filter(_overdue_q())
     return queryset
 
 
-def saved_view_counts(user) -> dict[str, int]:
+def saved_view_counts(user) -> dict[str, CappedCount]:
+    """Each saved view's count in the user's scope, exact up to the list cap."""
     base = Hazard.objects.for_user(user)
-    return {name: saved_view(base, user, name).count() for name in SAVED_VIEWS}
+    return {name: capped_count(saved_view(base, user, name)) for name in SAVED_VIEWS}
 
 
-def state_counts(queryset) -> dict[str, int]:
-    rows = queryset.order_by().values("state").annotate(n=Count("pk"))
-    return {row["state"]: row["n"] for row in rows}
+def list_state_counts(user, filterset, queryset, view: str) -> dict[str, CappedCount]:
+    """The list's counts per state: exact from a summary table where one can answer for the
+    user's scope and the filters (the dashboards' tallies, registered in core.counts), else
+    capped counts of the filtered queryset."""
+    if not view and filterset.is_valid():
+        criteria = {
+            name: value
+            for name, value in filterset.form.cleaned_data.items()
+            if value not in (None, "", [])
+        }
+        counts = summary_counts(Hazard, user, criteria)
+        if counts is not None:
+            return counts
+    # Only the states the list can hold are counted: a saved view holds open hazards only
+    # (awaiting acceptance: awaiting ones), a state filter its states only; the others are 0
+    # without a query.
+    states: set[str] = set(State.values)
+    if view:
+        states = {State.AWAITING} if view == "acceptance" else set(OPEN_STATES)
+    if filterset.is_valid() and filterset.form.cleaned_data.get("state"):
+        states &= set(filterset.form.cleaned_data["state"])
+    return state_counts(queryset, states)
+
+
+def state_counts(queryset, states=None) -> dict[str, CappedCount]:
+    """The list's rows per state (of `states`, all by default), each exact up to the list
+    cap: one small capped count per state, never a count of the whole scope."""
+    wanted = State.values if states is None else states
+    return {
+        state: capped_count(queryset.filter(state=state)) if state in wanted else CappedCount(0)
+        for state in State.values
+    }
 
 
 def timeline(hazard):

@@ -10,7 +10,6 @@ not possible in this state (both with the form shown again), 403 and 404 raised.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from safeloop.core import exports as core_exports
+from safeloop.core.counts import CappedPaginator
 from safeloop.core.documents import pdf_response
 from safeloop.core.errors import Conflict, fields_for
 from safeloop.core.views import attempt, attempt_form, get_for_user_or_404
@@ -71,10 +71,10 @@ def _filtered(request):
 @login_required
 def hazard_list(request):
     filterset, queryset, view = _filtered(request)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    counts = selectors.state_counts(queryset)
+    counts = selectors.list_state_counts(request.user, filterset, queryset, view)
     view_counts = selectors.saved_view_counts(request.user)
     return render(
         request,

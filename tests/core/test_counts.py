@@ -1,0 +1,68 @@
+"""Capped counts (core/counts.py): exact up to the cap, "cap+" beyond, counting at most
+cap + 1 rows; the paginator that pages without the full count."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from safeloop.core.counts import CappedCount, CappedPaginator, capped_count
+from safeloop.orgs.models import Region, RegionLevel
+
+
+@pytest.fixture
+def regions(db):
+    Region.objects.bulk_create(
+        Region(code=f"64{i:04d}", name=f"区{i}", level=RegionLevel.COUNTY) for i in range(7)
+    )
+    return Region.objects.order_by("code")
+
+
+def test_it_counts_exactly_up_to_the_cap(regions):
+    assert capped_count(regions, cap=7) == CappedCount(7)
+    assert capped_count(regions, cap=100) == CappedCount(7, capped=False)
+    assert str(capped_count(regions, cap=7)) == "7"
+
+
+def test_beyond_the_cap_it_says_at_least_the_cap(regions):
+    counted = capped_count(regions, cap=6)
+    assert counted == CappedCount(6, capped=True) and counted.label == "6+"
+    assert CappedCount(10_000, capped=True).label == "10,000+"
+    assert not capped_count(regions.none(), cap=6) and capped_count(regions, cap=6)
+
+
+def test_it_reads_at_most_cap_plus_one_rows(regions):
+    with CaptureQueriesContext(connection) as queries:
+        capped_count(regions, cap=3)
+    (query,) = queries.captured_queries
+    assert "LIMIT 4" in query["sql"] and "COUNT(" in query["sql"].upper()
+
+
+def test_the_cap_is_a_setting(regions, settings):
+    settings.LIST_COUNT_CAP = 2
+    assert capped_count(regions) == CappedCount(2, capped=True)
+    settings.LIST_COUNT_CAP = 7
+    assert capped_count(regions) == CappedCount(7)
+
+
+def test_the_paginator_pages_past_the_cap(regions):
+    paginator = CappedPaginator(regions, 2, cap=3)
+    first = paginator.get_page(1)
+    assert [r.code for r in first] == ["640000", "640001"]
+    assert paginator.counted == CappedCount(3, capped=True) and first.has_next()
+    # a page past the counted reach is served: asking for it counts as far as it
+    last = paginator.get_page(4)
+    assert [r.code for r in last] == ["640006"] and not last.has_next()
+    assert paginator.counted == CappedCount(7) and paginator.num_pages == 4
+    # past the end: the last page, as Django's paginator does
+    assert CappedPaginator(regions, 2, cap=3).get_page(99).number == 4
+    assert CappedPaginator(regions, 2, cap=3).get_page("x").number == 1
+    assert list(CappedPaginator(regions.none(), 2, cap=3).get_page(1)) == []
+
+
+def test_the_paginator_never_counts_the_whole_list(regions):
+    paginator = CappedPaginator(regions, 2, cap=3)
+    with CaptureQueriesContext(connection) as queries:
+        page = paginator.get_page(2)
+        list(page)
+    assert page.has_next() and paginator.counted.capped
+    assert any("LIMIT 5" in q["sql"] for q in queries.captured_queries)  # page 2 of 2: 4 + 1
