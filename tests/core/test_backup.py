@@ -13,6 +13,8 @@ from django.core.management.base import CommandError
 
 from safeloop.core import audit
 from safeloop.core.models import AuditEntry
+from safeloop.enterprises import services
+from safeloop.orgs.roles import Role
 from tests.conftest import database_url
 from tests.core.test_audit_chain import seal_all
 
@@ -42,12 +44,14 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def backed_up(world, media, tmp_path):
-    entries = [
-        audit.record("enterprises.enterprise.update", world.inside, changes={"名称": ["甲", "乙"]}),
-        audit.record("enterprises.enterprise.update", world.sibling, changes={"x": [1, 2]}),
-        audit.record("orgs.park.update", world.park),
-    ]
-    seal_all(*entries)
+    admin = world.user(Role.CITY_ADMIN)
+    for enterprise, address in ((world.inside, "一号路"), (world.sibling, "二号路")):
+        services.update_enterprise(
+            actor=admin, enterprise=enterprise, data={"address": address}, expected_version=1
+        )
+    entries = list(AuditEntry.objects.filter(action="enterprises.enterprise.update"))
+    assert len(entries) == 2
+    seal_all(*entries, audit.record("test.backup"))
     out = StringIO()
     call_command("backup", out=str(tmp_path / "backup"), stdout=out)
     return tmp_path / "backup", out.getvalue()
