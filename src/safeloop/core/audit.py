@@ -79,39 +79,46 @@ class Verification:
         return not self.problems
 
 
-def verify() -> Verification:
+def verify(db=None) -> Verification:
     """Recompute the chain from the last pruning anchor: every position present once and in
     order (a gap is a deleted entry), every link equal to the previous entry's hash, every hash
-    equal to the entry's recomputed one (an edit), and the last position the chain head's."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT seq, hash FROM core_auditanchor ORDER BY seq DESC LIMIT 1")
-        anchor = cursor.fetchone() or (0, "")
-        cursor.execute("SELECT seq, hash FROM core_auditchain WHERE id = 1")
-        head = cursor.fetchone() or (0, "")
-        cursor.execute("SELECT count(*) FROM core_auditentry WHERE seq IS NULL")
-        unsealed = cursor.fetchone()[0]
+    equal to the entry's recomputed one (an edit), and the last position the chain head's.
+    `db`: a psycopg connection to check instead of the configured database (a restored copy)."""
+    if db is None:
+        with transaction.atomic(), connection.cursor() as c, connection.chunked_cursor() as rows:
+            return _verify(c, rows)
+    with db.transaction(), db.cursor() as c, db.cursor(name="audit_chain") as rows:
+        return _verify(c, rows)
+
+
+def _verify(cursor, chain) -> Verification:
+    cursor.execute("SELECT seq, hash FROM core_auditanchor ORDER BY seq DESC LIMIT 1")
+    anchor = cursor.fetchone() or (0, "")
+    cursor.execute("SELECT seq, hash FROM core_auditchain WHERE id = 1")
+    head = cursor.fetchone() or (0, "")
+    cursor.execute("SELECT count(*) FROM core_auditentry WHERE seq IS NULL")
+    unsealed = cursor.fetchone()[0]
     result = Verification(anchor[0] + 1, anchor[0], 0, tuple(anchor), tuple(head), unsealed)
     expected_seq, expected_prev = anchor[0] + 1, anchor[1]
-    with transaction.atomic(), connection.chunked_cursor() as cursor:
-        cursor.execute(_CHAIN_QUERY)
-        while rows := cursor.fetchmany(2000):
-            for row in rows:
-                fields, prev_hash, stored = list(row[:13]), row[13], row[14]
-                seq = int(fields[0])
-                if seq < expected_seq:
-                    result.problems.append((seq, "position below the pruning anchor"))
-                    continue
-                if seq > expected_seq:
-                    result.problems.append(
-                        (expected_seq, f"missing positions {expected_seq}–{seq - 1}")
-                    )
-                elif prev_hash != expected_prev:
-                    result.problems.append((seq, "link to the previous entry broken"))
-                if entry_hash(prev_hash or "", fields) != stored:
-                    result.problems.append((seq, f"entry {fields[1]} changed after sealing"))
-                result.checked += 1
-                result.last = seq
-                expected_seq, expected_prev = seq + 1, stored
+    chain.execute(_CHAIN_QUERY)
+    while rows := chain.fetchmany(2000):
+        for row in rows:
+            fields, prev_hash, stored = list(row[:13]), row[13], row[14]
+            seq = int(fields[0])
+            if seq < expected_seq:
+                result.problems.append((seq, "position below the pruning anchor"))
+                continue
+            if seq > expected_seq:
+                result.problems.append(
+                    (expected_seq, f"missing positions {expected_seq}–{seq - 1}")
+                )
+            elif prev_hash != expected_prev:
+                result.problems.append((seq, "link to the previous entry broken"))
+            if entry_hash(prev_hash or "", fields) != stored:
+                result.problems.append((seq, f"entry {fields[1]} changed after sealing"))
+            result.checked += 1
+            result.last = seq
+            expected_seq, expected_prev = seq + 1, stored
     if head[0] > result.last:
         result.problems.append((result.last + 1, f"missing positions {result.last + 1}–{head[0]}"))
     elif head[0] < result.last:
