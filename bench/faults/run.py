@@ -61,6 +61,18 @@ from safeloop.enterprises import columns as C  # noqa: E402
 
 CREATION_MOVES = ("register", "fix_on_spot", "report")
 WORKING_BATCH = ("uploaded", "checking", "applying")
+DOING = (
+    "SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing' AND queue_name <> 'maintenance'"
+)
+# Work the worker still has: due jobs to do, and jobs doing under a live worker (a heartbeat
+# every 10 s); a killed worker's job waits for the recovery instead.
+PENDING = """
+    SELECT count(*) FROM procrastinate_jobs j LEFT JOIN procrastinate_workers w
+      ON w.id = j.worker_id
+    WHERE j.queue_name <> 'maintenance' AND (
+      (j.status = 'todo' AND (j.scheduled_at IS NULL OR j.scheduled_at <= now()))
+      OR (j.status = 'doing' AND w.last_heartbeat > now() - interval '12 seconds'))
+"""
 PLAN = {
     "measures": "更换防护栏",
     "funds_budgeted": "1000.00",
@@ -591,6 +603,7 @@ def drill(
     since_hazard = Hazard.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     ledger = Ledger()
     stop = threading.Event()
+    first_job = _one("SELECT coalesce(max(id), 0) FROM procrastinate_jobs")
     for proc in [*servers, worker]:
         proc.start()
     started = time.monotonic()
@@ -613,8 +626,14 @@ def drill(
         for n, at in enumerate(moments):
             time.sleep(max(0, at - (time.monotonic() - load_started)))
             victim = worker if n % 2 == 1 else random.choice(servers)
+            if victim is worker:  # mid-job when one runs within 5 s
+                busy = time.monotonic() + 5
+                while time.monotonic() < busy and not _one(DOING):
+                    time.sleep(0.05)
+            doing = _one(DOING) if victim is worker else 0
             victim.kill()
-            say(f"  {time.monotonic() - load_started:5.1f} s  kill -9 {victim.name}")
+            mid = f" ({doing} job(s) doing)" if victim is worker else ""
+            say(f"  {time.monotonic() - load_started:5.1f} s  kill -9 {victim.name}{mid}")
             time.sleep(1)
             victim.start()
         time.sleep(max(0, seconds - (time.monotonic() - load_started)))
@@ -623,10 +642,7 @@ def drill(
             t.join()
         say(f"load stopped after {time.monotonic() - load_started:.1f} s; draining the queue")
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and _one(
-            "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing') "
-            "AND queue_name <> 'maintenance' AND (scheduled_at IS NULL OR scheduled_at <= now())"
-        ):
+        while time.monotonic() < deadline and _one(PENDING):
             time.sleep(0.5)
     finally:
         stop.set()
@@ -636,6 +652,21 @@ def drill(
     time.sleep(timeout + 1)
     recovered = stalled.recover(timeout)
     say(f"stalled recovery ({timeout} s): {recovered}")
+    left = _one("SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo'")
+    say(f"jobs left to do (retried, or queued at the end): {left}")
+    from safeloop.enterprises.models import ImportBatch
+
+    statuses = Counter(
+        ImportBatch.objects.filter(token__in=list(ledger.uploaded)).values_list("status", flat=True)
+    )
+    say(f"import batches: {dict(statuses)}")
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT task_name, status, count(*) FROM procrastinate_jobs "
+            "WHERE queue_name <> 'maintenance' AND id > %s GROUP BY 1, 2 ORDER BY 1, 2",
+            [first_job],
+        )
+        say("jobs: " + ", ".join(f"{t} {st} {n}" for t, st, n in c.fetchall()))
     sealed = 0
     deadline = time.monotonic() + 60
     while True:  # a transaction open elsewhere in the cluster holds sealing back a moment
