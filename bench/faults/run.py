@@ -548,6 +548,7 @@ def drill(
     port: int = 8790,
     media: Path | None = None,
     database_url: str | None = None,
+    work: Path | None = None,
     say=print,
 ) -> bool:
     """Run the drill and print the summary; True when every check passed."""
@@ -557,7 +558,7 @@ def drill(
     from safeloop.enterprises import tasks as enterprise_tasks  # noqa: F401
     from safeloop.hazards.models import Hazard
 
-    work = Path(tempfile.mkdtemp(prefix="safeloop-faults-"))
+    work = work or Path(tempfile.mkdtemp(prefix="safeloop-faults-"))
     media = media or work / "media"
     call_command("collectstatic", interactive=False, verbosity=0)
     env = {

@@ -23,7 +23,8 @@ def test_kill_9_under_a_write_load_leaves_nothing_half_written(world, tmp_path):
         rows=5,
         timeout=3,
         port=8890,
-        media=tmp_path,
+        media=tmp_path / "media",
+        work=tmp_path,
         database_url=database_url(),
         say=lines.append,
     )
