@@ -271,6 +271,12 @@ AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("SAFELOOP_AUDIT_RETENTION_DAY
 EXPORT_INLINE_ROWS = int(os.environ.get("SAFELOOP_EXPORT_INLINE_ROWS", "5000"))
 EXPORT_KEEP_DAYS = int(os.environ.get("SAFELOOP_EXPORT_KEEP_DAYS", "7"))
 
+# A ledger file whose sheets unpack to more than this many bytes is checked and imported by the
+# worker, a smaller one in the request (enterprises/services.py); the fault drill sets it to 1.
+LEDGER_IMPORT_SYNC_BYTES = int(
+    os.environ.get("SAFELOOP_LEDGER_IMPORT_SYNC_BYTES", str(4 * 1024 * 1024))
+)
+
 # A job whose worker sent no heartbeat (every 10 s) for this long, and an import batch left
 # checking or importing this long with no live job, count as dead (core/stalled.py). It must
 # exceed the web request timeout (gunicorn's 30 s), since small imports run in the request.
