@@ -127,8 +127,10 @@ def _interrupt(signum, frame):
 def run_children(commands: list[list[str]], ready) -> int:
     """Start one process per command, the last one being the main one; `ready(main)` returns an
     exit code to stop at once or None to wait for the main process. Ctrl+C, SIGTERM and SIGHUP
-    stop every child (gracefully, then killed after 10 s), so nothing keeps serving after us."""
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    stop every child (gracefully, then killed after 10 s), so nothing keeps serving after us.
+    SIGINT gets the handler too: a process started in the background by a shell inherits it
+    ignored, and Python then raises no KeyboardInterrupt."""
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(signum, _interrupt)
     children: list[subprocess.Popen] = []
     try:
