@@ -12,14 +12,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from PIL import Image
 
 from safeloop import settings as configured
 from safeloop.bulletins import services as bulletins
 from safeloop.core.models import ExportFile
 from safeloop.core.storage import local_copy, put, walk
-from safeloop.enterprises import columns as C
 from safeloop.enterprises.models import Document, Enterprise, ImportBatch
 from safeloop.hazards.models import HazardPhoto
 from safeloop.orgs.roles import Role
@@ -116,30 +115,20 @@ def test_a_document_and_a_photo_go_to_the_bucket_and_come_back_in_scope(world, c
     assert client.get(photo_url + "?size=thumb").status_code == 404
 
 
-def ledger(codes: list[str]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = C.SHEET
-    ws.append(C.HEADERS)
-    for n, code in enumerate(codes):
-        row = {"统一社会信用代码": code, "企业名称": f"桶中企业{n}", "所属县区": "兴庆区"}
-        row |= {"行业代码": "3311", "规模": "小型", "从业人数": 30, "状态": "正常生产"}
-        ws.append([row.get(h) for h in C.HEADERS])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_reads_imports_from_and_writes_exports_to_the_bucket(
     world, client, bucket, settings
 ):
+    from bench.faults.run import ledger_file
+
     settings.LEDGER_IMPORT_SYNC_BYTES = 1  # every file is a background job
     settings.LEDGER_IMPORT_PARALLEL_BYTES = 1  # read by the worker's child process
     settings.EXPORT_INLINE_ROWS = -1  # every export is built by the worker
     client.force_login(world.user(Role.COUNTY_ADMIN))
     codes = [valid_uscc("640104", 7000 + n) for n in range(30)]
-    client.post("/enterprises/import/", {"file": SimpleUploadedFile("台账.xlsx", ledger(codes))})
+    client.post(
+        "/enterprises/import/", {"file": SimpleUploadedFile("台账.xlsx", ledger_file(codes))}
+    )
     batch = ImportBatch.objects.get()
     assert batch.status == "checking" and batch.file.name in bucket.stored()
     run_worker(["imports"])
