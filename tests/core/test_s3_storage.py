@@ -7,10 +7,12 @@ a backup walks the bucket. Without SAFELOOP_S3_BUCKET the media folder stays the
 import io
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 from PIL import Image
@@ -22,7 +24,7 @@ from safeloop.core.storage import local_copy, put, walk
 from safeloop.enterprises.models import Document, Enterprise, ImportBatch
 from safeloop.hazards.models import HazardPhoto
 from safeloop.orgs.roles import Role
-from tests.conftest import make_user, run_worker, valid_uscc
+from tests.conftest import database_url, make_user, run_worker, valid_uscc
 from tests.s3 import moto_server, new_bucket
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -182,3 +184,25 @@ def test_local_copies_walks_and_restores_go_through_the_bucket(bucket):
     assert not path.exists()  # the temporary copy is gone
     put(default_storage, name, ContentFile(b"restored"))  # replaces, keeps the name
     assert list(walk(default_storage)) == [name] and bucket.get(name) == b"restored"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_takes_the_bucket_and_a_restore_fills_another(
+    world, bucket, s3_endpoint, settings, tmp_path
+):
+    name = default_storage.save("photos/2026/12/a.jpg", ContentFile(b"\xff\xd8 a photo"))
+    call_command("backup", out=str(tmp_path / "backup"), stdout=io.StringIO())
+    other = new_bucket(s3_endpoint)
+    settings.STORAGES = {**settings.STORAGES, "default": configured.s3_storage(other.env)}
+    target = f"s3_restore_{other.name[-8:]}"
+    with psycopg.connect(database_url("postgres"), autocommit=True) as server:
+        server.execute(f'CREATE DATABASE "{target}"')
+    try:
+        out = io.StringIO()
+        restore = ["--from", str(tmp_path / "backup"), "--database-url", database_url(target)]
+        call_command("restore", *restore, stdout=out)
+        assert "unpacked 1 media files into " + other.name in out.getvalue()
+        assert other.stored() == {name} and other.get(name) == b"\xff\xd8 a photo"
+    finally:
+        with psycopg.connect(database_url("postgres"), autocommit=True) as server:
+            server.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
