@@ -203,6 +203,38 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("SAFELOOP_MEDIA_ROOT", data_dir() / "media"))
+
+
+def s3_storage(env) -> dict | None:
+    """The uploads' storage in an S3-compatible bucket when `env` names one
+    (SAFELOOP_S3_BUCKET), else None: the media folder. Keys come from boto3's own places
+    (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile, an instance role)."""
+    bucket = env.get("SAFELOOP_S3_BUCKET", "").strip()
+    if not bucket:
+        return None
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env.get("SAFELOOP_S3_ENDPOINT_URL") or None,
+            "region_name": env.get("SAFELOOP_S3_REGION") or None,
+            "location": env.get("SAFELOOP_S3_PREFIX", "").strip("/"),
+            # Most S3-compatible servers want path-style addresses (endpoint/bucket/key).
+            "addressing_style": env.get("SAFELOOP_S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            # Never replace a stored file: a second upload of the same name gets a new name,
+            # as in the media folder.
+            "file_overwrite": False,
+            "default_acl": None,  # the bucket's own policy: private
+        },
+    }
+
+
+# Uploads in a bucket instead of MEDIA_ROOT when one is configured: what several web and worker
+# processes on different machines need (docs/operations.md). Files are still served only
+# through the records' scoped views, streamed from the bucket.
+if S3_STORAGE := s3_storage(os.environ):
+    STORAGES["default"] = S3_STORAGE
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PHOTO_MAX_BYTES = int(os.environ.get("SAFELOOP_PHOTO_MAX_MB", "10")) * 1024 * 1024

@@ -1,4 +1,5 @@
-"""Backup and restore: a pg_dump of the database, a tar of the uploads, and a manifest that
+"""Backup and restore: a pg_dump of the database, a tar of the uploads (read and written
+through the storage API: the media folder or the S3 bucket), and a manifest that
 the restore checks the result against (row counts and the audit chain's head).
 
 The counts and the chain head are read in one REPEATABLE READ transaction whose snapshot
@@ -17,10 +18,13 @@ from pathlib import Path
 import dj_database_url
 import psycopg
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from psycopg import sql
 
 from safeloop.core import audit
+from safeloop.core.storage import put, walk
 
 DUMP = "database.dump"
 MEDIA = "media.tar.gz"
@@ -107,8 +111,37 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _media_files(root: Path) -> int:
-    return sum(1 for p in root.rglob("*") if p.is_file()) if root.exists() else 0
+def _archive_media(tar: tarfile.TarFile) -> int:
+    """Every stored upload into `tar`, read through the storage API (a folder or a bucket)."""
+    files = 0
+    for name in walk(default_storage):
+        info = tarfile.TarInfo(name)
+        info.size = default_storage.size(name)
+        info.mtime = int(timezone.now().timestamp())
+        with default_storage.open(name, "rb") as content:
+            tar.addfile(info, content)
+        files += 1
+    return files
+
+
+def _unpack_media(tar: tarfile.TarFile) -> int:
+    """Every file of `tar` back into the storage under its own name."""
+    files = 0
+    for member in tar:
+        if not member.isfile():
+            continue
+        name = member.name.removeprefix("./")
+        if name.startswith("/") or ".." in name.split("/"):
+            raise BackupError(f"{member.name} is outside the uploads")
+        content = tar.extractfile(member)
+        assert content is not None  # a regular file
+        put(default_storage, name, File(content, name=name))
+        files += 1
+    return files
+
+
+def _media_where() -> str:
+    return getattr(default_storage, "bucket_name", None) or str(settings.MEDIA_ROOT)
 
 
 def backup(out: Path, *, log=print) -> dict:
@@ -133,12 +166,9 @@ def backup(out: Path, *, log=print) -> dict:
             )
         conn.rollback()
     log(f"dumped database {db['NAME']}: {len(counts)} tables, {sum(counts.values())} rows")
-    media_root = Path(settings.MEDIA_ROOT)
     with tarfile.open(out / MEDIA, "w:gz") as tar:
-        if media_root.exists():
-            tar.add(media_root, arcname=".")
-    files = _media_files(media_root)
-    log(f"archived {files} media files from {media_root}")
+        files = _archive_media(tar)
+    log(f"archived {files} media files from {_media_where()}")
     try:
         app_version = version("safeloop")
     except PackageNotFoundError:
@@ -218,8 +248,9 @@ def _is_empty(db: dict) -> bool:
 
 
 def restore(source: Path, *, database_url=None, force=False, verify_only=False, log=print) -> Check:
-    """Restore the backup in `source` into the configured database (or `database_url`), unpack
-    the uploads into MEDIA_ROOT, and check the result against the manifest."""
+    """Restore the backup in `source` into the configured database (or `database_url`), put
+    the uploads back into the storage (MEDIA_ROOT or the bucket), and check the result
+    against the manifest."""
     manifest = _read_manifest(source)
     db = _target(database_url)
     if not verify_only:
@@ -236,11 +267,9 @@ def restore(source: Path, *, database_url=None, force=False, verify_only=False, 
             argv += ["--clean", "--if-exists"]
         _run([*argv, "-d", db["NAME"], str(source / DUMP)], db)
         log(f"restored {source / DUMP} into database {db['NAME']}")
-        media_root = Path(settings.MEDIA_ROOT)
-        media_root.mkdir(parents=True, exist_ok=True)
         with tarfile.open(source / MEDIA, "r:gz") as tar:
-            tar.extractall(media_root, filter="data")
-        log(f"unpacked {manifest.get('media_files', 0)} media files into {media_root}")
+            files = _unpack_media(tar)
+        log(f"unpacked {files} media files into {_media_where()}")
     check = verify(source, db, log=log)
     if manifest.get("migrations") and manifest["migrations"] != migration_heads():
         log("note: the backup's migrations differ from this code's; run migrate after it")

@@ -21,6 +21,7 @@ from safeloop.core.bulk import copy_insert
 from safeloop.core.context import current
 from safeloop.core.models import AuditEntry
 from safeloop.core.scoping import reaches
+from safeloop.core.storage import local_copy
 from safeloop.enterprises import columns as C
 from safeloop.enterprises import safety_managers as managers_
 from safeloop.enterprises import services
@@ -494,11 +495,11 @@ def _run_batch(batch: ImportBatch, *, apply: bool) -> ImportBatch:
     failed = False
     outcome: dict = {}
     try:
-        check_file(batch.original_name, batch.file.path)
-        with transaction.atomic():  # an error rolls back to here, the outcome is still saved
-            result = Importer(actor=batch.created_by, apply=apply, progress=progress).run(
-                batch.file.path
-            )
+        # The stored file, read through the storage API (a bucket has no local path).
+        with local_copy(batch.file.storage, batch.file.name, suffix=".xlsx") as path:
+            check_file(batch.original_name, path)
+            with transaction.atomic():  # an error rolls back to here, the outcome is still saved
+                result = Importer(actor=batch.created_by, apply=apply, progress=progress).run(path)
     except FileRefused as refused:
         failed = True
         outcome = {"message": str(refused), "errors": [[0, "", "", str(refused)]]}

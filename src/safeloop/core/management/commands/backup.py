@@ -7,9 +7,9 @@ from safeloop.core import backup
 
 class Command(BaseCommand):
     help = (
-        "Back up the database (pg_dump, custom format) and the uploads (MEDIA_ROOT) into a new "
-        "directory, with a manifest of every table's row count and the sealed audit chain's head "
-        "taken from the dump's own snapshot."
+        "Back up the database (pg_dump, custom format) and the uploads (MEDIA_ROOT or the S3 "
+        "bucket) into a new directory, with a manifest of every table's row count and the "
+        "sealed audit chain's head taken from the dump's own snapshot."
     )
 
     def add_arguments(self, parser):

@@ -7,9 +7,9 @@ from safeloop.core import backup
 
 class Command(BaseCommand):
     help = (
-        "Restore a backup made by `backup` into an empty database, unpack its uploads into "
-        "MEDIA_ROOT, then check every table's row count and the audit chain against its "
-        "manifest; exit status 1 on any difference."
+        "Restore a backup made by `backup` into an empty database, put its uploads back into "
+        "the storage (MEDIA_ROOT or the S3 bucket), then check every table's row count and the "
+        "audit chain against its manifest; exit status 1 on any difference."
     )
 
     def add_arguments(self, parser):
