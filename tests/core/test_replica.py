@@ -27,7 +27,8 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from safeloop.core import replica
+from safeloop.core import exports, replica
+from safeloop.core.models import ExportFile
 from safeloop.core.replica import PRIMARY, REPLICA, reporting_reads
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards import services as hazards
@@ -304,6 +305,22 @@ def test_pages_give_the_same_figures_from_either_server(pair, area, client):
     assert cells(sheet_replica) == cells(sheet_primary)
     assert len(cells(sheet_replica)) > 1
     assert activity_replica == activity_primary
+
+
+def test_a_background_export_is_built_from_the_replica(pair, area, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    inspector, enterprise = area
+    export = ExportFile.objects.create(
+        owner=inspector, kind="hazards", title="隐患", language="zh-hans"
+    )
+    pair.caught_up()
+    replica.forget()
+    with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+        done = exports.run(export.pk)
+    assert done.state == "done"
+    assert done.rows == Hazard.objects.filter(enterprise=enterprise).count()
+    assert [q for q in _reads(on_replica) if "hazards_hazard" in q]
+    ExportFile.objects.get(pk=export.pk)  # its record was written on the primary
 
 
 @override_settings(REPLICA_CHECK_SECONDS=600)
