@@ -70,3 +70,17 @@ def database_settings() -> dict:
     if test_name := os.environ.get("SAFELOOP_TEST_DB_NAME"):
         config["TEST"] = {"NAME": test_name}
     return config
+
+
+def replica_settings() -> dict | None:
+    """DATABASE_REPLICA_URL: a hot standby of the primary, read by dashboards and reports
+    (core/replica.py). It is never migrated, and in the tests it mirrors the test database
+    instead of having one made for it. A short connect timeout: an unreachable replica costs a
+    request at most this long before the primary answers."""
+    url = os.environ.get("DATABASE_REPLICA_URL")
+    if not url:
+        return None
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    config["TEST"] = {"MIRROR": "default"}
+    return config

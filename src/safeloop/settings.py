@@ -7,7 +7,7 @@ from pathlib import Path
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.database import data_dir, database_settings
+from safeloop.database import data_dir, database_settings, replica_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -120,6 +120,15 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": database_settings()}
+if replica := replica_settings():
+    DATABASES["replica"] = replica
+# Dashboard and report reads go to the replica while its replay lag is at most
+# REPLICA_MAX_LAG_SECONDS (measured at most every REPLICA_CHECK_SECONDS per process; a replica
+# that failed is left alone REPLICA_DOWN_SECONDS); everything else to the primary (core/replica.py).
+DATABASE_ROUTERS = ["safeloop.core.replica.ReportingReadsRouter"]
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("SAFELOOP_REPLICA_MAX_LAG_SECONDS", "5"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("SAFELOOP_REPLICA_CHECK_SECONDS", "1"))
+REPLICA_DOWN_SECONDS = float(os.environ.get("SAFELOOP_REPLICA_DOWN_SECONDS", "10"))
 # The role `safeloop serve` and `safeloop worker` log in as with DATABASE_APP_URL: not the owner
 # (migrate creates it when it may and grants it the application's rights, core.dbroles).
 DATABASE_APP_ROLE = os.environ.get("SAFELOOP_DATABASE_APP_ROLE", "safeloop_app")

@@ -151,8 +151,11 @@ def key_unit_counts(enterprises: QuerySet, *, today=None) -> dict[str, int]:
     It starts from the reasons' id sets (a few thousand rows each) and joins the scoped
     enterprises to them, rather than testing every enterprise against every reason: on a
     city of 100,000 enterprises the annotated list's aggregate costs a full scan with five
-    subplan probes per row."""
-    from django.db import connection
+    subplan probes per row. On the replica inside `reporting_reads()` (core/replica.py), as the
+    dashboard's other figures."""
+    from django.db import connections
+
+    from safeloop.core.replica import read_alias
 
     today = today or timezone.localdate()
     parts: list[str] = []
@@ -176,7 +179,7 @@ def key_unit_counts(enterprises: QuerySet, *, today=None) -> dict[str, int]:
         f"SELECT k.id, {flags} FROM ({' UNION ALL '.join(parts)}) k "
         f"WHERE k.id IN ({scoped}) GROUP BY k.id) units"
     )
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(statement, [*params, *scoped_params])
         row = cursor.fetchone()
     return {"total": row[0], **{code: n for (code, _ids), n in zip(codes, row[1:], strict=True)}}

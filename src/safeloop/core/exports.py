@@ -31,6 +31,7 @@ from safeloop.core import audit
 from safeloop.core.documents import Sheet, workbook_response, write_workbook
 from safeloop.core.models import ExportFile
 from safeloop.core.notify import notify
+from safeloop.core.replica import reporting_reads
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +105,18 @@ def queue(request, kind: str) -> ExportFile:
     return export
 
 
+@reporting_reads()
+def _workbook(export: ExportFile, out) -> tuple[str, int]:
+    """The export's rows written to `out`: a report read, from the replica when it is fresh
+    (core/replica.py), from the primary again if the replica fails meanwhile."""
+    out.seek(0)
+    out.truncate()
+    replay = Replay(export.owner, QueryDict(export.query), export.language)
+    queryset, make = REGISTRY[export.kind].build(replay)
+    filename, sheets = make(queryset)
+    return filename, write_workbook(sheets, out)
+
+
 def run(export_id: int) -> ExportFile | None:
     """Build one queued export as its owner; a failure is recorded on it, never lost."""
     # A job retried after its worker died finds its export still running and builds it anew.
@@ -116,11 +129,8 @@ def run(export_id: int) -> ExportFile | None:
     get_resolver().url_patterns  # noqa: B018 - the apps' views register their exports
     try:
         with translation.override(export.language):
-            replay = Replay(export.owner, QueryDict(export.query), export.language)
-            queryset, make = REGISTRY[export.kind].build(replay)
-            filename, sheets = make(queryset)
             with tempfile.TemporaryFile() as out:
-                export.rows = write_workbook(sheets, out)
+                filename, export.rows = _workbook(export, out)
                 out.seek(0)
                 export.file.save(filename, File(out), save=False)
             export.state = ExportFile.State.DONE

@@ -11,13 +11,14 @@ hazards (a partial index holds only those).
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from safeloop.core.replica import read_alias
 from safeloop.dashboards import activity, tallies
 from safeloop.dashboards.models import HazardCount, HazardMonth, RiskTally
 from safeloop.dashboards.tables import Cell, Table, link
@@ -203,7 +204,8 @@ def _overdue(user, focus: Focus, group: str | None, today: date) -> list[dict]:
         .values("enterprise_id", "level")
         .annotate(n=Count("deadline"), oldest=Min("deadline"), **buckets)
     )
-    with connection.cursor() as cursor:  # one array parameter, not thousands of IN items
+    # One array parameter, not thousands of IN items.
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(
             "SELECT id, park_id FROM enterprises_enterprise WHERE id = ANY(%s)",
             [sorted({r["enterprise_id"] for r in rows})],
@@ -308,14 +310,16 @@ def area_activity(user, focus: Focus) -> list:
 
 
 class _snapshot:
-    """All figures from one snapshot (REPEATABLE READ), so they add up with each other."""
+    """All figures from one snapshot (REPEATABLE READ), so they add up with each other: on the
+    database the reads go to, the replica inside `reporting_reads()` (core/replica.py)."""
 
     def __enter__(self):
-        self.atomic = transaction.atomic()
-        outermost = not connection.in_atomic_block
+        alias = read_alias()
+        self.atomic = transaction.atomic(using=alias)
+        outermost = not connections[alias].in_atomic_block
         self.atomic.__enter__()
         if outermost:
-            with connection.cursor() as cursor:
+            with connections[alias].cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 # Each read is small; parallel workers per page view would only multiply the
                 # processes competing for the cores when many regulators look at once.

@@ -7,10 +7,11 @@ so it sees one snapshot: exact at every moment, however far behind the fold is.
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, DateField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
+from safeloop.core.replica import read_alias
 from safeloop.dashboards import sql
 from safeloop.dashboards.models import TALLIES, HazardCount, HazardMonth
 from safeloop.enterprises.models import Enterprise
@@ -43,7 +44,7 @@ def read(summary, dims: list[str], *, user=None, where: Q | None = None) -> list
         f"SELECT {', '.join([*dims, *(f'sum({m})::bigint' for m in measures)])} FROM "
         f"({' UNION ALL '.join(parts)}) AS t ({', '.join(names)}) {group}"
     )
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(query, params)
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     return [r for r in rows if any(r[m] for m in measures)]

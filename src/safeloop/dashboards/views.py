@@ -1,5 +1,7 @@
 """The dashboards: one page per area (city, county, park; the user's scope), the enterprise's
-own loop, and each figure as an Excel sheet. Every read goes through the user's scope."""
+own loop, and each figure as an Excel sheet. Every read goes through the user's scope, and
+from the replica when one is configured and fresh (core/replica.py): `reporting_reads()`
+comes after `login_required`, so the session and the user are read from the primary."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -7,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from safeloop.core.documents import workbook_response
+from safeloop.core.replica import reporting_reads
 from safeloop.dashboards import selectors
 from safeloop.risks.views import map_context
 
@@ -27,6 +30,7 @@ def _area(request):
 
 @require_GET
 @login_required
+@reporting_reads()
 def dashboard(request):
     if selectors.is_enterprise_user(request.user):
         data = selectors.enterprise_dashboard(request.user)
@@ -44,6 +48,7 @@ def dashboard(request):
 
 @require_GET
 @login_required
+@reporting_reads()
 def activity(request):
     """The panel of figures from the other loops, loaded by the area page after it renders."""
     if selectors.is_enterprise_user(request.user):
@@ -55,6 +60,7 @@ def activity(request):
 
 @require_GET
 @login_required
+@reporting_reads()
 def export(request, table):
     if selectors.is_enterprise_user(request.user):
         tables = selectors.enterprise_dashboard(request.user)["tables"]
