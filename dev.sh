@@ -76,10 +76,17 @@ case "$cmd" in
   test)
     ensure_venv
     ensure_chromium
-    exec .venv/bin/python -m pytest "$@" ;;
+    # One test process per core (SAFELOOP_TEST_PROCESSES, default 2; 0 or 1: a single process,
+    # as --pdb needs), each with its own test database. --dist load hands each process its tests
+    # in collection order, so transactional tests (which empty the tables, migrations' rules
+    # included) still run after the others in each process, as pytest-django orders them.
+    processes="${SAFELOOP_TEST_PROCESSES:-2}"
+    [ "$processes" -gt 1 ] 2>/dev/null || processes=0
+    exec .venv/bin/python -m pytest -n "$processes" --dist load "$@" ;;
   *)
     echo "usage: ./dev.sh demo [--bind 127.0.0.1:8000]   start the demo (embedded PostgreSQL unless DATABASE_URL is set)"
-    echo "       ./dev.sh test [pytest args]              run the whole test suite"
+    echo "       ./dev.sh test [pytest args]              run the whole test suite (2 processes;"
+    echo "                                                SAFELOOP_TEST_PROCESSES=1 for one)"
     echo "       ./dev.sh lint                            ruff, formatting, missing migrations"
     echo "       ./dev.sh types                           mypy over core and every services and selectors module"
     exit 2 ;;

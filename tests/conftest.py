@@ -3,6 +3,7 @@ objects inside and outside each user's scope. Later apps add their own rows to i
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -44,6 +45,26 @@ def database_url(name: str | None = None) -> str:
     user, host, port = db["USER"] or "postgres", db["HOST"] or "127.0.0.1", db["PORT"] or 5432
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     return f"postgres://{user}{password}@{host}:{port}/{name or db['NAME']}"
+
+
+def free_ports(count: int = 1) -> int:
+    """The first of `count` consecutive ports on 127.0.0.1 that nothing is bound to now, for
+    servers a test starts: never a fixed port, which another test process (the suite runs in
+    several) or anyone else on the machine may hold."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            first = probe.getsockname()[1]
+        if first + count > 65536:
+            continue
+        try:
+            for port in range(first, first + count):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return first
+    raise RuntimeError(f"no {count} consecutive free ports on 127.0.0.1")
 
 
 def start_worker(media, queues: str) -> subprocess.Popen:
@@ -119,6 +140,17 @@ def _flush_past_the_audit_triggers():
         return statements
 
     DatabaseOperations.sql_flush = sql_flush
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_of_this_test_process(tmp_path_factory):
+    """Uploads and generated files go to this test process's own folder (each process of a
+    parallel run has its own temporary base), not to the checkout's var/media; a test that
+    looks at its files still sets MEDIA_ROOT to its own tmp_path."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 def pytest_configure(config):

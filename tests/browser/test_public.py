@@ -19,7 +19,7 @@ def _answer_captcha(page):
     page.fill("#id_captcha", "ACDEF")
 
 
-def test_someone_reports_and_tracks_on_a_phone(page):
+def test_someone_reports_and_tracks_on_a_phone(page, tmp_path):
     seed()
     enterprise = Enterprise.objects.order_by("id")[2]
     page.goto("/public/reports/new/")
@@ -36,26 +36,26 @@ def test_someone_reports_and_tracks_on_a_phone(page):
     page.click("#report-form button[type=submit]")
     page.wait_for_url("**/public/reports/sent/")
     code = page.inner_text("#tracking-code")
-    page.screenshot(path="/tmp/public-sent.png", full_page=True)
+    page.screenshot(path=tmp_path / "public-sent.png", full_page=True)
     assert PublicReport.objects.filter(enterprise=enterprise).exists()
     page.goto("/public/track/")
     page.fill("#id_code", code)
     _answer_captcha(page)
     page.click("#track-form button[type=submit]")
     assert page.inner_text("#report-state") in ("已受理，待核查", "已并入此前的同一举报")
-    page.screenshot(path="/tmp/public-track.png", full_page=True)
+    page.screenshot(path=tmp_path / "public-track.png", full_page=True)
     page.goto("/public/reports/new/")
-    page.screenshot(path="/tmp/public-report.png", full_page=True)
+    page.screenshot(path=tmp_path / "public-report.png", full_page=True)
 
 
-def test_a_regulator_triages_on_a_desktop(page):
+def test_a_regulator_triages_on_a_desktop(page, tmp_path):
     seed()
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, "county_inspector")
     page.wait_for_url("**/")
     page.goto("/public-reports/?state=")
     assert page.locator("#triage-table tbody tr").count() >= 3
-    page.screenshot(path="/tmp/public-triage.png", full_page=True)
+    page.screenshot(path=tmp_path / "public-triage.png", full_page=True)
     page.goto("/public/exposure/")
     assert page.locator("#exposure-table").count() == 1
-    page.screenshot(path="/tmp/public-exposure.png", full_page=True)
+    page.screenshot(path=tmp_path / "public-exposure.png", full_page=True)

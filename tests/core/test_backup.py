@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from safeloop.core import audit
 from safeloop.core.models import AuditEntry
@@ -28,7 +29,9 @@ def _server(sql: str) -> None:
 
 @pytest.fixture
 def fresh_db():
-    name = f"h_backup_restore_{uuid.uuid4().hex[:8]}"
+    # Databases belong to the whole server: the name carries this test process's database
+    # (test_<name>_gw0, _gw1 in a parallel run) and a random part, so no two runs share one.
+    name = f"{connection.settings_dict['NAME']}_restore_{uuid.uuid4().hex[:8]}"
     _server(f'CREATE DATABASE "{name}"')
     yield name
     _server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

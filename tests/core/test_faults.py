@@ -6,7 +6,7 @@ present, the audit chain sealed and intact."""
 import pytest
 
 from safeloop.orgs.roles import Role
-from tests.conftest import database_url
+from tests.conftest import database_url, free_ports
 
 
 @pytest.mark.django_db(transaction=True)
@@ -22,7 +22,7 @@ def test_kill_9_under_a_write_load_leaves_nothing_half_written(world, tmp_path):
         clients=2,
         rows=5,
         timeout=3,
-        port=8890,
+        port=free_ports(2),  # web=2: two consecutive ports
         media=tmp_path / "media",
         work=tmp_path,
         database_url=database_url(),
