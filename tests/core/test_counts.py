@@ -2,6 +2,7 @@
 cap + 1 rows; the paginator that pages without the full count."""
 
 import pytest
+from django.core.paginator import EmptyPage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -66,3 +67,18 @@ def test_the_paginator_never_counts_the_whole_list(regions):
         list(page)
     assert page.has_next() and paginator.counted.capped
     assert any("LIMIT 5" in q["sql"] for q in queries.captured_queries)  # page 2 of 2: 4 + 1
+
+
+def test_a_page_past_what_the_database_can_count_is_empty_not_an_error(regions):
+    # ?page=631475663791291392 once reached PostgreSQL as a LIMIT beyond bigint (a 500)
+    huge = 2**62
+    with pytest.raises(EmptyPage):
+        CappedPaginator(regions, 50, cap=3).page(huge)
+    paginator = CappedPaginator(regions, 2, cap=3)
+    assert 1 < paginator.get_page(huge).number <= paginator.num_pages  # a last page, no error
+
+
+def test_the_api_answers_404_for_such_a_page(world, api):
+    api.as_user(world.user("city_admin"))
+    response = api.get("/api/v1/regions/?page=631475663791291392")
+    assert response.status_code == 404, response.content

@@ -477,3 +477,14 @@ def test_the_errors_read_in_chinese(world, api, more):
     ind = more["county_ind"]
     response = api.patch(f"/api/v1/target-indicators/{ind.pk}/", {"limit": "1"})
     assert response.json()["error"]["fields"]["version"] == ["该字段是必填项。"]
+
+
+def test_a_kind_code_with_a_control_character_is_400_on_the_code(world, api):
+    # a NUL in the code once reached PostgreSQL (a 500): the unique check was dropped for
+    # the service's, and the field's other checks with it
+    api.as_user(world.user(Role.CITY_ADMIN))
+    for code in ["ab\x00c", "x" * 500]:
+        body = {"code": code, "name": "新指标", "measure": "deaths"}
+        response = api.post("/api/v1/target-indicator-kinds/", body)
+        assert_status(response, 400, code)
+        assert "code" in response.json()["error"]["fields"], response.json()

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 
 DEFAULT_CAP = 10_000
+# PostgreSQL's LIMIT and OFFSET are bigints: a page reaching past this holds no row.
+MAX_REACH = 2**63 - 1
 
 
 def count_cap() -> int:
@@ -91,6 +93,8 @@ class CappedPaginator(Paginator):
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         reach = number * self.per_page
+        if reach > MAX_REACH:  # counting that far is a database error, not an empty page
+            raise EmptyPage(self.error_messages["no_results"])
         if reach > self._reach:
             self._reach = reach
             self.__dict__.pop("counted", None)

@@ -194,7 +194,11 @@ class ChecklistViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def _item(self, item_id):
         return get_object_or_404(ChecklistItem, pk=item_id, checklist=self.get_object())
 
-    @extend_schema(request=ChecklistItemWriteSerializer, responses=ChecklistItemSerializer)
+    @extend_schema(
+        operation_id="inspection_checklists_items_edit",  # not the add's "…_items_create"
+        request=ChecklistItemWriteSerializer,
+        responses=ChecklistItemSerializer,
+    )
     @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>\d+)")
     def edit_item(self, request, pk=None, item_id=None):
         """Edit an item; one a result cites is retired and replaced (the answer names the

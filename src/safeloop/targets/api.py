@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.validators import UniqueValidator
 
 from safeloop.core.api import ScopedViewSetMixin
 from safeloop.core.errors import Conflict
@@ -455,7 +456,11 @@ class IndicatorKindSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["code"].validators = []  # "taken" is the service's rule
+        # "taken" is the service's rule; the field's other checks (length, control
+        # characters: a NUL once reached PostgreSQL, a 500) stay.
+        fields["code"].validators = [
+            v for v in fields["code"].validators if not isinstance(v, UniqueValidator)
+        ]
         return fields
 
 
