@@ -103,6 +103,82 @@ def table(rows: list[dict]) -> list[str]:
     return lines
 
 
+def load(
+    *,
+    users: list[int],
+    spawn_rate: float,
+    duration: str,
+    port: int,
+    workers: int,
+    out: Path,
+    prepare: list[str] | None = None,
+    say=say,
+) -> dict[int, dict]:
+    """Serve, then one locust run per number of users; per run: its stats rows, failures,
+    locust's own exceptions and the server errors the web log shows."""
+    out.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "SAFELOOP_DEBUG": "false",
+        "SAFELOOP_STATIC_ROOT": str(out / "static"),
+        "SAFELOOP_MEDIA_ROOT": str(out / "media"),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+    }
+    python = sys.executable
+    say(f"# Load test on {os.environ['DATABASE_URL'].rsplit('/', 1)[-1]}; files in {out}")
+    subprocess.run(  # noqa: S603
+        [python, "-m", "safeloop.cli", "manage", "collectstatic", "--noinput", "-v0"],
+        env=env,
+        check=True,
+    )
+    web_log = out / "web.log"
+    serve = ["serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    web = _start([python, "-m", "safeloop.cli", *serve], env, web_log)
+    worker = _start([python, "-m", "safeloop.cli", "worker"], env, out / "worker.log")
+    host = f"http://127.0.0.1:{port}"
+    results = {}
+    try:
+        _wait_serving(port, web, workers)
+        say(f"serving at {host}: gunicorn with {workers} sync workers, one worker, DEBUG off")
+        for count in users:
+            say(f"\n## {count} users (spawn {spawn_rate:g}/s, {duration})")
+            subprocess.run(  # noqa: S603
+                [python, "-m", "bench.load.prepare", *(prepare or [])], env=env, check=True
+            )
+            errors_before = _server_errors(web_log)
+            prefix = out / f"u{count}"
+            started = time.monotonic()
+            command = ["locust", "-f", str(HERE / "locustfile.py"), "--headless"]
+            command += ["-u", str(count), "-r", f"{spawn_rate:g}", "-t", duration]
+            command += ["--host", host, "--csv", str(prefix), "--only-summary"]
+            command += ["--loglevel", "WARNING"]
+            say("$ " + " ".join(command))
+            with open(out / f"u{count}-locust.log", "wb") as log:
+                subprocess.run(  # noqa: S603
+                    [python, "-m", *command], env=env, stdout=log, stderr=subprocess.STDOUT
+                )
+            say(f"(ran {time.monotonic() - started:.0f} s)")
+            run = {
+                "stats": read_stats(Path(f"{prefix}_stats.csv")),
+                "failures": read_stats(Path(f"{prefix}_failures.csv")),
+                "exceptions": read_stats(Path(f"{prefix}_exceptions.csv")),
+                "server_errors": _server_errors(web_log) - errors_before,
+            }
+            results[count] = run
+            for line in table(run["stats"]):
+                say(line)
+            for row in sorted(run["failures"], key=lambda r: -int(r["Occurrences"]))[:10]:
+                say(f"  failure ×{row['Occurrences']} {row['Name']}: {row['Error'][:160]}")
+            for row in run["exceptions"]:
+                say(f"  locust exception ×{row['Count']}: {row['Message'][:160]}")
+            say(f"server errors (tracebacks in the web log): {run['server_errors']}")
+    finally:
+        for process in (web, worker):
+            with contextlib.suppress(ProcessLookupError):
+                _stop(process)
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -116,87 +192,14 @@ def main() -> int:
     ns = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         parser.error("DATABASE_URL must name the generated database")
-    out = ns.out or Path(tempfile.mkdtemp(prefix="safeloop-load-"))
-    out.mkdir(parents=True, exist_ok=True)
-    static = out / "static"
-    env = {
-        **os.environ,
-        "SAFELOOP_DEBUG": "false",
-        "SAFELOOP_STATIC_ROOT": str(static),
-        "SAFELOOP_MEDIA_ROOT": str(out / "media"),
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-    }
-    python = sys.executable
-    say(f"# Load test on {os.environ['DATABASE_URL'].rsplit('/', 1)[-1]}; files in {out}")
-    subprocess.run(  # noqa: S603
-        [python, "-m", "safeloop.cli", "manage", "collectstatic", "--noinput", "-v0"],
-        env=env,
-        check=True,
+    load(
+        users=ns.users,
+        spawn_rate=ns.spawn_rate,
+        duration=ns.time,
+        port=ns.port,
+        workers=ns.workers,
+        out=ns.out or Path(tempfile.mkdtemp(prefix="safeloop-load-")),
     )
-    web_log, worker_log = out / "web.log", out / "worker.log"
-    web = _start(
-        [
-            python,
-            "-m",
-            "safeloop.cli",
-            "serve",
-            "--bind",
-            f"127.0.0.1:{ns.port}",
-            "--workers",
-            str(ns.workers),
-        ],
-        env,
-        web_log,
-    )
-    worker = _start([python, "-m", "safeloop.cli", "worker"], env, worker_log)
-    host = f"http://127.0.0.1:{ns.port}"
-    try:
-        _wait_serving(ns.port, web, ns.workers)
-        say(f"serving at {host}: gunicorn with {ns.workers} sync workers, one worker, DEBUG off")
-        for users in ns.users:
-            say(f"\n## {users} users (spawn {ns.spawn_rate:g}/s, {ns.time})")
-            subprocess.run([python, "-m", "bench.load.prepare"], env=env, check=True)  # noqa: S603
-            errors_before = _server_errors(web_log)
-            prefix = out / f"u{users}"
-            started = time.monotonic()
-            command = [
-                python,
-                "-m",
-                "locust",
-                "-f",
-                str(HERE / "locustfile.py"),
-                "--headless",
-                "-u",
-                str(users),
-                "-r",
-                f"{ns.spawn_rate:g}",
-                "-t",
-                ns.time,
-                "--host",
-                host,
-                "--csv",
-                str(prefix),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-            ]
-            say("$ " + " ".join(command[1:]))
-            with open(out / f"u{users}-locust.log", "wb") as log:
-                subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-            say(f"(ran {time.monotonic() - started:.0f} s)")
-            for line in table(read_stats(Path(f"{prefix}_stats.csv"))):
-                say(line)
-            failures = read_stats(Path(f"{prefix}_failures.csv"))
-            for row in sorted(failures, key=lambda r: -int(r["Occurrences"]))[:10]:
-                say(f"  failure ×{row['Occurrences']} {row['Name']}: {row['Error'][:160]}")
-            for row in read_stats(Path(f"{prefix}_exceptions.csv")):
-                say(f"  locust exception ×{row['Count']}: {row['Message'][:160]}")
-            errors = _server_errors(web_log) - errors_before
-            say(f"server errors (tracebacks in the web log): {errors}")
-    finally:
-        for process in (web, worker):
-            with contextlib.suppress(ProcessLookupError):
-                _stop(process)
     return 0
 
 
