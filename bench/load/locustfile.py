@@ -70,28 +70,34 @@ class SignedIn(HttpUser):
         self.username = next(self.accounts)
         page = self.client.get("/login/", name="login page")
         token = CSRF.search(page.text)
-        with self.client.post(
+        self.post(
             "/login/",
+            "login",
+            302,
             data={
                 "username": self.username,
                 "password": PASSWORD,
                 "csrfmiddlewaretoken": token[1] if token else "",
             },
-            headers={"Referer": self.host + "/login/"},
-            allow_redirects=False,
-            name="login",
-            catch_response=True,
-        ) as answer:
-            if answer.status_code != 302:
-                answer.failure(f"{self.username}: sign-in answered {answer.status_code}")
+        )
         self.hazard_ids: list[int] = []
         self.enterprise_ids: list[int] = []
 
-    def csrf_headers(self) -> dict:
-        return {
+    def post(self, path: str, name: str, expect: int, **kwargs):
+        """A POST with the session's CSRF token (header) and a same-origin Referer, as the
+        browser sends it; the answer when its status is `expect`, else None (a failure)."""
+        headers = {
             "X-CSRFToken": self.client.cookies.get("csrftoken", ""),
-            "Referer": self.host + "/",
+            "Referer": self.host + path,
+            **kwargs.pop("headers", {}),
         }
+        with self.client.post(
+            path, headers=headers, name=name, allow_redirects=False, catch_response=True, **kwargs
+        ) as answer:
+            if answer.status_code != expect:
+                answer.failure(f"{answer.status_code}: {answer.text[:200]}")
+                return None
+            return answer
 
     def api_list(self, path: str, name: str) -> list[dict]:
         with self.client.get(path, name=name, catch_response=True) as answer:
@@ -213,29 +219,19 @@ class Writer(SignedIn):
         self.open_tasks: list[int] = []  # not `tasks`: locust's own
         self.enterprise: int | None = None
 
-    def post_json(self, path: str, body: dict, name: str, expect: int, headers=None):
-        with self.client.post(
-            path,
-            json=body,
-            headers={**self.csrf_headers(), **(headers or {})},
-            name=name,
-            catch_response=True,
-        ) as answer:
-            if answer.status_code != expect:
-                answer.failure(f"{answer.status_code}: {answer.text[:200]}")
-                return None
-            return answer.json()
-
-    @task(4)
+    @task(2)
     def register(self):
         if self.enterprise is None:
             me = self.api_list("/api/v1/enterprises/", "write: api own enterprise")
             if not me:
                 return
             self.enterprise = me[0]["id"]
-        created = self.post_json(
+        created = self.post(
             "/api/v1/hazards/",
-            {
+            "write: register hazard",
+            201,
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+            json={
                 "enterprise": self.enterprise,
                 "source": "1",
                 "category": str(random.randint(1, 8)),
@@ -243,14 +239,12 @@ class Writer(SignedIn):
                 "description": "负载测试登记的隐患",
                 "deadline_working_days": 10,
             },
-            "write: register hazard",
-            201,
-            headers={"Idempotency-Key": uuid.uuid4().hex},
         )
-        if created:
-            self.moving.append((created["id"], created["version"], "plan"))
+        if created is not None:
+            body = created.json()
+            self.moving.append((body["id"], body["version"], "plan"))
 
-    @task(3)
+    @task(5)
     def move(self):
         """The next step of a hazard this user registered: the plan (version), an after-photo,
         the submission for acceptance (version)."""
@@ -258,26 +252,23 @@ class Writer(SignedIn):
             return self.register()
         pk, version, move = self.moving.pop(0)
         if move == "photo":
-            with self.client.post(
+            photo = self.post(
                 f"/api/v1/hazards/{pk}/photos/",
+                "write: hazard photo",
+                201,
                 data={"stage": "after"},
                 files={"file": ("after.png", PHOTO, "image/png")},
-                headers=self.csrf_headers(),
-                name="write: hazard photo",
-                catch_response=True,
-            ) as answer:
-                if answer.status_code != 201:
-                    answer.failure(f"{answer.status_code}: {answer.text[:200]}")
-                    return
-            self.moving.append((pk, version, "submit"))
+            )
+            if photo is not None:
+                self.moving.append((pk, version, "submit"))
             return
         body = {"version": version}
         body |= PLAN if move == "plan" else {"evidence": "已整改，附现场照片"}
-        moved = self.post_json(
-            f"/api/v1/hazards/{pk}/{move}/", body, f"write: hazard {move} (version)", 200
+        moved = self.post(
+            f"/api/v1/hazards/{pk}/{move}/", f"write: hazard {move} (version)", 200, json=body
         )
-        if moved and move == "plan":
-            self.moving.append((pk, moved["version"], "photo"))
+        if moved is not None and move == "plan":
+            self.moving.append((pk, moved.json()["version"], "photo"))
 
     @task(3)
     def selfcheck(self):
@@ -290,17 +281,13 @@ class Writer(SignedIn):
         if not self.open_tasks:
             return
         pk = self.open_tasks.pop()
-        with self.client.post(
+        self.post(
             f"/selfchecks/tasks/{pk}/record/",
+            "write: self-check record",
+            302,
             data={
                 "result": "normal",
                 "note": "负载测试：正常",
                 "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
             },
-            headers={"Referer": f"{self.host}/selfchecks/tasks/{pk}/"},
-            allow_redirects=False,
-            name="write: self-check record",
-            catch_response=True,
-        ) as answer:
-            if answer.status_code != 302:
-                answer.failure(f"{answer.status_code}")
+        )
