@@ -170,7 +170,7 @@ class Regulator(SignedIn):
     @task(1)
     def api_enterprises(self):
         rows = self.api_list(
-            "/api/v1/enterprises/" + random.choice(["", "?sector=metallurgy", "?page=2"]),
+            "/api/v1/enterprises/" + random.choice(["", "?sector=metallurgy", "?scale=small"]),
             "reg: api enterprise list",
         )
         if rows:
