@@ -82,7 +82,7 @@ case "$cmd" in
     # included) still run after the others in each process, as pytest-django orders them.
     processes="${SAFELOOP_TEST_PROCESSES:-2}"
     [ "$processes" -gt 1 ] 2>/dev/null || processes=0
-    exec .venv/bin/python -m pytest -n "$processes" --dist load "$@" ;;
+    exec .venv/bin/python -m pytest -n "$processes" --dist load --durations 20 "$@" ;;
   *)
     echo "usage: ./dev.sh demo [--bind 127.0.0.1:8000]   start the demo (embedded PostgreSQL unless DATABASE_URL is set)"
     echo "       ./dev.sh test [pytest args]              run the whole test suite (2 processes;"
