@@ -77,12 +77,12 @@ case "$cmd" in
     ensure_venv
     ensure_chromium
     # One test process per core (SAFELOOP_TEST_PROCESSES, default 2; 0 or 1: a single process,
-    # as --pdb needs), each with its own test database. --dist load hands each process its tests
-    # in collection order, so transactional tests (which empty the tables, migrations' rules
-    # included) still run after the others in each process, as pytest-django orders them.
+    # as --pdb needs), each with its own test database. The long tests come first
+    # (tests/conftest.py) and --dist worksteal lets an idle process take tests queued on the
+    # other, so both finish together.
     processes="${SAFELOOP_TEST_PROCESSES:-2}"
     [ "$processes" -gt 1 ] 2>/dev/null || processes=0
-    exec .venv/bin/python -m pytest -n "$processes" --dist load --durations 20 "$@" ;;
+    exec .venv/bin/python -m pytest -n "$processes" --dist worksteal --durations 20 "$@" ;;
   *)
     echo "usage: ./dev.sh demo [--bind 127.0.0.1:8000]   start the demo (embedded PostgreSQL unless DATABASE_URL is set)"
     echo "       ./dev.sh test [pytest args]              run the whole test suite (2 processes;"

@@ -136,10 +136,73 @@ def _flush_past_the_audit_triggers():
             self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
         )
         if statements:
-            return ["SET LOCAL session_replication_role = replica", *statements]
+            refill = _MIGRATED_ROWS.refill(self.connection, tables)
+            return ["SET LOCAL session_replication_role = replica", *statements, *refill]
         return statements
 
     DatabaseOperations.sql_flush = sql_flush
+
+
+class _MigratedRows:
+    """What the migrations put in the test database (rule tables, regions' reference data,
+    content types), copied once per test process into a schema of its own that no flush
+    touches. A transactional test's flush puts them back in the same transaction, so every
+    test starts from the migrated database whatever ran before it in this process: the order
+    of tests, and which process runs which, no longer matter."""
+
+    SCHEMA = "test_migrated_rows"
+
+    def __init__(self):
+        self.database = None
+        self.columns: dict[str, list[str]] = {}
+
+    def take(self, conn) -> None:
+        from psycopg import sql as q
+
+        tables = conn.introspection.django_table_names(only_existing=True, include_views=False)
+        with conn.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {self.SCHEMA} CASCADE")
+            cursor.execute(f"CREATE SCHEMA {self.SCHEMA}")
+            for table in sorted(tables):
+                cursor.execute(q.SQL("SELECT EXISTS (SELECT FROM {})").format(q.Identifier(table)))
+                if not cursor.fetchone()[0]:
+                    continue
+                cursor.execute(
+                    "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass"
+                    " AND attnum > 0 AND NOT attisdropped AND attgenerated = ''"
+                    " ORDER BY attnum",
+                    [f'"{table}"'],
+                )
+                self.columns[table] = [name for (name,) in cursor.fetchall()]
+                cursor.execute(
+                    q.SQL("CREATE TABLE {} AS TABLE {}").format(
+                        q.Identifier(self.SCHEMA, table), q.Identifier(table)
+                    )
+                )
+        self.database = conn.settings_dict["NAME"]
+
+    def refill(self, conn, tables) -> list[str]:
+        if conn.settings_dict["NAME"] != self.database:
+            return []
+        statements = []
+        for table in tables:
+            if table not in self.columns:
+                continue
+            columns = ", ".join(f'"{c}"' for c in self.columns[table])
+            statements.append(
+                f'INSERT INTO "{table}" ({columns}) OVERRIDING SYSTEM VALUE'
+                f' SELECT {columns} FROM {self.SCHEMA}."{table}"'
+            )
+        return statements
+
+
+_MIGRATED_ROWS = _MigratedRows()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_rows(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _MIGRATED_ROWS.take(connection)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -151,6 +214,23 @@ def _media_of_this_test_process(tmp_path_factory):
 
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         yield
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Transactional tests (a live server, a browser, worker and server processes) are the
+    long ones: they run first, so that two test processes share them and the short tests
+    even out the end of the run (`--dist worksteal`). pytest-django put them last, because
+    their flush used to empty what the migrations had filled; the flush now puts it back
+    (`_MigratedRows`)."""
+
+    def transactional(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+            return True
+        return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+    items.sort(key=lambda item: not transactional(item))
 
 
 def pytest_configure(config):

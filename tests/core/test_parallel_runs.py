@@ -74,3 +74,30 @@ def test_uploads_go_to_a_folder_of_this_test_process_not_the_checkout():
     media = Path(settings.MEDIA_ROOT)
     assert media != data_dir() / "media"
     assert media.is_dir()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transactional_flush_puts_back_what_the_migrations_filled():
+    """Whatever ran before it in this process, a test finds the migrated database: the flush
+    after a transactional test refills the rule and reference tables (tests/conftest.py), so
+    the suite's processes may take their tests in any order."""
+    from django.core.management import call_command
+
+    from safeloop.orgs.models import Region
+    from tests.conftest import _MIGRATED_ROWS
+
+    assert _MIGRATED_ROWS.columns, "the migrations filled no table?"
+    before = {}
+    with connection.cursor() as c:
+        for table in _MIGRATED_ROWS.columns:
+            c.execute(f'SELECT count(*) FROM "{table}"')
+            before[table] = c.fetchone()[0]
+    Region.objects.create(code="659999", name="测试区", level="county")
+    call_command("flush", interactive=False, verbosity=0)
+    after = {}
+    with connection.cursor() as c:
+        for table in _MIGRATED_ROWS.columns:
+            c.execute(f'SELECT count(*) FROM "{table}"')
+            after[table] = c.fetchone()[0]
+    assert after == before
+    assert not Region.objects.filter(code="659999").exists()
