@@ -174,6 +174,16 @@ def test_only_enforcers_create_and_only_from_what_they_see(world, api, records):
     assert "hazard" in response.json()["error"]["fields"]
     response = api.post("/api/v1/penalty-cases/", {"hazard": outside, "facts": "x"})
     assert_status(response, 400)
+    # neither a visit nor a hidden danger: the service says so on the visit field
+    response = api.post(
+        "/api/v1/enforcement-documents/",
+        {"kind": "order", "enterprise": world.inside.pk, "findings": "x", "deadline": "2099-01-01"},
+    )
+    assert_status(response, 400)
+    assert "visit" in response.json()["error"]["fields"]
+    response = api.post("/api/v1/penalty-cases/", {"enterprise": world.inside.pk, "facts": "x"})
+    assert_status(response, 400)
+    assert "visit" in response.json()["error"]["fields"]
     response = api.post(
         "/api/v1/sanctions/",
         {

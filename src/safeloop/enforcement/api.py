@@ -162,7 +162,8 @@ class DocumentViewSet(ReadViewSet):
         fields = dict(body.validated_data)
         found = _sources(request, fields)
         source = found["original"] or found["visit"] or found["hazard"]
-        _must_enforce(request, source.enterprise)
+        if source is not None:  # without one, the service says what is missing
+            _must_enforce(request, source.enterprise)
         fields.update(found)
         document = services.issue_document(actor=request.user, **fields)
         document = self.get_queryset().get(pk=document.pk)
@@ -207,11 +208,8 @@ class CaseViewSet(ReadViewSet):
             visit = visit or found["original"].visit
             hazard = hazard or found["original"].hazard
         source = visit or hazard
-        if source is None:
-            raise exceptions.ValidationError(
-                {"original": [_("Open a case from a visit or a hidden danger.")]}
-            )
-        _must_enforce(request, source.enterprise)
+        if source is not None:  # without one, the service says what is missing
+            _must_enforce(request, source.enterprise)
         case = services.file_case(
             actor=request.user, facts=body.validated_data["facts"], visit=visit, hazard=hazard
         )

@@ -157,13 +157,6 @@ class EnforcementDocumentCreateSerializer(serializers.Serializer):
     measure_scope = serializers.CharField(max_length=200, required=False, allow_blank=True)
     result = serializers.ChoiceField(RecheckResult.choices, required=False, allow_blank=True)
 
-    def validate(self, attrs):
-        if not (attrs.get("visit") or attrs.get("hazard") or attrs.get("original")):
-            raise serializers.ValidationError(
-                {"visit": [_("Issue a document from a visit or a hidden danger.")]}
-            )
-        return attrs
-
 
 class DocumentServeSerializer(serializers.Serializer):
     version = _version()
@@ -251,13 +244,6 @@ class PenaltyCaseCreateSerializer(serializers.Serializer):
         help_text=_("An enforcement document the case follows."),
     )
     facts = serializers.CharField(max_length=TEXT)
-
-    def validate(self, attrs):
-        if not (attrs.get("visit") or attrs.get("hazard") or attrs.get("original")):
-            raise serializers.ValidationError(
-                {"visit": [_("Open a case from a visit or a hidden danger.")]}
-            )
-        return attrs
 
 
 class CaseNotifySerializer(serializers.Serializer):
