@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import psycopg
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from stdnum.cn import uscc
 
 from safeloop.enterprises.models import Enterprise
@@ -143,18 +143,22 @@ def _flush_past_the_audit_triggers():
     DatabaseOperations.sql_flush = sql_flush
 
 
-class _MigratedRows:
-    """What the migrations put in the test database (rule tables, regions' reference data,
-    content types), copied once per test process into a schema of its own that no flush
-    touches. A transactional test's flush puts them back in the same transaction, so every
-    test starts from the migrated database whatever ran before it in this process: the order
-    of tests, and which process runs which, no longer matter."""
+class _Rows:
+    """The rows of every non-empty table at one moment, copied into a schema of their own that
+    no flush touches, to be put back in one transaction.
 
-    SCHEMA = "test_migrated_rows"
+    `_MIGRATED_ROWS`: what the migrations put in the test database (rule tables, regions'
+    reference data, content types), taken once per test process. A transactional test's flush
+    puts them back in the same transaction, so every test starts from the migrated database
+    whatever ran before it in this process: the order of tests, and which process runs which,
+    no longer matter. `_DEMO_ROWS`: the demo, seeded once per process (the `demo` fixture)."""
 
-    def __init__(self):
+    def __init__(self, schema: str):
+        self.SCHEMA = schema
         self.database = None
         self.columns: dict[str, list[str]] = {}
+        self.sequences: dict[str, list[tuple[str, str]]] = {}
+        self.queue_tables: list[str] = []
 
     def take(self, conn) -> None:
         from psycopg import sql as q
@@ -175,16 +179,30 @@ class _MigratedRows:
                 )
                 self.columns[table] = [name for (name,) in cursor.fetchall()]
                 cursor.execute(
+                    "SELECT c, pg_get_serial_sequence(%s, c) FROM unnest(%s::text[]) AS c",
+                    [f'"{table}"', self.columns[table]],
+                )
+                self.sequences[table] = [(c, seq) for c, seq in cursor.fetchall() if seq]
+                cursor.execute(
                     q.SQL("CREATE TABLE {} AS TABLE {}").format(
                         q.Identifier(self.SCHEMA, table), q.Identifier(table)
                     )
                 )
+            cursor.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                " AND tablename LIKE 'procrastinate%%'"
+            )
+            self.queue_tables = [name for (name,) in cursor.fetchall()]
         self.database = conn.settings_dict["NAME"]
 
     def refill(self, conn, tables) -> list[str]:
+        """After the flush's TRUNCATE: the migrated rows back, each refilled table's id
+        sequence at least past them (a flush may restart sequences), and the job queue's
+        tables (the ORM does not manage them, so the flush leaves them) emptied, so that one
+        test's jobs are not found by the next one's."""
         if conn.settings_dict["NAME"] != self.database:
             return []
-        statements = []
+        statements = [f"TRUNCATE {', '.join(self.queue_tables)}"] if self.queue_tables else []
         for table in tables:
             if table not in self.columns:
                 continue
@@ -193,16 +211,63 @@ class _MigratedRows:
                 f'INSERT INTO "{table}" ({columns}) OVERRIDING SYSTEM VALUE'
                 f' SELECT {columns} FROM {self.SCHEMA}."{table}"'
             )
+            for column, sequence in self.sequences.get(table, ()):
+                statements.append(
+                    f"SELECT setval('{sequence}', GREATEST("
+                    f'(SELECT max("{column}") FROM "{table}"), (SELECT last_value FROM {sequence})))'
+                )
         return statements
 
 
-_MIGRATED_ROWS = _MigratedRows()
+    def restore(self, conn) -> None:
+        """Replace the whole content of the database by these rows, triggers off (no audit
+        entry, no summary trigger: the copied summaries and chain are those of the rows), in
+        the caller's transaction."""
+        tables = conn.introspection.django_table_names(only_existing=True, include_views=False)
+        listed = ", ".join(f'"{t}"' for t in sorted(tables))
+        with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+            cursor.execute(f"TRUNCATE {listed}")
+            for statement in self.refill(conn, sorted(tables)):
+                cursor.execute(statement)
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+_MIGRATED_ROWS = _Rows("test_migrated_rows")
+_DEMO_ROWS = _Rows("test_demo_rows")
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _migrated_rows(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         _MIGRATED_ROWS.take(connection)
+
+
+@pytest.fixture(scope="session")
+def _demo_rows(_migrated_rows, _media_of_this_test_process, django_db_blocker):
+    """The demo, seeded once in this process (its files stay in the process's media folder),
+    copied, then flushed away again."""
+    from django.core.management import call_command
+
+    from safeloop.demo.seed import seed
+
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            seed()
+        _DEMO_ROWS.take(connection)
+        call_command("flush", interactive=False, verbosity=0)
+    return _DEMO_ROWS
+
+
+@pytest.fixture
+def demo(request, _demo_rows):
+    """The database as `safeloop demo` seeds it (`safeloop.demo.seed.seed()`), put back from
+    this process's copy in well under a second instead of seeded again; in a transactional
+    test it is committed (and flushed after the test), otherwise rolled back with the test.
+    Tests of the seeding itself call `seed()`."""
+    if not request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    _demo_rows.restore(connection)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -222,7 +287,7 @@ def pytest_collection_modifyitems(items):
     long ones: they run first, so that two test processes share them and the short tests
     even out the end of the run (`--dist worksteal`). pytest-django put them last, because
     their flush used to empty what the migrations had filled; the flush now puts it back
-    (`_MigratedRows`)."""
+    (`_Rows`)."""
 
     def transactional(item) -> bool:
         marker = item.get_closest_marker("django_db")

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from safeloop.demo.seed import seed
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards import services
 from safeloop.hazards.choices import Level, State
@@ -22,9 +21,11 @@ PASSWORD = "Aq#Anquan2026x"
 
 
 def test_a_county_admin_invites_a_safety_manager_who_activates_and_rectifies(
-    page, browser, live_server
+    page,
+    browser,
+    live_server,
+    demo,
 ):
-    seed()
     admin = User.objects.get(username="county_admin")
     county = admin.role_assignments.get().region
     enterprise = Enterprise.objects.filter(region_code=county.code).order_by("pk").first()

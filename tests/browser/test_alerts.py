@@ -6,7 +6,6 @@ import pytest
 from safeloop.alerts.choices import RuleCode
 from safeloop.alerts.evaluation import evaluate_all
 from safeloop.alerts.models import EarlyWarning
-from safeloop.demo.seed import seed
 from safeloop.orgs.models import User
 from tests.alerts.test_rules import licence
 from tests.browser.test_shell import open_menu, sign_in
@@ -14,8 +13,7 @@ from tests.browser.test_shell import open_menu, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_warning_is_acknowledged_then_closed_with_what_was_done(page):
-    seed()
+def test_a_warning_is_acknowledged_then_closed_with_what_was_done(page, demo):
     manager = User.objects.get(username="safety_manager")
     enterprise = manager.role_assignments.get(enterprise__isnull=False).enterprise
     licence(enterprise, 10, number="(宁)预警测试[2026]01")

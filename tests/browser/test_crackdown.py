@@ -6,7 +6,6 @@ campaign page (targets against what was achieved) and the statistics are looked 
 import pytest
 
 from safeloop.crackdown.models import Case
-from safeloop.demo.seed import seed
 from tests.browser.test_shell import open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,9 +18,8 @@ def _fits(page, width):
 
 
 @pytest.mark.parametrize("width", [390, 1440])
-def test_a_case_is_registered_banned_followed_up_and_closed(page, width):
+def test_a_case_is_registered_banned_followed_up_and_closed(page, width, demo):
     page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
-    seed()
     sign_in(page, "county_inspector")
     page.wait_for_url("**/")
     open_menu(page, "crackdown-list")

@@ -8,7 +8,6 @@ import io
 import pytest
 from PIL import Image
 
-from safeloop.demo.seed import seed
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.models import Hazard
 from tests.browser.test_shell import sign_in
@@ -45,10 +44,9 @@ def move(page, name: str, fields: dict, files: dict | None = None):
 
 
 @pytest.mark.parametrize("size", [(390, 844), (1440, 900)], ids=["phone", "desktop"])
-def test_register_notice_rectify_accept(page, settings, tmp_path, size):
+def test_register_notice_rectify_accept(page, settings, tmp_path, size, demo):
     settings.MEDIA_ROOT = tmp_path
     page.set_viewport_size({"width": size[0], "height": size[1]})
-    seed()
     enterprise = Enterprise.objects.get(name="宁夏示范冶金有限公司")
 
     sign_in(page, "city_inspector")

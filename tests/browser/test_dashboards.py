@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from safeloop.demo.seed import seed
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards import services
 from safeloop.hazards.choices import OPEN_STATES
@@ -19,8 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FIGURES = ["state", "level", "sector", "area", "trend", "overdue", "risk_levels", "risk_colours"]
 
 
-def test_the_city_dashboard_draws_its_charts_and_links_each_number(page, tmp_path):
-    seed()
+def test_the_city_dashboard_draws_its_charts_and_links_each_number(page, tmp_path, demo):
     inspector = User.objects.get(username="city_inspector")
     for i, enterprise in enumerate(Enterprise.objects.order_by("pk")[:4]):
         services.register(
@@ -70,10 +68,9 @@ def test_the_city_dashboard_draws_its_charts_and_links_each_number(page, tmp_pat
     assert expected in page.locator(".total").inner_text()
 
 
-def test_the_map_sits_near_the_top_and_names_enterprises_it_cannot_draw(page):
+def test_the_map_sits_near_the_top_and_names_enterprises_it_cannot_draw(page, demo):
     from safeloop.risks.models import EnterpriseRiskProfile
 
-    seed()
     red = Enterprise.objects.order_by("pk").first()
     EnterpriseRiskProfile.objects.update_or_create(enterprise=red, defaults={"level": "red"})
     Enterprise.objects.filter(pk=red.pk).update(latitude=None, longitude=None)
@@ -92,10 +89,9 @@ def test_the_map_sits_near_the_top_and_names_enterprises_it_cannot_draw(page):
     assert map_top < page.locator(".dash-grid").bounding_box()["y"]
 
 
-def test_a_figure_with_nothing_in_it_says_so_instead_of_drawing_equal_slices(page):
+def test_a_figure_with_nothing_in_it_says_so_instead_of_drawing_equal_slices(page, demo):
     from safeloop.orgs.models import Park, Region
 
-    seed()
     empty = Park.objects.create(name="新建空园区", region=Region.objects.get(code="640181"))
     sign_in(page, "city_admin")
     page.wait_for_url("**/")

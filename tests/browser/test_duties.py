@@ -4,7 +4,6 @@ acknowledges the all-staff list from the to-do list."""
 
 import pytest
 
-from safeloop.demo.seed import seed
 from safeloop.duties.models import ResponsibilityList, Signatory
 from tests.browser.test_shell import open_menu, sign_in
 
@@ -14,10 +13,9 @@ SIZES = {"phone": (390, 844), "desktop": (1440, 900)}
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_a_list_is_issued_signed_and_acknowledged(page, size, tmp_path):
+def test_a_list_is_issued_signed_and_acknowledged(page, size, tmp_path, demo):
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
-    seed()
     sign_in(page, "safety_manager")
     page.wait_for_url("**/")
     open_menu(page, "duties-home")

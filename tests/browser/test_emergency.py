@@ -4,7 +4,6 @@ and opens its after-action report with one tap."""
 
 import pytest
 
-from safeloop.demo.seed import seed
 from safeloop.emergency.models import Drill, Incident
 from tests.browser.test_shell import open_menu, sign_in
 
@@ -12,9 +11,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_an_incident_is_opened_the_nearest_team_dispatched_and_closed(page, width):
+def test_an_incident_is_opened_the_nearest_team_dispatched_and_closed(page, width, demo):
     page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
-    seed()
     sign_in(page, "county_admin")
     page.wait_for_url("**/")
     open_menu(page, "emergency-home")
@@ -70,8 +68,7 @@ def test_an_incident_is_opened_the_nearest_team_dispatched_and_closed(page, widt
         ("/emergency/duty/log/", "emergency-duty-log"),
     ],
 )
-def test_the_emergency_pages_fit_a_phone(page, url, shot):
-    seed()
+def test_the_emergency_pages_fit_a_phone(page, url, shot, demo):
     sign_in(page, "city_admin")
     page.wait_for_url("**/")
     page.goto(url)
@@ -80,8 +77,7 @@ def test_the_emergency_pages_fit_a_phone(page, url, shot):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
 
 
-def test_a_safety_manager_plans_holds_and_evaluates_a_drill_on_a_phone(page):
-    seed()
+def test_a_safety_manager_plans_holds_and_evaluates_a_drill_on_a_phone(page, demo):
     sign_in(page, "safety_manager")
     page.goto("/emergency/")
     page.click("#drills")
@@ -112,8 +108,7 @@ def test_a_safety_manager_plans_holds_and_evaluates_a_drill_on_a_phone(page):
     assert drill.state == "evaluated" and drill.improvements.count() == 2
 
 
-def test_the_risk_map_draws_the_emergency_layer_on_demand(page):
-    seed()
+def test_the_risk_map_draws_the_emergency_layer_on_demand(page, demo):
     sign_in(page, "city_admin")
     page.wait_for_url("**/")
     page.goto("/risks/map/")

@@ -3,7 +3,6 @@ the record and removes the first: rows come and go without a page of their own."
 
 import pytest
 
-from safeloop.demo.seed import seed
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.models import User
 from tests.browser.test_shell import sign_in
@@ -11,8 +10,7 @@ from tests.browser.test_shell import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_safety_manager_edits_the_list_of_safety_managers_on_a_phone(page):
-    seed()
+def test_a_safety_manager_edits_the_list_of_safety_managers_on_a_phone(page, demo):
     user = User.objects.get(username="safety_manager")
     enterprise = Enterprise.objects.get(pk=user.role_assignments.get().enterprise_id)
     sign_in(page, "safety_manager")

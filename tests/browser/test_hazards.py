@@ -6,7 +6,6 @@ import io
 import pytest
 from PIL import Image
 
-from safeloop.demo.seed import seed
 from safeloop.hazards import services
 from safeloop.hazards.models import Hazard
 from safeloop.orgs.models import User
@@ -15,11 +14,10 @@ from tests.browser.test_shell import open_menu, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_safety_manager_registers_a_hazard_on_a_phone(page, settings, tmp_path):
+def test_a_safety_manager_registers_a_hazard_on_a_phone(page, settings, tmp_path, demo):
     settings.MEDIA_ROOT = tmp_path
     photo = io.BytesIO()
     Image.new("RGB", (120, 90), (200, 30, 30)).save(photo, format="JPEG")
-    seed()
     sign_in(page, "safety_manager")
     page.wait_for_url("**/")
     open_menu(page, "hazard-list")
@@ -64,10 +62,9 @@ def test_a_safety_manager_registers_a_hazard_on_a_phone(page, settings, tmp_path
     page.screenshot(path="var/screenshots/hazard-detail.png", full_page=True)
 
 
-def test_a_regulator_finds_the_enterprise_by_pinyin_initials_or_code(page):
+def test_a_regulator_finds_the_enterprise_by_pinyin_initials_or_code(page, demo):
     from safeloop.enterprises.models import Enterprise
 
-    seed()
     sign_in(page, "county_inspector")
     page.wait_for_url("**/")
     page.goto("/hazards/new/")

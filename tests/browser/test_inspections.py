@@ -7,7 +7,6 @@ import io
 import pytest
 from PIL import Image
 
-from safeloop.demo.seed import seed
 from safeloop.hazards.models import Hazard
 from safeloop.inspections.choices import VisitState
 from safeloop.inspections.models import Visit, VisitResult
@@ -29,10 +28,12 @@ def sign(page, field):
 
 
 def test_an_inspector_does_a_visit_on_a_phone_and_submits_after_going_offline(
-    page, settings, tmp_path
+    page,
+    settings,
+    tmp_path,
+    demo,
 ):
     settings.MEDIA_ROOT = tmp_path
-    seed()
     visit = Visit.objects.get(inspector__username="county_inspector")
     photo = io.BytesIO()
     Image.new("RGB", (160, 120), (40, 90, 160)).save(photo, format="JPEG")
@@ -102,10 +103,9 @@ def test_an_inspector_does_a_visit_on_a_phone_and_submits_after_going_offline(
     page.screenshot(path="var/screenshots/inspection-visit.png", full_page=True)
 
 
-def test_a_planner_previews_the_dispatch_filters_it_and_dispatches_what_was_shown(page):
+def test_a_planner_previews_the_dispatch_filters_it_and_dispatches_what_was_shown(page, demo):
     from safeloop.inspections.models import Plan
 
-    seed()
     plan = Plan.objects.get(title__contains="综合督查")
     before = Visit.objects.filter(plan=plan).count()
     sign_in(page, "county_admin")

@@ -5,7 +5,6 @@ assessment and its indicators freeze; the report opens as a PDF from the page.""
 import pytest
 from django.utils import timezone
 
-from safeloop.demo.seed import seed
 from safeloop.parkrisk.models import ParkAssessment
 from tests.browser.test_shell import open_menu, sign_in
 
@@ -15,10 +14,9 @@ SIZES = {"phone": (390, 844), "desktop": (1440, 900)}
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_a_park_assessment_is_written_submitted_and_approved(page, size, tmp_path):
+def test_a_park_assessment_is_written_submitted_and_approved(page, size, tmp_path, demo):
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
-    seed()
     year = timezone.localdate().year - 1
     draft = ParkAssessment.objects.get(park__name="银川经济技术开发区", year=year)
 

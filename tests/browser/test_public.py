@@ -4,7 +4,6 @@ and follows it; a regulator sees the report in triage on a desktop."""
 import pytest
 
 from safeloop.core import captcha
-from safeloop.demo.seed import seed
 from safeloop.enterprises.models import Enterprise
 from safeloop.public.models import PublicReport
 from tests.browser.test_shell import sign_in
@@ -19,8 +18,7 @@ def _answer_captcha(page):
     page.fill("#id_captcha", "ACDEF")
 
 
-def test_someone_reports_and_tracks_on_a_phone(page, tmp_path):
-    seed()
+def test_someone_reports_and_tracks_on_a_phone(page, tmp_path, demo):
     enterprise = Enterprise.objects.order_by("id")[2]
     page.goto("/public/reports/new/")
     assert page.locator(".captcha svg").count() == 1
@@ -48,8 +46,7 @@ def test_someone_reports_and_tracks_on_a_phone(page, tmp_path):
     page.screenshot(path=tmp_path / "public-report.png", full_page=True)
 
 
-def test_a_regulator_triages_on_a_desktop(page, tmp_path):
-    seed()
+def test_a_regulator_triages_on_a_desktop(page, tmp_path, demo):
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, "county_inspector")
     page.wait_for_url("**/")

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from safeloop.demo.seed import seed
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.models import User
 from safeloop.risks.demo import ensure_reference_data
@@ -15,9 +14,8 @@ from tests.browser.test_shell import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_safety_manager_records_and_assesses_a_risk_point_on_a_phone(page):
+def test_a_safety_manager_records_and_assesses_a_risk_point_on_a_phone(page, demo):
     ensure_reference_data()  # live-server tests truncate the tables the migration filled
-    seed()
     user = User.objects.get(username="safety_manager")
     enterprise_id = next(g.enterprise_id for g in user.grants() if g.enterprise_id)
     sign_in(page, "safety_manager")

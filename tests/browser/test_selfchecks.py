@@ -3,7 +3,6 @@ one as abnormal and fixed on the spot, and sees the record with its hidden dange
 
 import pytest
 
-from safeloop.demo.seed import seed
 from safeloop.hazards.models import Hazard
 from safeloop.selfchecks.models import SelfCheckRecord
 from tests.browser.test_shell import open_menu, sign_in
@@ -11,9 +10,8 @@ from tests.browser.test_shell import open_menu, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_safety_manager_records_a_self_check_on_a_phone(page, settings, tmp_path):
+def test_a_safety_manager_records_a_self_check_on_a_phone(page, settings, tmp_path, demo):
     settings.MEDIA_ROOT = tmp_path
-    seed()
     sign_in(page, "safety_manager")
     page.wait_for_url("**/")
     open_menu(page, "selfcheck-mine")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from safeloop.demo.seed import DEMO_PASSWORD, seed
+from safeloop.demo.seed import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,8 +22,7 @@ def open_menu(page, name: str) -> None:
     page.click(f"nav.menu [data-menu={name}]")
 
 
-def test_a_city_administrator_sees_the_yinchuan_hierarchy(page):
-    seed()
+def test_a_city_administrator_sees_the_yinchuan_hierarchy(page, demo):
     sign_in(page, "city_admin")
     page.wait_for_url("**/")
     assert "待办" in page.locator("h1").inner_text()  # every role lands on its to-do list
@@ -43,15 +42,13 @@ def test_a_city_administrator_sees_the_yinchuan_hierarchy(page):
     page.screenshot(path="var/screenshots/org-tree.png", full_page=True)
 
 
-def test_a_wrong_password_shows_a_chinese_error_and_signs_nobody_in(page):
-    seed()
+def test_a_wrong_password_shows_a_chinese_error_and_signs_nobody_in(page, demo):
     sign_in(page, "city_admin", "wrong-password")
     assert "/login/" in page.url
     assert page.locator("[role=alert]").count() == 1
 
 
-def test_english_switch_and_sign_out(page):
-    seed()
+def test_english_switch_and_sign_out(page, demo):
     sign_in(page, "county_admin")
     page.wait_for_url("**/")
     page.click("[data-lang=en]")
@@ -63,8 +60,7 @@ def test_english_switch_and_sign_out(page):
     assert "/login/" in page.url
 
 
-def test_the_menu_of_an_enterprise_user_has_no_audit_log(page):
-    seed()
+def test_the_menu_of_an_enterprise_user_has_no_audit_log(page, demo):
     sign_in(page, "principal")
     page.wait_for_url("**/")
     menu = page.locator("nav.menu").inner_text()

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from safeloop.demo.seed import ACCOUNTS, seed
+from safeloop.demo.seed import ACCOUNTS
 from safeloop.orgs.models import User
 
 MENU_LINK = re.compile(r'href="([^"]+)" data-menu=')
@@ -43,9 +43,7 @@ def code_words(page: str) -> list[str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", [a[0] for a in ACCOUNTS])
-def test_every_page_a_demo_account_reaches_opens(client, username, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    seed()
+def test_every_page_a_demo_account_reaches_opens(client, username, demo):
     client.force_login(User.objects.get(username=username))
     home = client.get("/", follow=True)
     assert home.status_code == 200
