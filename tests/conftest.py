@@ -214,10 +214,10 @@ class _Rows:
             for column, sequence in self.sequences.get(table, ()):
                 statements.append(
                     f"SELECT setval('{sequence}', GREATEST("
-                    f'(SELECT max("{column}") FROM "{table}"), (SELECT last_value FROM {sequence})))'
+                    f'(SELECT max("{column}") FROM "{table}"),'
+                    f" (SELECT last_value FROM {sequence})))"
                 )
         return statements
-
 
     def restore(self, conn) -> None:
         """Replace the whole content of the database by these rows, triggers off (no audit

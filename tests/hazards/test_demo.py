@@ -10,8 +10,7 @@ from safeloop.hazards.choices import Level, State
 from safeloop.hazards.models import Extension, Hazard, HazardEvent, HazardPhoto, Listing
 
 
-def test_the_demo_walks_the_loop_over_six_months(db):
-    seed()
+def test_the_demo_walks_the_loop_over_six_months(db, demo):
     hazards = Hazard.objects.filter(idempotency_key__startswith="demo-hazard-")
     assert {State.RECTIFYING, State.AWAITING, State.CLOSED} <= set(
         hazards.values_list("state", flat=True)

@@ -10,8 +10,7 @@ from safeloop.public.models import Article
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_publishes_a_dozen_articles_of_each_kind_and_one_draft(client):
-    seed()
+def test_the_demo_publishes_a_dozen_articles_of_each_kind_and_one_draft(client, demo):
     seed()
     for kind in ArticleKind.values:
         assert Article.objects.filter(kind=kind, state=ArticleState.PUBLISHED).count() == 12

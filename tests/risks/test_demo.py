@@ -4,8 +4,7 @@ from safeloop.demo.seed import seed
 from safeloop.risks.models import EnterpriseRiskProfile, HazardUnit, RiskPoint
 
 
-def test_it_seeds_risks_once_and_rolls_them_up(db):
-    seed()
+def test_it_seeds_risks_once_and_rolls_them_up(db, demo):
     seed()
     assert RiskPoint.objects.count() == 4
     unit = HazardUnit.objects.get()

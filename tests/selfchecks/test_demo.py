@@ -10,8 +10,7 @@ from safeloop.selfchecks import selectors
 from safeloop.selfchecks.models import SelfCheckRecord, SelfCheckTask
 
 
-def test_the_demo_safety_manager_has_tasks_and_a_history(db):
-    seed()
+def test_the_demo_safety_manager_has_tasks_and_a_history(db, demo):
     manager = User.objects.get(username="safety_manager")
     today = timezone.localdate()
     mine = selectors.my_tasks(manager, today, "week")

@@ -15,9 +15,8 @@ from safeloop.sourcecontrol.models import (
 
 
 @pytest.mark.django_db
-def test_the_demo_shows_source_control_history(settings, tmp_path):
+def test_the_demo_shows_source_control_history(settings, tmp_path, demo):
     settings.MEDIA_ROOT = tmp_path
-    seed()
     counts = {
         m.__name__: m.objects.count()
         for m in (ExpertVisit, CatalogueMatch, EliminationItem, LicenceCancellation, StopOrder)
