@@ -260,10 +260,14 @@ def timed(client, url: str, runs: int, *, rollback: bool = False, follow: bool =
     return statuses, timings, page
 
 
-def sweep(client, user, runs: int, api: list, only: str = "", echo=None) -> list[Row]:
+KINDS = frozenset({"menu", "detail", "view", "filter", "export", "api"})
+
+
+def sweep(client, user, runs: int, api: list, only: str = "", echo=None, kinds=KINDS) -> list[Row]:
     """Open the role's menu pages and what they lead to, then the API lists, `runs` times
-    each, with `client` signed in as `user`. `only`: the pages whose URL or name holds it
-    (menu pages are still opened, untimed, to find the others)."""
+    each, with `client` signed in as `user`. `only`: the pages whose URL or name holds it;
+    `kinds`: the kinds of page to time (menu pages are opened untimed when left out, to
+    find the others)."""
     rows: list[Row] = []
     role = "+".join(sorted(user.roles))
 
@@ -278,22 +282,22 @@ def sweep(client, user, runs: int, api: list, only: str = "", echo=None) -> list
             echo(row)
         return page
 
-    def wanted(name, url):
-        return not only or only in url or only in name
+    def wanted(kind, name, url):
+        return kind in kinds and (not only or only in url or only in name)
 
     for name, url in menu_pages(user):
         name = f"{name} {url}"
-        if wanted(name, url):
+        if wanted("menu", name, url):
             path, html = run("menu", name, url)
         else:
             _statuses, _timings, (path, html) = timed(client, url, 1, follow=True)
         if not html:
             continue
         for kind, sub_name, sub_url in discover(path, html):
-            if wanted(sub_name, sub_url):
+            if wanted(kind, sub_name, sub_url):
                 run(kind, sub_name, sub_url)
     for name, url in api:
-        if wanted(name, url):
+        if wanted("api", name, url):
             run("api", name, url)
     return rows
 
