@@ -305,6 +305,7 @@ def sweep(client, user, runs: int, api: list, only: str = "", echo=None, kinds=K
 def pick_accounts(roles) -> dict:
     """One active account per role: the one whose scope holds the most enterprises (for
     enterprise accounts, the most hidden dangers). (user, what its scope holds) or None."""
+    from django.db import DatabaseError
     from django.db.models import Count
 
     from safeloop.enterprises.models import Enterprise
@@ -329,13 +330,16 @@ def pick_accounts(roles) -> dict:
         else:
             column = {Unit.PARK: "park_id", Unit.GRID: "grid_id"}.get(unit, "enterprise_id")
             model = Hazard if unit == Unit.ENTERPRISE else Enterprise
-            top = (
-                model.objects.filter(**{f"{column}__in": assignments.values(column)})
-                .values(column)
-                .annotate(n=Count("id"))
-                .order_by("-n", column)
-                .first()
-            )
+            try:
+                top = (
+                    model.objects.filter(**{f"{column}__in": assignments.values(column)})
+                    .values(column)
+                    .annotate(n=Count("id"))
+                    .order_by("-n", column)
+                    .first()
+                )
+            except DatabaseError:  # past the statement timeout: the first account then
+                top = None
             chosen = assignments.filter(**{column: top[column]}) if top else assignments
             first = chosen.order_by("user_id").first()
             if first:
