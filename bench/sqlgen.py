@@ -33,10 +33,28 @@ def analyse(*tables) -> None:
 
 
 def insert_series(
-    model, start: int, stop: int, values: dict[str, str], *, statistics: bool = True
+    model,
+    start: int,
+    stop: int,
+    values: dict[str, str],
+    *,
+    statistics: bool = True,
+    where: str = "",
 ) -> int:
-    """Insert rows for g in [start, stop] with `values` (attname → SQL expression), then
-    ANALYZE the table (unless `statistics` is false: tests of the never-analysed case)."""
+    """Insert rows for g in [start, stop] (those where `where` holds, when given) with
+    `values` (attname → SQL expression), then ANALYZE the table (unless `statistics` is
+    false: tests of the never-analysed case)."""
+    source = "generate_series(%s, %s) AS g"
+    if where:
+        source += " WHERE " + where.replace("%", "%%")
+    return insert_select(model, source, values, params=[start, stop], statistics=statistics)
+
+
+def insert_select(
+    model, source: str, values: dict[str, str], *, params=(), statistics: bool = True
+) -> int:
+    """INSERT … SELECT `values` FROM `source` (SQL after FROM: tables, joins, a WHERE; a
+    literal `%` in it doubled, `%s` the placeholders of `params`), then ANALYZE the table."""
     columns, expressions = [], []
     for field in model._meta.concrete_fields:
         if field.primary_key:
@@ -46,10 +64,10 @@ def insert_series(
         expressions.append(values.get(field.attname, _default(field)).replace("%", "%%"))
     sql = (
         f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
-        f"SELECT {', '.join(expressions)} FROM generate_series(%s, %s) AS g"
+        f"SELECT {', '.join(expressions)} FROM {source}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [start, stop])
+        cursor.execute(sql, params)
         count = cursor.rowcount
     if statistics:
         analyse(model)
