@@ -17,7 +17,6 @@ import argparse
 import logging
 import os
 import statistics
-import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeloop.settings")
 
@@ -31,6 +30,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db.backends.signals import connection_created  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench.sweep.run import p95, timed  # noqa: E402
 from safeloop.orgs.models import User  # noqa: E402
 
 ACCOUNTS = ["city_admin", "county_admin", "park_officer", "safety_manager"]
@@ -44,12 +44,6 @@ PAGES = [
     ("api", "/api/v1/hazards/"),
     ("api state", "/api/v1/hazards/?state=rectifying"),
 ]
-
-
-def p95(timings: list[float]) -> float:
-    if len(timings) < 2:
-        return timings[0]
-    return statistics.quantiles(timings, n=20, method="inclusive")[18]
 
 
 def main() -> None:
@@ -82,16 +76,7 @@ def main() -> None:
         client = Client(HTTP_HOST="localhost", raise_request_exception=False)
         client.force_login(user)
         for name, url in pages:
-            timings, statuses = [], set()
-            for _ in range(ns.runs):
-                started = time.perf_counter()
-                response = client.get(url)
-                timings.append((time.perf_counter() - started) * 1000)
-                error = getattr(response, "exc_info", None)
-                if error and "QueryCanceled" in repr(error[1].__cause__) + repr(error[1]):
-                    statuses.add("timeout")
-                else:
-                    statuses.add(str(response.status_code))
+            statuses, timings, _page = timed(client, url, ns.runs)
             worst = max(worst, p95(timings))
             print(
                 f"{username:15} {name:17} {','.join(sorted(statuses)):8} "

@@ -11,16 +11,13 @@ from django.db import connection
 from django.test import Client
 
 from bench.sweep.run import KINDS, api_lists, openapi_schema, pick_accounts, sweep
-from safeloop.demo.seed import seed
 from safeloop.orgs.roles import Role
 
 EXPECTED = {"menu": {"200"}, "detail": {"200"}, "view": {"200"}, "filter": {"200"}}
 
 
 @pytest.mark.django_db
-def test_it_opens_every_page_of_every_role_without_an_error(settings, tmp_path, caplog):
-    settings.MEDIA_ROOT = tmp_path
-    seed()
+def test_it_opens_every_page_of_every_role_without_an_error(demo, caplog):
     with connection.cursor() as cursor:  # a page that would hang fails, as in the bench
         cursor.execute("SET LOCAL statement_timeout = '30s'")
     api = api_lists(openapi_schema())
