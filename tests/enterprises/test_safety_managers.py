@@ -319,7 +319,7 @@ def test_an_exported_list_imports_back_unchanged(world, client, role):
     world.inside.save()
     set_managers(world, [ZHANG, LI])
     client.force_login(world.user(role))
-    content = b"".join(client.get("/enterprises/export/").streaming_content)
+    content = client.get("/enterprises/export/").content
     from io import BytesIO
 
     from openpyxl import load_workbook

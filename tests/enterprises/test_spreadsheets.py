@@ -466,7 +466,7 @@ def exported(client, world, role=Role.CITY_ADMIN, query=""):
     client.force_login(world.users[role])
     response = client.get(f"/enterprises/export/?{query}")
     assert response.status_code == 200
-    content = b"".join(response.streaming_content)
+    content = response.content
     return load_workbook(io.BytesIO(content))[C.SHEET]
 
 
@@ -516,7 +516,7 @@ def test_an_exported_file_imports_back_unchanged(world, client):
         valid_to="2028-01-01",
     )
     client.force_login(world.user(Role.COUNTY_ADMIN))
-    content = b"".join(client.get("/enterprises/export/").streaming_content)
+    content = client.get("/enterprises/export/").content
     upload(client, world, content)
     b = batch()
     assert (b.error_count, b.created_count, b.updated_count, b.unchanged_count) == (0, 0, 0, 1), (

@@ -1,14 +1,16 @@
 """Spreadsheet pages: template download, upload → check (dry run) → confirm, progress, error
 report, and the export of the filtered list."""
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safeloop.core import audit
-from safeloop.core.documents import XLSX, xlsx_response
+from safeloop.core import exports as core_exports
+from safeloop.core.documents import xlsx_response
 from safeloop.core.views import attempt
 from safeloop.enterprises import selectors, services, spreadsheets
 from safeloop.enterprises.filters import EnterpriseFilter
@@ -22,17 +24,20 @@ def template_download(request):
     return xlsx_response(spreadsheets.template(request.user), "enterprise-ledger-template.xlsx")
 
 
-@login_required
-def export(request):
+@core_exports.register("enterprises", lambda: _("Enterprise ledger"))
+def _ledger_export(request):
     base = selectors.enterprises_for(request.user)
     filterset = EnterpriseFilter(request.GET, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_valid() else base.none()
-    out, rows = spreadsheets.export(queryset.order_by("name", "pk"), user=request.user)
-    audit.record("enterprises.export", changes={"rows": rows, "query": request.GET.urlencode()})
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        out, as_attachment=True, filename=f"enterprise-ledger-{stamp}.xlsx", content_type=XLSX
-    )
+    return queryset.order_by("name", "pk"), partial(spreadsheets.ledger_sheets, user=request.user)
+
+
+@login_required
+def export(request):
+    """The list as filtered, in the import's columns: at once, or built by the worker when it
+    is long (core.exports). Who exported the ledger (ID numbers included) is audited."""
+    audit.record("enterprises.export", changes={"query": request.GET.urlencode()})
+    return core_exports.respond(request, "enterprises")
 
 
 def _run(batch):

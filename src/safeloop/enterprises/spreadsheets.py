@@ -1,17 +1,15 @@
 """Writing ledger spreadsheets: the import template, the export of a filtered list and the
 error report of an import."""
 
-import tempfile
-
 from django.db.models import Exists, OuterRef, Prefetch, Q, Value
+from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from safeloop.core.bulk import error_workbook
-from safeloop.core.documents import closing_rows, neutralise
+from safeloop.core.documents import neutralise
 from safeloop.enterprises import columns as C
 from safeloop.enterprises.choices import LicenceKind
 from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, mask
@@ -154,19 +152,17 @@ def _masked(managers):
         )
 
 
-def export(queryset, *, user=None, chunk_size: int = 2000):
-    """The filtered enterprises as an .xlsx in a temporary file (write-only mode); returns
-    (file object positioned at 0, row count). Certificate numbers are written in full only
-    where `user` may see ID numbers (all of them when no user is given: a system export);
-    a masked one imported back stands for the number on record."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(C.SHEET)
-    header = []
-    for title in C.HEADERS:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font = BOLD
-        header.append(cell)
-    ws.append(header)
+def ledger_sheets(queryset, *, user=None):
+    """The filtered enterprises in the import's own columns, `(filename, sheets)` for
+    core.exports. Certificate numbers are written in full only where `user` may see ID
+    numbers (all of them when no user is given: a system export); a masked one imported back
+    stands for the number on record."""
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    rows = _ledger_rows(queryset, user)
+    return f"enterprise-ledger-{stamp}.xlsx", [(C.SHEET, C.HEADERS, rows)]
+
+
+def _ledger_rows(queryset, user, chunk_size: int = 2000):
     labels = {c.key: C.choice_maps(c.choices)[1] for c in C.COLUMNS if c.choices}
     licences = Prefetch(
         "licences",
@@ -178,21 +174,14 @@ def export(queryset, *, user=None, chunk_size: int = 2000):
         if user is None
         else Exists(Enterprise.objects.for_user(user, "see_ids").filter(pk=OuterRef("pk")))
     )
-    rows = 0
     found = (
         queryset.select_related("region", "park", "grid")
         .annotate(reveal_ids=reveal)
         .prefetch_related(licences, "safety_managers")
         .iterator(chunk_size=chunk_size)
     )
-    with closing_rows(found) as each:  # the server-side cursor closes on any error too
-        for e in each:
-            ws.append(_row(e, labels, e.safety_licences[0] if e.safety_licences else None))
-            rows += 1
-    out = tempfile.TemporaryFile()  # noqa: SIM115 — handed to the response, which closes it
-    wb.save(out)
-    out.seek(0)
-    return out, rows
+    for e in found:
+        yield _row(e, labels, e.safety_licences[0] if e.safety_licences else None)
 
 
 def error_report(batch) -> Workbook:

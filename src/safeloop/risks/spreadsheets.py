@@ -14,10 +14,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from safeloop.core.bulk import TooLarge, XlsxLimits, inspect_xlsx
-from safeloop.core.documents import neutralise
 from safeloop.core.errors import Invalid, fields_for
 from safeloop.core.scoping import can, grant_q
 from safeloop.enterprises.models import Enterprise
@@ -71,38 +70,38 @@ def _num(value):
     return "" if value is None else f"{Decimal(value).normalize():f}"
 
 
-def export(points) -> Workbook:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("风险点")
-    ws.append(HEADERS)
-    for p in points.select_related("enterprise", "current_assessment").prefetch_related(
-        "accident_types"
-    ):
+def point_sheets(points):
+    """The risk points in the import's own columns, `(filename, sheets)` for core.exports: a
+    file exported here imports back unchanged."""
+    return "risk-points.xlsx", [("风险点", HEADERS, _point_rows(points))]
+
+
+def _point_rows(points):
+    found = (
+        points.select_related("enterprise", "current_assessment")
+        .prefetch_related("accident_types")
+        .iterator(chunk_size=2000)
+    )
+    for p in found:
         a = p.current_assessment
-        ws.append(
-            [
-                neutralise(v)
-                for v in (
-                    p.enterprise.uscc,
-                    p.name,
-                    KIND_NAMES[p.kind],
-                    p.location,
-                    p.post,
-                    "、".join(t.code for t in p.accident_types.all()),
-                    p.hazard_factors,
-                    p.emergency_actions,
-                    p.contacts,
-                    p.review_due,
-                    METHOD_NAMES.get(a.method, "") if a else "",
-                    (_num(a.lec_l) if a.method == Method.LEC else a.ls_l or "") if a else "",
-                    _num(a.lec_e) if a else "",
-                    _num(a.lec_c) if a else "",
-                    (a.ls_s or "") if a else "",
-                    REASON_NAMES.get(a.direct_reason, "") if a else "",
-                )
-            ]
+        yield (
+            p.enterprise.uscc,
+            p.name,
+            KIND_NAMES[p.kind],
+            p.location,
+            p.post,
+            "、".join(t.code for t in p.accident_types.all()),
+            p.hazard_factors,
+            p.emergency_actions,
+            p.contacts,
+            p.review_due,
+            METHOD_NAMES.get(a.method, "") if a else "",
+            (_num(a.lec_l) if a.method == Method.LEC else a.ls_l or "") if a else "",
+            _num(a.lec_e) if a else "",
+            _num(a.lec_c) if a else "",
+            (a.ls_s or "") if a else "",
+            REASON_NAMES.get(a.direct_reason, "") if a else "",
         )
-    return wb
 
 
 @dataclass

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from safeloop.core.documents import xlsx_response
+from safeloop.core import exports as core_exports
 from safeloop.core.errors import NON_FIELD
 from safeloop.core.scoping import can
 from safeloop.core.views import get_for_user_or_404
@@ -198,14 +198,26 @@ def _bad_filter(filterset) -> JsonResponse:
     )
 
 
+def _filtered_points(request):
+    points = RiskPoint.objects.for_user(request.user, "view").filter(is_deleted=False)
+    return RiskPointFilter(request.GET, queryset=points, request=request)
+
+
+@core_exports.register("risk-points", lambda: _("Risk points"))
+def _point_export(request):
+    filterset = _filtered_points(request)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return queryset.order_by("enterprise__name", "name", "pk"), spreadsheets.point_sheets
+
+
 @login_required
 def export_points(request):
-    points = RiskPoint.objects.for_user(request.user, "view").filter(is_deleted=False)
-    filterset = RiskPointFilter(request.GET, queryset=points, request=request)
+    """The list as filtered, in the import's columns: at once, or built by the worker when
+    it is long (core.exports)."""
+    filterset = _filtered_points(request)
     if not filterset.is_valid():  # a file of other rows than asked for would mislead
         return _bad_filter(filterset)
-    workbook = spreadsheets.export(filterset.qs.order_by("enterprise__name", "name"))
-    return xlsx_response(workbook, "risk-points.xlsx")
+    return core_exports.respond(request, "risk-points")
 
 
 @login_required
