@@ -152,6 +152,9 @@ class SelfCheckTask(Versioned, AuditedModel):
                 fields=["due_date"], name="selfchecks_pending_due", condition=Q(state="pending")
             ),
             models.Index(fields=["region_code", "due_date"], name="selfchecks_region_due"),
+            # The lists' order (newest due first) walked backwards and stopped at a page: a
+            # city's list otherwise sorted every task of the city (5.1 s at 3.1 M tasks).
+            models.Index(fields=["due_date", "id"], name="selfchecks_due_id"),
             models.Index(fields=["enterprise", "due_date"], name="selfchecks_enterprise_due"),
             models.Index(fields=["assignee", "period_end"], name="selfchecks_assignee_end"),
         ]
