@@ -1,8 +1,8 @@
 """The page sweep (bench/sweep/run.py) on the demo, once per role: every menu page the role
 sees, the first record each leads to, the saved views, the common filters and every API list
-(unfiltered and with each enum filter's first value) answer 200; an API list outside what
-the role may use answers 403. No server error and no statement timeout anywhere. Exports
-are left to the bench (each builds a workbook)."""
+(unfiltered and with each enum filter's first value) answer 200; the API lists a role may
+not use (`REFUSED`) answer exactly 403. No server error and no statement timeout anywhere.
+Exports are left to the bench (each builds a workbook)."""
 
 import logging
 
@@ -14,6 +14,22 @@ from bench.sweep.run import KINDS, api_lists, openapi_schema, pick_accounts, swe
 from safeloop.orgs.roles import Role
 
 EXPECTED = {"menu": {"200"}, "detail": {"200"}, "view": {"200"}, "filter": {"200"}}
+# The API lists each role is refused (403), filtered or not; every other list answers 200.
+# Grid inspectors supervise enterprises, not targets; enterprise staff and experts read no
+# enforcement rules, no completion table of other enterprises; experts see no credit files.
+TARGETS = {"/api/v1/scoring-schemes/", "/api/v1/target-indicator-kinds/", "/api/v1/target-rules/"}
+NOT_REGULATORS = TARGETS | {
+    "/api/v1/enforcement-legal-bases/",
+    "/api/v1/enforcement-rules/",
+    "/api/v1/selfcheck-completion/",
+}
+CREDIT = {"/api/v1/credit-exchange/", "/api/v1/credit-listings/", "/api/v1/credit-records/"}
+REFUSED = {
+    Role.GRID_INSPECTOR: TARGETS,
+    Role.ENTERPRISE_PRINCIPAL: NOT_REGULATORS,
+    Role.SAFETY_MANAGER: NOT_REGULATORS,
+    Role.EXPERT: NOT_REGULATORS | CREDIT,
+}
 
 
 @pytest.mark.django_db
@@ -33,8 +49,12 @@ def test_it_opens_every_page_of_every_role_without_an_error(demo, caplog):
         rows = sweep(client, user, 1, api, kinds=KINDS - {"export"})
         seen[role] = {row.kind for row in rows}
         for row in rows:
-            allowed = {"200", "403"} if row.kind == "api" else EXPECTED[row.kind]
-            if not row.statuses <= allowed:
+            if row.kind == "api":
+                refused = row.url.split("?")[0] in REFUSED.get(role, set())
+                expected = {"403"} if refused else {"200"}
+            else:
+                expected = EXPECTED[row.kind]
+            if row.statuses != expected:
                 failures.append(f"{role} {row.kind} {row.url}: {row.status}")
     assert failures == []
     # The discovery finds records, saved views and filters, not only the menu.
