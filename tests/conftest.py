@@ -154,7 +154,7 @@ class _Rows:
     no longer matter. `_DEMO_ROWS`: the demo, seeded once per process (the `demo` fixture)."""
 
     def __init__(self, schema: str):
-        self.SCHEMA = schema
+        self.schema = schema
         self.database = None
         self.columns: dict[str, list[str]] = {}
         self.sequences: dict[str, list[tuple[str, str]]] = {}
@@ -165,8 +165,8 @@ class _Rows:
 
         tables = conn.introspection.django_table_names(only_existing=True, include_views=False)
         with conn.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA IF EXISTS {self.SCHEMA} CASCADE")
-            cursor.execute(f"CREATE SCHEMA {self.SCHEMA}")
+            cursor.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
+            cursor.execute(f"CREATE SCHEMA {self.schema}")
             for table in sorted(tables):
                 cursor.execute(q.SQL("SELECT EXISTS (SELECT FROM {})").format(q.Identifier(table)))
                 if not cursor.fetchone()[0]:
@@ -185,12 +185,12 @@ class _Rows:
                 self.sequences[table] = [(c, seq) for c, seq in cursor.fetchall() if seq]
                 cursor.execute(
                     q.SQL("CREATE TABLE {} AS TABLE {}").format(
-                        q.Identifier(self.SCHEMA, table), q.Identifier(table)
+                        q.Identifier(self.schema, table), q.Identifier(table)
                     )
                 )
             cursor.execute(
                 "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-                " AND tablename LIKE 'procrastinate%%'"
+                " AND tablename LIKE 'procrastinate%'"
             )
             self.queue_tables = [name for (name,) in cursor.fetchall()]
         self.database = conn.settings_dict["NAME"]
@@ -209,7 +209,7 @@ class _Rows:
             columns = ", ".join(f'"{c}"' for c in self.columns[table])
             statements.append(
                 f'INSERT INTO "{table}" ({columns}) OVERRIDING SYSTEM VALUE'
-                f' SELECT {columns} FROM {self.SCHEMA}."{table}"'
+                f' SELECT {columns} FROM {self.schema}."{table}"'
             )
             for column, sequence in self.sequences.get(table, ()):
                 statements.append(
