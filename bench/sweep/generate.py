@@ -547,6 +547,15 @@ def notifications():
     return rows
 
 
+def refresh_standings() -> int:
+    """The nightly job's refresh, so the completion table's presets read their standings."""
+    from django.utils import timezone
+
+    from safeloop.selfchecks import standings
+
+    return standings.refresh(timezone.localdate())
+
+
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeloop.settings")
     import django
@@ -576,6 +585,7 @@ def main():
     timed("early warnings", lambda: warnings(bench))
     timed("accidents (with reporting steps)", lambda: accidents(bench, ns.accidents))
     timed("notifications", notifications)
+    timed("completion standings", refresh_standings)
     sql("VACUUM ANALYZE")
     print(f"dataset ready in {time.monotonic() - started:.0f} s", flush=True)
 

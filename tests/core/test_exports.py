@@ -23,6 +23,7 @@ LISTS = {
     "selfcheck-tasks": "/selfchecks/tasks/export.xlsx",
     "risk-points": "/risks/export.xlsx",
     "enterprises": "/enterprises/export/",
+    "selfcheck-completion": "/selfchecks/completion/?format=xlsx",
 }
 
 
@@ -40,8 +41,10 @@ def test_each_list_export_replays_in_the_worker(client, world, settings, kind):
     assert_status(got, 302)
     run_worker(["exports"])
     export = ExportFile.objects.get(kind=kind)
-    # the world's lists are empty but its ledger: the city's two enterprises
-    rows = Enterprise.objects.for_user(user).count() if kind == "enterprises" else 0
+    # the world's lists are empty but its ledger and the completion table, which has a row
+    # for each of the city's two enterprises
+    every = kind in ("enterprises", "selfcheck-completion")
+    rows = Enterprise.objects.for_user(user).count() if every else 0
     assert (export.state, export.rows, export.error) == ("done", rows, "")
     content = b"".join(client.get(f"/exports/{export.pk}/file/").streaming_content)
     header = next(load_workbook(BytesIO(content), read_only=True).worksheets[0].values)

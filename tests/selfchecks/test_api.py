@@ -147,9 +147,11 @@ def test_completion_is_for_regulators_in_scope(world, tasks, api, role):
         assert_refused(response)
         return
     assert response.status_code == 200
-    rows = {r["enterprise_id"]: r for r in response.json()}
+    body = response.json()
+    rows = {r["enterprise_id"]: r for r in body["results"]}
     assert rows[world.inside.pk]["total"] == 1
     assert (world.outside.pk in rows) is (role == Role.SYSTEM_ADMIN)
+    assert body["count"] == len(rows) and body["count_capped"] is False
 
 
 @pytest.mark.parametrize(

@@ -64,13 +64,3 @@ def test_last_record_date_by_enterprise(world, history):
     assert set(last) == {world.inside.pk}
     latest = SelfCheckRecord.objects.latest("recorded_at").recorded_at
     assert last[world.inside.pk] == timezone.localtime(latest).date()
-
-
-def test_the_completion_rows_list_every_enterprise_worst_first(world, history):
-    rows = selectors.completion_rows(Enterprise.objects.all(), D("2026-01-26"), D("2026-01-30"))
-    assert [r["enterprise_id"] for r in rows] == [
-        world.sibling.pk,
-        world.inside.pk,
-        world.outside.pk,
-    ]
-    assert rows[-1]["rate"] is None and rows[-1]["total"] == 0

@@ -195,6 +195,11 @@ def test_the_completion_table_exports_and_refuses_a_bad_window(world, today_task
     assert {r[0] for r in rows[1:]} == {world.inside.name, world.sibling.name}
     bad = client.get("/selfchecks/completion/?start=2026-05-01&end=2026-01-01")
     assert bad.status_code == 400 and "errorlist" in bad.content.decode()
+    # a page link and an export link carry no window: this month so far
+    assert client.get("/selfchecks/completion/?page=2").status_code == 200
+    default = client.get("/selfchecks/completion/?format=xlsx")
+    rows = list(load_workbook(BytesIO(default.content)).active.iter_rows(values_only=True))
+    assert {r[0] for r in rows[1:]} == {world.inside.name, world.sibling.name}
 
 
 @pytest.mark.parametrize("role", ROLES)

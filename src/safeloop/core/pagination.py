@@ -1,6 +1,7 @@
 """The API lists' pagination (settings' DEFAULT_PAGINATION_CLASS). Its own module: DRF
 reads the setting while `rest_framework.generics` is imported, so it must not import views."""
 
+from django.core.paginator import Paginator
 from rest_framework import pagination
 from rest_framework.response import Response
 
@@ -42,3 +43,23 @@ class CappedPageNumberPagination(pagination.PageNumberPagination):
             **{k: v for k, v in response["properties"].items() if k != "count"},
         }
         return response
+
+
+class ExactPageNumberPagination(CappedPageNumberPagination):
+    """For a list whose full count is cheap (one row per enterprise of the scope, say) and
+    that is not a queryset: any object with `count()` and slicing. Same envelope as the
+    capped lists, `count_capped` always false."""
+
+    django_paginator_class = Paginator
+
+    def get_paginated_response(self, data):
+        assert self.page is not None
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "count_capped": False,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )

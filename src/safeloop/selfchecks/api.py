@@ -1,22 +1,21 @@
 """Self-checks over the API: tasks (scoped list/detail, and recording one), records, the
 completion table and job runs with their progress."""
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, serializers, viewsets
-from rest_framework.decorators import action, api_view
+from rest_framework import exceptions, generics, mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from safeloop.core.pagination import ExactPageNumberPagination
 from safeloop.core.views import get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.choices import Category, Level
-from safeloop.selfchecks import selectors, services, tasks
+from safeloop.selfchecks import selectors, services, standings, tasks
 from safeloop.selfchecks.choices import HazardAction, Result, RunKind
 from safeloop.selfchecks.filters import TaskFilter
-from safeloop.selfchecks.forms import PeriodForm
 from safeloop.selfchecks.models import JobRun, SelfCheckPhoto, SelfCheckRecord, SelfCheckTask
-from safeloop.selfchecks.views import default_window, may_see_runs, may_start_runs
+from safeloop.selfchecks.views import may_see_runs, may_start_runs, period_form
 
 
 class PhotoSerializer(serializers.ModelSerializer):
@@ -156,25 +155,30 @@ class CompletionRowSerializer(serializers.Serializer):
         OpenApiParameter("start", str, description="first due day (YYYY-MM-DD)"),
         OpenApiParameter("end", str, description="last due day (YYYY-MM-DD)"),
     ],
-    responses=CompletionRowSerializer(many=True),
 )
-@api_view(["GET"])
-def completion(request):
+class CompletionView(generics.ListAPIView):
     """Share of self-check tasks done per enterprise in the caller's scope (regulators),
-    for tasks due between start and end (default: this month so far)."""
-    if not selectors.may_supervise(request.user):
-        raise exceptions.PermissionDenied()
-    start, end = default_window(timezone.localdate())
-    form = PeriodForm(
-        {"start": request.GET.get("start", start), "end": request.GET.get("end", end)}
-    )
-    if not form.is_valid():
-        errors = form.errors.get_json_data()
-        raise exceptions.ValidationError({k: [e["message"] for e in v] for k, v in errors.items()})
-    data = form.cleaned_data
-    enterprises = Enterprise.objects.for_user(request.user)
-    rows = selectors.completion_rows(enterprises, data["start"], data["end"])
-    return Response(CompletionRowSerializer(rows, many=True).data)
+    for tasks due between start and end (default: this month so far), worst first, paged."""
+
+    serializer_class = CompletionRowSerializer
+    pagination_class = ExactPageNumberPagination
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if not selectors.may_supervise(self.request.user):
+            raise exceptions.PermissionDenied()
+        form = period_form(self.request.GET)
+        if not form.is_valid():
+            errors = form.errors.get_json_data()
+            raise exceptions.ValidationError(
+                {k: [e["message"] for e in v] for k, v in errors.items()}
+            )
+        data = form.cleaned_data
+        enterprises = Enterprise.objects.for_user(self.request.user)
+        return standings.Table(enterprises, data["start"], data["end"])
+
+
+completion = CompletionView.as_view()
 
 
 class RunSerializer(serializers.ModelSerializer):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from safeloop.orgs.models import User
 from safeloop.risks import services as risks
 from safeloop.risks.models import ControlMeasure, RiskPoint
-from safeloop.selfchecks import generation, services
+from safeloop.selfchecks import generation, services, standings
 from safeloop.selfchecks.choices import RunKind, TaskState
 from safeloop.selfchecks.models import JobRun, SelfCheckTask
 from safeloop.selfchecks.rules_data import ensure_rules
@@ -71,3 +71,4 @@ def seed() -> None:
         _history(manager, today)
     if not JobRun.objects.filter(kind=RunKind.GENERATE, day=today).exists():
         generation.run_now(RunKind.GENERATE, today)
+    standings.refresh(today)

@@ -3,8 +3,6 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeloop.core.documents import workbook_response
-
 
 def task_list(queryset):
     """(filename, sheets) of a task list: answered at once, or built by the worker."""
@@ -48,7 +46,9 @@ def task_list(queryset):
     return f"selfcheck-tasks-{stamp}.xlsx", [(_("Self-check tasks"), header, rows())]
 
 
-def completion(rows, start, end):
+def completion(table, start, end):
+    """(filename, sheets) of a completion table (`standings.Table`): answered at once, or
+    built by the worker."""
     header = [
         _("enterprise"),
         _("county"),
@@ -60,25 +60,17 @@ def completion(rows, start, end):
         _("last self-check record"),
     ]
     title = _("Self-check completion %(start)s – %(end)s") % {"start": start, "end": end}
-    return workbook_response(
-        f"selfcheck-completion-{start}-{end}.xlsx",
+    rows = (
         [
-            (
-                title,
-                header,
-                (
-                    [
-                        r["name"],
-                        r["county"],
-                        r["total"],
-                        r["done"],
-                        r["missed"],
-                        r["pending"],
-                        r["rate"],
-                        r["last_record"],
-                    ]
-                    for r in rows
-                ),
-            )
-        ],
+            r["name"],
+            r["county"],
+            r["total"],
+            r["done"],
+            r["missed"],
+            r["pending"],
+            r["rate"],
+            r["last_record"],
+        ]
+        for r in table
     )
+    return f"selfcheck-completion-{start}-{end}.xlsx", [(title, header, rows)]

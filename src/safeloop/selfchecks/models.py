@@ -275,3 +275,50 @@ class JobRun(models.Model):
         if self.started_at and self.finished_at:
             return round((self.finished_at - self.started_at).total_seconds(), 1)
         return None
+
+
+class CompletionWindow(models.Model):
+    """One preset window of the completion table (this week, this month, the last 30 days,
+    this year) as of the day of the last refresh: `standings` hold its figures. A request for
+    exactly these days reads them; any other window is counted live."""
+
+    key = models.CharField(_("window"), max_length=8, primary_key=True)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    refreshed_at = models.DateTimeField(_("refreshed"))
+
+    class Meta:
+        verbose_name = _("completion window")
+        verbose_name_plural = _("completion windows")
+
+    def __str__(self):
+        return f"{self.key} {self.start}–{self.end}"
+
+
+class CompletionStanding(models.Model):
+    """Derived: one enterprise's tasks due in one window, by state. Written by the nightly
+    refresh and kept exact in between by the task table's triggers (migration 0005), whatever
+    writes the tasks (a record, the jobs, an import). Absent: no task in the window."""
+
+    window = models.ForeignKey(
+        CompletionWindow, on_delete=models.CASCADE, related_name="standings", db_index=False
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    total = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)
+    missed = models.IntegerField(default=0)
+    pending = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("completion standing")
+        verbose_name_plural = _("completion standings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["window", "enterprise"], name="selfchecks_standing_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.window_id} {self.enterprise_id}"

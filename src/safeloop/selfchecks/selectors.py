@@ -112,31 +112,6 @@ def last_record_date_by_enterprise(enterprises) -> dict[int, date]:
     return {r["enterprise_id"]: r["last"] for r in rows}
 
 
-def completion_rows(enterprises, start: date, end: date) -> list[dict]:
-    """The completion table: every enterprise of the queryset, worst rate first."""
-    completion = completion_by_enterprise(enterprises, start, end)
-    last = last_record_date_by_enterprise(enterprises)
-    rows = []
-    for e in enterprises.select_related("region").only("id", "name", "region__name"):
-        c = completion.get(e.pk, EMPTY)
-        rows.append(
-            {
-                "enterprise": e,
-                "enterprise_id": e.pk,
-                "name": e.name,
-                "county": e.region.name,
-                "total": c.total,
-                "done": c.done,
-                "missed": c.missed,
-                "pending": c.pending,
-                "rate": c.rate,
-                "last_record": last.get(e.pk),
-            }
-        )
-    rows.sort(key=lambda r: (r["rate"] is None, r["rate"] or 0, r["name"]))
-    return rows
-
-
 def todo_for(user, limit: int = 20) -> list:
     """Self-check tasks of this user still to do, due within the coming week or missed."""
     from django.urls import reverse

@@ -1,5 +1,6 @@
-"""Background jobs: the day's task generation and the missed-task scan, both periodic, and
-a generation run an administrator starts from the screen or the API."""
+"""Background jobs: the day's task generation, the missed-task scan and the completion
+standings' refresh, all periodic, and a generation run an administrator starts from the
+screen or the API."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -7,7 +8,7 @@ from procrastinate.contrib.django import app
 
 from safeloop.core import audit
 from safeloop.core.context import acting_as
-from safeloop.selfchecks import generation
+from safeloop.selfchecks import generation, standings
 from safeloop.selfchecks.choices import RunKind
 from safeloop.selfchecks.models import JobRun
 
@@ -33,6 +34,13 @@ def daily_missed(timestamp: int) -> int:
 def daily_generate(timestamp: int) -> int:
     with acting_as(None):
         return generation.run_now(RunKind.GENERATE, timezone.localdate()).created
+
+
+# Then the completion table's preset windows roll to the new day (standings.refresh).
+@app.periodic(cron="25 0 * * *")
+@app.task(name="selfchecks.daily_standings", queue="selfchecks")
+def daily_standings(timestamp: int) -> int:
+    return standings.refresh(timezone.localdate())
 
 
 def start(kind: str, day, *, requested_by) -> JobRun:

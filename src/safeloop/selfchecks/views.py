@@ -2,7 +2,7 @@
 filters and export, a task with its record form, the completion table for regulators, and
 the job runs with their progress."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +19,7 @@ from safeloop.core import exports as core_exports
 from safeloop.core.views import attempt, get_for_user_or_404
 from safeloop.enterprises.models import Enterprise
 from safeloop.orgs.roles import ADMINS, Role
-from safeloop.selfchecks import exports, selectors, services, tasks
+from safeloop.selfchecks import exports, selectors, services, standings, tasks
 from safeloop.selfchecks.choices import RunKind, TaskState
 from safeloop.selfchecks.filters import TaskFilter
 from safeloop.selfchecks.forms import PeriodForm, RecordForm
@@ -155,32 +155,41 @@ def default_window(today):
     return today.replace(day=1), today
 
 
+def period_form(get) -> PeriodForm:
+    """The completion window of a query string: its start and end, each this month so far's
+    when absent (a page link or an export link may carry neither)."""
+    start, end = default_window(timezone.localdate())
+    return PeriodForm({"start": get.get("start", start), "end": get.get("end", end)})
+
+
+def _completion(request):
+    """(form, start, end, table) of the completion request: the window asked for, or this
+    month so far; an invalid window shows the default with the form's errors."""
+    start, end = default_window(timezone.localdate())
+    form = period_form(request.GET)
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    table = standings.Table(Enterprise.objects.for_user(request.user), start, end)
+    return form, start, end, table
+
+
+@core_exports.register("selfcheck-completion", lambda: _("Self-check completion"))
+def _completion_export(request):
+    _form, start, end, table = _completion(request)
+    return table.enterprises, lambda _queryset: exports.completion(table, start, end)
+
+
 @login_required
 def completion(request):
     if not selectors.may_supervise(request.user):
         raise PermissionDenied
-    today = timezone.localdate()
-    start, end = default_window(today)
-    form = PeriodForm(request.GET or {"start": start, "end": end})
-    status = 200
-    if form.is_valid():
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    else:
-        status = 400
-    enterprises = Enterprise.objects.for_user(request.user)
-    rows = selectors.completion_rows(enterprises, start, end)
-    if request.GET.get("format") == "xlsx":
+    form, start, end, table = _completion(request)
+    if request.GET.get("format") == "xlsx" and form.is_valid():
         audit.record("selfchecks.completion.export", changes={"start": start, "end": end})
-        return exports.completion(rows, start, end)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        return core_exports.respond(request, "selfcheck-completion")
+    page = Paginator(table, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    presets = [
-        (_("This week"), today - timedelta(days=today.weekday()), today),
-        (_("This month"), today.replace(day=1), today),
-        (_("Last 30 days"), today - timedelta(days=29), today),
-        (_("This year"), today.replace(month=1, day=1), today),
-    ]
     return render(
         request,
         "selfchecks/completion.html",
@@ -190,9 +199,9 @@ def completion(request):
             "start": start,
             "end": end,
             "query": query.urlencode(),
-            "presets": presets,
+            "presets": standings.presets(timezone.localdate()),
         },
-        status=status,
+        status=200 if form.is_valid() else 400,
     )
 
 
