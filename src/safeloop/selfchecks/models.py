@@ -202,7 +202,15 @@ class SelfCheckRecord(AuditedModel):
         verbose_name = _("self-check record")
         verbose_name_plural = _("self-check records")
         ordering = ["-recorded_at", "-id"]
-        indexes = [models.Index(fields=["enterprise", "-recorded_at"])]
+        indexes = [
+            models.Index(fields=["enterprise", "-recorded_at"]),
+            # The lists' order walked backwards and stopped at a page, city-wide and in a
+            # county: without them a city's list sorted every record of the city.
+            models.Index(fields=["recorded_at", "id"], name="selfchecks_record_order"),
+            models.Index(
+                fields=["region_code", "recorded_at", "id"], name="selfchecks_record_region"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.task_id} {self.result}"
