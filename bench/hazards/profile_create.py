@@ -22,14 +22,14 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
+from bench.tokens import bench_token  # noqa: E402
 from safeloop.orgs.models import User  # noqa: E402
 
 
 def request_factory():
     user = User.objects.get(username="safety_manager")
-    token, _ = Token.objects.get_or_create(user=user)
+    secret = bench_token(user)
     enterprise = user.role_assignments.first().enterprise_id
     body = json.dumps(
         {
@@ -41,7 +41,7 @@ def request_factory():
             "deadline_working_days": 10,
         }
     )
-    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client = Client(HTTP_AUTHORIZATION=f"Token {secret}")
 
     def create():
         response = client.post("/api/v1/hazards/", body, content_type="application/json")

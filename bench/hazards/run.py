@@ -34,8 +34,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
+from bench.tokens import bench_token  # noqa: E402
 from safeloop.hazards import tasks  # noqa: E402
 from safeloop.hazards.models import Hazard  # noqa: E402
 from safeloop.orgs.models import User  # noqa: E402
@@ -200,7 +200,7 @@ class CpuMeter:
 
 def write_path(clients: int, seconds: float, workers: int, threads: int, access_log: str):
     user = User.objects.get(username="safety_manager")
-    token, _ = Token.objects.get_or_create(user=user)
+    secret = bench_token(user)
     enterprise = user.role_assignments.first().enterprise_id
     body = json.dumps(
         {
@@ -219,7 +219,7 @@ def write_path(clients: int, seconds: float, workers: int, threads: int, access_
     def meter():
         return CpuMeter(app=lambda: _children(server.pid), db=lambda: _backends(database))
 
-    headers = {"Authorization": f"Token {token.key}", "Content-Type": "application/json"}
+    headers = {"Authorization": f"Token {secret}", "Content-Type": "application/json"}
     try:
         _wait(port)
         created = _load(port, clients, seconds, body, headers, 201, meter())

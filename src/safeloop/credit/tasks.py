@@ -1,8 +1,10 @@
-"""The daily credit job: the full set-based recompute (events that became due or expired),
-the list triggers for every enterprise, and the automatic removal at the end of the period."""
+"""The credit jobs: the daily full set-based recompute (events that became due or expired),
+the list triggers for every enterprise and the automatic removal at the end of the period;
+and one enterprise's refresh, queued when its records change (signals.py)."""
 
 from django.db import transaction
 from django.utils import timezone
+from procrastinate import exceptions
 from procrastinate.contrib.django import app
 
 from safeloop.core.context import acting_as
@@ -23,3 +25,25 @@ def daily(today=None, *, full: bool = False) -> dict:
 @app.task(name="credit.daily", queue="credit")
 def daily_job(timestamp: int) -> None:
     daily()
+
+
+@app.task(name="credit.refresh", queue="credit")
+def refresh_job(enterprise_id: int) -> None:
+    """One enterprise's credit after a change to its records (queued by signals.py)."""
+    from safeloop.credit import services
+    from safeloop.enterprises.models import Enterprise
+
+    with acting_as(None), transaction.atomic():
+        if Enterprise.objects.filter(pk=enterprise_id, deleted_at__isnull=True).exists():
+            services.refresh(enterprise_id)
+
+
+def queue_refresh(enterprise_id: int) -> bool:
+    """Queue `refresh_job` unless one for the enterprise is already waiting; True if queued."""
+    try:
+        refresh_job.configure(queueing_lock=f"credit.refresh:{enterprise_id}").defer(
+            enterprise_id=enterprise_id
+        )
+    except exceptions.AlreadyEnqueued:
+        return False
+    return True
