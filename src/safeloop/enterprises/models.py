@@ -320,6 +320,13 @@ class Enterprise(Versioned, AuditedModel):
                 opclasses=["varchar_pattern_ops"],
                 name="enterprise_pinyin_prefix",
             ),
+            # the map's "N enterprises have no location": the few without, not every row
+            models.Index(
+                fields=["name", "id"],
+                condition=(Q(latitude__isnull=True) | Q(longitude__isnull=True))
+                & Q(deleted_at__isnull=True),
+                name="enterprise_no_location",
+            ),
             # "expiring within N days" reads each end date by range
             models.Index(fields=["standard_expiry"], name="enterprise_standard_expiry"),
             models.Index(fields=["liability_expiry"], name="enterprise_liability_expiry"),

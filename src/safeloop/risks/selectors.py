@@ -15,7 +15,7 @@ from safeloop.enterprises.choices import Sector
 from safeloop.enterprises.models import Enterprise
 from safeloop.risks.choices import LEVEL_RANK, Level
 from safeloop.risks.filters import MapFilter
-from safeloop.risks.models import EnterpriseRiskProfile, HazardUnit, RiskPoint
+from safeloop.risks.models import EnterpriseRiskProfile, HazardUnit, MapPoint, RiskPoint
 from safeloop.risks.models.points import RISK_EDITORS
 
 # Level codes of the map payload: 0 none, 1 blue … 4 red.
@@ -97,15 +97,10 @@ def map_version() -> int:
         return cursor.fetchone()[0]
 
 
-def bump_map_version(**_kwargs) -> None:
-    """Called after any change to profiles or enterprises (also as a signal receiver)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval('risks_map_version')")
-
-
 def map_payload(user, *, sector: str | None = None, region_code: str | None = None) -> str:
-    """The map data for the user's scope, cached until the data version moves (at most
-    MAP_CACHE_SECONDS, for changes made behind the ORM's back such as bulk updates)."""
+    """The map data for the user's scope, cached until the data version moves (the map
+    points' triggers move it on every write of enterprises and risk profiles; the cache
+    keeps a payload at most MAP_CACHE_SECONDS)."""
     grants = hashlib.sha256(repr(sorted(map(repr, user.grants()))).encode()).hexdigest()[:20]
     key = f"risks:map:{map_version()}:{grants}:{sector or ''}:{region_code or ''}"
     body = cache.get(key)
@@ -149,14 +144,15 @@ def build_map_payload(user, *, sector: str | None = None, region_code: str | Non
     with coordinates the user may see, grouped by what colours and filters them (level index
     0–4, major hazard 0/1, index into `sectors`), each group a flat list of id and coordinates
     × `scale`. Sector labels stay in the page (in the user's language), so the cached
-    payload is the same in every language. Scope comes from the same `for_user` queryset as
-    every read.
+    payload is the same in every language. The points come from `MapPoint` (one narrow row
+    per enterprise, its "id,lat,lng" already formatted), scoped by the same grant rules
+    (`for_user`) and filtered by the same FilterSet as the enterprises they copy.
     """
     scoped = Enterprise.objects.for_user(user, "view")
     filterset = MapFilter({"sector": sector or "", "region": region_code or ""}, queryset=scoped)
     if not filterset.is_valid():  # the page's filters came through the same FilterSet
         raise ValueError(filterset.errors)
-    qs = filterset.qs.filter(latitude__isnull=False, longitude__isnull=False)
+    points = MapFilter(filterset.data, queryset=MapPoint.objects.for_user(user, "view")).qs
     sectors = [str(code) for code, _label in Sector.choices]
     meta = {
         "scale": COORDINATE_SCALE,
@@ -167,42 +163,27 @@ def build_map_payload(user, *, sector: str | None = None, region_code: str | Non
     head = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"groups":['
     try:
         inner, params = (
-            qs.order_by()
-            .values(
-                "id",
-                "latitude",
-                "longitude",
-                "sector",
-                "risk_profile__level",
-                "risk_profile__major_hazard",
-            )
-            .query.sql_with_params()
-        )
+            points.order_by().values("level", "major_hazard", "sector", "point").query
+        ).sql_with_params()
     except EmptyResultSet:  # no grant reaches any enterprise
         return head + "]}"
     # `inner` is the ORM's own SQL with placeholders; every value travels as a parameter.
-    # Grouping puts level, flag and sector once per group instead of once per enterprise, so
-    # each row costs only three integers joined as text. JIT is off: compiling these
-    # expressions costs more than running them. Hash joins are off: enterprises and their
-    # profiles both come in primary-key order, and merging them is cheaper than hashing
-    # every profile (≈10 % of the query at city and at county scope).
+    # Grouping puts level, flag and sector once per group instead of once per enterprise;
+    # each enterprise is its stored "id,lat,lng". JIT is off: compiling these expressions
+    # costs more than running them.
     sql = f"""
         SELECT %s || coalesce(string_agg(g.body, ',' ORDER BY g.level, g.mh, g.sector), '')
             || ']}}'
         FROM (
-            SELECT '[' || CASE t.level WHEN 'red' THEN 4 WHEN 'orange' THEN 3
-                    WHEN 'yellow' THEN 2 WHEN 'blue' THEN 1 ELSE 0 END
-                || ',' || CASE WHEN t.mh THEN 1 ELSE 0 END
+            SELECT '[' || t.level || ',' || CASE WHEN t.mh THEN 1 ELSE 0 END
                 || ',' || (coalesce(array_position(%s::text[], t.sector::text), 0) - 1)
-                || ',[' || string_agg(concat_ws(',', t.id, (t.latitude * %s)::int,
-                    (t.longitude * %s)::int), ',') || ']]' AS body,
+                || ',[' || string_agg(t.point, ',') || ']]' AS body,
                 t.level, t.mh, t.sector
-            FROM ({inner}) AS t(id, latitude, longitude, sector, level, mh)
+            FROM ({inner}) AS t(level, mh, sector, point)
             GROUP BY t.level, t.mh, t.sector
         ) AS g
     """  # noqa: S608
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
-        cursor.execute("SET LOCAL enable_hashjoin = off")
-        cursor.execute(sql, [head, sectors, COORDINATE_SCALE, COORDINATE_SCALE, *params])
+        cursor.execute(sql, [head, sectors, *params])
         return cursor.fetchone()[0]

@@ -123,7 +123,6 @@ def refresh_profile(enterprise: Enterprise) -> EnterpriseRiskProfile:
     profile.major_hazard = bool(grades)
     profile.major_hazard_grade = min(g for g in grades if g is not None) if grades else None
     profile.save()
-    selectors.bump_map_version()
     return profile
 
 

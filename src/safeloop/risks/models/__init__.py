@@ -1,4 +1,5 @@
 from safeloop.risks.models.installations import HazardUnit, HazardUnitSubstance
+from safeloop.risks.models.map import MapPoint
 from safeloop.risks.models.points import (
     ControlMeasure,
     EnterpriseRiskProfile,
@@ -28,6 +29,7 @@ __all__ = [
     "HazardGradeBand",
     "HazardUnit",
     "HazardUnitSubstance",
+    "MapPoint",
     "HazardousSubstance",
     "LecValue",
     "LsValue",
