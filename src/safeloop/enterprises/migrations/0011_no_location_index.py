@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0010_import_batch_moved_at'),
-        ('orgs', '0004_adopt_legacy_keys'),
+        ("enterprises", "0010_import_batch_moved_at"),
+        ("orgs", "0004_adopt_legacy_keys"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True), _connector='OR'), ('deleted_at__isnull', True)), fields=['name', 'id'], name='enterprise_no_location'),
+            model_name="enterprise",
+            index=models.Index(
+                condition=models.Q(
+                    models.Q(
+                        ("latitude__isnull", True), ("longitude__isnull", True), _connector="OR"
+                    ),
+                    ("deleted_at__isnull", True),
+                ),
+                fields=["name", "id"],
+                name="enterprise_no_location",
+            ),
         ),
     ]
