@@ -110,6 +110,17 @@ def test_the_table_reads_the_standings_only_for_their_exact_window(world, refres
         assert (inside["total"], inside["pending"], inside["rate"]) == (1, 1, None)
 
 
+@pytest.mark.parametrize("start", [D("2026-01-26"), D("2026-01-27")], ids=["kept", "live"])
+def test_the_total_is_the_live_total(world, ranked, start):
+    """The dashboard's figure: the same sums from the standings as counted from the tasks,
+    for a scope that leaves an enterprise out."""
+    scope = Enterprise.objects.exclude(pk=world.outside.pk)
+    assert standings.total(scope, start, DAY) == selectors.completion_total(scope, start, DAY)
+    assert standings.total(scope, start, DAY).total > 0
+    assert standings.total(Enterprise.objects.none(), start, DAY).total == 0
+    assert list(standings.Table(Enterprise.objects.none(), start, DAY)) == []
+
+
 @pytest.fixture
 def ranked(world, refreshed, make_measure, generate):
     """`inside` 1 of 2 done (50 %), `sibling` 0 of 1 (0 %), `outside` nothing decided."""

@@ -18,6 +18,7 @@ from safeloop.inspections import selectors as inspections
 from safeloop.orgs.models import region_prefix
 from safeloop.orgs.roles import REGULATORS
 from safeloop.selfchecks import selectors as selfchecks
+from safeloop.selfchecks import standings
 from safeloop.selfchecks.choices import TaskState
 
 
@@ -111,7 +112,7 @@ def _inspection_coverage(user, focus, today) -> Table:
 def _selfcheck_completion(user, focus, today) -> Table:
     start, end = month_so_far(today)
     enterprises = Enterprise.objects.for_user(user).filter(focus.enterprise_where())
-    figures = selfchecks.completion_total(enterprises, start, end)
+    figures = standings.total(enterprises, start, end)
     base = {**focus.hazard_params(), "due_from": start, "due_to": end}
     table = Table(
         "selfchecks",

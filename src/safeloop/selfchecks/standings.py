@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.selfchecks import selectors
 from safeloop.selfchecks.models import CompletionWindow
 from safeloop.selfchecks.selectors import Completion
 
@@ -97,6 +99,15 @@ ORDER BY CASE WHEN f.done + f.missed > 0 THEN f.done::float8 / (f.done + f.misse
 """
 
 
+def scope_sql(enterprises) -> tuple[str, tuple]:
+    """The ids of `enterprises` as SQL and parameters; an empty queryset (`.none()`) as a
+    query of no rows."""
+    try:
+        return enterprises.order_by().values("id").query.sql_with_params()
+    except EmptyResultSet:
+        return "SELECT NULL::bigint AS id WHERE false", ()
+
+
 class Table:
     """The completion table of `enterprises` (a queryset the caller has scoped) for tasks due
     `start`–`end`: `count()` and slices for a paginator, iteration for an export. Rows are
@@ -115,7 +126,7 @@ class Table:
         return self.count()
 
     def _sql(self) -> tuple[str, list]:
-        scope, scope_params = self.enterprises.order_by().values("id").query.sql_with_params()
+        scope, scope_params = scope_sql(self.enterprises)
         if self.window:
             figures, params = FROM_STANDINGS, [self.window]
         else:
@@ -157,6 +168,26 @@ class Table:
                 }
             )
         return rows
+
+
+TOTAL = """
+SELECT coalesce(sum(s.total), 0), coalesce(sum(s.done), 0), coalesce(sum(s.missed), 0),
+       coalesce(sum(s.pending), 0)
+FROM selfchecks_completionstanding s
+WHERE s.window_id = %s AND s.enterprise_id IN ({scope})
+"""
+
+
+def total(enterprises, start: date, end: date) -> Completion:
+    """The figures of all `enterprises` summed (the dashboard's panel): from the standings
+    when `start`–`end` is a refreshed window, else counted live from the tasks."""
+    window = CompletionWindow.objects.filter(start=start, end=end).first()
+    if window is None:
+        return selectors.completion_total(enterprises, start, end)
+    scope, params = scope_sql(enterprises)
+    with connection.cursor() as cursor:
+        cursor.execute(TOTAL.format(scope=scope), [window.key, *params])
+        return Completion(*(int(v) for v in cursor.fetchone()))
 
 
 def last_records(enterprise_ids: list[int]) -> dict[int, date]:
