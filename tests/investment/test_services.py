@@ -166,7 +166,11 @@ def guarantee(enterprise, *, sector_code="2671", policy="", expiry=None, deposit
     enterprise.deposit_amount = deposit
     enterprise.save()
     enterprise.refresh_from_db()
-    return selectors.insurance_status(enterprise, InsuranceRule.in_force(TODAY), TODAY)
+    status = selectors.insurance_status(enterprise, InsuranceRule.in_force(TODAY), TODAY)
+    # the key units' query says the same as the status, enterprise by enterprise
+    listed = {row["enterprise_id"] for row in selectors.insurance_gap_ids(TODAY)}
+    assert (enterprise.pk in listed) == (InsuranceGap.GUARANTEE in status.gaps)
+    return status
 
 
 def test_it_asks_the_named_sectors_for_a_deposit_or_liability_insurance(world):

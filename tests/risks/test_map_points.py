@@ -93,3 +93,27 @@ def test_the_points_are_scoped_like_the_enterprises(world, role):
     located = Q(latitude__isnull=False) & Q(longitude__isnull=False)
     expected = set(Enterprise.objects.for_user(user).filter(located).values_list("pk", flat=True))
     assert set(MapPoint.objects.for_user(user).values_list("pk", flat=True)) == expected
+
+
+def test_the_rollups_follow_every_write_through_the_cache(world):
+    """The overview's county and park roll-ups are cached by the map version: an ORM save and
+    a bulk update alike show at once; a soft-deleted enterprise leaves them."""
+    admin, editor = world.user(Role.CITY_ADMIN), world.user(Role.SYSTEM_ADMIN)
+
+    def red() -> int:
+        return sum(row["red_enterprises"] for row in selectors.rollup(admin, "region"))
+
+    def total() -> int:
+        return sum(row["enterprises"] for row in selectors.rollup(admin, "park"))
+
+    assert (total(), red()) == (0, 0)  # no enterprise has a risk profile yet
+    for enterprise in (world.inside, world.sibling):
+        point = services.create_risk_point(
+            actor=editor, enterprise=enterprise, name="液氯库", kind="place", post="仓管员"
+        )
+        services.assess_risk_point(actor=editor, point=point, **lec(6, 6, 15))
+    assert (total(), red()) == (2, 2)
+    EnterpriseRiskProfile.objects.filter(enterprise=world.inside).update(level="blue")
+    assert (total(), red()) == (2, 1)
+    Enterprise.objects.filter(pk=world.sibling.pk).update(deleted_at=timezone.now())
+    assert (total(), red()) == (1, 0)

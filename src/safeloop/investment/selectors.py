@@ -323,9 +323,19 @@ def models_ratio(rule: InsuranceRule):
 def insurance_gap_ids(today: date) -> QuerySet:
     """For the key units list: ids (column `enterprise_id`) of enterprises in a sector the
     rule names with neither a risk deposit nor liability insurance in force. Coverage short
-    of the rule and a policy about to end are warned of, not listed (see docs/decisions.md)."""
-    ids = sorted(s.enterprise_id for s in insurance_gaps(today) if InsuranceGap.GUARANTEE in s.gaps)
-    return Enterprise.objects.filter(pk__in=ids).values(enterprise_id=F("pk"))
+    of the rule and a policy about to end are warned of, not listed (see docs/decisions.md).
+    The same test as `insurance_status`'s guarantee gap, as one query: a subquery of the
+    list, not a pass over every enterprise in Python."""
+    rule = InsuranceRule.in_force(today)
+    if rule is None:
+        return Enterprise.objects.none().values(enterprise_id=F("pk"))
+    return (
+        Enterprise.objects.filter(deleted_at__isnull=True, sector__in=rule.guarantee_sectors)
+        .exclude(status__in=[Status.CLOSED, Status.ELIMINATED])
+        .exclude(Q(liability_policy__gt="") & Q(liability_expiry__gte=today))
+        .exclude(deposit_amount__gt=0)
+        .values(enterprise_id=F("pk"))
+    )
 
 
 def todo_for(user, limit: int = 10) -> list:

@@ -72,11 +72,18 @@ def units_for(user, enterprise):
 
 
 def rollup(user, by: str = "region") -> list[dict]:
-    """Counts per colour (enterprises by their level, and risk points) by county or park."""
+    """Counts per colour (live enterprises by their level, and risk points) by county or
+    park; cached like the map data, until a write of an enterprise or a risk profile moves
+    the map version (`versioned`)."""
+    return versioned(user, f"rollup:{by}", lambda: _rollup(user, by))
+
+
+def _rollup(user, by: str) -> list[dict]:
     key = {"park": "enterprise__park__name", "region": "enterprise__region__name"}[by]
     return [
         {"name": row.pop(key), **row}
         for row in EnterpriseRiskProfile.objects.for_user(user, "view")
+        .filter(enterprise__deleted_at__isnull=True)
         .values(key)
         .annotate(
             enterprises=Count("pk"),
@@ -97,17 +104,26 @@ def map_version() -> int:
         return cursor.fetchone()[0]
 
 
-def map_payload(user, *, sector: str | None = None, region_code: str | None = None) -> str:
-    """The map data for the user's scope, cached until the data version moves (the map
-    points' triggers move it on every write of enterprises and risk profiles; the cache
-    keeps a payload at most MAP_CACHE_SECONDS)."""
+def versioned(user, name: str, build):
+    """`build()` for this user's grants, cached until the map version moves: the map points'
+    triggers move it on every write of enterprises and risk profiles, whatever writes them.
+    What else a result shows (a county's or park's name) is at most MAP_CACHE_SECONDS old."""
     grants = hashlib.sha256(repr(sorted(map(repr, user.grants()))).encode()).hexdigest()[:20]
-    key = f"risks:map:{map_version()}:{grants}:{sector or ''}:{region_code or ''}"
-    body = cache.get(key)
-    if body is None:
-        body = build_map_payload(user, sector=sector, region_code=region_code)
-        cache.set(key, body, MAP_CACHE_SECONDS)
-    return body
+    key = f"risks:{name}:{map_version()}:{grants}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, MAP_CACHE_SECONDS)
+    return value
+
+
+def map_payload(user, *, sector: str | None = None, region_code: str | None = None) -> str:
+    """The map data for the user's scope and filters, cached (`versioned`)."""
+    return versioned(
+        user,
+        f"map:{sector or ''}:{region_code or ''}",
+        lambda: build_map_payload(user, sector=sector, region_code=region_code),
+    )
 
 
 # Coordinates travel as integers in units of 1e-5 degree (≈1 m): shorter than decimals and

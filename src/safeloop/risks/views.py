@@ -6,13 +6,13 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from safeloop.core import exports as core_exports
+from safeloop.core.counts import CappedPaginator
 from safeloop.core.errors import NON_FIELD
 from safeloop.core.scoping import can
 from safeloop.core.views import get_for_user_or_404
@@ -34,15 +34,18 @@ def _live(model, *related):
 
 @login_required
 def overview(request):
+    # Live enterprises in the order of their name index (name, id), so a page is a walk of
+    # that index, not a sort of the scope; the count stops at the kit's cap.
     profiles = (
         EnterpriseRiskProfile.objects.for_user(request.user, "view")
+        .filter(enterprise__deleted_at__isnull=True)
         .select_related("enterprise__region", "enterprise__park")
-        .order_by("enterprise__name")
+        .order_by("enterprise__name", "enterprise_id")
     )
     filterset = RiskProfileFilter(request.GET, queryset=profiles, request=request)
     # The API answers a bad filter with 400; the page shows no rows for it, as the ledger.
     profiles = filterset.qs if filterset.is_valid() else profiles.none()
-    page = Paginator(profiles, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(profiles, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "risks/overview.html",

@@ -101,7 +101,7 @@ def short_people(day: date, *, include_never: bool, enterprises=None) -> list[Sh
         )
     # the ids first: joined as a subquery, freshly loaded tables without statistics get
     # a nested plan that takes minutes
-    ids = list(operating.values_list("pk", flat=True))
+    ids = operating.values("pk")  # a subquery: a city's ids do not travel as parameters
     found: list[Short] = []
     rule = rules.get(Post.PRINCIPAL)
     if rule and rule.refresher_hours:
@@ -147,7 +147,7 @@ def lapsing_certificates(day: date, *, enterprises=None) -> list[Lapsing]:
     if enterprises is not None:
         operating = operating.filter(pk__in=enterprises.values("pk"))
     later = TrainingRecord.objects.filter(voided_at__isnull=True)
-    ids = list(operating.values_list("pk", flat=True))
+    ids = operating.values("pk")  # a subquery: a city's ids do not travel as parameters
     rule = rules.get(Post.SAFETY_MANAGER)
     if rule:
         renewed = later.filter(
