@@ -82,3 +82,27 @@ def test_the_api_answers_404_for_such_a_page(world, api):
     api.as_user(world.user("city_admin"))
     response = api.get("/api/v1/regions/?page=631475663791291392")
     assert response.status_code == 404, response.content
+
+
+def test_a_page_that_joins_is_read_by_its_ids_first(db):
+    """With select_related, the page's ids are sorted alone and only they are joined; the
+    rows, their order and their related rows are those of the one-query page."""
+    from safeloop.orgs.models import GridCell
+
+    county = Region.objects.create(code="640199", name="测试县", level=RegionLevel.COUNTY)
+    GridCell.objects.bulk_create(
+        GridCell(code=f"G{i:02d}", name=f"网格{9 - i}", region=county, region_code=county.code)
+        for i in range(7)
+    )
+    cells = GridCell.objects.select_related("region").order_by("name", "pk")
+    expected = [(c.pk, c.region.name) for c in list(cells)[2:4]]
+    paginator = CappedPaginator(cells.all(), 2, cap=3)  # a fresh queryset, not the list read
+    with CaptureQueriesContext(connection) as queries:
+        page = paginator.page(2)
+        got = [(c.pk, c.region.name) for c in page]
+    assert got == expected
+    ids, rows = [q["sql"] for q in queries.captured_queries if "orgs_gridcell" in q["sql"]][-2:]
+    assert "JOIN" not in ids and "LIMIT 2 OFFSET 2" in ids and "JOIN" in rows
+    # a list without joins is read as one slice
+    plain = CappedPaginator(Region.objects.order_by("code"), 2, cap=3).page(1)
+    assert not isinstance(plain.object_list, list)

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 
 DEFAULT_CAP = 10_000
 # PostgreSQL's LIMIT and OFFSET are bigints: a page reaching past this holds no row.
@@ -103,6 +105,31 @@ class CappedPaginator(Paginator):
                 return number
             raise EmptyPage(self.error_messages["no_results"])
         return number
+
+    def page(self, number):
+        """The page; for a queryset that joins related rows (`select_related`), read in two
+        steps: the page's ids in the list's order, then those rows with their related ones.
+        In one query PostgreSQL may join every matching row before it sorts and keeps a
+        page (a city's 20,000 waiting hidden dangers, 125 ms); the ids sort narrow rows."""
+        page = super().page(number)
+        rows = page.object_list
+        if (
+            isinstance(rows, QuerySet)
+            and rows._iterable_class is ModelIterable
+            and rows.query.select_related
+        ):
+            page.object_list = rows_by_ids(self.object_list, rows)
+        return page
+
+
+def rows_by_ids(whole: QuerySet, sliced: QuerySet) -> list:
+    """`sliced` (a slice of `whole`) as a list, selected by its ids: the ids in order first,
+    then the rows of `whole` with those ids (its joins, annotations and prefetches)."""
+    ids = list(sliced.values_list("pk", flat=True))
+    if not ids:
+        return []
+    position = {pk: i for i, pk in enumerate(ids)}
+    return sorted(whole.order_by().filter(pk__in=ids), key=lambda row: position[row.pk])
 
 
 # ---------------------------------------------------------------- summaries

@@ -7,7 +7,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeloop.core.counts import CappedCount, capped_count, summary_counts
+from safeloop.core.counts import CappedCount, capped_count, rows_by_ids, summary_counts
 from safeloop.core.scoping import scope_q
 from safeloop.enterprises.choices import Sector
 from safeloop.hazards.actors import CITY_ROLES, COUNTY_ROLES
@@ -266,11 +266,12 @@ def todo_for(user, limit: int = 20) -> list:
 
     from safeloop.core.todo import Todo
 
-    hazards = (
+    waiting = (
         saved_view(Hazard.objects.for_user(user), user, "todo")
         .select_related("enterprise", "found_by", "submitted_by")
-        .order_by("deadline", "found_at")[:limit]
+        .order_by("deadline", "found_at", "pk")
     )
+    hazards = rows_by_ids(waiting, waiting[:limit])  # ids sorted first, then twenty joined
     items = []
     for hazard in hazards:
         if hazard.state == State.AWAITING:
