@@ -77,7 +77,6 @@ REFERENCE = {
 # Carry the column, NOT NULL, but no index leads with it yet: their reads go through another
 # index (the enterprise, a period, a composite) today. To be indexed before distribution.
 UNINDEXED = {
-    "selfchecks.SelfCheckRecord": "read per enterprise (index enterprise, -recorded_at)",
     "inspections.PlanTarget": "read through its plan (unique plan, enterprise)",
     "inspections.Checklist": "read through its plan or enterprise",
     "bulletins.Bulletin": "read by region and month (unique region, month: the region's key)",
@@ -87,6 +86,7 @@ UNINDEXED = {
     "targets.Indicator": "read by year (unique year, kind, region_code)",
     "targets.ResponsibilityLetter": "few rows a year per region; read by year",
     "targets.AssessmentResult": "read through its assessment",
+    "risks.MapPoint": "derived from the enterprises; the map reads a scope's rows whole",
 }
 
 
