@@ -17,8 +17,9 @@ from safeloop.alerts.choices import KeyReason, WarningState
 from safeloop.alerts.filters import WarningFilter, filtered_key_units
 from safeloop.alerts.forms import BulkAcknowledgeForm, MoveForm
 from safeloop.alerts.workflow import WARNING_WORKFLOW
-from safeloop.core.documents import workbook_response
+from safeloop.core import exports as core_exports
 from safeloop.core.views import attempt, get_for_user_or_404
+from safeloop.enterprises.models import Enterprise
 
 PAGE_SIZE = 25
 MOVE_LABELS = {t.move: t.label for t in WARNING_WORKFLOW.transitions}
@@ -195,11 +196,13 @@ def key_unit_list(request):
     )
 
 
-@login_required
-def key_unit_export(request):
-    filterset, units = filtered_key_units(request)
-    if units is None:
-        return key_unit_list(request)
+@core_exports.register("key-units", lambda: _("Key units"))
+def _key_unit_export(request):
+    _filterset, units = filtered_key_units(request)
+    return (units if units is not None else Enterprise.objects.none()), _key_unit_sheets
+
+
+def _key_unit_sheets(units):
     header = [
         _("enterprise"),
         _("unified social credit code"),
@@ -222,4 +225,13 @@ def key_unit_export(request):
             ]
 
     stamp = timezone.localdate().isoformat()
-    return workbook_response(f"key-units-{stamp}.xlsx", [(_("Key units"), header, rows())])
+    return f"key-units-{stamp}.xlsx", [(_("Key units"), header, rows())]
+
+
+@login_required
+def key_unit_export(request):
+    """The list as filtered: at once, or built by the worker when it is long (core.exports)."""
+    _filterset, units = filtered_key_units(request)
+    if units is None:
+        return key_unit_list(request)
+    return core_exports.respond(request, "key-units")
