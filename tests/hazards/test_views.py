@@ -159,6 +159,15 @@ def test_saved_views_for_the_daily_work(world, make_hazard, client):
     assert view(Role.CITY_ADMIN, "overdue") == {late.pk}
 
 
+def test_the_overdue_view_lists_the_longest_overdue_first(world, make_hazard, client):
+    days = [3, 30, 1, 10]
+    made = {d: make_hazard(deadline=TODAY() - timedelta(days=d)) for d in days}
+    client.force_login(world.user(Role.COUNTY_ADMIN))
+    html = client.get("/hazards/?view=overdue").content.decode()
+    shown = [int(pk) for pk in re.findall(r'data-hazard="(\d+)"', html)]
+    assert shown == [made[d].pk for d in sorted(days, reverse=True)]
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_awaiting_my_acceptance_is_what_the_user_may_accept(world, make_hazard, client, role):
     hazards = [

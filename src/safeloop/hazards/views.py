@@ -65,7 +65,13 @@ def _filtered(request):
         base = selectors.saved_view(base, request.user, view)
     filterset = HazardFilter(request.GET, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_valid() else base.none()
-    return filterset, queryset.order_by("-found_at", "-id"), view
+    return filterset, queryset.order_by(*ORDER.get(view, NEWEST_FIRST)), view
+
+
+# Newest found first; the overdue view longest overdue first (the open hazards' deadline
+# index serves it, where walking back by finding day passed every older hazard).
+NEWEST_FIRST = ("-found_at", "-id")
+ORDER = {"overdue": ("deadline", "id")}
 
 
 @login_required
