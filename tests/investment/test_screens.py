@@ -226,3 +226,24 @@ def test_it_keeps_rule_forms_and_refuses_bad_bands(client, world):
     assert_status(page, 400)
     assert page.context["rule_form"].errors["coverage_percent"]
     assert (RateTable.objects.count(), InsuranceRule.objects.count()) == before
+
+
+def test_the_home_page_lists_the_scope_s_gaps_first_ones_with_their_number(
+    client, world, monkeypatch
+):
+    """Gaps are read for the user's scope only; past `LISTED` the page says how many."""
+    from safeloop.investment import views as investment_views
+
+    for enterprise in (world.inside, world.outside):
+        enterprise.industry_code = "3120"  # metallurgy: a deposit or a policy is asked
+        enterprise.employees, enterprise.injury_insured = 10, 10
+        enterprise.save()
+    client.force_login(world.user(Role.COUNTY_ADMIN))
+    html = client.get("/investment/").content.decode()
+    assert f'data-enterprise="{world.inside.pk}"' in html
+    assert f'data-enterprise="{world.outside.pk}"' not in html
+    assert 'id="insurance-more"' not in html
+    monkeypatch.setattr(investment_views, "LISTED", 1)
+    client.force_login(world.user(Role.SYSTEM_ADMIN))
+    html = client.get("/investment/").content.decode()
+    assert "此处列出前 1 家" in html and 'id="insurance-more"' in html

@@ -3,6 +3,7 @@ extraction against use by county and sector, the gaps (extraction short, use out
 permitted categories, insurance and deposits) the warnings and key units read, and
 `safety_investment_gaps(year)` for other apps."""
 
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -153,23 +154,29 @@ class InvestmentGap:
 
 
 def safety_investment_gaps(
-    year: int, *, today: date | None = None, include_never: bool = False
+    year: int, *, today: date | None = None, include_never: bool = False, enterprises=None
 ) -> list[InvestmentGap]:
     """Enterprises whose safety expense of `year` is not in place on `today`: extraction short
     of the monthly accrual due by then (the whole year's figure once the year is over), or
     any use booked outside the permitted categories. Only live enterprises in a sector with a
-    rate table count; with `include_never`, also those that recorded nothing for the year."""
+    rate table count; with `include_never`, also those that recorded nothing for the year.
+    `enterprises` (a queryset) narrows it to a user's scope in the database."""
     today = today or timezone.localdate()
     months = months_elapsed(year, today)
     sectors = set(RateTable.in_force(date(year, 12, 31)))
     live = Enterprise.objects.filter(deleted_at__isnull=True).exclude(
         status__in=[Status.CLOSED, Status.ELIMINATED]
     )
+    if enterprises is not None:
+        live = live.filter(pk__in=enterprises.values("pk"))
     found: list[InvestmentGap] = []
     rows = ExpenseYear.objects.filter(year=year, enterprise__in=live).order_by("enterprise_id")
     outside = dict(
         ExpenseUse.objects.filter(
-            expense_year__year=year, voided_at__isnull=True, category=UseCategory.OUTSIDE
+            expense_year__year=year,
+            voided_at__isnull=True,
+            category=UseCategory.OUTSIDE,
+            enterprise__in=live,
         )
         .values("enterprise_id")
         .annotate(total=Sum("amount"))
@@ -282,8 +289,21 @@ def insurance_status(
     )
 
 
-def insurance_gaps(today: date | None = None) -> list[InsuranceStatus]:
-    """Live enterprises with an insurance or deposit gap under the rule in force."""
+_INSURANCE_FIELDS = (
+    "pk",
+    "sector",
+    "employees",
+    "injury_insured",
+    "liability_policy",
+    "liability_expiry",
+    "deposit_amount",
+)
+_InsuranceRow = namedtuple("_InsuranceRow", _INSURANCE_FIELDS)  # noqa: PYI024
+
+
+def insurance_gaps(today: date | None = None, *, enterprises=None) -> list[InsuranceStatus]:
+    """Live enterprises with an insurance or deposit gap under the rule in force;
+    `enterprises` (a queryset) narrows it to a user's scope in the database."""
     today = today or timezone.localdate()
     rule = InsuranceRule.in_force(today)
     if rule is None:
@@ -295,20 +315,15 @@ def insurance_gaps(today: date | None = None) -> list[InsuranceStatus]:
             Q(employees__gt=0, injury_insured__lt=models_ratio(rule))
             | Q(sector__in=rule.guarantee_sectors)
         )
-        .only(
-            "pk",
-            "sector",
-            "employees",
-            "injury_insured",
-            "liability_policy",
-            "liability_expiry",
-            "deposit_amount",
-        )
         .order_by("pk")
     )
+    if enterprises is not None:
+        candidates = candidates.filter(pk__in=enterprises.values("pk"))
     found = []
-    for enterprise in candidates:
-        status = insurance_status(enterprise, rule, today)
+    # Plain rows with the fields insurance_status reads, not model instances: a city has
+    # tens of thousands of candidates.
+    for values in candidates.values_list(*_INSURANCE_FIELDS):
+        status = insurance_status(_InsuranceRow(*values), rule, today)  # type: ignore[arg-type]
         if status.gaps:
             found.append(status)
     return found

@@ -53,18 +53,25 @@ def _year(request) -> int:
     return year if 2000 <= year <= today.year + 1 else today.year
 
 
+LISTED = 100  # rows of each gap list on the page
+
+
 @login_required
 def home(request):
     """Extraction against use of a year by county and sector, and who is not in place."""
     year = _year(request)
     today = timezone.localdate()
     scope = Enterprise.objects.for_user(request.user, "view")
-    visible = set(scope.values_list("pk", flat=True))
-    names = dict(scope.values_list("pk", "name"))
-    gaps = [
-        g for g in selectors.safety_investment_gaps(year, today=today) if g.enterprise_id in visible
-    ]
-    insurance = [s for s in selectors.insurance_gaps(today) if s.enterprise_id in visible]
+    gaps = selectors.safety_investment_gaps(year, today=today, enterprises=scope)
+    insurance = selectors.insurance_gaps(today, enterprises=scope)
+    # A city has tens of thousands: the page lists the first ones and says how many there are.
+    counts = {"gaps": len(gaps), "insurance": len(insurance)}
+    gaps, insurance = gaps[:LISTED], insurance[:LISTED]
+    names = dict(
+        Enterprise.objects.filter(
+            pk__in={g.enterprise_id for g in gaps} | {s.enterprise_id for s in insurance}
+        ).values_list("pk", "name")
+    )
     rows = selectors.summary(scope, year)
     sector_labels = dict(Sector.choices)
     for row in rows:
@@ -103,6 +110,8 @@ def home(request):
             ],
             "mine": scope.order_by("name")[:20] if not request.user.roles & REGULATORS else [],
             "regulator": bool(request.user.roles & REGULATORS),
+            "counts": counts,
+            "listed": LISTED,
         },
     )
 
