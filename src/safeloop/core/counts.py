@@ -118,7 +118,7 @@ class CappedPaginator(Paginator):
             and rows._iterable_class is ModelIterable
             and rows.query.select_related
         ):
-            page.object_list = rows_by_ids(self.object_list, rows)
+            page.object_list = rows_by_ids(self.object_list, rows)  # type: ignore[arg-type]
         return page
 
 

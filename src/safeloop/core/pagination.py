@@ -50,7 +50,7 @@ class ExactPageNumberPagination(CappedPageNumberPagination):
     that is not a queryset: any object with `count()` and slicing. Same envelope as the
     capped lists, `count_capped` always false."""
 
-    django_paginator_class = Paginator
+    django_paginator_class = Paginator  # type: ignore[assignment]
 
     def get_paginated_response(self, data):
         assert self.page is not None

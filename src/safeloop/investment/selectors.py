@@ -289,16 +289,19 @@ def insurance_status(
     )
 
 
-_INSURANCE_FIELDS = (
-    "pk",
-    "sector",
-    "employees",
-    "injury_insured",
-    "liability_policy",
-    "liability_expiry",
-    "deposit_amount",
+_InsuranceRow = namedtuple(  # noqa: PYI024
+    "_InsuranceRow",
+    [
+        "pk",
+        "sector",
+        "employees",
+        "injury_insured",
+        "liability_policy",
+        "liability_expiry",
+        "deposit_amount",
+    ],
 )
-_InsuranceRow = namedtuple("_InsuranceRow", _INSURANCE_FIELDS)  # noqa: PYI024
+_INSURANCE_FIELDS = _InsuranceRow._fields
 
 
 def insurance_gaps(today: date | None = None, *, enterprises=None) -> list[InsuranceStatus]:
