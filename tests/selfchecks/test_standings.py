@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from safeloop.enterprises.models import Enterprise
@@ -115,7 +116,11 @@ def test_the_total_is_the_live_total(world, ranked, start):
     """The dashboard's figure: the same sums from the standings as counted from the tasks,
     for a scope that leaves an enterprise out."""
     scope = Enterprise.objects.exclude(pk=world.outside.pk)
-    assert standings.total(scope, start, DAY) == selectors.completion_total(scope, start, DAY)
+    with CaptureQueriesContext(connection) as queries:
+        got = standings.total(scope, start, DAY)
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert ("selfchecks_completionstanding" in read) == (start == D("2026-01-26"))
+    assert got == selectors.completion_total(scope, start, DAY)
     assert standings.total(scope, start, DAY).total > 0
     assert standings.total(Enterprise.objects.none(), start, DAY).total == 0
     assert list(standings.Table(Enterprise.objects.none(), start, DAY)) == []

@@ -68,7 +68,7 @@ def home(request):
     counts = {"gaps": len(gaps), "insurance": len(insurance)}
     gaps, insurance = gaps[:LISTED], insurance[:LISTED]
     names = dict(
-        Enterprise.objects.filter(
+        scope.filter(
             pk__in={g.enterprise_id for g in gaps} | {s.enterprise_id for s in insurance}
         ).values_list("pk", "name")
     )

@@ -101,7 +101,7 @@ def short_people(day: date, *, include_never: bool, enterprises=None) -> list[Sh
         )
     # the ids first: joined as a subquery, freshly loaded tables without statistics get
     # a nested plan that takes minutes
-    ids = operating.values("pk")  # a subquery: a city's ids do not travel as parameters
+    ids = list(operating.values_list("pk", flat=True))
     found: list[Short] = []
     rule = rules.get(Post.PRINCIPAL)
     if rule and rule.refresher_hours:
