@@ -161,9 +161,17 @@ def test_two_web_and_two_worker_processes_share_the_database_and_the_bucket(worl
             for n in range(EXPORTS):
                 status, _ = call(ports[n % 2], "GET", "/hazards/export.xlsx", headers=session)
                 assert status == 302
+            # The job writes the file before the worker records the job as finished: wait for both.
             wait_for(
-                lambda: ExportFile.objects.filter(state="done").count() == EXPORTS,
-                "the exports to be built",
+                lambda: (
+                    ExportFile.objects.filter(state="done").count() == EXPORTS
+                    and not rows(
+                        "SELECT 1 FROM procrastinate_jobs WHERE task_name = 'core.run_export' "
+                        "AND id > %s AND status IN ('todo', 'doing')",
+                        [since],
+                    )
+                ),
+                "the exports to be built and their jobs finished",
             )
             jobs = rows(
                 "SELECT j.id, j.status, j.attempts, j.worker_id, count(e.id) "
