@@ -249,6 +249,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PHOTO_MAX_BYTES = int(os.environ.get("SAFELOOP_PHOTO_MAX_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
+# A select of more rows than this (an enterprise picker for a city) holds only the chosen row
+# and searches the rest as the user types (core.widgets.SearchableSelect).
+PICKER_LISTED = 200
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "safeloop.orgs.tokens.ApiTokenAuthentication",

@@ -35,3 +35,41 @@ def test_a_safety_manager_edits_the_list_of_safety_managers_on_a_phone(page, dem
     page.click("button[type=submit].primary")
     page.wait_for_url(f"**/enterprises/{enterprise.pk}/")
     assert [m.name for m in enterprise.safety_managers.all()] == ["李四"]
+
+
+def test_a_city_officer_chooses_several_enterprises_of_a_list_too_long_to_draw(
+    page, demo, settings
+):
+    """Several chosen from a searched list: each stays chosen while the next is searched."""
+    from playwright.sync_api import expect
+
+    from safeloop.training.models import Campaign
+
+    settings.PICKER_LISTED = 1
+    sign_in(page, "city_admin")
+    page.wait_for_url("**/")
+    page.goto("/training/campaigns/")
+    select = page.locator("#id_enterprises")
+    assert select.locator("option").count() == 0
+    first, second = Enterprise.objects.for_user(User.objects.get(username="city_admin")).order_by(
+        "name"
+    )[:2]
+    search = select.locator("xpath=preceding-sibling::input[@type='search']")
+    for enterprise in (first, second):
+        search.fill(enterprise.uscc)
+        option = select.locator(f"option[value='{enterprise.pk}']")
+        expect(option).to_have_count(1)
+        select.evaluate(
+            "(s, v) => { for (const o of s.options) if (o.value === v) o.selected = true; }",
+            str(enterprise.pk),
+        )
+    search.fill("不存在的企业名称")
+    expect(select.locator("option:checked")).to_have_count(2)
+    page.fill("#id_title", "安全生产月企业负责人培训")
+    page.select_option("#id_region", index=1)
+    page.fill("#id_starts_on", "2026-06-01")
+    page.fill("#id_ends_on", "2026-06-30")
+    page.locator("#id_title").evaluate("e => e.form.requestSubmit()")
+    page.wait_for_url("**/training/campaigns/*/")
+    campaign = Campaign.objects.latest("pk")
+    assert set(campaign.enterprises.all()) == {first, second}

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from safeloop.hazards import services
 from safeloop.hazards.models import Hazard
@@ -86,3 +87,34 @@ def test_a_regulator_finds_the_enterprise_by_pinyin_initials_or_code(page, demo)
     assert select.input_value() == str(target.pk)  # the only match is chosen
     search.fill("不存在的企业名称")
     assert page.locator(".picker-none").is_visible()
+
+
+def test_a_city_inspector_finds_one_enterprise_of_a_list_too_long_to_draw(page, demo, settings):
+    """The list is searched on the server as the inspector types; what was chosen stays
+    chosen when the form comes back with an error."""
+    from safeloop.enterprises.models import Enterprise
+
+    settings.PICKER_LISTED = 1
+    sign_in(page, "city_inspector")
+    page.wait_for_url("**/")
+    page.goto("/hazards/new/")
+    select = page.locator("#id_enterprise")
+    assert select.locator("option[value]:not([value=''])").count() == 0
+    target = Enterprise.objects.for_user(User.objects.get(username="city_inspector")).order_by(
+        "-name"
+    )[0]
+    search = page.locator(".picker-search")
+    search.fill(target.uscc.lower())
+    expect(select).to_have_value(str(target.pk))  # the only match is chosen
+    assert select.locator("option[value]:not([value=''])").all_inner_texts() == [target.name]
+    search.fill(target.name[2:6])
+    expect(select.locator(f"option[value='{target.pk}']")).to_have_count(1)
+    expect(select.locator("option[value]:not([value=''])")).not_to_have_count(0)
+    search.fill("不存在的企业名称")
+    page.locator(".picker-none").wait_for(state="visible")
+    assert select.input_value() == str(target.pk)  # still chosen
+    page.click("#register-submit")  # nothing else filled in: sent back with errors
+    page.wait_for_load_state()
+    assert page.locator("#id_enterprise").input_value() == str(target.pk)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path="var/screenshots/picker-remote.png", full_page=True)

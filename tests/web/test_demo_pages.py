@@ -41,9 +41,29 @@ def code_words(page: str) -> list[str]:
     ]
 
 
+PICKER = re.compile(r'<select name="([^"]+)"[^>]*data-source="([^"]*)"')
+OPTION = re.compile(r'<option value="([^"]+)"[^>]*>([^<]*)<')
+
+
+def check_pickers(client, page: str) -> None:
+    """Every long list on the page (all of them, with `PICKER_LISTED` at 1) answers its
+    search from the page that drew it: the first rows for nothing typed, and a row again
+    for the start of its own label."""
+    for name, source in PICKER.findall(page):
+        source = html.unescape(source)
+        first = client.get(source, {"_pick": name, "_find": ""})
+        assert first.status_code == 200, (source, name)
+        rows = OPTION.findall(first.content.decode().split(f'<select name="{name}"', 1)[1])
+        assert rows, (source, name)
+        value, label = rows[0]
+        again = client.get(source, {"_pick": name, "_find": html.unescape(label)[:2]})
+        assert f'<option value="{value}"' in again.content.decode(), (source, name, label)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", [a[0] for a in ACCOUNTS])
-def test_every_page_a_demo_account_reaches_opens(client, username, demo):
+def test_every_page_a_demo_account_reaches_opens(client, username, demo, settings):
+    settings.PICKER_LISTED = 1  # every list of more than one row searched, as a city's is
     client.force_login(User.objects.get(username=username))
     home = client.get("/", follow=True)
     assert home.status_code == 200
@@ -57,6 +77,7 @@ def test_every_page_a_demo_account_reaches_opens(client, username, demo):
             continue
         if found := code_words(response.content.decode()):
             words[page] = found
+        check_pickers(client, response.content.decode())
         links = sorted(set(LINK.findall(response.content.decode())) - seen)
         for link in links[:60]:
             seen.add(link)
@@ -65,8 +86,9 @@ def test_every_page_a_demo_account_reaches_opens(client, username, demo):
             # a link may redirect (a saved view, a sign-in step); where it ends is a page
             linked = client.get(link.replace("&amp;", "&"), follow=True)
             assert linked.status_code == 200, (page, link, linked.redirect_chain)
-            if "html" in linked.get("Content-Type", "") and (
-                found := code_words(linked.content.decode())
-            ):
+            if "html" not in linked.get("Content-Type", ""):
+                continue
+            if found := code_words(linked.content.decode()):
                 words[link] = found
+            check_pickers(client, linked.content.decode())
     assert not words, "\n".join(f"{p}\n  " + "\n  ".join(lines) for p, lines in words.items())

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.cache import patch_cache_control
 
 from safeloop.core.context import ActionContext, action_context
+from safeloop.core.widgets import take_pick
 
 
 def _trusted(address: str, networks) -> bool:
@@ -57,13 +58,15 @@ class PrivateCacheMiddleware:
 
 
 class RequestContextMiddleware:
-    """Gives every request an id (echoed as X-Request-ID) and makes it known to audit."""
+    """Gives every request an id (echoed as X-Request-ID) and makes it known to audit; a
+    picker's question is taken out of the query (core.widgets.take_pick)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.request_id = request.META.get("HTTP_X_REQUEST_ID", "")[:64] or uuid.uuid4().hex
+        take_pick(request)
         context = ActionContext(
             request=request, request_id=request.request_id, ip=client_ip(request)
         )

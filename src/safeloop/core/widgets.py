@@ -53,11 +53,36 @@ def preselect_single_options(form) -> None:
             form.initial.setdefault(name, options[0].pk)
 
 
+# The query parameters a picker sends back to the page that drew it: which select, what typed.
+PICK, FIND = "_pick", "_find"
+PICKED = 20  # options a search brings back
+
+
+def take_pick(request) -> None:
+    """Move a picker's question out of the query (`request.picking`: the select's name and
+    the text typed), so that the page is drawn as it was: a form read from the query stays
+    unbound, a list unfiltered (core.middleware.RequestContextMiddleware)."""
+    if PICK not in request.GET:
+        return
+    query = request.GET.copy()
+    name, text = query.pop(PICK)[-1], query.pop(FIND, [""])[-1]
+    request.picking = (name, text.replace("\x00", "").strip()[:100])
+    query._mutable = False
+    request.GET = query
+
+
 class SearchableSelect(forms.Select):
     """A select that a script turns into a type-to-find list (no CDN; without the script it
     stays an ordinary select). Each option carries `data-search`: the object's `search_text`
     (an enterprise: name, pinyin initials, USCC), else its label. Used by every form that
-    picks an enterprise, so a regulator finds one of hundreds by 名称, 拼音首字母 or code."""
+    picks an enterprise, so a regulator finds one of hundreds by 名称, 拼音首字母 or code.
+
+    A model choice of more than `settings.PICKER_LISTED` rows whose model has
+    `picker_search(queryset, text)` is not drawn whole: the select holds the chosen row only
+    and `data-source` names the page that drew it. The script asks that page again with
+    `_pick=<name>&_find=<text>` (`take_pick`), and this widget, drawing that select, draws the first
+    `PICKED` rows the search finds in the form's own queryset — the same scope and the same
+    narrowing the form validates against, on every page, without an endpoint per form."""
 
     def __init__(self, attrs=None, choices=()):
         from django.utils.translation import gettext_lazy as _
@@ -69,12 +94,56 @@ class SearchableSelect(forms.Select):
         }
         super().__init__({**defaults, **(attrs or {})}, choices)
 
+    def get_context(self, name, value, attrs):
+        source = self._narrow(name, value)
+        context = super().get_context(name, value, attrs)
+        if source is not None:
+            context["widget"]["attrs"]["data-source"] = source
+        return context
+
+    def _narrow(self, name, value) -> str | None:
+        """Replace a long model choice by the rows this drawing needs; the page's address
+        when the rest is to be searched for."""
+        from django.conf import settings
+        from django.forms.models import ModelChoiceIterator
+
+        from safeloop.core.context import current
+
+        iterator = self.choices
+        if not isinstance(iterator, ModelChoiceIterator) or iterator.queryset is None:
+            return None
+        queryset = iterator.queryset
+        search = getattr(queryset.model, "picker_search", None)
+        if search is None:
+            return None
+        request = current().request
+        picking, text = getattr(request, "picking", (None, ""))
+        head = [("", iterator.field.empty_label)] if iterator.field.empty_label is not None else []
+        if picking == name:
+            rows = list(search(queryset, text)[:PICKED] if text else queryset[:PICKED])
+            self.choices = head + [iterator.choice(row) for row in rows]
+            return None
+        listed = settings.PICKER_LISTED
+        rows = list(queryset[: listed + 1])
+        if len(rows) <= listed:
+            self.choices = head + [iterator.choice(row) for row in rows]
+            return None
+        chosen = [v for v in self.format_value(value) if str(v).isdigit()]
+        rows = list(queryset.filter(pk__in=chosen)) if chosen else []
+        self.choices = head + [iterator.choice(row) for row in rows]
+        return request.get_full_path() if request is not None else ""
+
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         instance = getattr(value, "instance", None)
         text = getattr(instance, "search_text", None) if instance is not None else None
         option["attrs"]["data-search"] = (text or str(label)).lower()
         return option
+
+
+class SearchableSelectMultiple(SearchableSelect, forms.SelectMultiple):
+    """`SearchableSelect` for choosing several (a campaign's enterprises): every chosen row
+    stays while others are searched."""
 
 
 def searchable(form, *names: str) -> None:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from safeloop.core.widgets import DATE, SearchableSelect
+from safeloop.core.widgets import DATE, SearchableSelect, SearchableSelectMultiple
 from safeloop.crackdown.choices import ActionKind, Confidence, Source
 from safeloop.crackdown.models import Campaign, Case
 from safeloop.crackdown.selectors import campaigns_for
@@ -26,7 +26,10 @@ class CaseForm(forms.Form):
         widget=SearchableSelect,
     )
     visit = forms.ModelChoiceField(
-        label=_("inspection visit"), queryset=Visit.objects.none(), required=False
+        label=_("inspection visit"),
+        queryset=Visit.objects.none(),
+        required=False,
+        widget=SearchableSelect,
     )
     referred_by = forms.CharField(label=_("referred by"), max_length=200, required=False)
     enterprise = forms.ModelChoiceField(
@@ -170,7 +173,10 @@ class OperationForm(forms.Form):
     )
     staff = forms.IntegerField(label=_("officers deployed"), min_value=0, max_value=100000)
     cases = forms.ModelMultipleChoiceField(
-        label=_("cases"), queryset=Case.objects.none(), required=False
+        label=_("cases"),
+        queryset=Case.objects.none(),
+        required=False,
+        widget=SearchableSelectMultiple,
     )
     summary = forms.CharField(
         label=_("operation summary"), max_length=4000, widget=TEXT, required=False

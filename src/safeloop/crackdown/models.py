@@ -210,6 +210,18 @@ class Case(Versioned, AuditedModel):
     def __str__(self):
         return f"{self.number} {self.subject_name}"
 
+    @staticmethod
+    def picker_search(queryset, text: str):
+        """The picker's search of a long list: the start of the case number, the operator's name, or the
+        enterprise's name, pinyin initials or code (core.widgets.SearchableSelect)."""
+        from safeloop.enterprises.models import Enterprise
+
+        return queryset.filter(
+            models.Q(number__startswith=text.strip().upper())
+            | models.Q(subject_name__icontains=text)
+            | Enterprise.picked_by(text)
+        )
+
 
 class CaseChild(AuditedModel):
     objects = ScopedManager()

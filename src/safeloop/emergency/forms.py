@@ -235,6 +235,8 @@ class TaskMoveForm(forms.Form):
 
 
 class PlanDocumentChoice(forms.ModelChoiceField):
+    widget = SearchableSelect
+
     def label_from_instance(self, obj):
         return f"{obj.enterprise.name} · {obj.title}"
 

@@ -340,6 +340,24 @@ class Enterprise(Versioned, AuditedModel):
         """What the enterprise picker matches: name, pinyin initials and USCC."""
         return f"{self.name} {self.pinyin_initials} {self.uscc}"
 
+    @staticmethod
+    def picker_search(queryset, text: str):
+        """The picker's search of a long list (core.widgets.SearchableSelect)."""
+        from safeloop.enterprises.filters import lookup
+
+        return lookup(queryset, text)
+
+    @staticmethod
+    def picked_by(text: str) -> Q:
+        """Records of the enterprises a picker's text means (the first 1,000 by name): how a
+        hidden danger or a visit is found in a long list. The ids are read first, so that
+        the records are found through their enterprise's index, not by walking every record
+        of the scope for the few of a rare name."""
+        from safeloop.enterprises.filters import lookup_q
+
+        found = Enterprise.objects.filter(lookup_q(text.strip())).order_by("name", "id")
+        return Q(enterprise_id__in=list(found.values_list("pk", flat=True)[:1000]))
+
     def clean(self):
         errors = {}
         if self.park_id and self.region_id and self.park.region_id != self.region_id:
@@ -586,6 +604,12 @@ class Document(EnterpriseChild):
 
     def __str__(self):
         return self.title
+
+    @staticmethod
+    def picker_search(queryset, text: str):
+        """The picker's search of a long list: the title, or the enterprise's name, pinyin
+        initials or code (core.widgets.SearchableSelect)."""
+        return queryset.filter(Q(title__icontains=text) | Enterprise.picked_by(text))
 
     def _audit_values(self) -> dict:
         values = super()._audit_values()

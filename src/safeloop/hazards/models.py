@@ -2,6 +2,7 @@
 extensions, listed supervision of major ones, overdue accountability, and the policy data
 that sets the loop's limits."""
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -152,6 +153,8 @@ class HazardPolicy(AuditedModel):
 
 
 HAZARD_NUMBER_KIND = "hazard-number"
+# What a typed hidden-danger number looks like (YC-2026-000123, any case).
+NUMBER = re.compile(r"[^\s-]{1,10}-\d{4}-\d{1,6}")
 
 
 def take_hazard_number(year: int) -> str:
@@ -361,6 +364,17 @@ class Hazard(Versioned, AuditedModel):
 
     def __str__(self):
         return f"{self.enterprise} · {self.description[:40]}"
+
+    @staticmethod
+    def picker_search(queryset, text: str):
+        """The picker's search of a long list: the number, or the enterprise's name,
+        pinyin initials or code (core.widgets.SearchableSelect)."""
+        if NUMBER.fullmatch(text.strip()):
+            return queryset.filter(number=text.strip().upper())
+        # Newest first, sorted rather than read down the primary key: the planner would walk
+        # every hidden danger of the scope for the few enterprises of a rare name.
+        newest = models.F("pk") + 0
+        return queryset.filter(Enterprise.picked_by(text)).order_by(newest.desc())
 
     def save(self, *args, **kwargs):
         if not self.region_code:

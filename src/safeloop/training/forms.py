@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from safeloop.core.widgets import DATE
+from safeloop.core.widgets import DATE, SearchableSelect, SearchableSelectMultiple
 from safeloop.enterprises.models import Enterprise, SafetyManager, SpecialOperator
 from safeloop.orgs.models import Region
 from safeloop.training.choices import ExamResult, Kind, Post
@@ -89,7 +89,10 @@ class CampaignForm(forms.Form):
     ends_on = forms.DateField(label=_("to"), widget=DATE)
     description = forms.CharField(label=_("description"), widget=TEXT, required=False)
     enterprises = forms.ModelMultipleChoiceField(
-        label=_("participating enterprises"), queryset=Enterprise.objects.none(), required=False
+        label=_("participating enterprises"),
+        queryset=Enterprise.objects.none(),
+        required=False,
+        widget=SearchableSelectMultiple,
     )
     published = forms.BooleanField(
         label=_("shown on the public site"), required=False, initial=True
@@ -108,7 +111,10 @@ class ActivityForm(forms.Form):
     title = forms.CharField(label=_("activity"), max_length=200)
     participants = forms.IntegerField(label=_("participants"), min_value=0, max_value=10**6)
     enterprise = forms.ModelChoiceField(
-        label=_("enterprise"), queryset=Enterprise.objects.none(), required=False
+        label=_("enterprise"),
+        queryset=Enterprise.objects.none(),
+        required=False,
+        widget=SearchableSelect,
     )
     note = forms.CharField(label=_("note"), max_length=300, required=False)
 

@@ -97,6 +97,12 @@ class Visit(AuditedModel, Versioned):
     def __str__(self):
         return f"{self.enterprise} · {self.scheduled_on}"
 
+    @staticmethod
+    def picker_search(queryset, text: str):
+        """The picker's search of a long list: the enterprise's name, pinyin initials or
+        code (core.widgets.SearchableSelect)."""
+        return queryset.filter(Enterprise.picked_by(text))
+
     def save(self, *args, **kwargs):
         if not self.region_code:
             self.region_code = self.enterprise.region_code
