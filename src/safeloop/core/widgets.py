@@ -106,6 +106,7 @@ class SearchableSelect(forms.Select):
         when the rest is to be searched for."""
         from django.conf import settings
         from django.forms.models import ModelChoiceIterator
+        from django.http import HttpRequest
 
         from safeloop.core.context import current
 
@@ -131,7 +132,7 @@ class SearchableSelect(forms.Select):
         chosen = [v for v in self.format_value(value) if str(v).isdigit()]
         rows = list(queryset.filter(pk__in=chosen)) if chosen else []
         self.choices = head + [iterator.choice(row) for row in rows]
-        return request.get_full_path() if request is not None else ""
+        return request.get_full_path() if isinstance(request, HttpRequest) else ""
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)

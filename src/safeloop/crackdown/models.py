@@ -212,8 +212,8 @@ class Case(Versioned, AuditedModel):
 
     @staticmethod
     def picker_search(queryset, text: str):
-        """The picker's search of a long list: the start of the case number, the operator's name, or the
-        enterprise's name, pinyin initials or code (core.widgets.SearchableSelect)."""
+        """The picker's search of a long list: the start of the case number, the operator's
+        name, or the enterprise's name, pinyin initials or code (core.widgets.SearchableSelect)."""
         from safeloop.enterprises.models import Enterprise
 
         return queryset.filter(
