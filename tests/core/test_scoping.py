@@ -99,3 +99,27 @@ def test_it_refuses_a_write_that_leaves_the_scope(world):
     world.park.save()
     with pytest.raises(OutOfScope):
         ensure_in_scope(admin, "change", world.park)
+
+
+@pytest.mark.parametrize("role", [Role.GRID_INSPECTOR, Role.PARK_OFFICER])
+def test_a_park_or_grid_reaches_rows_through_their_enterprises_ids_read_first(world, role):
+    """A hidden danger's park and grid are its enterprise's: the scope reads the unit's
+    enterprise ids first and filters by them (no join the planner would walk the whole table
+    in the list's order for), and a moved enterprise takes its rows along."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safeloop.hazards.models import Hazard
+    from tests.enforcement.conftest import make_hazard
+
+    mine, sibling = make_hazard(world.inside), make_hazard(world.sibling)
+    user = world.user(role)
+    with CaptureQueriesContext(connection) as captured:
+        assert list(Hazard.objects.for_user(user)) == [mine]
+    listed = captured.captured_queries[-1]["sql"]
+    assert "JOIN" not in listed and f"IN ({world.inside.pk})" in listed
+    Enterprise.objects.filter(pk=world.sibling.pk).update(
+        region=world.county, region_code=world.county.code, park=world.park, grid=world.grid
+    )
+    assert set(Hazard.objects.for_user(user)) == {mine, sibling}
+    assert can(user, "view", sibling)

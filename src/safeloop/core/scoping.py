@@ -38,12 +38,36 @@ def grant_q(model, grant: Grant) -> Q | None:
         ("park", grant.park_id),
     ):
         if value is not None:
-            return Q(**{paths[unit]: value}) if unit in paths else None
+            if unit not in paths:
+                return None
+            if unit == "enterprise":
+                return Q(**{paths[unit]: value})
+            return _through(model, paths[unit], value)
     if grant.region_prefix and "region" in paths:
         if len(grant.region_prefix) == 6:  # a county-level code: equality uses plain indexes
             return Q(**{paths["region"]: grant.region_prefix})
         return Q(**{f"{paths['region']}__startswith": grant.region_prefix})
     return None
+
+
+def _through(model, path: str, value) -> Q:
+    """A park's or a grid cell's rows where the unit is a field of a row this one points to
+    (`enterprise__grid_id`): read as the ids of those rows (`enterprise__in=[…]`), found by
+    the unit's index first. As a join, PostgreSQL walked the whole table in the list's order
+    looking for the few rows of a small unit (a grid's hidden dangers: 528 ms for 101 of
+    1,000,000; by the ids, 0.3 ms). Only through foreign keys; a path of the row's own field
+    stays a plain condition."""
+    if "__" not in path:
+        return Q(**{path: value})
+    relation, field = path.rsplit("__", 1)
+    target = model
+    for part in relation.split("__"):
+        link = target._meta.get_field(part)
+        if not (link.many_to_one and link.concrete):
+            return Q(**{path: value})
+        target = link.related_model
+    ids = target._base_manager.filter(**{field: value}).values_list("pk", flat=True)
+    return Q(**{f"{relation}__in": list(ids)})
 
 
 def reaches(grants, roles, obj) -> bool:
