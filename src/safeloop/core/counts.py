@@ -152,3 +152,14 @@ def summary_counts(model, user, criteria: dict) -> dict[str, CappedCount] | None
     if counts is None:
         return None
     return {key: CappedCount(n) for key, n in counts.items()}
+
+
+def count_of(queryset: QuerySet):
+    """The number of `queryset`'s rows as a column of each outer row (a queryset filtered by
+    `OuterRef`): `(SELECT count(*) … WHERE x = outer.id)`. A page that shows a count per row
+    computes it for the page's rows only, where `annotate(Count(…))` over a join groups the
+    whole scope before the page is cut (a city's 100,000 enterprises for 50 lines)."""
+    from django.db.models import Func, IntegerField, Subquery, Value
+
+    counted = queryset.order_by().annotate(n=Func(Value(1), function="count")).values("n")
+    return Subquery(counted, output_field=IntegerField())

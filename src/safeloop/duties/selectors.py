@@ -4,6 +4,7 @@ duty lists, and the to-do lines."""
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from safeloop.core.counts import count_of
 from safeloop.duties.choices import ListKind
 from safeloop.duties.models import DepartmentDuty, ResponsibilityList, Signatory
 from safeloop.enterprises.choices import Status
@@ -32,21 +33,17 @@ def _has_all_staff() -> Exists:
 
 
 def standing(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
-    """Enterprises with `has_all_staff`, `post_lists`, `people` and `acknowledged`."""
-    live = Q(responsibility_lists__retired_at__isnull=True)
+    """Enterprises with `has_all_staff`, `post_lists`, `people` and `acknowledged`, each a
+    subquery per row, so a page of the list counts for its own rows only."""
+    lists = ResponsibilityList.objects.filter(enterprise=OuterRef("pk"), retired_at__isnull=True)
+    people = Signatory.objects.filter(
+        rlist__enterprise=OuterRef("pk"), rlist__retired_at__isnull=True
+    )
     return enterprises.annotate(
         has_all_staff=_has_all_staff(),
-        post_lists=Count(
-            "responsibility_lists",
-            filter=live & Q(responsibility_lists__kind=ListKind.POST),
-            distinct=True,
-        ),
-        people=Count("responsibility_lists__signatories", filter=live, distinct=True),
-        acknowledged=Count(
-            "responsibility_lists__signatories",
-            filter=live & Q(responsibility_lists__signatories__acknowledged_at__isnull=False),
-            distinct=True,
-        ),
+        post_lists=count_of(lists.filter(kind=ListKind.POST)),
+        people=count_of(people),
+        acknowledged=count_of(people.filter(acknowledged_at__isnull=False)),
     )
 
 
