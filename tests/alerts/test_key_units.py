@@ -129,3 +129,31 @@ def test_a_new_enterprise_in_scope_appears(world):
     assert extra.pk in set(
         selectors.key_units(world.user(Role.COUNTY_INSPECTOR)).values_list("pk", flat=True)
     )
+
+
+def test_a_small_scope_reads_each_reason_for_its_own_enterprises_with_the_same_answer(
+    world, monkeypatch
+):
+    """A scope of at most SMALL_SCOPE enterprises has every reason read for its ids; a
+    larger one reads each reason whole. Both give the same list, reasons and counts."""
+    EnterpriseRiskProfile.objects.create(enterprise=world.inside, level="red", red=1)
+    hazard_on(world.inside, level=Level.MAJOR)
+    hazard_on(world.sibling, deadline=TODAY() - timedelta(days=1))
+    hazard_on(world.outside, level=Level.MAJOR)
+
+    def answer():
+        units = selectors.key_units(scope())
+        return (
+            {row.pk: {code for code, _ in selectors.reasons_of(row)} for row in units},
+            selectors.key_unit_counts(scope()),
+        )
+
+    small = answer()
+    monkeypatch.setattr(selectors, "SMALL_SCOPE", 0)
+    assert answer() == small
+    assert small[0] == {
+        world.inside.pk: {KeyReason.RED_RISK, KeyReason.MAJOR_OPEN},
+        world.sibling.pk: {KeyReason.OVERDUE},
+        world.outside.pk: {KeyReason.MAJOR_OPEN},
+    }
+    assert small[1]["total"] == 3 and small[1][KeyReason.MAJOR_OPEN] == 2

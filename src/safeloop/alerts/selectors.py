@@ -22,9 +22,33 @@ from safeloop.risks.choices import Level as RiskLevel
 from safeloop.risks.models import EnterpriseRiskProfile
 from safeloop.training.selectors import gap_ids as training_gap_ids
 
+# A scope of at most this many enterprises has each reason read for its own enterprises.
+SMALL_SCOPE = 2000
 
-def _reason_ids(today) -> dict[str, QuerySet]:
-    """For each reason, the ids of the enterprises that have it."""
+
+def _among(enterprises: QuerySet) -> list[int] | None:
+    """The scope's enterprise ids when it is small (a park, a grid cell, a small county),
+    else None: each reason's table is then read by its enterprise index for those few,
+    where for a city it is read whole into one hash."""
+    ids = list(enterprises.order_by().values_list("pk", flat=True)[: SMALL_SCOPE + 1])
+    return ids if 0 < len(ids) <= SMALL_SCOPE else None  # an empty scope lists nothing anyway
+
+
+def _reason_ids(today, among: list[int] | None = None) -> dict[str, QuerySet]:
+    """For each reason, the ids of the enterprises that have it (among `among` only, when
+    given)."""
+    found = _all_reason_ids(today)
+    if among is None:
+        return found
+    return {code: ids.filter(**{f"{_column(ids)}__in": among}) for code, ids in found.items()}
+
+
+def _column(ids: QuerySet) -> str:
+    """The one column a reason's values() queryset selects (a field or an alias)."""
+    return (*ids.query.values_select, *ids.query.annotation_select)[0]
+
+
+def _all_reason_ids(today) -> dict[str, QuerySet]:
     open_hazards = Hazard.objects.filter(state__in=OPEN_STATES)
     renewed = Licence.objects.filter(
         enterprise=OuterRef("enterprise"),
@@ -89,7 +113,8 @@ def key_units(user_or_scope, *, reasons=None, today=None) -> QuerySet:
         base = user_or_scope
     else:
         base = Enterprise.objects.for_user(user_or_scope, "view")
-    conditions = {code: Q(pk__in=ids) for code, ids in _reason_ids(today).items()}
+    among = _among(base)
+    conditions = {code: Q(pk__in=ids) for code, ids in _reason_ids(today, among).items()}
     chosen = [r for r in (reasons or conditions) if r in conditions]
     annotated = base.annotate(
         **{
@@ -160,7 +185,7 @@ def key_unit_counts(enterprises: QuerySet, *, today=None) -> dict[str, int]:
     today = today or timezone.localdate()
     parts: list[str] = []
     params: list[Any] = []
-    codes = list(_reason_ids(today).items())
+    codes = list(_reason_ids(today, _among(enterprises)).items())
     from django.core.exceptions import EmptyResultSet
 
     for i, (_code, ids) in enumerate(codes):
