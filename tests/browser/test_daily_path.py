@@ -10,7 +10,7 @@ from PIL import Image
 
 from safeloop.enterprises.models import Enterprise
 from safeloop.hazards.models import Hazard
-from tests.browser.test_shell import sign_in
+from tests.browser.test_shell import pick, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +52,7 @@ def test_register_notice_rectify_accept(page, settings, tmp_path, size, demo):
     sign_in(page, "city_inspector")
     page.wait_for_url("**/")
     page.goto("/hazards/new/")
-    page.select_option("#id_enterprise", str(enterprise.pk))
+    pick(page, "#id_enterprise", enterprise)
     page.select_option("#id_source", "1")
     page.select_option("#id_category", "3")
     page.fill("#id_place", "高炉出铁场")

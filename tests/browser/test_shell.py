@@ -14,6 +14,18 @@ def sign_in(page, username, password=DEMO_PASSWORD):
     page.click("button.primary")
 
 
+def pick(page, select: str, enterprise) -> None:
+    """Choose an enterprise in a picker as a user does: type its credit code in the search
+    box before the select (a city's list is searched on the server), then choose it."""
+    from playwright.sync_api import expect
+
+    page.locator(select).locator("xpath=preceding-sibling::input[@type='search']").fill(
+        enterprise.uscc
+    )
+    expect(page.locator(f"{select} option[value='{enterprise.pk}']")).to_have_count(1)
+    page.select_option(select, str(enterprise.pk))
+
+
 def open_menu(page, name: str) -> None:
     """Follow a main-menu entry as a user would: on a phone the menu first unfolds."""
     button = page.locator("#menu-button")

@@ -362,7 +362,7 @@ def steel(world):
 
 
 def test_the_lookup_finds_by_name_pinyin_or_code(world, steel):
-    from safeloop.enterprises.filters import lookup
+    from safeloop.enterprises.search import lookup
 
     rows = Enterprise.objects.all()
     assert list(lookup(rows, "汇通")) == [steel]

@@ -33,6 +33,7 @@ from safeloop.enterprises.choices import (
     StandardGrade,
     Status,
 )
+from safeloop.enterprises.search import lookup, lookup_q
 from safeloop.orgs.models import GridCell, Park, Region
 from safeloop.orgs.roles import ADMINS, ALL_ROLES, ENTERPRISE_STAFF, REGULATORS
 
@@ -343,8 +344,6 @@ class Enterprise(Versioned, AuditedModel):
     @staticmethod
     def picker_search(queryset, text: str):
         """The picker's search of a long list (core.widgets.SearchableSelect)."""
-        from safeloop.enterprises.filters import lookup
-
         return lookup(queryset, text)
 
     @staticmethod
@@ -353,8 +352,6 @@ class Enterprise(Versioned, AuditedModel):
         hidden danger or a visit is found in a long list. The ids are read first, so that
         the records are found through their enterprise's index, not by walking every record
         of the scope for the few of a rare name."""
-        from safeloop.enterprises.filters import lookup_q
-
         found = Enterprise.objects.filter(lookup_q(text.strip())).order_by("name", "id")
         return Q(enterprise_id__in=list(found.values_list("pk", flat=True)[:1000]))
 

@@ -13,8 +13,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from safeloop.enterprises.filters import lookup
 from safeloop.enterprises.models import Enterprise
+from safeloop.enterprises.search import lookup
 from safeloop.hazards.choices import Category
 from safeloop.inspections import checklist_services, selectors, services
 from safeloop.inspections.choices import Outcome, PlanKind

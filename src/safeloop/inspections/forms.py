@@ -3,8 +3,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.core.widgets import DATE
-from safeloop.enterprises.filters import lookup
 from safeloop.enterprises.models import Enterprise
+from safeloop.enterprises.search import lookup
 from safeloop.inspections.choices import PlanKind
 from safeloop.inspections.models import TargetingPolicy
 from safeloop.orgs.models import Region, User

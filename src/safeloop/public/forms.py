@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from safeloop.accidents.models import Accident
 from safeloop.core import captcha
 from safeloop.core.widgets import DATE, PhotosField, SearchableSelect
-from safeloop.enterprises.filters import search_q
 from safeloop.enterprises.models import Enterprise
+from safeloop.enterprises.search import search_q
 from safeloop.hazards.choices import Level
 from safeloop.orgs.models import Region, RegionLevel
 from safeloop.public.choices import ArticleKind
