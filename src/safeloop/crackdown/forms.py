@@ -46,7 +46,10 @@ class CaseForm(forms.Form):
     )
     park = forms.ModelChoiceField(label=_("park"), queryset=Park.objects.none(), required=False)
     grid = forms.ModelChoiceField(
-        label=_("grid cell"), queryset=GridCell.objects.none(), required=False
+        label=_("grid cell"),
+        queryset=GridCell.objects.none(),
+        required=False,
+        widget=SearchableSelect,
     )
     location = forms.CharField(label=_("place found"), max_length=200)
     latitude = forms.DecimalField(

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.core.widgets import SearchableSelect
 from safeloop.enterprises.choices import RISK_FEATURES, Scale, Sector, Status
 from safeloop.enterprises.models import Enterprise, Licence, SafetyManager, SpecialOperator
 from safeloop.enterprises.search import search_q
@@ -67,7 +68,7 @@ class EnterpriseFilter(django_filters.FilterSet):
     )
     park = django_filters.ModelChoiceFilter(label=_("park"), queryset=_parks, empty_label=_("All"))
     grid = django_filters.ModelChoiceFilter(
-        label=_("grid cell"), queryset=_grids, empty_label=_("All")
+        label=_("grid cell"), queryset=_grids, empty_label=_("All"), widget=SearchableSelect
     )
     sector = django_filters.ChoiceFilter(label=_("sector"), choices=Sector.choices)
     scale = django_filters.ChoiceFilter(label=_("scale"), choices=Scale.choices)

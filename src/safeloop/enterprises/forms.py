@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.core.widgets import DATE
+from safeloop.core.widgets import DATE, SearchableSelect
 from safeloop.enterprises.choices import DocumentKind, Status
 from safeloop.enterprises.models import (
     Enterprise,
@@ -61,6 +61,7 @@ class EnterpriseForm(forms.ModelForm):
             "standard_expiry": DATE,
             "liability_expiry": DATE,
             "deposit_date": DATE,
+            "grid": SearchableSelect,
         }
 
     def _clean_fields(self):
@@ -207,7 +208,10 @@ class BulkForm(forms.Form):
 
     action = forms.ChoiceField(label=_("Bulk action"), choices=ACTIONS)
     grid = forms.ModelChoiceField(
-        label=_("grid cell"), queryset=GridCell.objects.none(), required=False
+        label=_("grid cell"),
+        queryset=GridCell.objects.none(),
+        required=False,
+        widget=SearchableSelect,
     )
     status = forms.ChoiceField(
         label=_("status"), choices=[("", "---------"), *Status.choices], required=False

@@ -19,7 +19,10 @@ class UnitFields(forms.Form):
     )
     park = forms.ModelChoiceField(queryset=Park.objects.none(), required=False, label=_("Park"))
     grid = forms.ModelChoiceField(
-        queryset=GridCell.objects.none(), required=False, label=_("Grid cell")
+        queryset=GridCell.objects.none(),
+        required=False,
+        label=_("Grid cell"),
+        widget=SearchableSelect,
     )
     enterprise = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Enterprise"), widget=SearchableSelect

@@ -150,6 +150,14 @@ class GridCell(Versioned, AuditedModel):
     def __str__(self):
         return f"{self.name} ({self.code})"
 
+    @staticmethod
+    def picker_search(queryset, text: str):
+        """The picker's search of a long list: the start of the code or a part of the name
+        (core.widgets.SearchableSelect); a province has thousands of grid cells."""
+        return queryset.filter(
+            models.Q(code__startswith=text.strip()) | models.Q(name__icontains=text.strip())
+        )
+
     def save(self, *args, **kwargs):
         self.region_code = self.region.code
         super().save(*args, **kwargs)
