@@ -170,7 +170,18 @@ def guarantee(enterprise, *, sector_code="2671", policy="", expiry=None, deposit
     # the key units' query says the same as the status, enterprise by enterprise
     listed = {row["enterprise_id"] for row in selectors.insurance_gap_ids(TODAY)}
     assert (enterprise.pk in listed) == (InsuranceGap.GUARANTEE in status.gaps)
+    same_page()
     return status
+
+
+def same_page():
+    """The 安全投入 page's count and first rows say what the whole judgement says."""
+    whole = selectors.insurance_gaps(TODAY)
+    for limit in (1, 100):
+        count, first = selectors.insurance_gap_page(
+            TODAY, enterprises=Enterprise.objects.all(), limit=limit
+        )
+        assert (count, first) == (len(whole), whole[:limit])
 
 
 def test_it_asks_the_named_sectors_for_a_deposit_or_liability_insurance(world):
@@ -201,6 +212,12 @@ def test_it_flags_work_injury_coverage_below_the_rule(world):
     e.save()
     status = selectors.insurance_status(e, InsuranceRule.in_force(TODAY), TODAY)
     assert status.coverage == D("97.5") and status.gaps == (InsuranceGap.COVERAGE,)
+    same_page()
+    world.sibling.industry_code, world.sibling.employees = "3120", 10  # short and no guarantee
+    world.sibling.injury_insured = 9
+    world.sibling.save()
+    same_page()
+    assert len(selectors.insurance_gaps(TODAY)) == 2
     services.add_insurance_rule(
         actor=world.user(Role.CITY_ADMIN),
         coverage_percent=95,
@@ -210,7 +227,8 @@ def test_it_flags_work_injury_coverage_below_the_rule(world):
         source="市应急管理局通知",
     )
     assert selectors.insurance_status(e, InsuranceRule.in_force(TODAY), TODAY).gaps == ()
-    assert [s.enterprise_id for s in selectors.insurance_gaps(TODAY)] == []
+    assert [s.enterprise_id for s in selectors.insurance_gaps(TODAY)] == [world.sibling.pk]
+    same_page()
 
 
 def test_it_warns_once_and_lists_key_units_with_the_reason(world, year_row, use):

@@ -5,7 +5,7 @@ permitted categories, insurance and deposits) the warnings and key units read, a
 
 from collections import namedtuple
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -330,6 +330,42 @@ def insurance_gaps(today: date | None = None, *, enterprises=None) -> list[Insur
         if status.gaps:
             found.append(status)
     return found
+
+
+def insurance_gap_page(
+    today: date, *, enterprises, limit: int
+) -> tuple[int, list[InsuranceStatus]]:
+    """How many enterprises of `enterprises` `insurance_gaps` would list, and the first
+    `limit` of them, without judging every one in Python (a city has tens of thousands, most
+    in a guarantee sector without a guarantee). The guarantee and expiring gaps are exact in
+    SQL; only the enterprises short of coverage outside that set are judged one by one."""
+    rule = InsuranceRule.in_force(today)
+    if rule is None:
+        return 0, []
+    live = (
+        enterprises.filter(deleted_at__isnull=True)
+        .exclude(status__in=[Status.CLOSED, Status.ELIMINATED])
+        .order_by("pk")
+    )
+    # needs a guarantee, has no deposit, and no policy running past the warning window
+    warned = today + timedelta(days=rule.warn_days)
+    guarantee = Q(sector__in=rule.guarantee_sectors) & ~Q(deposit_amount__gt=0)
+    guarantee &= ~(Q(liability_policy__gt="") & Q(liability_expiry__gt=warned))
+    short = Q(employees__gt=0, injury_insured__lt=models_ratio(rule))
+
+    def judged(rows) -> list[InsuranceStatus]:
+        found = [insurance_status(_InsuranceRow(*v), rule, today) for v in rows]  # type: ignore[arg-type]
+        return [status for status in found if status.gaps]
+
+    short_only = list(live.filter(short).exclude(guarantee).values_list(*_INSURANCE_FIELDS))
+    outside = judged(short_only)
+    total = live.filter(guarantee).count() + len(outside)
+    # Every row of either set is a gap but the short ones judged not to be: reading that
+    # many more than `limit` rows in order holds the first `limit` gaps.
+    misses = len(short_only) - len(outside)
+    rows = live.filter(guarantee | short).values_list(*_INSURANCE_FIELDS)[: limit + misses]
+    first = judged(rows)[:limit]
+    return total, first
 
 
 def models_ratio(rule: InsuranceRule):

@@ -63,10 +63,10 @@ def home(request):
     today = timezone.localdate()
     scope = Enterprise.objects.for_user(request.user, "view")
     gaps = selectors.safety_investment_gaps(year, today=today, enterprises=scope)
-    insurance = selectors.insurance_gaps(today, enterprises=scope)
+    insured, insurance = selectors.insurance_gap_page(today, enterprises=scope, limit=LISTED)
     # A city has tens of thousands: the page lists the first ones and says how many there are.
-    counts = {"gaps": len(gaps), "insurance": len(insurance)}
-    gaps, insurance = gaps[:LISTED], insurance[:LISTED]
+    counts = {"gaps": len(gaps), "insurance": insured}
+    gaps = gaps[:LISTED]
     names = dict(
         scope.filter(
             pk__in={g.enterprise_id for g in gaps} | {s.enterprise_id for s in insurance}
