@@ -310,6 +310,13 @@ class Enterprise(Versioned, AuditedModel):
                 condition=Q(deleted_at__isnull=True),
                 name="enterprise_live_name_order",
             ),
+            # the key units' order (county, then name): a page walks it and stops, where a
+            # county's thousands of key units were sorted first
+            models.Index(
+                fields=["region_code", "name", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="enterprise_live_region_name",
+            ),
             # search: a name containing the text (trigrams), a USCC or pinyin initials
             # starting with it (pattern operators, whatever the database's collation)
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="enterprise_name_trgm"),
