@@ -108,6 +108,17 @@ def test_a_hostile_search_finds_nothing_and_breaks_nothing(client, world, long_l
     assert "<script>alert(1)</script>" not in page.content.decode()
 
 
+@pytest.mark.parametrize("sent", ["9" * 30, "-1", "abc", str(2**63)])
+def test_a_long_list_sent_back_with_a_value_no_row_has_says_so_and_draws_no_row(
+    client, world, long_lists, sent
+):
+    client.force_login(world.user("city_inspector"))
+    page = client.post(reverse("hazard-register"), {"enterprise": sent})
+    assert page.status_code == 400
+    assert "enterprise" in page.context["form"].errors
+    assert options(picker(page.content.decode())) == []
+
+
 def test_a_search_for_another_select_leaves_this_one_a_picker(client, world, long_lists):
     client.force_login(world.user("city_inspector"))
     page = client.get(reverse("hazard-register"), {"_pick": "level", "_find": "甲"})

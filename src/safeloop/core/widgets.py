@@ -80,9 +80,10 @@ class SearchableSelect(forms.Select):
     A model choice of more than `settings.PICKER_LISTED` rows whose model has
     `picker_search(queryset, text)` is not drawn whole: the select holds the chosen row only
     and `data-source` names the page that drew it. The script asks that page again with
-    `_pick=<name>&_find=<text>` (`take_pick`), and this widget, drawing that select, draws the first
-    `PICKED` rows the search finds in the form's own queryset — the same scope and the same
-    narrowing the form validates against, on every page, without an endpoint per form."""
+    `_pick=<name>&_find=<text>` (`take_pick`), and this widget, drawing that select, draws
+    the first `PICKED` rows `picker_search` (given the text stripped, never empty) finds in
+    the form's own queryset — the same scope and the same narrowing the form validates
+    against, on every page, without an endpoint per form."""
 
     def __init__(self, attrs=None, choices=()):
         from django.utils.translation import gettext_lazy as _
@@ -109,6 +110,7 @@ class SearchableSelect(forms.Select):
         from django.http import HttpRequest
 
         from safeloop.core.context import current
+        from safeloop.core.scoping import as_pk
 
         iterator = self.choices
         if not isinstance(iterator, ModelChoiceIterator) or iterator.queryset is None:
@@ -120,19 +122,18 @@ class SearchableSelect(forms.Select):
         request = current().request
         picking, text = getattr(request, "picking", (None, ""))
         head = [("", iterator.field.empty_label)] if iterator.field.empty_label is not None else []
+        source = None
         if picking == name:
-            rows = list(search(queryset, text)[:PICKED] if text else queryset[:PICKED])
-            self.choices = head + [iterator.choice(row) for row in rows]
-            return None
-        listed = settings.PICKER_LISTED
-        rows = list(queryset[: listed + 1])
-        if len(rows) <= listed:
-            self.choices = head + [iterator.choice(row) for row in rows]
-            return None
-        chosen = [v for v in self.format_value(value) if str(v).isdigit()]
-        rows = list(queryset.filter(pk__in=chosen)) if chosen else []
+            rows = list((search(queryset, text) if text else queryset)[:PICKED])
+        else:
+            listed = settings.PICKER_LISTED
+            rows = list(queryset[: listed + 1])
+            if len(rows) > listed:  # the chosen rows only; the rest is searched
+                chosen = {pk for v in self.format_value(value) if (pk := as_pk(v)) is not None}
+                rows = list(queryset.filter(pk__in=chosen)) if chosen else []
+                source = request.get_full_path() if isinstance(request, HttpRequest) else ""
         self.choices = head + [iterator.choice(row) for row in rows]
-        return request.get_full_path() if isinstance(request, HttpRequest) else ""
+        return source
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)

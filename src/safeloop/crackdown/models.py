@@ -217,7 +217,7 @@ class Case(Versioned, AuditedModel):
         from safeloop.enterprises.models import Enterprise
 
         return queryset.filter(
-            models.Q(number__startswith=text.strip().upper())
+            models.Q(number__startswith=text.upper())
             | models.Q(subject_name__icontains=text)
             | Enterprise.picked_by(text)
         )

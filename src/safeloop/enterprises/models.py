@@ -359,7 +359,7 @@ class Enterprise(Versioned, AuditedModel):
         hidden danger or a visit is found in a long list. The ids are read first, so that
         the records are found through their enterprise's index, not by walking every record
         of the scope for the few of a rare name."""
-        found = Enterprise.objects.filter(lookup_q(text.strip())).order_by("name", "id")
+        found = Enterprise.objects.filter(lookup_q(text)).order_by("name", "id")
         return Q(enterprise_id__in=list(found.values_list("pk", flat=True)[:1000]))
 
     def clean(self):

@@ -369,8 +369,8 @@ class Hazard(Versioned, AuditedModel):
     def picker_search(queryset, text: str):
         """The picker's search of a long list: the number, or the enterprise's name,
         pinyin initials or code (core.widgets.SearchableSelect)."""
-        if NUMBER.fullmatch(text.strip()):
-            return queryset.filter(number=text.strip().upper())
+        if NUMBER.fullmatch(text):
+            return queryset.filter(number=text.upper())
         # Newest first, sorted rather than read down the primary key: the planner would walk
         # every hidden danger of the scope for the few enterprises of a rare name.
         newest = models.F("pk") + 0

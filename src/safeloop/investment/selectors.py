@@ -322,14 +322,14 @@ def insurance_gaps(today: date | None = None, *, enterprises=None) -> list[Insur
     )
     if enterprises is not None:
         candidates = candidates.filter(pk__in=enterprises.values("pk"))
-    found = []
-    # Plain rows with the fields insurance_status reads, not model instances: a city has
-    # tens of thousands of candidates.
-    for values in candidates.values_list(*_INSURANCE_FIELDS):
-        status = insurance_status(_InsuranceRow(*values), rule, today)  # type: ignore[arg-type]
-        if status.gaps:
-            found.append(status)
-    return found
+    return _judged(candidates.values_list(*_INSURANCE_FIELDS), rule, today)
+
+
+def _judged(rows, rule: InsuranceRule, today: date) -> list[InsuranceStatus]:
+    """The statuses with a gap among `rows` (values of `_INSURANCE_FIELDS`): plain rows with
+    the fields insurance_status reads, not model instances — a city has tens of thousands."""
+    found = (insurance_status(_InsuranceRow(*v), rule, today) for v in rows)  # type: ignore[arg-type]
+    return [status for status in found if status.gaps]
 
 
 def insurance_gap_page(
@@ -353,18 +353,14 @@ def insurance_gap_page(
     guarantee &= ~(Q(liability_policy__gt="") & Q(liability_expiry__gt=warned))
     short = Q(employees__gt=0, injury_insured__lt=models_ratio(rule))
 
-    def judged(rows) -> list[InsuranceStatus]:
-        found = [insurance_status(_InsuranceRow(*v), rule, today) for v in rows]  # type: ignore[arg-type]
-        return [status for status in found if status.gaps]
-
     short_only = list(live.filter(short).exclude(guarantee).values_list(*_INSURANCE_FIELDS))
-    outside = judged(short_only)
+    outside = _judged(short_only, rule, today)
     total = live.filter(guarantee).count() + len(outside)
     # Every row of either set is a gap but the short ones judged not to be: reading that
     # many more than `limit` rows in order holds the first `limit` gaps.
     misses = len(short_only) - len(outside)
     rows = live.filter(guarantee | short).values_list(*_INSURANCE_FIELDS)[: limit + misses]
-    first = judged(rows)[:limit]
+    first = _judged(rows, rule, today)[:limit]
     return total, first
 
 

@@ -154,9 +154,7 @@ class GridCell(Versioned, AuditedModel):
     def picker_search(queryset, text: str):
         """The picker's search of a long list: the start of the code or a part of the name
         (core.widgets.SearchableSelect); a province has thousands of grid cells."""
-        return queryset.filter(
-            models.Q(code__startswith=text.strip()) | models.Q(name__icontains=text.strip())
-        )
+        return queryset.filter(models.Q(code__startswith=text) | models.Q(name__icontains=text))
 
     def save(self, *args, **kwargs):
         self.region_code = self.region.code
