@@ -556,6 +556,13 @@ def refresh_standings() -> int:
     return standings.refresh(timezone.localdate())
 
 
+def refresh_key_units() -> dict:
+    """The key units list kept (the hourly job's refresh): the accidents above are reasons."""
+    from safeloop.alerts import keyunits
+
+    return keyunits.refresh()
+
+
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeloop.settings")
     import django
@@ -586,6 +593,7 @@ def main():
     timed("accidents (with reporting steps)", lambda: accidents(bench, ns.accidents))
     timed("notifications", notifications)
     timed("completion standings", refresh_standings)
+    timed("key units", refresh_key_units)
     sql("VACUUM ANALYZE")
     print(f"dataset ready in {time.monotonic() - started:.0f} s", flush=True)
 

@@ -4,17 +4,22 @@ an enterprise without any is not on it; scope narrows it."""
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from safeloop.accidents import services as accident_services
-from safeloop.alerts import selectors
-from safeloop.alerts.choices import KeyReason
+from safeloop.alerts import keyunits, selectors
+from safeloop.alerts.choices import KeyReason, RuleCode
+from safeloop.alerts.models import KeyUnit, WarningRule
 from safeloop.enterprises.models import Enterprise, Licence
+from safeloop.hazards import services as hazard_services
 from safeloop.hazards.choices import Level, State
+from safeloop.hazards.models import Hazard
 from safeloop.orgs.roles import Role
 from safeloop.risks.models import EnterpriseRiskProfile
 from tests.alerts.conftest import TODAY, hazard_on
-from tests.conftest import valid_uscc
+from tests.conftest import run_worker, valid_uscc
 
 
 def codes(enterprise_qs, enterprise):
@@ -131,11 +136,19 @@ def test_a_new_enterprise_in_scope_appears(world):
     )
 
 
+def kept():
+    return {
+        row.pk: {code for code, _ in selectors.reasons_of(row)}
+        for row in selectors.listed_key_units(scope())
+    }
+
+
 def test_a_small_scope_reads_each_reason_for_its_own_enterprises_with_the_same_answer(
     world, monkeypatch
 ):
     """A scope of at most SMALL_SCOPE enterprises has every reason read for its ids; a
-    larger one reads each reason whole. Both give the same list, reasons and counts."""
+    larger one reads each reason whole. Both give the same list and reasons, and so does
+    the kept list whether refreshed whole or enterprise by enterprise."""
     EnterpriseRiskProfile.objects.create(enterprise=world.inside, level="red", red=1)
     hazard_on(world.inside, level=Level.MAJOR)
     hazard_on(world.sibling, deadline=TODAY() - timedelta(days=1))
@@ -143,17 +156,171 @@ def test_a_small_scope_reads_each_reason_for_its_own_enterprises_with_the_same_a
 
     def answer():
         units = selectors.key_units(scope())
-        return (
-            {row.pk: {code for code, _ in selectors.reasons_of(row)} for row in units},
-            selectors.key_unit_counts(scope()),
-        )
+        return {row.pk: {code for code, _ in selectors.reasons_of(row)} for row in units}
 
     small = answer()
     monkeypatch.setattr(selectors, "SMALL_SCOPE", 0)
     assert answer() == small
-    assert small[0] == {
+    assert small == {
         world.inside.pk: {KeyReason.RED_RISK, KeyReason.MAJOR_OPEN},
         world.sibling.pk: {KeyReason.OVERDUE},
         world.outside.pk: {KeyReason.MAJOR_OPEN},
     }
-    assert small[1]["total"] == 3 and small[1][KeyReason.MAJOR_OPEN] == 2
+    assert keyunits.refresh() == {"listed": 3, "removed": 0, "changed": 3}
+    assert kept() == small
+    KeyUnit.objects.all().delete()
+    for enterprise in (world.inside, world.sibling, world.outside):
+        keyunits.refresh(enterprise_ids=[enterprise.pk])
+    assert kept() == small
+    counts = selectors.key_unit_counts(scope())
+    assert counts["total"] == 3 and counts[KeyReason.MAJOR_OPEN] == 2
+    assert counts[KeyReason.RED_RISK] == 1 and counts[KeyReason.OVERDUE] == 1
+    assert counts[KeyReason.ACCIDENT] == 0
+    county = selectors.key_unit_counts(Enterprise.objects.filter(region_code="640104"))
+    assert county["total"] == 1 and county[KeyReason.RED_RISK] == 1
+
+
+def test_a_refresh_adds_rewrites_and_removes_and_keeps_the_listing_date(world):
+    first = hazard_on(world.inside, level=Level.MAJOR)
+    overdue = hazard_on(world.sibling, deadline=TODAY() - timedelta(days=1))
+    keyunits.refresh()
+    listed = KeyUnit.objects.get(pk=world.inside.pk)
+    assert listed.reasons == [KeyReason.MAJOR_OPEN]
+    # a second reason rewrites the reasons, not the date it was listed
+    hazard_on(world.inside, deadline=TODAY() - timedelta(days=2))
+    assert keyunits.refresh(enterprise_ids=[world.inside.pk]) == {
+        "listed": 1,
+        "removed": 0,
+        "changed": 1,
+    }
+    again = KeyUnit.objects.get(pk=world.inside.pk)
+    assert set(again.reasons) == {KeyReason.MAJOR_OPEN, KeyReason.OVERDUE}
+    assert again.listed_at == listed.listed_at and again.changed_at > listed.changed_at
+    # nothing new: nothing written
+    assert keyunits.refresh()["changed"] == 0
+    # a refresh for one enterprise leaves the others as they are
+    Hazard.objects.filter(pk=overdue.pk).update(state=State.CLOSED)
+    Hazard.objects.filter(pk=first.pk).update(state=State.CLOSED)
+    keyunits.refresh(enterprise_ids=[world.inside.pk])
+    assert set(kept()) == {world.inside.pk, world.sibling.pk}
+    assert kept()[world.inside.pk] == {KeyReason.OVERDUE}
+    # the whole refresh removes the sibling, whose hidden danger closed
+    assert keyunits.refresh() == {"listed": 1, "removed": 1, "changed": 0}
+    assert set(kept()) == {world.inside.pk}
+    assert keyunits.refresh(enterprise_ids=[]) == {"listed": 0, "removed": 0, "changed": 0}
+
+
+def test_the_date_moves_an_enterprise_onto_the_list_at_the_hourly_refresh(world):
+    hazard_on(world.inside, deadline=TODAY())  # due today: overdue tomorrow
+    keyunits.refresh()
+    assert kept() == {}
+    keyunits.refresh(TODAY() + timedelta(days=1))
+    assert kept() == {world.inside.pk: {KeyReason.OVERDUE}}
+
+
+def test_a_deleted_enterprise_leaves_the_list_at_once(world):
+    hazard_on(world.inside, level=Level.MAJOR)
+    keyunits.refresh()
+    Enterprise.objects.filter(pk=world.inside.pk).update(deleted_at=timezone.now())
+    assert kept() == {}
+    assert selectors.key_unit_counts(scope())["total"] == 0
+    keyunits.refresh()
+    assert not KeyUnit.objects.exists()
+
+
+def test_an_empty_table_is_filled_after_migrate(world):
+    from django.apps import apps
+
+    hazard_on(world.inside, level=Level.MAJOR)
+    keyunits.fill_after_migrate(apps.get_app_config("alerts"))
+    assert kept() == {world.inside.pk: {KeyReason.MAJOR_OPEN}}
+    Hazard.objects.update(state=State.CLOSED)
+    keyunits.fill_after_migrate(apps.get_app_config("alerts"))  # not empty: left to the jobs
+    assert kept() == {world.inside.pk: {KeyReason.MAJOR_OPEN}}
+
+
+def waiting(task="alerts.refresh_key_unit"):
+    return sorted(
+        job.get("enterprise_id")
+        for job in ProcrastinateJob.objects.filter(task_name=task, status="todo").values_list(
+            "args", flat=True
+        )
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_change_queues_its_enterprise_and_the_worker_keeps_the_list(world):
+    """Through the services, as a user changes records: each committed change queues one
+    refresh of its enterprise (one while it waits), a rolled-back one nothing; the worker
+    stores the list; a rule edit or an import of many rows queues the whole list."""
+    run_worker(["alerts"])
+    assert waiting() == []
+    manager = world.user(Role.SAFETY_MANAGER)
+    hazard, _created = hazard_services.register(
+        actor=manager,
+        enterprise=world.inside,
+        level=Level.MAJOR,
+        source="1",
+        category="1",
+        place="一号车间",
+        description="防护罩缺失",
+        deadline=TODAY() + timedelta(days=30),
+    )
+    Licence.objects.create(
+        enterprise=world.sibling,
+        kind="safety_production",
+        number="X1",
+        authority="厅",
+        valid_from=TODAY() - timedelta(days=900),
+        valid_to=TODAY() - timedelta(days=1),
+    )
+    with pytest.raises(RuntimeError), transaction.atomic():
+        hazard_on(world.outside, level=Level.MAJOR)
+        raise RuntimeError
+    assert waiting() == sorted([world.inside.pk, world.sibling.pk])
+    assert kept() == {}  # not in the request
+    run_worker(["alerts"])
+    assert waiting() == []
+    assert kept() == {
+        world.inside.pk: {KeyReason.MAJOR_OPEN},
+        world.sibling.pk: {KeyReason.LICENCE_EXPIRED},
+    }
+    # the hidden danger voided by the county: the enterprise leaves the list
+    hazard_services.void(
+        actor=world.user(Role.COUNTY_ADMIN),
+        hazard=hazard,
+        reason="重复登记",
+        version=Hazard.objects.get(pk=hazard.pk).version,
+    )
+    run_worker(["alerts"])
+    assert set(kept()) == {world.sibling.pk}
+    # a rule edit queues the whole list once
+    rule = WarningRule.objects.get(code=RuleCode.TRAINING_GAP)
+    rule.notes = "复核"
+    rule.save()
+    rule.save()
+    assert waiting("alerts.refresh_key_units") == [None]
+    # an import copies rows without saving them one by one: the whole list too
+    run_worker(["alerts"])
+    from safeloop.core.bulk import copy_insert
+
+    with transaction.atomic():
+        copy_insert(
+            Hazard,
+            [
+                Hazard(
+                    enterprise=world.outside,
+                    region_code=world.outside.region_code,
+                    state=State.RECTIFYING,
+                    level=Level.MAJOR,
+                    source="1",
+                    category="1",
+                    place="车间",
+                    description="导入",
+                    deadline=TODAY() + timedelta(days=9),
+                )
+            ],
+        )
+    assert waiting("alerts.refresh_key_units") == [None]
+    run_worker(["alerts"])
+    assert kept()[world.outside.pk] == {KeyReason.MAJOR_OPEN}

@@ -7,7 +7,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from safeloop.alerts import evaluation
+from safeloop.alerts import evaluation, keyunits
 from safeloop.alerts.choices import RuleCode, WarningState
 from safeloop.alerts.models import EarlyWarning
 from safeloop.enterprises.models import Enterprise
@@ -25,6 +25,7 @@ def three(world, rule):
         licence(enterprise, 20, number=f"L{number}")
         hazard_on(enterprise, level=Level.MAJOR)
     evaluation.evaluate(rule(RuleCode.LICENCE_EXPIRY))
+    keyunits.refresh()  # what the worker does after the commit (tests/alerts/test_key_units.py)
     return {w.enterprise_id: w for w in EarlyWarning.objects.all()}
 
 

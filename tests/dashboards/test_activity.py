@@ -8,6 +8,7 @@ import pytest
 from django.db.models import Q
 from django.utils import timezone
 
+from safeloop.alerts import keyunits
 from safeloop.alerts.choices import OPEN_WARNING_STATES, KeyReason, RuleCode, WarningState
 from safeloop.alerts.models import EarlyWarning, WarningRule
 from safeloop.alerts.selectors import key_units
@@ -142,6 +143,7 @@ def loops(world, three):
                 state=state,
                 reason="测试",
             )
+    keyunits.refresh(today)  # what the worker does after the commits
     return today
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from safeloop.alerts import keyunits
 from safeloop.alerts import selectors as alerts
 from safeloop.alerts.choices import KeyReason, RuleCode
 from safeloop.alerts.demo import ensure_rules
@@ -116,6 +117,7 @@ def test_it_lists_preparedness_gaps_among_key_units_with_the_reason(world, make_
     row = alerts.key_units(Enterprise.objects.filter(pk=world.sibling.pk)).get()
     assert [str(label) for _code, label in alerts.reasons_of(row)] == [str(KeyReason.NO_PLAN.label)]
     assert alerts.reason_link(KeyReason.NO_PLAN, world.sibling.pk).startswith("/emergency/")
+    keyunits.refresh(today)
     counts = alerts.key_unit_counts(Enterprise.objects.all())
     assert counts[KeyReason.UNDRILLED] == 1 and counts[KeyReason.NO_PLAN] == 1
     # a county sees its own

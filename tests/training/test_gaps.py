@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from safeloop.alerts import keyunits
 from safeloop.alerts import selectors as alerts
 from safeloop.alerts.choices import KeyReason, RuleCode
 from safeloop.alerts.demo import ensure_rules as ensure_warning_rules
@@ -105,7 +106,8 @@ def test_it_lists_key_units_with_the_reason_in_words(world, people, train):
     assert alerts.reason_link(KeyReason.TRAINING_GAP, row.pk) == (
         f"/training/enterprises/{row.pk}/"
     )
-    counts = alerts.key_unit_counts(Enterprise.objects.all(), today=today)
+    keyunits.refresh(today)
+    counts = alerts.key_unit_counts(Enterprise.objects.all())
     assert counts[KeyReason.TRAINING_GAP] == 1
     train(post="principal", person_name="", hours=12)
     train(post="safety_manager", safety_manager=people["manager"], person_name="", hours=12)

@@ -123,6 +123,7 @@ class KeyUnitSerializer(serializers.Serializer):
     park = serializers.IntegerField(source="park_id", allow_null=True)
     grid = serializers.IntegerField(source="grid_id", allow_null=True)
     reasons = serializers.SerializerMethodField()
+    listed_at = serializers.DateTimeField(source="key_unit.listed_at")
     link = serializers.SerializerMethodField()
 
     def get_reasons(self, enterprise) -> list[dict]:

@@ -1,9 +1,11 @@
 """Demo: evaluate the warning rules once, so the warnings screen and inboxes show the demo
-ledger's expiring licences and certificates right after seeding (idempotent)."""
+ledger's expiring licences and certificates right after seeding, and store the key units
+list (idempotent)."""
 
 import json
 from pathlib import Path
 
+from safeloop.alerts import keyunits
 from safeloop.alerts.evaluation import evaluate_all
 from safeloop.alerts.models import WarningRule
 
@@ -20,3 +22,4 @@ def ensure_rules() -> None:
 def seed() -> None:
     ensure_rules()
     evaluate_all()
+    keyunits.refresh()

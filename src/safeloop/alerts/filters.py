@@ -85,13 +85,13 @@ class KeyUnitFilter(RegionChoiceMixin, django_filters.FilterSet):
 def filtered_key_units(request):
     """The key units list through its filter, for the screen, its export and the API: the
     filterset and the rows (None when the query is invalid: 400)."""
-    from safeloop.alerts.selectors import key_units
+    from safeloop.alerts.selectors import listed_key_units
 
-    # The filter's own queryset is never read: key_units gives the scoped one.
+    # The filter's own queryset is never read: listed_key_units gives the scoped one.
     filterset = KeyUnitFilter(request.GET, queryset=Enterprise.objects.none(), request=request)
     if not filterset.is_valid():
         return filterset, None
     reasons = filterset.form.cleaned_data.get("reason") or None
-    base = key_units(request.user, reasons=reasons)
+    base = listed_key_units(request.user, reasons=reasons)
     filterset.queryset = base
     return filterset, filterset.filter_queryset(base)

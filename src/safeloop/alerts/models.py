@@ -6,12 +6,20 @@ one row per (rule, subject, period): the evaluation job inserts with ON CONFLICT
 a repeated run raises nothing twice."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from safeloop.alerts.choices import OPEN_WARNING_STATES, RuleCode, SubjectKind, WarningState
+from safeloop.alerts.choices import (
+    OPEN_WARNING_STATES,
+    KeyReason,
+    RuleCode,
+    SubjectKind,
+    WarningState,
+)
 from safeloop.core.models import AuditedModel
 from safeloop.core.scoping import ScopedManager
 from safeloop.enterprises.models import Enterprise
@@ -154,3 +162,35 @@ class EarlyWarning(AuditedModel):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_WARNING_STATES
+
+
+class KeyUnit(models.Model):
+    """An enterprise on the key units list (重点监管) with the reasons it was found to have,
+    as `alerts.keyunits.refresh` last stored them: kept after every change to the enterprise's
+    records and checked whole every hour (docs/alerts.md). Derived data, rebuilt at will:
+    not audited, not versioned."""
+
+    enterprise = models.OneToOneField(
+        Enterprise,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="key_unit",
+        verbose_name=_("enterprise"),
+    )
+    reasons = ArrayField(
+        models.CharField(max_length=20, choices=KeyReason.choices), verbose_name=_("reasons")
+    )
+    # The same reasons as bits in KeyReason's order (selectors.reason_bit), for counting:
+    # a refresh rewrites both, so a release that reorders the reasons is right within the hour.
+    flags = models.IntegerField(_("reasons as bits"))
+    listed_at = models.DateTimeField(_("listed since"))
+    changed_at = models.DateTimeField(_("reasons since"))
+
+    class Meta:
+        verbose_name = _("key unit")
+        verbose_name_plural = _("key units")
+        # a list narrowed to a rare reason finds its rows without walking the whole list
+        indexes = [GinIndex(fields=["reasons"], name="keyunit_reasons")]
+
+    def __str__(self):
+        return f"{self.enterprise_id}: {', '.join(self.reasons)}"

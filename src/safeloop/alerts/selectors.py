@@ -37,7 +37,7 @@ def _among(enterprises: QuerySet) -> list[int] | None:
 def _reason_ids(today, among: list[int] | None = None) -> dict[str, QuerySet]:
     """For each reason, the ids of the enterprises that have it (among `among` only, when
     given)."""
-    found = _all_reason_ids(today)
+    found = _all_reason_ids(today, among)
     if among is None:
         return found
     return {code: ids.filter(**{f"{_column(ids)}__in": among}) for code, ids in found.items()}
@@ -48,7 +48,9 @@ def _column(ids: QuerySet) -> str:
     return (*ids.query.values_select, *ids.query.annotation_select)[0]
 
 
-def _all_reason_ids(today) -> dict[str, QuerySet]:
+def _all_reason_ids(today, among: list[int] | None = None) -> dict[str, QuerySet]:
+    # the reasons computed in Python read only `among`'s records when given
+    scope = None if among is None else Enterprise.objects.filter(pk__in=among)
     open_hazards = Hazard.objects.filter(state__in=OPEN_STATES)
     renewed = Licence.objects.filter(
         enterprise=OuterRef("enterprise"),
@@ -68,28 +70,28 @@ def _all_reason_ids(today) -> dict[str, QuerySet]:
         KeyReason.ACCIDENT: enterprise_ids_with_accident(today.year),
         KeyReason.LICENCE_EXPIRED: expired.values("enterprise_id"),
         **{KeyReason(code): ids for code, ids in _preparedness_ids(today).items()},
-        KeyReason.TRAINING_GAP: _training_ids(today),
-        KeyReason.EXPENSE_GAP: _expense_ids(today),
+        KeyReason.TRAINING_GAP: _training_ids(today, scope),
+        KeyReason.EXPENSE_GAP: _expense_ids(today, scope),
         KeyReason.INSURANCE_GAP: insurance_gap_ids(today),
     }
 
 
-def _expense_ids(today) -> QuerySet:
+def _expense_ids(today, scope: QuerySet | None) -> QuerySet:
     """Safety expense short of the accrual due or used outside its categories, this year or
     last (the investment app's tables). Enterprises that recorded nothing count only when
     the expense warning rule says `include_never`."""
     rule = WarningRule.objects.filter(code=RuleCode.EXPENSE_GAP).first()
     include_never = bool(rule and rule.params.get("include_never"))
-    return expense_gap_ids(today, include_never=include_never)
+    return expense_gap_ids(today, include_never=include_never, enterprises=scope)
 
 
-def _training_ids(today) -> QuerySet:
+def _training_ids(today, scope: QuerySet | None) -> QuerySet:
     """三项岗位 people short of the annual hours, or a principal's or safety manager's
     certificate ended (the training app's rules). Enterprises that never recorded a training
     count only when the training warning rule says `include_never`."""
     rule = WarningRule.objects.filter(code=RuleCode.TRAINING_GAP).first()
     include_never = bool(rule and rule.params.get("include_never"))
-    return training_gap_ids(today, include_never=include_never)
+    return training_gap_ids(today, include_never=include_never, enterprises=scope)
 
 
 def _preparedness_ids(today) -> dict[str, QuerySet]:
@@ -102,7 +104,8 @@ def _preparedness_ids(today) -> dict[str, QuerySet]:
 
 
 def key_units(user_or_scope, *, reasons=None, today=None) -> QuerySet:
-    """Live enterprises with at least one reason for key supervision, each row annotated with
+    """Live enterprises with at least one reason for key supervision found now from the
+    records (what alerts.keyunits stores; a bulletin reads it too), each row annotated with
     a boolean per reason (`r_red_risk`, `r_major_open` …). `reasons` narrows to enterprises
     with any of those reasons.
 
@@ -132,12 +135,37 @@ def key_units(user_or_scope, *, reasons=None, today=None) -> QuerySet:
     )
 
 
+def listed_key_units(user_or_scope, *, reasons=None) -> QuerySet:
+    """The key units list as kept (alerts.keyunits): live enterprises of the user's scope
+    (or of a scoped queryset) on it, with any of `reasons` when given, each row with its
+    `key_unit` (reasons, listed since). What the list, its export, its API and the
+    dashboard read: an index walk in the list's order, whatever the size of the scope."""
+    if isinstance(user_or_scope, QuerySet):
+        base = user_or_scope
+    else:
+        base = Enterprise.objects.for_user(user_or_scope, "view")
+    units = base.filter(key_unit__isnull=False)
+    if reasons:
+        units = units.filter(key_unit__reasons__overlap=[str(r) for r in reasons])
+    return units.select_related("region", "park", "grid", "key_unit").order_by(
+        "region_code", "name", "pk"
+    )
+
+
+def _codes(enterprise) -> set[str]:
+    """The reasons of a row of `key_units` (annotated) or of `listed_key_units`."""
+    if hasattr(enterprise, f"r_{KeyReason.RED_RISK.value}"):
+        return {r.value for r in KeyReason if getattr(enterprise, f"r_{r.value}")}
+    return set(enterprise.key_unit.reasons)
+
+
 def reasons_of(enterprise) -> list[tuple[str, str]]:
-    """(code, label in the active language) of the reasons an annotated enterprise row
-    carries; the accident reason says which accident."""
+    """(code, label in the active language) of the reasons of a key unit row, in the
+    reasons' order; the accident reason says which accident."""
     found = []
+    codes = _codes(enterprise)
     for reason in KeyReason:
-        if not getattr(enterprise, f"r_{reason.value}", False):
+        if reason.value not in codes:
             continue
         label = str(reason.label)
         if reason == KeyReason.ACCIDENT:
@@ -169,45 +197,56 @@ def warnings_for(user) -> QuerySet[EarlyWarning]:
     return EarlyWarning.objects.for_user(user, "view").select_related("rule", "enterprise")
 
 
-def key_unit_counts(enterprises: QuerySet, *, today=None) -> dict[str, int]:
-    """How many of `enterprises` (a queryset the caller has scoped) are key units, in total
-    ("total") and per reason: `key_units(...).count()` per reason, in one statement.
+def reason_bit(code) -> int:
+    """A reason's bit in `KeyUnit.flags`: its place in KeyReason's order."""
+    return 1 << list(KeyReason).index(KeyReason(code))
 
-    It starts from the reasons' id sets (a few thousand rows each) and joins the scoped
-    enterprises to them, rather than testing every enterprise against every reason: on a
-    city of 100,000 enterprises the annotated list's aggregate costs a full scan with five
-    subplan probes per row. On the replica inside `reporting_reads()` (core/replica.py), as the
-    dashboard's other figures."""
-    from django.db import connections
 
-    from safeloop.core.replica import read_alias
-
-    today = today or timezone.localdate()
-    parts: list[str] = []
-    params: list[Any] = []
-    codes = list(_reason_ids(today, _among(enterprises)).items())
+def reason_union(today, among: list[int] | None = None) -> tuple[str, list[Any]]:
+    """One SELECT of `(id, reason, bit)` rows: each enterprise id (among `among` only, when
+    given) with each reason it has, from the reasons' own id sets (a few thousand rows
+    each) rather than by testing every enterprise against every reason."""
     from django.core.exceptions import EmptyResultSet
 
-    for i, (_code, ids) in enumerate(codes):
+    parts: list[str] = []
+    params: list[Any] = []
+    for code, ids in _reason_ids(today, among).items():
         try:
             sql, sub_params = ids.order_by().query.sql_with_params()  # no sort: a set of ids
         except EmptyResultSet:  # a reason no enterprise can have (e.g. `.none()`): none
             continue
         # the compiled SQL of our own querysets; values stay parameters
-        parts.append(f"SELECT r{i}.enterprise_id AS id, {i} AS reason FROM ({sql}) r{i}")  # noqa: S608
-        params.extend(sub_params)
+        parts.append(
+            f"SELECT r.enterprise_id AS id, %s::varchar AS reason, %s::int AS bit FROM ({sql}) r"  # noqa: S608
+        )
+        params.extend([str(code), reason_bit(code), *sub_params])
+    if not parts:
+        return "SELECT NULL::bigint AS id, NULL::varchar AS reason, 0 AS bit WHERE false", []
+    return " UNION ALL ".join(parts), params
+
+
+def key_unit_counts(enterprises: QuerySet) -> dict[str, int]:
+    """How many of `enterprises` (a queryset the caller has scoped) are on the key units
+    list, in total ("total") and per reason, from the kept list (alerts.keyunits) in one
+    statement. On the replica inside `reporting_reads()` (core/replica.py), as the
+    dashboard's other figures."""
+    from django.db import connections
+
+    from safeloop.core.replica import read_alias
+
+    codes = KeyReason.values
+    # bits, not the array: ten array tests per row cost a city's count four times as much
+    counts = ", ".join("count(*) FILTER (WHERE u.flags & %s <> 0)" for _c in codes)
     scoped, scoped_params = enterprises.order_by().values("pk").query.sql_with_params()
-    flags = ", ".join(f"bool_or(k.reason = {i}) AS f{i}" for i in range(len(codes)))
-    counts = ", ".join(f"count(*) FILTER (WHERE f{i})" for i in range(len(codes)))
     statement = (
-        f"SELECT count(*), {counts} FROM ("  # noqa: S608
-        f"SELECT k.id, {flags} FROM ({' UNION ALL '.join(parts)}) k "
-        f"WHERE k.id IN ({scoped}) GROUP BY k.id) units"
+        f"SELECT count(*), {counts} FROM alerts_keyunit u "  # noqa: S608
+        f"WHERE u.enterprise_id IN ({scoped})"
     )
+    bits = [reason_bit(code) for code in codes]
     with connections[read_alias()].cursor() as cursor:
-        cursor.execute(statement, [*params, *scoped_params])
+        cursor.execute(statement, [*bits, *scoped_params])
         row = cursor.fetchone()
-    return {"total": row[0], **{code: n for (code, _ids), n in zip(codes, row[1:], strict=True)}}
+    return {"total": row[0], **dict(zip(codes, row[1:], strict=True))}
 
 
 GROUPINGS = ("rule", "enterprise", "region")

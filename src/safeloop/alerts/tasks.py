@@ -1,7 +1,9 @@
-"""The periodic evaluation of the early-warning rules."""
+"""The periodic evaluation of the early-warning rules; the key units list kept
+(alerts.keyunits)."""
 
 from procrastinate.contrib.django import app
 
+from safeloop.alerts import keyunits
 from safeloop.alerts.evaluation import evaluate_all
 from safeloop.core.context import acting_as
 
@@ -11,3 +13,18 @@ from safeloop.core.context import acting_as
 def evaluate_rules(timestamp: int) -> list[dict]:
     with acting_as(None):
         return evaluate_all()
+
+
+@app.task(name="alerts.refresh_key_unit", queue="alerts")
+def refresh_key_unit(enterprise_id: int) -> dict[str, int]:
+    """One enterprise's place on the key units list, after a change to its records."""
+    with acting_as(None):
+        return keyunits.refresh(enterprise_ids=[enterprise_id])
+
+
+@app.periodic(cron="3 * * * *")  # hourly: the reasons that follow the date
+@app.task(name="alerts.refresh_key_units", queue="alerts")
+def refresh_key_units(timestamp: int | None = None) -> dict[str, int]:
+    """The whole key units list checked against the records."""
+    with acting_as(None):
+        return keyunits.refresh()

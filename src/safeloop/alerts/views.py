@@ -210,18 +210,21 @@ def _key_unit_sheets(units):
         _("park"),
         _("grid cell"),
         *[label for _code, label in _reason_choices()],
+        _("listed since"),
     ]
     codes = [code for code, _label in _reason_choices()]
 
     def rows():
         for e in units.iterator(chunk_size=2000):
+            found = e.key_unit.reasons
             yield [
                 e.name,
                 e.uscc,
                 e.region.name,
                 e.park.name if e.park_id else "",
                 e.grid.name if e.grid_id else "",
-                *["✓" if getattr(e, f"r_{code}") else "" for code in codes],
+                *["✓" if code in found else "" for code in codes],
+                timezone.localtime(e.key_unit.listed_at).date(),
             ]
 
     stamp = timezone.localdate().isoformat()

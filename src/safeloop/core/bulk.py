@@ -5,7 +5,8 @@ For imports of tens of thousands of rows: `bulk_create` compiles one INSERT of t
 placeholders per batch, which costs more Python time than reading the spreadsheet. COPY
 streams the same values. Values are prepared exactly as a save would (`pre_save` for
 auto_now fields, `get_db_prep_save` for every field), so the rows are the same rows; no
-signals are sent, as with `bulk_create`. The caller audits what it writes.
+save signals are sent, as with `bulk_create` (`rows_copied` is, once per call). The caller
+audits what it writes.
 
 `analyse_after_commit` refreshes the planner's statistics of the tables a bulk write touched
 once its transaction commits: until a table is analysed its new rows are guessed at, and
@@ -24,6 +25,11 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from django.db import connection, models, transaction
+from django.dispatch import Signal
+
+# Sent after `copy_insert` with the model as sender and `count`: the rows skipped the save
+# signals, so what follows a model's saves (a kept list, a tally) follows this too.
+rows_copied = Signal()
 
 # Fields whose saved value is the attribute itself: no preparation to call per row.
 PLAIN = {
@@ -66,6 +72,7 @@ def copy_insert(model, objs: list, *, with_ids: bool = False) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+    rows_copied.send(sender=model, count=len(objs))
 
 
 def analyse_after_commit(*tables) -> None:

@@ -5,9 +5,6 @@ see scoring.run, tasks.refresh_job); an
 enforcement decision (`enforcement.signals.decided`) is recorded as a credit event inside the
 deciding transaction."""
 
-import threading
-
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -18,26 +15,15 @@ from safeloop.enterprises.models import Enterprise, Licence, SafetyManager
 from safeloop.hazards.models import Hazard, HazardEvent
 from safeloop.inspections.models import Visit
 
-_local = threading.local()  # enterprises already scheduled by this thread's transaction
-
 
 def _schedule(enterprise_id: int | None) -> None:
     """Once the transaction commits, queue the enterprise's refresh for the worker: a
     creation does not wait for credit (it cost a hidden-danger creation 10 ms of CPU and a
-    dozen queries). The queueing lock keeps one waiting refresh per enterprise, so a burst
-    of changes costs one refresh; a change committed while one runs queues the next."""
-    pending = _local.__dict__.setdefault("pending", set())
-    if not enterprise_id or enterprise_id in pending:
-        return
-    pending.add(enterprise_id)
-
-    def queue():
-        pending.discard(enterprise_id)
+    dozen queries); one waiting refresh per enterprise (core.jobs)."""
+    if enterprise_id:
         from safeloop.credit import tasks
 
-        tasks.queue_refresh(enterprise_id)
-
-    transaction.on_commit(queue)
+        tasks.queue_refresh_after_commit(enterprise_id)
 
 
 @receiver(post_save, sender=HazardEvent, dispatch_uid="credit-hazard-event")

@@ -4,10 +4,10 @@ and one enterprise's refresh, queued when its records change (signals.py)."""
 
 from django.db import transaction
 from django.utils import timezone
-from procrastinate import exceptions
 from procrastinate.contrib.django import app
 
 from safeloop.core.context import acting_as
+from safeloop.core.jobs import defer_after_commit, defer_once
 
 
 def daily(today=None, *, full: bool = False) -> dict:
@@ -40,10 +40,8 @@ def refresh_job(enterprise_id: int) -> None:
 
 def queue_refresh(enterprise_id: int) -> bool:
     """Queue `refresh_job` unless one for the enterprise is already waiting; True if queued."""
-    try:
-        refresh_job.configure(queueing_lock=f"credit.refresh:{enterprise_id}").defer(
-            enterprise_id=enterprise_id
-        )
-    except exceptions.AlreadyEnqueued:
-        return False
-    return True
+    return defer_once(refresh_job, f"credit.refresh:{enterprise_id}", enterprise_id=enterprise_id)
+
+
+def queue_refresh_after_commit(enterprise_id: int) -> None:
+    defer_after_commit(refresh_job, f"credit.refresh:{enterprise_id}", enterprise_id=enterprise_id)

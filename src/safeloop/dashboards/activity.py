@@ -135,7 +135,7 @@ def _selfcheck_completion(user, focus, today) -> Table:
 
 def _key_units(user, focus, today) -> Table:
     enterprises = Enterprise.objects.for_user(user).filter(focus.enterprise_where())
-    counts = alerts.key_unit_counts(enterprises, today=today)
+    counts = alerts.key_unit_counts(enterprises)
     base = focus.hazard_params()
     table = Table("key_units", _("Key units"), [_("enterprises")])
     table.add(_("any reason"), [Cell(counts["total"], link("key-unit-list", base))], "total")

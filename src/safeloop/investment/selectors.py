@@ -231,15 +231,16 @@ def gap_text(gap: InvestmentGap) -> str:
     return _("Safety expense %(year)s: nothing recorded.") % {"year": gap.year}
 
 
-def gap_ids(today: date, *, include_never: bool = False) -> QuerySet:
-    """For the key units list: ids (column `enterprise_id`) of enterprises with a
-    safety-expense gap this year (to date) or last year."""
+def gap_ids(today: date, *, include_never: bool = False, enterprises=None) -> QuerySet:
+    """For the key units list: ids (column `enterprise_id`) of enterprises (of
+    `enterprises` only, when given) with a safety-expense gap this year (to date) or last
+    year."""
     ids: set[int] = set()
     for year in (today.year - 1, today.year):
-        ids |= {
-            g.enterprise_id
-            for g in safety_investment_gaps(year, today=today, include_never=include_never)
-        }
+        gaps = safety_investment_gaps(
+            year, today=today, include_never=include_never, enterprises=enterprises
+        )
+        ids |= {g.enterprise_id for g in gaps}
     return Enterprise.objects.filter(pk__in=sorted(ids)).values(enterprise_id=F("pk"))
 
 

@@ -230,11 +230,14 @@ def _n(hours: Decimal) -> str:
     return format(Decimal(hours).normalize(), "f")
 
 
-def gap_ids(day: date, *, include_never: bool) -> QuerySet:
-    """For the key units list: ids (column `enterprise_id`) of operating enterprises with a
-    三项岗位 person short of hours or a principal's or safety manager's certificate ended."""
-    ids = {s.enterprise_id for s in short_people(day, include_never=include_never)}
-    ids |= {c.enterprise_id for c in lapsing_certificates(day) if c.valid_to < day}
+def gap_ids(day: date, *, include_never: bool, enterprises=None) -> QuerySet:
+    """For the key units list: ids (column `enterprise_id`) of operating enterprises (of
+    `enterprises` only, when given) with a 三项岗位 person short of hours or a principal's
+    or safety manager's certificate ended."""
+    short = short_people(day, include_never=include_never, enterprises=enterprises)
+    ids = {s.enterprise_id for s in short}
+    lapsing = lapsing_certificates(day, enterprises=enterprises)
+    ids |= {c.enterprise_id for c in lapsing if c.valid_to < day}
     return Enterprise.objects.filter(pk__in=sorted(ids)).values(enterprise_id=F("pk"))
 
 
