@@ -324,3 +324,13 @@ def test_a_committed_change_queues_its_enterprise_and_the_worker_keeps_the_list(
     assert waiting("alerts.refresh_key_units") == [None]
     run_worker(["alerts"])
     assert kept()[world.outside.pk] == {KeyReason.MAJOR_OPEN}
+
+
+def test_the_refreshes_are_retried_after_a_dead_worker_and_the_whole_one_runs_hourly():
+    from procrastinate.contrib.django import app
+
+    from safeloop.core import stalled
+
+    assert {"alerts.refresh_key_unit", "alerts.refresh_key_units"} <= stalled.RETRY_SAFE
+    crons = {p.task.name: p.cron for p in app.periodic_registry.periodic_tasks.values()}
+    assert crons["alerts.refresh_key_units"] == "3 * * * *"
