@@ -277,6 +277,17 @@ def test_a_committed_change_queues_its_enterprise_and_the_worker_keeps_the_list(
     with pytest.raises(RuntimeError), transaction.atomic():
         hazard_on(world.outside, level=Level.MAJOR)
         raise RuntimeError
+    # a general hidden danger within its deadline is no reason: the write queues nothing
+    hazard_services.register(
+        actor=world.user(Role.SYSTEM_ADMIN),
+        enterprise=world.outside,
+        level=Level.GENERAL,
+        source="1",
+        category="1",
+        place="二号车间",
+        description="通道堵塞",
+        deadline=TODAY() + timedelta(days=30),
+    )
     assert waiting() == sorted([world.inside.pk, world.sibling.pk])
     assert kept() == {}  # not in the request
     run_worker(["alerts"])

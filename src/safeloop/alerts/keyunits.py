@@ -22,10 +22,12 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
 from safeloop.core.bulk import rows_copied
 from safeloop.core.context import acting_as
 from safeloop.core.jobs import defer_after_commit
+from safeloop.core.stalled import retry_safe
 
 LOCK = "alerts.key_units"
 
@@ -80,19 +82,32 @@ def refresh(today=None, enterprise_ids=None) -> dict[str, int]:
     return {"listed": listed, "removed": removed, "changed": changed}
 
 
+@retry_safe  # it stores what the records say: running it again is harmless
+@app.task(name="alerts.refresh_key_unit", queue="alerts")
+def refresh_key_unit(enterprise_id: int) -> dict[str, int]:
+    """One enterprise's place on the key units list, after a change to its records."""
+    with acting_as(None):
+        return refresh(enterprise_ids=[enterprise_id])
+
+
+@app.periodic(cron="3 * * * *")  # hourly: the reasons that follow the date
+@retry_safe
+@app.task(name="alerts.refresh_key_units", queue="alerts")
+def refresh_key_units(timestamp: int | None = None) -> dict[str, int]:
+    """The whole key units list checked against the records."""
+    with acting_as(None):
+        return refresh()
+
+
 def enterprise_changed(enterprise_id: int | None) -> None:
     """Queue the enterprise's refresh once the transaction commits (one waiting per
     enterprise, core.jobs)."""
     if enterprise_id:
-        from safeloop.alerts.tasks import refresh_key_unit
-
         key = f"{LOCK}:{enterprise_id}"
         defer_after_commit(refresh_key_unit, key, enterprise_id=enterprise_id)
 
 
 def rules_changed() -> None:
-    from safeloop.alerts.tasks import refresh_key_units
-
     defer_after_commit(refresh_key_units, LOCK, timestamp=None)
 
 
@@ -100,6 +115,31 @@ def rules_changed() -> None:
 def _record_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         enterprise_changed(instance.enterprise_id)
+
+
+def _weighs(values: dict, today) -> bool:
+    """A hidden danger in these values is a reason: open, and major or past its deadline."""
+    from safeloop.hazards.choices import OPEN_STATES, Level
+
+    if values.get("state") not in OPEN_STATES:
+        return False
+    deadline = values.get("deadline")
+    return values.get("level") == Level.MAJOR or (deadline is not None and deadline < today)
+
+
+def _hazard_saved(sender, instance, raw=False, created=False, **kwargs):
+    """Most hidden dangers are general ones within their deadline: registering one changes
+    no reason, so the write path queues nothing. A change that makes or unmakes a reason (or
+    moves the hidden danger to another enterprise) queues both enterprises."""
+    if raw:
+        return
+    before = {} if created else getattr(instance, "_audit_before", None)
+    today = timezone.localdate()
+    after = {"state": instance.state, "level": instance.level, "deadline": instance.deadline}
+    if before is None or _weighs(before, today) or _weighs(after, today):
+        enterprise_changed(instance.enterprise_id)
+    if before and before.get("enterprise_id") not in (None, instance.enterprise_id):
+        enterprise_changed(before["enterprise_id"])
 
 
 def _enterprise_saved(sender, instance, raw=False, **kwargs):
@@ -131,12 +171,15 @@ def connect() -> None:
     from safeloop.risks.models import EnterpriseRiskProfile
     from safeloop.training.models import TrainingRecord, TrainingRule
 
-    records = (Hazard, EnterpriseRiskProfile, Accident, Licence, Plan, Drill, TrainingRecord)
+    records = (EnterpriseRiskProfile, Accident, Licence, Plan, Drill, TrainingRecord)
     records += (SafetyManager, SpecialOperator, ExpenseYear, ExpenseUse)
     for model in records:
         uid = f"key-units-{model._meta.label_lower}"
         post_save.connect(_record_saved, sender=model, dispatch_uid=uid)
         post_delete.connect(_record_saved, sender=model, dispatch_uid=f"{uid}-deleted")
+    post_save.connect(_hazard_saved, sender=Hazard, dispatch_uid="key-units-hazard")
+    post_delete.connect(_record_saved, sender=Hazard, dispatch_uid="key-units-hazard-deleted")
+    records += (Hazard,)
     post_save.connect(_enterprise_saved, sender=Enterprise, dispatch_uid="key-units-enterprise")
     _FOLLOWED.update((*records, Enterprise))
     rows_copied.connect(_rows_copied, dispatch_uid="key-units-copied")
