@@ -556,11 +556,11 @@ def refresh_standings() -> int:
     return standings.refresh(timezone.localdate())
 
 
-def refresh_key_units() -> dict:
+def refresh_key_units() -> int:
     """The key units list kept (the hourly job's refresh): the accidents above are reasons."""
     from safeloop.alerts import keyunits
 
-    return keyunits.refresh()
+    return keyunits.refresh()["listed"]
 
 
 def main():
