@@ -4,14 +4,12 @@
 transaction commits (at once outside one), unless a job with the same queueing lock `key`
 is already waiting: a burst of changes to one enterprise costs one job, and a change
 committed while that job runs queues the next. Within one transaction a key is queued once,
-however many rows change. A rolled-back change queues nothing."""
-
-import threading
+however many rows change. A rolled-back change queues nothing, and leaves nothing behind:
+the keys already queued are remembered with the transaction's own list of commit hooks,
+which Django replaces when it commits or rolls back."""
 
 from django.db import transaction
 from procrastinate import exceptions
-
-_local = threading.local()  # keys already scheduled by this thread's open transaction
 
 
 def defer_once(task, key: str, **kwargs) -> bool:
@@ -24,13 +22,13 @@ def defer_once(task, key: str, **kwargs) -> bool:
 
 
 def defer_after_commit(task, key: str, **kwargs) -> None:
-    pending = _local.__dict__.setdefault("pending", set())
-    if key in pending:
-        return
-    pending.add(key)
-
-    def queue():
-        pending.discard(key)
-        defer_once(task, key, **kwargs)
-
-    transaction.on_commit(queue)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        hooks, keys = connection.__dict__.get("_deferred_keys", (None, set()))
+        if hooks is not connection.run_on_commit:  # another transaction, or one rolled back
+            keys = set()
+            connection.__dict__["_deferred_keys"] = (connection.run_on_commit, keys)
+        if key in keys:
+            return
+        keys.add(key)
+    transaction.on_commit(lambda: defer_once(task, key, **kwargs))
