@@ -107,7 +107,8 @@ def enterprise_changed(enterprise_id: int | None) -> None:
         defer_after_commit(refresh_key_unit, key, enterprise_id=enterprise_id)
 
 
-def rules_changed() -> None:
+def everyone_changed() -> None:
+    """Queue the whole list's refresh once the transaction commits (one waiting)."""
     defer_after_commit(refresh_key_units, LOCK, timestamp=None)
 
 
@@ -149,12 +150,12 @@ def _enterprise_saved(sender, instance, raw=False, **kwargs):
 
 def _rule_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        rules_changed()
+        everyone_changed()
 
 
 def _rows_copied(sender, **kwargs):
     if sender in _FOLLOWED:
-        rules_changed()  # an import of many rows: the whole list, once, after the commit
+        everyone_changed()  # an import of many rows: the whole list, once, after the commit
 
 
 _FOLLOWED: set = set()

@@ -103,6 +103,13 @@ def _preparedness_ids(today) -> dict[str, QuerySet]:
     return gap_ids(today, include_never=include_never)
 
 
+def _scoped(user_or_scope) -> QuerySet:
+    """The enterprises a user may view, or a queryset the caller has already scoped."""
+    if isinstance(user_or_scope, QuerySet):
+        return user_or_scope
+    return Enterprise.objects.for_user(user_or_scope, "view")
+
+
 def key_units(user_or_scope, *, reasons=None, today=None) -> QuerySet:
     """Live enterprises with at least one reason for key supervision found now from the
     records (what alerts.keyunits stores; a bulletin reads it too), each row annotated with
@@ -112,10 +119,7 @@ def key_units(user_or_scope, *, reasons=None, today=None) -> QuerySet:
     Each reason is `id IN (subquery)`: PostgreSQL reads each subquery once into a hash, so
     the list costs one pass per reason whatever the number of enterprises."""
     today = today or timezone.localdate()
-    if isinstance(user_or_scope, QuerySet):
-        base = user_or_scope
-    else:
-        base = Enterprise.objects.for_user(user_or_scope, "view")
+    base = _scoped(user_or_scope)
     among = _among(base)
     conditions = {code: Q(pk__in=ids) for code, ids in _reason_ids(today, among).items()}
     chosen = [r for r in (reasons or conditions) if r in conditions]
@@ -140,11 +144,7 @@ def listed_key_units(user_or_scope, *, reasons=None) -> QuerySet:
     (or of a scoped queryset) on it, with any of `reasons` when given, each row with its
     `key_unit` (reasons, listed since). What the list, its export, its API and the
     dashboard read: an index walk in the list's order, whatever the size of the scope."""
-    if isinstance(user_or_scope, QuerySet):
-        base = user_or_scope
-    else:
-        base = Enterprise.objects.for_user(user_or_scope, "view")
-    units = base.filter(key_unit__isnull=False)
+    units = _scoped(user_or_scope).filter(key_unit__isnull=False)
     if reasons:
         units = units.filter(key_unit__reasons__overlap=[str(r) for r in reasons])
     return units.select_related("region", "park", "grid", "key_unit").order_by(
