@@ -314,6 +314,9 @@ AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("SAFELOOP_AUDIT_RETENTION_DAY
 # A list export of more rows than this is built by the worker and listed on /exports/
 # (core/exports.py); the files are deleted after EXPORT_KEEP_DAYS (the records stay).
 EXPORT_INLINE_ROWS = int(os.environ.get("SAFELOOP_EXPORT_INLINE_ROWS", "5000"))
+# ... and at most this many cells (rows × columns of the widest sheet): ~20 µs a cell to write,
+# so an export answered in the request stays near 200 ms however wide (core.exports).
+EXPORT_INLINE_CELLS = int(os.environ.get("SAFELOOP_EXPORT_INLINE_CELLS", "10000"))
 EXPORT_KEEP_DAYS = int(os.environ.get("SAFELOOP_EXPORT_KEEP_DAYS", "7"))
 
 # A ledger file whose sheets unpack to more than this many bytes is checked and imported by the

@@ -55,6 +55,29 @@ def test_each_list_export_replays_in_the_worker(client, world, settings, kind):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("spare", [0, -1])
+def test_a_wide_export_goes_to_the_worker_past_the_cell_budget(client, world, settings, spare):
+    """Rows × columns of the widest sheet decide as well as rows: the city's two enterprises
+    in the ledger's 40 columns are 80 cells, at once within a budget of 80, queued at 79."""
+    from safeloop.enterprises.columns import HEADERS
+
+    user = world.user(Role.CITY_ADMIN)
+    rows = Enterprise.objects.for_user(user).count()
+    settings.EXPORT_INLINE_CELLS = rows * len(HEADERS) + spare
+    client.force_login(user)
+    got = client.get(LISTS["enterprises"])
+    if spare == 0:
+        assert_status(got, 200)
+        book = load_workbook(BytesIO(got.content), read_only=True)
+        assert len(list(book.worksheets[0].values)) == rows + 1
+        assert not ExportFile.objects.exists()
+    else:
+        assert_status(got, 302)
+        assert got["Location"].startswith("/exports/")
+        assert ExportFile.objects.get(kind="enterprises").state == "queued"
+
+
+@pytest.mark.django_db
 def test_a_failure_is_recorded_and_told(world):
     user = world.user(Role.COUNTY_ADMIN)
     export = ExportFile.objects.create(owner=user, kind="gone", title="旧导出", language="zh-hans")

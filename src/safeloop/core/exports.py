@@ -3,8 +3,9 @@
 An app registers each list export once, as a function of the request that answers
 `(queryset, make)`: `queryset` is what the list shows the user (scope, saved view and filters
 applied), `make(queryset)` gives `(filename, sheets)` for `core.documents`. `respond` counts
-the queryset up to `settings.EXPORT_INLINE_ROWS`: at most that many rows and the workbook
-comes back at once; more and an `ExportFile` is queued, the worker replays the same query
+the queryset up to `settings.EXPORT_INLINE_ROWS`: at most that many rows, and at most
+`settings.EXPORT_INLINE_CELLS` cells in the widest sheet, and the workbook comes back at once;
+more and an `ExportFile` is queued, the worker replays the same query
 string as the same user (`run`), and the user finds the file on /exports/ and in the inbox.
 Nothing about a large export holds a web worker for minutes or a server-side cursor in a
 request that a proxy may cut.
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 from procrastinate.contrib.django import app
 
 from safeloop.core import audit
-from safeloop.core.documents import Sheet, workbook_response, write_workbook
+from safeloop.core.documents import Sheet, closing_rows, workbook_response, write_workbook
 from safeloop.core.models import ExportFile
 from safeloop.core.notify import notify
 from safeloop.core.replica import reporting_reads
@@ -68,11 +69,23 @@ class Replay:
 
 
 def respond(request, kind: str) -> HttpResponse:
-    """The workbook now, or a queued export and a redirect to the exports page."""
+    """The workbook now, or a queued export and a redirect to the exports page. At once when
+    the rows are at most `EXPORT_INLINE_ROWS` and rows × columns of the widest sheet at most
+    `EXPORT_INLINE_CELLS`: a workbook costs about 20 µs a cell to write, so the budget keeps
+    the request short whatever the number of columns (a ledger of 1,667 enterprises in 40
+    columns took 1.8 s in the request)."""
     queryset, make = REGISTRY[kind].build(request)
     limit = settings.EXPORT_INLINE_ROWS
-    if queryset.order_by()[: limit + 1].count() <= limit:  # type: ignore[attr-defined]
-        return workbook_response(*make(queryset))
+    rows = queryset.order_by()[: limit + 1].count()  # type: ignore[attr-defined]
+    if rows <= limit:
+        filename, sheets = make(queryset)
+        sheets = list(sheets)
+        columns = max((len(header) for _title, header, _rows in sheets), default=1)
+        if rows * columns <= settings.EXPORT_INLINE_CELLS:
+            return workbook_response(filename, sheets)
+        for _title, _header, unread in sheets:  # a server-side cursor behind them is closed
+            with closing_rows(unread):
+                pass
     export = queue(request, kind)
     messages.info(
         request,

@@ -224,8 +224,18 @@ def _overdue(user, focus: Focus, group: str | None, today: date) -> list[dict]:
 
 
 # ---------------------------------------------------------------- the area dashboard
-def _sum(rows, **match) -> int:
-    return sum(r["n"] for r in rows if all(r[k] in v for k, v in match.items()))
+def _fold(rows) -> dict[tuple[str, str], int]:
+    """Count rows summed by (state, level): the few entries every figure is added up from
+    (a city's rows number thousands; summing them again for each cell cost 35 ms a view)."""
+    out: dict[tuple[str, str], int] = {}
+    for r in rows:
+        key = (r["state"], r["level"])
+        out[key] = out.get(key, 0) + r["n"]
+    return out
+
+
+def _sum(folded: dict, state, level=None) -> int:
+    return sum(n for (s, lv), n in folded.items() if s in state and (level is None or lv in level))
 
 
 def _rate(part: int, whole: int):
@@ -343,6 +353,7 @@ def _hazards(base, **params) -> str:
 
 
 def _totals(counts, overdue_rows, today, base) -> list[dict]:
+    counts = _fold(counts)
     recorded = _sum(counts, state=RECORDED)
     closed = _sum(counts, state=[State.CLOSED])
     major = _sum(counts, state=RECORDED, level=[Level.MAJOR])
@@ -443,6 +454,7 @@ def _by_state(counts, base) -> Table:
         chart="pie",
         colours=STATE_COLOURS,
     )
+    counts = _fold(counts)
     for value, label in State.choices:
         table.add(label, [Cell(_sum(counts, state=[value]), _hazards(base, state=value))], value)
     return table
@@ -452,14 +464,17 @@ def _by_level(counts, base) -> Table:
     table = Table("level", _("Hidden dangers by level"), _state_columns(), chart="bar")
     buckets = _buckets(counts, "level")
     for value, label in Level.choices:
-        table.add(label, _state_cells(buckets.get(value, []), base, {"level": value}), value)
+        table.add(label, _state_cells(buckets.get(value, {}), base, {"level": value}), value)
     return table
 
 
 def _buckets(rows, dim) -> dict:
+    """The rows folded (`_fold`) for each value of `dim`, in one pass."""
     out: dict = {}
     for r in rows:
-        out.setdefault(r[dim], []).append(r)
+        into = out.setdefault(r[dim], {})
+        key = (r["state"], r["level"])
+        into[key] = into.get(key, 0) + r["n"]
     return out
 
 
@@ -483,7 +498,7 @@ def _by_area(counts, overdue_rows, group, title, base) -> Table:
     odim = _overdue_dim(group)
     buckets = _buckets(counts, group)
     for key in keys:
-        rows = buckets.get(key, [])
+        rows = buckets.get(key, {})
         params = _area_params(group, key)
         major = _sum(rows, state=RECORDED, level=[Level.MAJOR])
         major_closed = _sum(rows, state=[State.CLOSED], level=[Level.MAJOR])
