@@ -126,3 +126,16 @@ def test_the_sealing_job_runs_every_minute():
 
     periodic = {t.task.name: t for t in app.periodic_registry.periodic_tasks.values()}
     assert periodic["core.seal_audit"].cron == "* * * * *"
+
+
+def test_every_connection_runs_without_parallel_workers_or_jit(db):
+    """A page's query reads an index for a page of rows: the session settings of every
+    connection (database.SESSION) leave out parallel workers and JIT compilation."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        workers = cursor.fetchone()[0]
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+    assert (workers, jit) == ("0", "off")
