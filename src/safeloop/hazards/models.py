@@ -163,13 +163,8 @@ def take_hazard_number(year: int) -> str:
 
 
 class Hazard(Versioned, AuditedModel):
-    # Indexed by `hazard_enterprise_state`, which leads with it (Meta.indexes).
     enterprise = models.ForeignKey(
-        Enterprise,
-        verbose_name=_("enterprise"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
     )
     # The enterprise's county code, copied so that scoped lists and counts at millions of rows
     # read one index; kept in step when an enterprise moves (signals.py).
@@ -342,10 +337,12 @@ class Hazard(Versioned, AuditedModel):
                 name="hazard_enterprise_state",
                 include=[
                     "id",
+                    "region_code",
                     "level",
                     "source",
                     "category",
                     "found_at",
+                    "accepted_at",
                     "deadline",
                     "found_by_regulator",
                     "submitted_by",
