@@ -49,7 +49,7 @@ def refresh(today=None, enterprise_ids=None) -> dict[str, int]:
         if among is not None:
             live = live.filter(pk__in=among)
         live_sql, live_params = live.query.sql_with_params()
-        only = "" if among is None else "AND u.enterprise_id = ANY(%s)"
+        only = "" if among is None else "AND u.enterprise_id = ANY(%s::bigint[])"
         # our own compiled querysets; values stay parameters
         statement = f"""
             WITH found AS MATERIALIZED (

@@ -10,7 +10,7 @@ and so on down to one enterprise.
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Lookup, Q
 
 from safeloop.core.errors import OutOfScope
 
@@ -52,7 +52,7 @@ def grant_q(model, grant: Grant) -> Q | None:
 
 def _through(model, path: str, value) -> Q:
     """A park's or a grid cell's rows where the unit is a field of a row this one points to
-    (`enterprise__grid_id`): read as the ids of those rows (`enterprise__in=[…]`), found by
+    (`enterprise__grid_id`): read as the ids of those rows (`enterprise__any=[…]`), found by
     the unit's index first. As a join, PostgreSQL walked the whole table in the list's order
     looking for the few rows of a small unit (a grid's hidden dangers: 528 ms for 101 of
     1,000,000; by the ids, 0.3 ms). Only through foreign keys; a path of the row's own field
@@ -67,7 +67,27 @@ def _through(model, path: str, value) -> Q:
             return Q(**{path: value})
         target = link.related_model
     ids = target._base_manager.filter(**{field: value}).values_list("pk", flat=True)
-    return Q(**{f"{relation}__in": list(ids)})
+    return Q(**{f"{relation}__any": list(ids)})
+
+
+@models.ForeignObject.register_lookup
+class AnyOf(Lookup):
+    """`fk = ANY(%s::bigint[])`: the ids as one array parameter, typed as the keys are (left
+    untyped, the driver sends small integers, and PostgreSQL compared every row's key by a
+    cast: a park officer's to-do page 800 ms). One parameter to build and adapt instead of
+    one per id: the page repeats its 1,667 enterprises in two dozen counts, and building
+    those IN lists cost more than the queries (about 400 ms). On foreign keys only (`_through`
+    reads a unit's rows by them); every key here is a big integer."""
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [list(value)]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, list(self.rhs))
 
 
 def reaches(grants, roles, obj) -> bool:

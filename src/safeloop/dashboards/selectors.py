@@ -207,7 +207,7 @@ def _overdue(user, focus: Focus, group: str | None, today: date) -> list[dict]:
     # One array parameter, not thousands of IN items.
     with connections[read_alias()].cursor() as cursor:
         cursor.execute(
-            "SELECT id, park_id FROM enterprises_enterprise WHERE id = ANY(%s)",
+            "SELECT id, park_id FROM enterprises_enterprise WHERE id = ANY(%s::bigint[])",
             [sorted({r["enterprise_id"] for r in rows})],
         )
         parks = dict(cursor.fetchall())
