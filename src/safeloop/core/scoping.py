@@ -82,9 +82,6 @@ class AnyOf(Lookup):
     lookup_name = "any"
     prepare_rhs = False
 
-    def get_db_prep_lookup(self, value, connection):
-        return "%s", [list(value)]
-
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, list(self.rhs))

@@ -469,13 +469,11 @@ def _by_level(counts, base) -> Table:
 
 
 def _buckets(rows, dim) -> dict:
-    """The rows folded (`_fold`) for each value of `dim`, in one pass."""
-    out: dict = {}
+    """The rows folded (`_fold`) for each value of `dim`."""
+    grouped: dict = {}
     for r in rows:
-        into = out.setdefault(r[dim], {})
-        key = (r["state"], r["level"])
-        into[key] = into.get(key, 0) + r["n"]
-    return out
+        grouped.setdefault(r[dim], []).append(r)
+    return {value: _fold(part) for value, part in grouped.items()}
 
 
 def _by_sector(counts, base) -> Table:
