@@ -403,6 +403,10 @@ def main() -> None:
     parser.add_argument("--timeout", type=int, default=20, help="statement_timeout, seconds")
     parser.add_argument("--roles", nargs="*", default=[r.value for r in Role], choices=list(Role))
     parser.add_argument("--only", default="", help="only pages whose URL or name holds this")
+    parser.add_argument("--save", help="write every page's figures to this JSON file")
+    parser.add_argument(
+        "--compare", help="a file written by --save on another dataset: print each page's growth"
+    )
     ns = parser.parse_args()
     logging.getLogger("django.request").setLevel(logging.CRITICAL)
     logging.getLogger("django.db.backends").setLevel(logging.CRITICAL)
@@ -428,6 +432,70 @@ def main() -> None:
     print(f"\n{len(everything)} pages timed, {len(flagged)} flagged (!)", flush=True)
     for row in flagged:
         print(f"! {row.role} {row.url} {row.status}", flush=True)
+    if ns.save:
+        save(everything, ns.save)
+    if ns.compare:
+        compare(everything, ns.compare)
+
+
+# A record's id differs from one dataset to the other: pages are matched by their URL with
+# every number in it replaced.
+DIGITS = re.compile(r"\d+")
+GROWTH = 1.5  # the issue's bound on a page's p95 from 1 to 10 million hidden dangers
+
+
+def page_key(role: str, kind: str, name: str) -> str:
+    return f"{role} {kind} {DIGITS.sub('N', name)}"
+
+
+def save(rows: list[Row], path: str) -> None:
+    import json
+
+    figures = [
+        {
+            "role": r.role,
+            "kind": r.kind,
+            "name": r.name,
+            "status": r.status,
+            "p50": round(r.p50, 1),
+            "p95": round(r.p95, 1),
+        }
+        for r in rows
+    ]
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(figures, out, ensure_ascii=False, indent=0)
+    print(f"\nfigures of {len(figures)} pages written to {path}", flush=True)
+
+
+def compare(rows: list[Row], path: str) -> None:
+    """Each page's p95 here against the same page in `path` (another dataset's sweep): the
+    pages past GROWTH times, then how many were matched and how the ratios spread."""
+    import json
+
+    with open(path, encoding="utf-8") as source:
+        before = {page_key(f["role"], f["kind"], f["name"]): f for f in json.load(source)}
+    pairs = []
+    for row in rows:
+        earlier = before.get(page_key(row.role, row.kind, row.name))
+        if earlier and earlier["p95"] > 0:
+            pairs.append((row.p95 / earlier["p95"], earlier["p95"], row))
+    pairs.sort(key=lambda pair: pair[0], reverse=True)
+    grown = [pair for pair in pairs if pair[0] > GROWTH]
+    print(f"\npages whose p95 grew more than {GROWTH}x against {path}:", flush=True)
+    for ratio, earlier, row in grown:
+        print(
+            f"  {row.role:21} {row.name[:64]:64} {earlier:8,.0f} -> {row.p95:8,.0f} ms "
+            f"({ratio:.1f}x)",
+            flush=True,
+        )
+    if pairs:
+        ratios = sorted(pair[0] for pair in pairs)
+        print(
+            f"{len(pairs)} pages matched ({len(rows) - len(pairs)} not), {len(grown)} grew "
+            f"past {GROWTH}x; ratio median {statistics.median(ratios):.2f}, "
+            f"p95 {p95(ratios):.2f}, max {ratios[-1]:.2f}",
+            flush=True,
+        )
 
 
 def print_row(row: Row) -> None:

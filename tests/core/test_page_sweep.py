@@ -60,3 +60,20 @@ def test_it_opens_every_page_of_every_role_without_an_error(demo, caplog):
     # The discovery finds records, saved views and filters, not only the menu.
     assert seen[Role.CITY_ADMIN] >= {"menu", "detail", "view", "filter", "api"}
     assert seen[Role.SAFETY_MANAGER] >= {"menu", "detail", "view", "api"}
+
+
+def test_the_growth_comparison_matches_pages_across_datasets_and_names_the_grown(tmp_path, capsys):
+    """`--save` on one dataset, `--compare` on the other: a record's page is matched whatever
+    its id, and only a page past 1.5x is named."""
+    from bench.sweep.run import Row, compare, save
+
+    def row(name, *timings):
+        return Row("city_admin", "detail", name, name, {"200"}, list(timings))
+
+    saved = tmp_path / "one-million.json"
+    save([row("/hazards/12/", 40, 40), row("/risks/", 100, 100)], str(saved))
+    compare([row("/hazards/98765/", 70, 70), row("/risks/", 140, 140)], str(saved))
+    out = capsys.readouterr().out
+    assert "/hazards/98765/" in out and "(1.8x)" in out
+    assert "/risks/" not in out.split("grew more than")[1].split("pages matched")[0]
+    assert "2 pages matched (0 not), 1 grew past 1.5x" in out
