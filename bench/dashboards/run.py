@@ -33,7 +33,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from safeloop.dashboards import selectors, sql, tallies  # noqa: E402
-from safeloop.dashboards.models import HazardCount, HazardMonth  # noqa: E402
+from safeloop.dashboards.models import HazardCount, HazardDue, HazardMonth  # noqa: E402
 from safeloop.enterprises.models import Enterprise  # noqa: E402
 from safeloop.hazards import services  # noqa: E402
 from safeloop.hazards.models import Hazard  # noqa: E402
@@ -115,11 +115,15 @@ def _triggers(enabled: bool):
 
 def _count_in_tallies(first_id: int, last_id: int):
     """Add hazards made while the triggers were off, as the triggers would have."""
-    source = sql.hazard_source("hazards_hazard", f"id BETWEEN {int(first_id)} AND {int(last_id)}")
-    part = [(source, "true", 1)]
+    ids = f"id BETWEEN {int(first_id)} AND {int(last_id)}"
     with connection.cursor() as cursor:
-        cursor.execute(sql.record(HazardCount, part))
-        cursor.execute(sql.record(HazardMonth, part))
+        for summary, columns in (
+            (HazardCount, sql.COUNTS),
+            (HazardMonth, sql.MONTHS),
+            (HazardDue, sql.DUE),
+        ):
+            source = sql.hazard_source("hazards_hazard", ids, columns=columns)
+            cursor.execute(sql.record(summary, [(source, "true", 1)]))
 
 
 def creates(count: int, rounds: int = 4):

@@ -82,6 +82,7 @@ UNINDEXED = {
     "bulletins.Bulletin": "read by region and month (unique region, month: the region's key)",
     "dashboards.HazardCountChange": "change rows folded whole every minute, never read by region",
     "dashboards.HazardMonthChange": "change rows folded whole every minute, never read by region",
+    "dashboards.HazardDueChange": "change rows folded whole every minute, never read by region",
     "dashboards.RiskTallyChange": "change rows folded whole every minute, never read by region",
     "targets.Indicator": "read by year (unique year, kind, region_code)",
     "targets.ResponsibilityLetter": "few rows a year per region; read by year",

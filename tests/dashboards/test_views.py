@@ -179,3 +179,40 @@ def test_the_activity_panel_answers_the_area_roles_only(world, client, three, ro
     assert response.status_code == (200 if area_role else 404)
     outside = client.get("/dashboards/activity/?region=640202")
     assert outside.status_code == (200 if role == Role.SYSTEM_ADMIN else 404)
+
+
+@pytest.mark.parametrize("role", [Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.PARK_OFFICER])
+def test_the_overdue_figures_come_from_the_deadline_tally_band_by_band(world, register, role):
+    """Open hidden dangers late by 0 to 400 days (each band's edges included), general and
+    major, in and out of a park; closed and voided late ones count nowhere. The tallied
+    dashboard reads none of them from the hazard table, and its overdue figures equal the
+    base table's."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    for late in (0, 1, 7, 8, 30, 31, 90, 91, 365, 366, 400):
+        for level in ("general", "major"):
+            for enterprise in (world.inside, world.sibling):
+                hazard = register(enterprise, level=level)
+                Hazard.objects.filter(pk=hazard.pk).update(deadline=today - timedelta(days=late))
+    for state in ("closed", "voided"):
+        hazard = register(world.inside)
+        Hazard.objects.filter(pk=hazard.pk).update(state=state, deadline=today - timedelta(days=10))
+    assert tallies.differences() == []
+    user = world.user(role)
+    focus = selectors.focus_for(user)
+    with CaptureQueriesContext(connection) as queries:
+        tallied = selectors.area_dashboard(user, focus)
+    assert not [q for q in queries if "hazards_hazard" in q["sql"]]
+    naive = selectors.area_dashboard(user, focus, from_base_tables=True)
+    totals = {t["key"]: t["value"] for t in tallied["totals"]}
+    assert totals == {t["key"]: t["value"] for t in naive["totals"]}
+    assert totals["overdue"] == 10 * 2 * (2 if role == Role.CITY_ADMIN else 1)
+    assert totals["oldest"] == 400
+    bands = {t.name: t for t in tallied["tables"]}["overdue"].chart_data()
+    assert bands == {t.name: t for t in naive["tables"]}["overdue"].chart_data()
+    assert [t.chart_data() for t in tallied["tables"]] == [t.chart_data() for t in naive["tables"]]

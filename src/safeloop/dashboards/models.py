@@ -96,6 +96,35 @@ class HazardMonthChange(HazardMonthKey):
         verbose_name_plural = verbose_name
 
 
+class HazardDueKey(Tally):
+    level = models.CharField(_("level"), max_length=8)
+    deadline = models.DateField(_("rectification deadline"))
+    n = models.BigIntegerField(default=0)
+
+    KEY = ("region_code", "park_id", "level", "deadline")
+    MEASURES = ("n",)
+
+    class Meta:
+        abstract = True
+
+
+class HazardDue(HazardDueKey):
+    """Open hidden dangers per region, park, level and deadline: what is overdue today, and
+    by how long, is read from a few thousand rows (one per deadline) instead of from every
+    open hidden danger."""
+
+    class Meta:
+        verbose_name = _("open hidden dangers by deadline (summary)")
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=HazardDueKey.KEY, name="dash_hazarddue_key")]
+
+
+class HazardDueChange(HazardDueKey):
+    class Meta:
+        verbose_name = _("open hidden dangers by deadline (unfolded change)")
+        verbose_name_plural = verbose_name
+
+
 class RiskTallyKey(Tally):
     sector = models.CharField(_("sector"), max_length=20)
     level = models.CharField(_("risk level"), max_length=8)  # "" = not graded
@@ -133,5 +162,6 @@ class RiskTallyChange(RiskTallyKey):
 TALLIES = [
     (HazardCount, HazardCountChange),
     (HazardMonth, HazardMonthChange),
+    (HazardDue, HazardDueChange),
     (RiskTally, RiskTallyChange),
 ]

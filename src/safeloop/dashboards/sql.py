@@ -66,9 +66,21 @@ def risk_rows(source: str, where: str, sign: int) -> str:
     )
 
 
+OPEN = "state IN ('pending', 'rectifying', 'awaiting')"
+
+
+def hazard_due_rows(source: str, where: str, sign: int) -> str:
+    """Open hidden dangers by deadline (only open ones with a deadline: a key never NULL)."""
+    return (
+        f"SELECT h.region_code, coalesce(e.park_id, 0), h.level, h.deadline, {sign} * h.n "
+        f"FROM {source} WHERE ({where}) AND h.{OPEN} AND h.deadline IS NOT NULL"
+    )
+
+
 ROWS = {
     "dashboards_hazardcount": hazard_count_rows,
     "dashboards_hazardmonth": hazard_month_rows,
+    "dashboards_hazarddue": hazard_due_rows,
     "dashboards_risktally": risk_rows,
 }
 
@@ -95,25 +107,31 @@ def record(summary, parts: list[tuple[str, str, int]]) -> str:
 
 # ---------------------------------------------------------------- triggers
 # What the tallies read of a hazard: HazardCount its county, level and state; HazardMonth
-# also the months it was found and accepted in.
-HAZARD_COLUMNS = {
-    False: "region_code, level, state",
-    True: "region_code, level, state, dashboards_month(found_at) AS found_month, "
-    "dashboards_month(accepted_at) AS accepted_month",
+# also the months it was found and accepted in; HazardDue the deadline of an open one.
+COUNTS, MONTHS, DUE = "counts", "months", "due"
+COLUMNS = {
+    COUNTS: ["region_code", "level", "state"],
+    MONTHS: [
+        "region_code",
+        "level",
+        "state",
+        "dashboards_month(found_at) AS found_month",
+        "dashboards_month(accepted_at) AS accepted_month",
+    ],
+    DUE: ["region_code", "level", "state", "deadline"],
 }
 
 
-def _positions(months: bool, first: int = 1) -> str:
-    return ", ".join(str(i) for i in range(first, first + (5 if months else 3)))
+def _positions(columns: str, first: int = 1) -> str:
+    return ", ".join(str(i) for i in range(first, first + len(COLUMNS[columns])))
 
 
-def hazard_groups(rows: str, where: str = "true", *, months: bool = True) -> str:
+def hazard_groups(rows: str, where: str = "true", *, columns: str = MONTHS) -> str:
     """The hazards of `rows` (a table or a transition table) matching `where`, grouped by
-    their enterprise and what a tally reads of them (with the months: HazardMonth), with
-    their number `n`."""
+    their enterprise and what a tally reads of them (`COLUMNS`), with their number `n`."""
     return (
-        f"(SELECT enterprise_id, {HAZARD_COLUMNS[months]}, count(*) AS n FROM {rows} "
-        f"WHERE {where} GROUP BY 1, {_positions(months, 2)})"
+        f"(SELECT enterprise_id, {', '.join(COLUMNS[columns])}, count(*) AS n FROM {rows} "
+        f"WHERE {where} GROUP BY 1, {_positions(columns, 2)})"
     )
 
 
@@ -131,9 +149,9 @@ PROFILE_OF_E = (
 )
 
 
-def hazard_source(rows: str, where: str = "true", *, months: bool = True) -> str:
+def hazard_source(rows: str, where: str = "true", *, columns: str = MONTHS) -> str:
     """A FROM clause of the grouped hazards of `rows` (h) and their enterprises (e)."""
-    return f"{hazard_groups(rows, where, months=months)} h {_enterprise_of('h')}"
+    return f"{hazard_groups(rows, where, columns=columns)} h {_enterprise_of('h')}"
 
 
 def _moved(first: str, second: str, columns: str) -> str:
@@ -141,24 +159,28 @@ def _moved(first: str, second: str, columns: str) -> str:
     return f"(SELECT {columns} FROM {first} EXCEPT SELECT {columns} FROM {second})"
 
 
-def _hazard_parts(op: str, months: bool) -> list[tuple[str, str, int]]:
+def _hazard_parts(op: str, columns: str) -> list[tuple[str, str, int]]:
     parts = []
     if op in ("INSERT", "UPDATE"):
-        parts.append((hazard_source("new_rows", months=months), "true", 1))
+        parts.append((hazard_source("new_rows", columns=columns), "true", 1))
     if op in ("UPDATE", "DELETE"):
-        parts.append((hazard_source("old_rows", months=months), "true", -1))
+        parts.append((hazard_source("old_rows", columns=columns), "true", -1))
     return parts
 
 
-def _enterprise_hazard_parts(months: bool) -> list[tuple[str, str, int]]:
+def _enterprise_hazard_parts(columns: str) -> list[tuple[str, str, int]]:
     """An enterprise changing park or sector moves all of its hazards (read by the index on
-    their enterprise, grouped as `hazard_groups`)."""
+    their enterprise, grouped as `hazard_groups`). OFFSET 0 keeps the tally's own filters
+    (a closed one's month, an open one's deadline) out of the probe: pushed into it, they let
+    the planner read every closed hazard by the state index for each enterprise, filtering
+    by enterprise (a plan cached while the statistics said one enterprise held every
+    hazard; 10,000 enterprises moved then ran for hours)."""
 
     def hazards_of(first: str, second: str) -> str:
         return (
             f"{_moved(first, second, 'id, park_id, sector')} e CROSS JOIN LATERAL "
-            f"(SELECT {HAZARD_COLUMNS[months]}, count(*) AS n FROM {HAZARD} "
-            f"WHERE enterprise_id = e.id GROUP BY {_positions(months)}) h"
+            f"(SELECT {', '.join(COLUMNS[columns])}, count(*) AS n FROM {HAZARD} "
+            f"WHERE enterprise_id = e.id GROUP BY {_positions(columns)} OFFSET 0) h"
         )
 
     return [
@@ -202,7 +224,15 @@ def _profile_parts(op: str) -> list[tuple[str, str, int]]:
 # An UPDATE that changes none of these columns moves no key: the trigger returns at once
 # (most hazard updates edit the plan, the evidence or the monitoring columns).
 KEY_COLUMNS = {
-    HAZARD: ["enterprise_id", "region_code", "level", "state", "found_at", "accepted_at"],
+    HAZARD: [
+        "enterprise_id",
+        "region_code",
+        "level",
+        "state",
+        "found_at",
+        "accepted_at",
+        "deadline",
+    ],
     ENTERPRISE: ["region_code", "park_id", "sector", "deleted_at"],
     PROFILE: ["enterprise_id", "level", "red", "orange", "yellow", "blue", "unassessed"],
 }
@@ -254,8 +284,14 @@ def _trigger_names() -> list[tuple[str, str]]:
     ]
 
 
-def install_sql(time_zone: str) -> str:
-    from safeloop.dashboards.models import HazardCount, HazardMonth, RiskTally
+def install_sql(time_zone: str, *, due: bool = True) -> str:
+    """The trigger functions and triggers (CREATE OR REPLACE); `due`: with the tally of open
+    hidden dangers by deadline (dashboards 0005; False only to undo that migration)."""
+    from safeloop.dashboards.models import HazardCount, HazardDue, HazardMonth, RiskTally
+
+    hazard_tallies = [(HazardCount, COUNTS), (HazardMonth, MONTHS)] + (
+        [(HazardDue, DUE)] if due else []
+    )
 
     zone = time_zone.replace("'", "")
     out = [
@@ -264,13 +300,15 @@ def install_sql(time_zone: str) -> str:
         f"$$ SELECT date_trunc('month', ts AT TIME ZONE '{zone}')::date $$;"
     ]
     for op in ("INSERT", "UPDATE", "DELETE"):
-        counts, months = _hazard_parts(op, months=False), _hazard_parts(op, months=True)
-        out.append(_trigger(HAZARD, op, [record(HazardCount, counts), record(HazardMonth, months)]))
+        hazard = [
+            record(summary, _hazard_parts(op, columns)) for summary, columns in hazard_tallies
+        ]
+        out.append(_trigger(HAZARD, op, hazard))
         enterprise = [record(RiskTally, _enterprise_risk_parts(op))]
         if op == "UPDATE":
             enterprise += [
-                record(HazardCount, _enterprise_hazard_parts(months=False)),
-                record(HazardMonth, _enterprise_hazard_parts(months=True)),
+                record(summary, _enterprise_hazard_parts(columns))
+                for summary, columns in hazard_tallies
             ]
         out.append(_trigger(ENTERPRISE, op, enterprise))
         out.append(_trigger(PROFILE, op, [record(RiskTally, _profile_parts(op))]))
@@ -290,12 +328,13 @@ def trigger_names(table: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- indexes
-# Overdue figures depend on today's date, so they are read live from the open hazards. Two
+# Overdue figures of a city, county or park come from HazardDue (open hidden dangers by
+# deadline: what is late today is a range of its keys). The smaller scopes (a grid cell, an
+# enterprise) and the lists' overdue filter read the open hidden dangers themselves: two
 # partial indexes hold only open hazards, with the level and enterprise alongside, so each
 # read is one index-only range scan: a county by (county, deadline) reads only its overdue
 # rows; a city (a code prefix: LIKE, hence the pattern operator class) by (deadline, code)
 # reads only overdue rows.
-OPEN = "state IN ('pending', 'rectifying', 'awaiting')"
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS dashboards_hazard_open_region_deadline ON hazards_hazard "
     f"(region_code varchar_pattern_ops, deadline) INCLUDE (level, enterprise_id) WHERE {OPEN};"
@@ -309,21 +348,28 @@ DROP_INDEXES = (
 
 
 # ---------------------------------------------------------------- fill and fold
-def fill_sql() -> str:
-    """Count every base row as one change (the first fill and --rebuild; then fold)."""
-    from safeloop.dashboards.models import HazardCount, HazardMonth, RiskTally
-
-    def hazards(months: bool) -> list[tuple[str, str, int]]:
-        groups = hazard_groups(HAZARD, months=months)
-        return [(f"{groups} h JOIN {ENTERPRISE} e ON e.id = h.enterprise_id", "true", 1)]
+def fill_sql(*, due: bool = True) -> str:
+    """Count every base row as one change (the first fill and --rebuild; then fold); `due` as
+    for `install_sql`."""
+    from safeloop.dashboards.models import HazardCount, HazardDue, HazardMonth, RiskTally
 
     risks = [(f"{ENTERPRISE} e LEFT JOIN {PROFILE} p ON p.enterprise_id = e.id", "true", 1)]
     return "\n".join(
         [
-            record(HazardCount, hazards(months=False)),
-            record(HazardMonth, hazards(months=True)),
+            fill_hazards_sql(HazardCount, COUNTS),
+            fill_hazards_sql(HazardMonth, MONTHS),
+            fill_hazards_sql(HazardDue, DUE) if due else "",
             record(RiskTally, risks),
         ]
+    )
+
+
+def fill_hazards_sql(summary, columns: str) -> str:
+    """Count every hidden danger into `summary`'s changes (read as `columns`; for HazardDue
+    only the open ones, through their partial indexes)."""
+    groups = hazard_groups(HAZARD, OPEN if columns == DUE else "true", columns=columns)
+    return record(
+        summary, [(f"{groups} h JOIN {ENTERPRISE} e ON e.id = h.enterprise_id", "true", 1)]
     )
 
 

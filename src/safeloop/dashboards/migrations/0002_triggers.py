@@ -7,9 +7,9 @@ from safeloop.dashboards import sql
 
 
 def install(apps, schema_editor):
-    schema_editor.execute(sql.install_sql(settings.TIME_ZONE))
+    schema_editor.execute(sql.install_sql(settings.TIME_ZONE, due=False))  # 0005 adds it
     schema_editor.execute(sql.INDEXES)
-    for statement in sql.fill_sql().split(";"):
+    for statement in sql.fill_sql(due=False).split(";"):
         if statement.strip():
             schema_editor.execute(statement)
 

@@ -8,7 +8,7 @@ from safeloop.dashboards import sql
 
 
 def reinstall(apps, schema_editor):
-    schema_editor.execute(sql.install_sql(settings.TIME_ZONE))  # CREATE OR REPLACE
+    schema_editor.execute(sql.install_sql(settings.TIME_ZONE, due=False))  # CREATE OR REPLACE
 
 
 class Migration(migrations.Migration):
