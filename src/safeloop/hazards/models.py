@@ -328,7 +328,26 @@ class Hazard(Versioned, AuditedModel):
                 name="hazard_open_escalation_due",
                 condition=models.Q(state__in=OPEN_STATES),
             ),
-            models.Index(fields=["enterprise", "state"]),
+            # A park's, a grid cell's or an enterprise's hidden dangers (their scope is a list of
+            # enterprises): with the columns the lists filter and count by, a count or a page of
+            # ids within that scope is an index-only scan (a park's 170,000 hidden dangers of
+            # one category counted from the table read 556 ms of rows).
+            models.Index(
+                fields=["enterprise", "state"],
+                name="hazard_enterprise_state",
+                include=[
+                    "id",
+                    "region_code",
+                    "level",
+                    "source",
+                    "category",
+                    "found_at",
+                    "accepted_at",
+                    "deadline",
+                    "found_by_regulator",
+                    "submitted_by",
+                ],
+            ),
             models.Index(
                 fields=["region_code", "state", "-found_at"], name="hazard_region_state_found"
             ),
