@@ -182,7 +182,7 @@ def _overdue(user, focus: Focus, group: str | None, today: date, tallied: bool) 
     table (`_overdue_from_hazards`)."""
     if not tallied:
         return _overdue_from_hazards(user, focus, group, today)
-    dim = {"region_code": "region_code", "enterprise__park_id": "park_id"}.get(group)
+    dim = {"region_code": "region_code", "enterprise__park_id": "park_id"}.get(group or "")
     dims = [d for d in (dim, "level", "deadline") if d]
     where = focus.tally_where() & Q(deadline__lt=today)
     merged: dict[tuple, dict] = {}
