@@ -143,6 +143,30 @@ def test_the_enterprise_page_colours_points_and_flags_the_major_hazard(world, cl
     assert 'id="major-hazard"' in html
 
 
+def test_the_enterprise_page_shows_its_points_50_at_a_time_highest_level_first(
+    world, client, placed
+):
+    """A plant with 60 points: the red one first on page 1, 50 rows a page, the rest on
+    page 2, in name order within a level; the PDF of all cards still holds all 61."""
+    admin = world.user(Role.SYSTEM_ADMIN)
+    for i in range(60):
+        services.create_risk_point(
+            actor=admin, enterprise=world.inside, name=f"岗位{i:02d}", kind="operation"
+        )
+    client.force_login(world.user(Role.SAFETY_MANAGER))
+    url = f"/risks/enterprises/{world.inside.pk}/"
+    first = client.get(url).content.decode()
+    rows = first.split("<tbody>", 1)[1].split("</tbody>", 1)[0].count("<tr ")
+    assert rows == 50
+    assert first.index("液氯库") < first.index("岗位00") < first.index("岗位48")
+    assert "岗位49" not in first and 'id="points-pager"' in first and "第 1 / 2 页" in first
+    second = client.get(url + "?page=2").content.decode()
+    assert "岗位49" in second and "岗位59" in second and "液氯库" not in second
+    assert client.get(url + "?page=x").status_code == 200  # a bad page number: the first
+    cards = client.get(f"/risks/enterprises/{world.inside.pk}/cards.pdf")
+    assert cards.status_code == 200 and cards["Content-Type"] == "application/pdf"
+
+
 def test_the_unit_page_shows_the_calculation_step_by_step(world, client, placed):
     client.force_login(world.user(Role.COUNTY_INSPECTOR))
     html = client.get(f"/risks/units/{placed['unit'].pk}/").content.decode()

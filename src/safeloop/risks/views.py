@@ -68,7 +68,9 @@ def enterprise_risks(request, pk):
         {
             "enterprise": enterprise,
             "profile": EnterpriseRiskProfile.objects.filter(enterprise=enterprise).first(),
-            "points": selectors.points_for(request.user, enterprise),
+            "points": CappedPaginator(selectors.points_for(request.user, enterprise), 50).get_page(
+                request.GET.get("page")
+            ),
             "units": selectors.units_for(request.user, enterprise),
             "may_edit": selectors.may_edit_risks(request.user, enterprise),
         },
@@ -112,7 +114,7 @@ def point_card(request, pk):
 @login_required
 def enterprise_cards(request, pk):
     enterprise = _enterprise(request, pk)
-    points = selectors.points_for(request.user, enterprise)
+    points = list(selectors.points_for(request.user, enterprise).prefetch_related("accident_types"))
     if not points:
         raise Http404
     return _card_response(points, f"risk-cards-{enterprise.pk}.pdf")
