@@ -302,7 +302,14 @@ def todo_for(user, limit: int = 10) -> list:
 
     if not user.roles & (ENTERPRISE_STAFF | REGULATORS):  # the ones who acknowledge
         return []
-    warnings = warnings_for(user).filter(state=WarningState.OPEN).order_by("-raised_at", "-id")
+    # Without the enterprise join: a to-do shows the subject's own label, and the join made
+    # PostgreSQL hash all 100,000 enterprises for a city's ten newest warnings (50 ms).
+    warnings = (
+        EarlyWarning.objects.for_user(user, "view")
+        .select_related("rule")
+        .filter(state=WarningState.OPEN)
+        .order_by("-raised_at", "-id")
+    )
     return [
         Todo(
             kind=_("Acknowledge a warning"),

@@ -67,8 +67,9 @@ def export(request, table):
         focus_title = ""
     else:
         focus = _focus(request)
-        data = selectors.area_dashboard(request.user, focus)
-        tables = [*data["tables"], *selectors.area_activity(request.user, focus)]
+        tables = selectors.area_dashboard(request.user, focus)["tables"]
+        if not any(t.name == table for t in tables):  # the activity panel's, read only then
+            tables = selectors.area_activity(request.user, focus)
         focus_title = focus.title
     found = next((t for t in tables if t.name == table), None)
     if found is None:
