@@ -98,7 +98,7 @@ class HazardMonthChange(HazardMonthKey):
 
 class HazardDueKey(Tally):
     level = models.CharField(_("level"), max_length=8)
-    deadline = models.DateField(_("rectification deadline"))
+    deadline = models.DateField(_("deadline"))
     n = models.BigIntegerField(default=0)
 
     KEY = ("region_code", "park_id", "level", "deadline")

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ("region_code", models.CharField(max_length=6, verbose_name="region code")),
                 ("park_id", models.IntegerField(default=0, verbose_name="park")),
                 ("level", models.CharField(max_length=8, verbose_name="level")),
-                ("deadline", models.DateField(verbose_name="rectification deadline")),
+                ("deadline", models.DateField(verbose_name="deadline")),
                 ("n", models.BigIntegerField(default=0)),
             ],
             options={
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ("region_code", models.CharField(max_length=6, verbose_name="region code")),
                 ("park_id", models.IntegerField(default=0, verbose_name="park")),
                 ("level", models.CharField(max_length=8, verbose_name="level")),
-                ("deadline", models.DateField(verbose_name="rectification deadline")),
+                ("deadline", models.DateField(verbose_name="deadline")),
                 ("n", models.BigIntegerField(default=0)),
             ],
             options={
