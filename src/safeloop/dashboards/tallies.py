@@ -100,7 +100,7 @@ def _enterprise_keys(ids, using: str) -> dict[int, dict]:
     with connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT id, coalesce(park_id, 0), sector FROM enterprises_enterprise "
-            "WHERE id = ANY(%s)",
+            "WHERE id = ANY(%s::bigint[])",
             [sorted(ids)],
         )
         return {pk: {"park_id": park, "sector": sector} for pk, park, sector in cursor}
